@@ -1,0 +1,45 @@
+# CIQ Portal: `make run` serves the portal with demo data, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+APPS := credit declarations risk inspection release
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench messages worker beat migrate demo clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+worker: $(STAMP)
+	$(BIN)/celery -A ciq_portal worker -l INFO
+
+beat: $(STAMP)
+	$(BIN)/celery -A ciq_portal beat -l INFO
+
+# Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed, so running does not.
+messages: $(STAMP)
+	$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete $(foreach app,$(APPS),-i $(app)) -i .venv -i tests -i benchmarks
+	for app in $(APPS); do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete); done
+	$(BIN)/django-admin compilemessages -i .venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

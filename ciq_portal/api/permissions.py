@@ -1,0 +1,16 @@
+from rest_framework.permissions import BasePermission
+
+from ..roles import has_role
+
+
+def role_required(*roles: str) -> type[BasePermission]:
+    """A DRF permission class admitting users holding any of ``roles``."""
+
+    class HasRole(BasePermission):
+        message = "Your role may not use this operation."
+
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated and has_role(request.user, *roles))
+
+    HasRole.__name__ = "HasRole_" + "_".join(roles)
+    return HasRole

@@ -1,0 +1,21 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("Username"))
+    password = serializers.CharField(label=_("Password"), style={"input_type": "password"}, trim_whitespace=False,
+                                     write_only=True)
+
+    def validate(self, attrs):
+        # authenticate() runs through django-axes, so failures count towards the account's lock-out.
+        user = authenticate(request=self.context["request"], username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError({"password": [_("Unable to log in with the given username and password.")]})
+        attrs["user"] = user
+        return attrs
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .views import TokenCreateView
+
+urlpatterns = [
+    path("auth/token/", TokenCreateView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("credit.api.urls")),
+    path("", include("declarations.api.urls")),
+    path("", include("risk.api.urls")),
+    path("", include("inspection.api.urls")),
+    path("", include("release.api.urls")),
+]

@@ -1,0 +1,57 @@
+"""Per-role navigation. Each domain app lists its menu entries in its own ``navigation.py`` as ``ITEMS``."""
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from .roles import user_roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    order: int = 100
+    # Roles for which this entry is the landing page after login.
+    home_for: frozenset[str] = field(default_factory=frozenset)
+
+
+@cache
+def all_items() -> tuple[NavItem, ...]:
+    items = []
+    for app in settings.DOMAIN_APPS:
+        try:
+            module = import_module(f"{app}.navigation")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.navigation":
+                raise
+            continue
+        items.extend(getattr(module, "ITEMS", ()))
+    return tuple(sorted(items, key=lambda item: item.order))
+
+
+def nav_for(user) -> list[dict]:
+    roles = user_roles(user)
+    entries = []
+    for item in all_items():
+        if item.roles & roles:
+            try:
+                entries.append({"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name})
+            except NoReverseMatch:
+                continue
+    return entries
+
+
+def home_url_for(user) -> str:
+    roles = user_roles(user)
+    for item in all_items():
+        if item.home_for & roles:
+            try:
+                return reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+    return reverse("portal_home")

@@ -1,0 +1,64 @@
+"""The portal's roles. Each role is a Django group; a user's roles decide their home page and scope."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DECLARANT = "declarant", _("Declarant")
+    OFFICER = "officer", _("Officer")
+    RISK_ANALYST = "risk_analyst", _("Risk analyst")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PARTNER_AGENCY = "partner_agency", _("Partner agency")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles that work for the bureau and see every enterprise's consignments.
+BUREAU_ROLES = frozenset({Role.OFFICER, Role.RISK_ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+# Model permissions each role's group carries (app_label.codename); kept in sync by `manage.py sync_roles`.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DECLARANT: [
+        "credit.view_enterprise",
+    ],
+    Role.OFFICER: [
+        "credit.view_enterprise",
+    ],
+    Role.RISK_ANALYST: [
+        "credit.view_enterprise",
+    ],
+    Role.SUPERVISOR: [
+        "credit.view_enterprise",
+        "credit.change_enterprise",
+    ],
+    Role.PARTNER_AGENCY: [
+        "credit.view_enterprise",
+    ],
+    Role.ADMINISTRATOR: [
+        "credit.view_enterprise",
+        "credit.add_enterprise",
+        "credit.change_enterprise",
+    ],
+}
+
+
+def user_roles(user) -> frozenset[str]:
+    """The role names of a user, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_ciq_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(Role.ADMINISTRATOR)
+        cached = frozenset(name for name in names if name in Role.values)
+        user._ciq_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_bureau_user(user) -> bool:
+    return bool(user_roles(user) & BUREAU_ROLES)

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("portal/", views.portal_home, name="portal_home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("ciq_portal.api.urls")),
+    path("credit/", include("credit.urls")),
+    path("declarations/", include("declarations.urls")),
+    path("risk/", include("risk.urls")),
+    path("inspection/", include("inspection.urls")),
+    path("", include("release.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "ciq_portal.views.error_403"
+handler404 = "ciq_portal.views.error_404"
+handler500 = "ciq_portal.views.error_500"

@@ -1,0 +1,62 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .celery import app as celery_app
+from .navigation import home_url_for
+
+
+@login_required
+def home(request):
+    """After login every role lands on its own home page."""
+    return redirect(home_url_for(request.user))
+
+
+@login_required
+def portal_home(request):
+    return render(request, "home/portal_home.html")
+
+
+def _database_status() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"status": "ok", "vendor": connection.vendor}
+    except Exception as exc:  # the point is to report any failure, whatever its kind
+        return {"status": "error", "vendor": connection.vendor, "error": exc.__class__.__name__}
+
+
+def _broker_status() -> dict:
+    if celery_app.conf.task_always_eager:
+        return {"status": "ok", "mode": "in-process"}
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return {"status": "ok", "mode": "redis"}
+    except Exception as exc:  # reported, not raised: this is a health probe
+        return {"status": "error", "mode": "redis", "error": exc.__class__.__name__}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": _database_status(), "broker": _broker_status()}
+    healthy = all(check["status"] == "ok" for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without the request context: the failure may be the database that context processors need.
+    return HttpResponseServerError(loader.get_template("500.html").render())

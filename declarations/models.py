@@ -1,0 +1,173 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import Enterprise
+
+from .choices import (
+    DeclarationSource,
+    DeclarationStatus,
+    DocumentKind,
+    InspectionOutcome,
+    InspectionPlace,
+    ReleaseMode,
+    TransportMode,
+)
+
+
+class HSCode(models.Model):
+    """The seeded nomenclature: chapters (2 digits), headings (4), subheadings (6) and national codes (8–10)."""
+
+    code = models.CharField(_("HS code"), max_length=10, primary_key=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    # Commodity category used by registration, documents, qualifications and site routing (e.g. "food").
+    category = models.CharField(_("category"), max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("HS code")
+        verbose_name_plural = _("HS codes")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name_zh}"
+
+    @property
+    def chapter(self) -> str:
+        return self.code[:2]
+
+
+class Declaration(models.Model):
+    number = models.CharField(_("declaration number"), max_length=32, unique=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="declarations",
+                                   verbose_name=_("declaring enterprise"))
+    consignee = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+                                  verbose_name=_("consignee"))
+    consignor = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+                                  verbose_name=_("consignor (overseas seller)"))
+    customs_broker = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", null=True,
+                                       blank=True, verbose_name=_("customs broker"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    # Declarant identifier as written in historical data (no user account behind it).
+    declarant_ref = models.CharField(_("declarant reference"), max_length=64, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=DeclarationSource.choices,
+                              default=DeclarationSource.PORTAL)
+    status = models.CharField(_("status"), max_length=24, choices=DeclarationStatus.choices,
+                              default=DeclarationStatus.DRAFT, db_index=True)
+    port_of_entry = models.CharField(_("port / office of entry"), max_length=16)
+    transport_mode = models.CharField(_("transport mode"), max_length=8, choices=TransportMode.choices,
+                                      default=TransportMode.SEA)
+    vessel_voyage = models.CharField(_("vessel and voyage / flight"), max_length=64, blank=True)
+    bill_of_lading = models.CharField(_("bill of lading"), max_length=64, blank=True, db_index=True)
+    containers = models.JSONField(_("containers"), default=list, blank=True)
+    arrival_date = models.DateField(_("date of arrival"), null=True, blank=True)
+    departure_country = models.CharField(_("country of departure"), max_length=2)
+    use_of_goods = models.CharField(_("use of goods"), max_length=64, blank=True)
+    inspection_place = models.CharField(_("inspection place"), max_length=16, choices=InspectionPlace.choices,
+                                        default=InspectionPlace.PORT)
+    destination_office = models.CharField(_("destination office"), max_length=16, blank=True)
+    trade_terms = models.CharField(_("trade terms"), max_length=3, blank=True)
+    release_mode = models.CharField(_("release mode"), max_length=16, choices=ReleaseMode.choices, blank=True)
+    inspection_outcome = models.CharField(_("inspection outcome"), max_length=16, choices=InspectionOutcome.choices,
+                                          blank=True, default=InspectionOutcome.NONE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise", "-created_at"]),
+            models.Index(fields=["enterprise", "status"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class GoodsLine(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="lines",
+                                    verbose_name=_("declaration"))
+    line_no = models.PositiveSmallIntegerField(_("line number"))
+    hs_code = models.CharField(_("HS code"), max_length=10, db_index=True)
+    description = models.CharField(_("description"), max_length=300)
+    origin_country = models.CharField(_("country of origin"), max_length=2)
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3,
+                                   validators=[MinValueValidator(0)])
+    unit = models.CharField(_("unit"), max_length=16)
+    net_weight_kg = models.DecimalField(_("net weight (kg)"), max_digits=16, decimal_places=3, null=True, blank=True)
+    gross_weight_kg = models.DecimalField(_("gross weight (kg)"), max_digits=16, decimal_places=3, null=True,
+                                          blank=True)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    manufacturer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+                                     verbose_name=_("manufacturer"))
+    manufacturer_name = models.CharField(_("manufacturer name"), max_length=200, blank=True)
+    lot_numbers = models.CharField(_("lot numbers"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("goods line")
+        verbose_name_plural = _("goods lines")
+        ordering = ["declaration", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "line_no"], name="goodsline_unique_line_no"),
+        ]
+
+    def __str__(self):
+        return f"{self.declaration.number}/{self.line_no} {self.hs_code}"
+
+
+class DeclarationEvent(models.Model):
+    """The declaration's timeline: every status change and noteworthy step, written by services."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=48)
+    from_status = models.CharField(_("from status"), max_length=24, blank=True)
+    to_status = models.CharField(_("to status"), max_length=24, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    message = models.TextField(_("message"), blank=True)
+    # Structured details; never shown to declarants where it holds risk reasons (services decide).
+    data = models.JSONField(default=dict, blank=True)
+    visible_to_declarant = models.BooleanField(default=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("declaration event")
+        verbose_name_plural = _("declaration events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.declaration_id} {self.kind}"
+
+
+def document_upload_to(instance, filename):
+    return f"documents/{instance.declaration.enterprise_id}/{instance.declaration_id}/{filename}"
+
+
+class Document(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="documents")
+    goods_line = models.ForeignKey(GoodsLine, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="documents")
+    kind = models.CharField(_("document type"), max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,75 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from ciq_portal.roles import Role
+
+from ..factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_passwords_are_hashed_with_argon2_outside_tests():
+    from ciq_portal.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_each_role_lands_on_a_home_page(client, declarant_a, officer, supervisor):
+    for user in (declarant_a, officer, supervisor):
+        client.force_login(user)
+        response = client.get(reverse("home"), follow=True)
+        assert response.status_code == 200
+        client.logout()
+
+
+def _fail_login(client, username, address):
+    return client.post(reverse("login"), {"username": username, "password": "wrong"}, REMOTE_ADDR=address)
+
+
+def test_lockout_holds_across_client_addresses(client, officer):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _fail_login(client, officer.username, f"203.0.113.{n + 1}")
+    response = client.post(reverse("login"), {"username": officer.username, "password": TEST_PASSWORD},
+                           REMOTE_ADDR="198.51.100.77")
+    assert response.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+
+
+def test_successful_login_before_the_limit(client, officer):
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        _fail_login(client, officer.username, "203.0.113.9")
+    response = client.post(reverse("login"), {"username": officer.username, "password": TEST_PASSWORD},
+                           REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(officer.pk)
+
+
+def test_token_auth(api_client, roles):
+    user = UserFactory(username="agency_x", role=Role.PARTNER_AGENCY)
+    response = api_client.post("/api/v1/auth/token/", {"username": user.username, "password": TEST_PASSWORD},
+                               format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get("/api/v1/schema/").status_code == 200
+
+
+def test_token_auth_refuses_bad_password_naming_the_field(api_client, officer):
+    response = api_client.post("/api/v1/auth/token/", {"username": officer.username, "password": "nope"},
+                               format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "password" in response.json()["errors"]
+
+
+def test_token_endpoint_counts_towards_lockout(api_client, officer):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        api_client.post("/api/v1/auth/token/", {"username": officer.username, "password": "nope"}, format="json",
+                        REMOTE_ADDR=f"203.0.113.{n + 1}")
+    response = api_client.post("/api/v1/auth/token/", {"username": officer.username, "password": TEST_PASSWORD},
+                               format="json", REMOTE_ADDR="198.51.100.5")
+    assert response.status_code in (400, 403, 429)
+    assert "token" not in response.json()
+
+
+def test_anonymous_api_is_refused(api_client, db):
+    assert api_client.get("/api/v1/enterprises/").status_code in (401, 403)

@@ -1,0 +1,29 @@
+from pathlib import Path
+
+import polib
+from django.conf import settings
+
+CATALOGUES = sorted(Path(settings.BASE_DIR).glob("*/locale/zh_Hans/LC_MESSAGES/django.po")) + [
+    Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES/django.po"
+]
+
+
+def test_every_message_has_a_chinese_translation():
+    untranslated = {}
+    for path in CATALOGUES:
+        catalogue = polib.pofile(str(path))
+        missing = [entry.msgid for entry in catalogue if not entry.obsolete and (not entry.translated())]
+        if missing:
+            untranslated[str(path.relative_to(settings.BASE_DIR))] = missing
+    assert not untranslated
+
+
+def test_compiled_catalogues_are_up_to_date():
+    stale = []
+    for path in CATALOGUES:
+        compiled = path.with_suffix(".mo")
+        expected = {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.translated() and not e.msgid_plural}
+        actual = {e.msgid: e.msgstr for e in polib.mofile(str(compiled))} if compiled.exists() else {}
+        if any(actual.get(k) != v for k, v in expected.items()):
+            stale.append(str(compiled.relative_to(settings.BASE_DIR)))
+    assert not stale, "run `make messages` (or compilemessages) and commit the .mo files"
