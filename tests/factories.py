@@ -44,3 +44,33 @@ class UserFactory(factory.django.DjangoModelFactory):
     def enterprise(self, create, extracted, **kwargs):
         if extracted:
             EnterpriseMembership.objects.create(user=self, enterprise=extracted)
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    """A draft declaration of ``enterprise`` with no lines; add lines with GoodsLineFactory(declaration=...)."""
+
+    class Meta:
+        model = "declarations.Declaration"
+
+    number = factory.Sequence(lambda n: f"NGB20261127{n:06d}")
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    port_of_entry = "NGB"
+    departure_country = "AU"
+    bill_of_lading = factory.Sequence(lambda n: f"BL{n:08d}")
+
+
+class GoodsLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "declarations.GoodsLine"
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    line_no = factory.Sequence(lambda n: n + 1)
+    hs_code = "0306170000"
+    description = "Frozen shrimps"
+    origin_country = "AU"
+    quantity = 1000
+    unit = "kg"
+    net_weight_kg = 1000
+    gross_weight_kg = 1100
+    value = 12000
+    currency = "USD"
