@@ -22,3 +22,34 @@ class CreditGrade(models.TextChoices):
     B = "B", _("B (general)")
     C = "C", _("C (under watch)")
     D = "D", _("D (dishonest)")
+
+
+class CreditEventKind(models.TextChoices):
+    INSPECTION_PASSED = "inspection_passed", _("Inspection passed")
+    NON_CONFORMITY = "non_conformity", _("Non-conformity found")
+    LAB_FAILURE = "lab_failure", _("Lab failure after sample-release")
+    FALSIFICATION = "falsification", _("Document falsification")
+    PENALTY = "penalty", _("Administrative penalty")
+    SMUGGLING = "smuggling", _("Smuggling")
+    RECALL = "recall", _("Recall")
+    CERTIFICATION = "certification", _("Certification (e.g. AEO)")
+    AGENCY_INFORMATION = "agency_information", _("Information from another agency")
+
+
+class CreditEventSource(models.TextChoices):
+    SYSTEM = "system", _("System")
+    OFFICER = "officer", _("Officer")
+    PARTNER_AGENCY = "partner_agency", _("Partner agency")
+
+
+class GradeChangeMode(models.TextChoices):
+    NIGHTLY = "nightly", _("Nightly recomputation")
+    IMMEDIATE = "immediate", _("Immediately after a severe event")
+    REVIEW = "review", _("After an objection or correction")
+
+
+class ObjectionStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    UNDER_REVIEW = "under_review", _("Under review")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Rejected")

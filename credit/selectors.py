@@ -1,15 +1,138 @@
-from django.db.models import QuerySet
+from datetime import timedelta
+from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
 
-from .filtersets import EnterpriseFilterSet
-from .models import Enterprise
+from .choices import CreditGrade
+from .filtersets import CreditEventFilterSet, EnterpriseFilterSet, GradeObjectionFilterSet
+from .models import CreditEvent, Enterprise, GradeChange, GradeObjection, InspectionPolicy
+from .policy import DEFAULT_RATIOS
+
+POLICY_CACHE_KEY = "credit:inspection-policy"
+POLICY_CACHE_SECONDS = 300
+# Evidence of these kinds is shown to the enterprise itself; other references (e.g. an agency's case file) are not.
+DECLARANT_VISIBLE_EVIDENCE = frozenset({"declaration", "inspection", "lab_report", "certificate",
+                                        "penalty_decision", "recall", "credit_event"})
+
+
+def _enterprise_scope(queryset: QuerySet, *, user, enterprise_field: str) -> QuerySet:
+    # Partner agencies exchange credit information (§6): they read every enterprise's grade.
+    if has_role(user, Role.PARTNER_AGENCY) and not has_role(user, Role.DECLARANT):
+        return queryset
+    return scope_queryset(queryset, user=user, enterprise_field=enterprise_field)
 
 
 def enterprise_list(*, user, filters: dict | None = None) -> QuerySet[Enterprise]:
-    queryset = scope_queryset(Enterprise.objects.all(), user=user, enterprise_field="pk")
+    queryset = _enterprise_scope(Enterprise.objects.all(), user=user, enterprise_field="pk")
     return EnterpriseFilterSet(filters or {}, queryset=queryset).qs
 
 
 def enterprise_get(*, user, pk) -> Enterprise:
-    return get_in_scope(Enterprise.objects.all(), user=user, enterprise_field="pk", pk=pk)
+    queryset = _enterprise_scope(Enterprise.objects.all(), user=user, enterprise_field="pk")
+    return _get(queryset, pk)
+
+
+def _get(queryset, pk):
+    from django.http import Http404
+
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _event_scope(user) -> QuerySet[CreditEvent]:
+    queryset = CreditEvent.objects.select_related("enterprise", "corrects")
+    if has_role(user, Role.PARTNER_AGENCY) and not has_role(user, Role.DECLARANT):
+        # An agency sees the events it pushed itself.
+        return queryset.filter(source_name=user.username)
+    return scope_queryset(queryset, user=user)
+
+
+def credit_event_list(*, user, filters: dict | None = None) -> QuerySet[CreditEvent]:
+    return CreditEventFilterSet(filters or {}, queryset=_event_scope(user)).qs
+
+
+def credit_event_get(*, user, pk) -> CreditEvent:
+    return _get(_event_scope(user), pk)
+
+
+def evidence_visible(event: CreditEvent, user) -> bool:
+    return not has_role(user, Role.DECLARANT) or event.evidence_type in DECLARANT_VISIBLE_EVIDENCE
+
+
+def grade_change_list(*, user, enterprise_id=None) -> QuerySet[GradeChange]:
+    queryset = scope_queryset(GradeChange.objects.select_related("enterprise").prefetch_related("events"), user=user)
+    return queryset.filter(enterprise_id=enterprise_id) if enterprise_id is not None else queryset
+
+
+def grade_change_get(*, user, pk) -> GradeChange:
+    return get_in_scope(GradeChange.objects.select_related("enterprise"), user=user, pk=pk)
+
+
+def grade_objection_list(*, user, filters: dict | None = None) -> QuerySet[GradeObjection]:
+    queryset = scope_queryset(GradeObjection.objects.select_related("enterprise", "grade_change", "filed_by"),
+                              user=user)
+    return GradeObjectionFilterSet(filters or {}, queryset=queryset).qs
+
+
+def grade_objection_get(*, user, pk) -> GradeObjection:
+    return get_in_scope(GradeObjection.objects.select_related("enterprise", "grade_change"), user=user, pk=pk)
+
+
+# --- differentiated supervision ---------------------------------------------------------------------------------
+
+def inspection_policy_current() -> dict:
+    """{"version": n, "ratios": {grade: float}} of the version in force, cached (invalidated on every edit)."""
+    cached = cache.get(POLICY_CACHE_KEY)
+    if cached is None:
+        policy = InspectionPolicy.objects.order_by("-version").first()
+        if policy is None:
+            cached = {"version": 0, "ratios": {g: float(r) for g, r in DEFAULT_RATIOS.items()}}
+        else:
+            cached = {"version": policy.version, "ratios": {g: float(r) for g, r in policy.ratios().items()}}
+        cache.set(POLICY_CACHE_KEY, cached, POLICY_CACHE_SECONDS)
+    return cached
+
+
+def inspection_ratio_for_grade(grade) -> tuple[float, int]:
+    """The target inspection ratio (0–1) of ``grade`` and the policy version it comes from."""
+    current = inspection_policy_current()
+    ratios = current["ratios"]
+    return ratios.get(str(grade), ratios[CreditGrade.B]), current["version"]
+
+
+def inspection_policy_versions() -> QuerySet[InspectionPolicy]:
+    return InspectionPolicy.objects.select_related("created_by").order_by("-version")
+
+
+# --- supervisor overview ----------------------------------------------------------------------------------------
+
+def grade_distribution() -> list[dict]:
+    counts = dict(Enterprise.objects.order_by().values("credit_grade").annotate(n=Count("id"))
+                  .values_list("credit_grade", "n"))
+    total = sum(counts.values()) or 1
+    return [{"grade": grade, "label": label, "count": counts.get(grade, 0),
+             "share": Decimal(counts.get(grade, 0) * 100) / total} for grade, label in CreditGrade.choices]
+
+
+def grade_movements(*, months: int = 12) -> list[dict]:
+    """Upgrades and downgrades per month over the last ``months`` months."""
+    from .grading import is_better
+
+    since = timezone.now() - timedelta(days=31 * months)
+    rows = (GradeChange.objects.filter(changed_at__gte=since).order_by()
+            .annotate(month=TruncMonth("changed_at")).values("month", "old_grade", "new_grade")
+            .annotate(n=Count("id")))
+    by_month: dict = {}
+    for row in rows:
+        entry = by_month.setdefault(row["month"].date() if hasattr(row["month"], "date") else row["month"],
+                                    {"up": 0, "down": 0})
+        entry["up" if is_better(row["new_grade"], row["old_grade"]) else "down"] += row["n"]
+    return [{"month": month, **counts} for month, counts in sorted(by_month.items())]
