@@ -24,6 +24,7 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("risk/", include("risk.urls")),
     path("inspection/", include("inspection.urls")),
+    path("public/draws/", include("inspection.public_urls")),
     path("", include("release.urls")),
 ]
 
