@@ -1,0 +1,136 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import routing, transitions
+
+
+class SiteKind(models.TextChoices):
+    GENERAL = routing.SITE_GENERAL, _("General port site")
+    DANGEROUS_GOODS = routing.SITE_DANGEROUS_GOODS, _("Dangerous goods")
+    COLD_CHAIN = routing.SITE_COLD_CHAIN, _("Cold chain")
+    LIVE_ANIMALS = routing.SITE_LIVE_ANIMALS, _("Live animals")
+
+
+class TaskStatus(models.TextChoices):
+    QUEUED = transitions.QUEUED, _("Queued")
+    ASSIGNED = transitions.ASSIGNED, _("Assigned")
+    CLAIMED = transitions.CLAIMED, _("In progress")
+    CONCLUDED = transitions.CONCLUDED, _("Concluded")
+    CANCELLED = transitions.CANCELLED, _("Cancelled")
+
+
+class TaskReason(models.TextChoices):
+    RISK = "risk", _("Risk targeted")
+    RANDOM = "random", _("Random control sample")
+    RELEASE_MODE = "release_mode", _("Required by the release mode")
+    JOINT = "joint", _("Joint inspection")
+    MANUAL = "manual", _("Officer request")
+
+
+class Priority(models.IntegerChoices):
+    URGENT = 1, _("Urgent")
+    HIGH = 2, _("High")
+    NORMAL = 3, _("Normal")
+
+
+class Conclusion(models.TextChoices):
+    CONFORM = "conform", _("Conform")
+    NON_CONFORM = "non_conform", _("Non-conform")
+
+
+class Disposition(models.TextChoices):
+    RETURN = "return", _("Return")
+    DESTROY = "destroy", _("Destroy")
+    TECHNICAL_TREATMENT = "technical_treatment", _("Technical treatment")
+    RELABEL = "relabel", _("Relabel")
+
+
+class LabKind(models.TextChoices):
+    BUREAU = "bureau", _("Bureau laboratory")
+    THIRD_PARTY = "third_party", _("Accredited third-party laboratory")
+
+
+class LabStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+
+
+class LabOrderStatus(models.TextChoices):
+    ORDERED = "ordered", _("Ordered")
+    RESULTED = "resulted", _("Results recorded")
+
+
+class DrawKind(models.TextChoices):
+    OBJECT = "object", _("Draw of objects")
+    PEOPLE = "people", _("Draw of people")
+
+
+class JointKind(models.TextChoices):
+    CONTAINER = "container", _("Container opening (一次开箱)")
+    BOARDING = "boarding", _("Boarding of a vessel or aircraft")
+
+
+class JointStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    SCHEDULED = "scheduled", _("Scheduled")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Agency(models.TextChoices):
+    CIQ = "ciq", _("Inspection and quarantine")
+    CUSTOMS = "customs", _("Customs")
+    MARITIME = "maritime", _("Maritime safety administration")
+    BORDER = "border", _("Border inspection")
+    PORT = "port", _("Port authority")
+
+
+# The on-site checklist per commodity category; every category also gets the GENERAL items.
+CHECKLIST_GENERAL = [
+    ("documents_match", _("Documents match the goods (marks, numbers, quantities)")),
+    ("packaging_intact", _("Packaging intact, no damage or leakage")),
+    ("labels_chinese", _("Chinese labels present and correct")),
+    ("container_clean", _("Container clean, no pests or soil")),
+]
+CHECKLIST_BY_CATEGORY = {
+    "food": [("shelf_life", _("Shelf life and production date acceptable")),
+             ("sensory", _("Appearance and smell normal"))],
+    "aquatic": [("core_temperature", _("Core temperature at or below -18 °C")),
+                ("cold_chain_record", _("Cold chain temperature record complete"))],
+    "meat": [("core_temperature", _("Core temperature at or below -18 °C")),
+             ("establishment_registered", _("Establishment registered, health certificate matches"))],
+    "dairy": [("cold_chain_record", _("Cold chain temperature record complete")),
+              ("shelf_life", _("Shelf life and production date acceptable"))],
+    "fruit_vegetable": [("pests", _("No live pests, rot or soil")),
+                        ("phytosanitary", _("Phytosanitary certificate matches"))],
+    "grain": [("pests", _("No live pests, rot or soil")), ("weed_seeds", _("No weed seeds or impurities"))],
+    "plant": [("pests", _("No live pests, rot or soil")),
+              ("phytosanitary", _("Phytosanitary certificate matches"))],
+    "live_animal": [("animal_health", _("Animals healthy, no clinical signs")),
+                    ("quarantine_permit", _("Quarantine permit and health certificate match"))],
+    "cosmetics": [("ingredients_label", _("Ingredient list on the label")),
+                  ("filing_record", _("Import filing record present"))],
+    "chemical": [("ghs_labels", _("GHS hazard labels and safety data sheet")),
+                 ("un_packaging", _("UN packaging marks correct"))],
+    "dangerous_goods": [("ghs_labels", _("GHS hazard labels and safety data sheet")),
+                        ("un_packaging", _("UN packaging marks correct"))],
+    "toy": [("age_warning", _("Age warnings present")), ("small_parts", _("No loose small parts"))],
+    "electrical": [("ccc_mark", _("CCC mark where required")), ("plug_type", _("Plug and voltage fit for China"))],
+    "machinery": [("nameplate", _("Nameplate and manual in Chinese")),
+                  ("used_condition", _("Condition matches the declaration (new or used)"))],
+    "textile": [("fibre_label", _("Fibre content label")), ("odour", _("No abnormal odour"))],
+}
+
+
+def checklist_for(category: str) -> list[tuple[str, str]]:
+    seen, items = set(), []
+    for code, label in CHECKLIST_GENERAL + CHECKLIST_BY_CATEGORY.get(category or "", []):
+        if code not in seen:
+            seen.add(code)
+            items.append((code, label))
+    return items
+
+
+# Categories whose inspections require sampling before a conclusion.
+SAMPLING_CATEGORIES = frozenset({"food", "aquatic", "meat", "dairy", "cosmetics", "grain", "toy"})

@@ -1,0 +1,161 @@
+"""The dual-random draws (双随机), as pure functions of a seed and recorded inputs. No database here.
+
+Anyone holding a period's revealed seed and a draw's recorded inputs can re-run the draw with this module (or
+with the few lines of any language that compute HMAC-SHA256) and get the same result:
+
+* ``uniform(seed, *parts)``: HMAC-SHA256 keyed with the seed (its hex text, UTF-8) over the parts joined by
+  ``"|"``; the first 8 bytes, shifted right by 11, divided by 2**53, give a number in [0, 1).
+* object draw: selected when ``uniform(seed, "object", subject) < ratio``.
+* people draw: each candidate ``c`` (sorted by id) gets the key ``log(u_c) / weight_c`` with
+  ``u_c = uniform(seed, "people", subject, c.id)`` moved into (0, 1); the largest key wins (Efraimidis–Spirakis
+  weighted sampling), ties to the smaller id. A candidate's key depends only on its own id and weight, so the
+  order in which candidates are listed cannot change the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+ALGORITHM = "hmac-sha256/v1"
+WEIGHT_SCALE = 1_000_000
+
+
+def commitment_of(seed: str) -> str:
+    """The published commitment: SHA-256 of the seed's hex text."""
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def uniform(seed: str, *parts) -> float:
+    message = "|".join(str(part) for part in parts).encode()
+    digest = hmac.new(seed.encode(), message, hashlib.sha256).digest()
+    return (int.from_bytes(digest[:8], "big") >> 11) / float(1 << 53)
+
+
+@dataclass(frozen=True)
+class ObjectDrawResult:
+    value: float
+    selected: bool
+
+
+def object_draw(seed: str, subject: str, ratio: float) -> ObjectDrawResult:
+    if not 0.0 <= ratio <= 1.0:
+        raise ValueError("ratio must be within [0, 1]")
+    value = uniform(seed, "object", subject)
+    return ObjectDrawResult(value=value, selected=value < ratio)
+
+
+def canonical_candidates(candidates: Iterable[Mapping]) -> list[dict]:
+    """Candidates as [{"id": int, "weight": int}] sorted by id; duplicates and non-positive weights refused."""
+    rows = sorted(({"id": int(c["id"]), "weight": int(c["weight"])} for c in candidates), key=lambda c: c["id"])
+    ids = [c["id"] for c in rows]
+    if len(ids) != len(set(ids)):
+        raise ValueError("a candidate is listed twice")
+    if any(c["weight"] <= 0 for c in rows):
+        raise ValueError("weights must be positive")
+    return rows
+
+
+@dataclass(frozen=True)
+class PeopleDrawResult:
+    chosen: int | None
+    key: float | None
+
+
+def people_draw(seed: str, subject: str, candidates: Iterable[Mapping]) -> PeopleDrawResult:
+    best_id, best_key = None, None
+    for candidate in canonical_candidates(candidates):
+        u = uniform(seed, "people", subject, candidate["id"])
+        u = (u * float(1 << 53) + 1.0) / (float(1 << 53) + 2.0)  # strictly inside (0, 1)
+        key = math.log(u) / candidate["weight"]
+        if best_key is None or key > best_key:
+            best_id, best_key = candidate["id"], key
+    return PeopleDrawResult(chosen=best_id, key=best_key)
+
+
+def load_weight(load: int, min_load: int) -> int:
+    """Integer weight from an officer's open workload: the least loaded weigh most (1/(1+excess)^2)."""
+    excess = max(0, int(load) - int(min_load))
+    return max(1, WEIGHT_SCALE // ((1 + excess) ** 2))
+
+
+# --- Who may be drawn -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficerSnapshot:
+    """What the people draw needs to know about one officer, read from the database by the service."""
+
+    id: int
+    categories: frozenset[str]
+    site_ids: frozenset[int]
+    shifts: tuple[tuple[datetime, datetime], ...] = ()
+    leave: tuple[tuple[date, date], ...] = ()
+    conflicted_enterprise_ids: frozenset[int] = frozenset()
+    load: int = 0
+    active: bool = True
+
+    def on_duty(self, at: datetime) -> bool:
+        if not self.active:
+            return False
+        if any(start <= at.date() <= end for start, end in self.leave):
+            return False
+        return any(start <= at < end for start, end in self.shifts)
+
+
+EXCLUDE_OFF_DUTY = "off_duty"
+EXCLUDE_UNQUALIFIED_CATEGORY = "unqualified_category"
+EXCLUDE_UNQUALIFIED_SITE = "unqualified_site"
+EXCLUDE_CONFLICT = "conflict_of_interest"
+EXCLUDE_LAST_INSPECTOR = "last_inspector"
+
+
+def eligible_candidates(
+    officers: Iterable[OfficerSnapshot], *, at: datetime, category: str, site_id: int | None, enterprise_id: int,
+    last_inspector_id: int | None = None,
+) -> tuple[list[dict], dict[int, str]]:
+    """The weighted candidates for one inspection and the reason each other officer was left out.
+
+    On duty at ``at``, qualified for the category and the site, no declared conflict with the enterprise; the
+    enterprise's last inspector is left out only when someone else remains.
+    """
+    kept: list[OfficerSnapshot] = []
+    excluded: dict[int, str] = {}
+    for officer in officers:
+        if not officer.on_duty(at):
+            excluded[officer.id] = EXCLUDE_OFF_DUTY
+        elif category and category not in officer.categories:
+            excluded[officer.id] = EXCLUDE_UNQUALIFIED_CATEGORY
+        elif site_id is not None and site_id not in officer.site_ids:
+            excluded[officer.id] = EXCLUDE_UNQUALIFIED_SITE
+        elif enterprise_id in officer.conflicted_enterprise_ids:
+            excluded[officer.id] = EXCLUDE_CONFLICT
+        else:
+            kept.append(officer)
+    if last_inspector_id is not None and len(kept) > 1 and any(o.id == last_inspector_id for o in kept):
+        kept = [o for o in kept if o.id != last_inspector_id]
+        excluded[last_inspector_id] = EXCLUDE_LAST_INSPECTOR
+    if not kept:
+        return [], excluded
+    min_load = min(o.load for o in kept)
+    return canonical_candidates({"id": o.id, "weight": load_weight(o.load, min_load)} for o in kept), excluded
+
+
+def day_bounds(day: date, tz) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return start, datetime.combine(day, time.max, tzinfo=tz)
+
+
+def rerun(kind: str, seed: str, subject: str, inputs: Mapping) -> dict:
+    """Re-run a recorded draw from its stored inputs; returns the result in the stored form."""
+    if kind == "object":
+        result = object_draw(seed, subject, float(inputs["ratio"]))
+        return {"selected": result.selected, "value": result.value}
+    if kind == "people":
+        result = people_draw(seed, subject, inputs["candidates"])
+        return {"chosen": result.chosen}
+    raise ValueError(f"unknown draw kind {kind!r}")

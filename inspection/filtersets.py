@@ -1,0 +1,33 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .choices import LabStatus, Priority, TaskReason, TaskStatus
+from .models import InspectionTask, JointInspection, Lab
+
+
+class InspectionTaskFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("status"))
+    reason = django_filters.ChoiceFilter(choices=TaskReason.choices, label=_("reason"))
+    priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("priority"))
+    declaration = django_filters.NumberFilter(field_name="declaration_id", label=_("declaration"))
+    assigned_to = django_filters.NumberFilter(field_name="assigned_to_id", label=_("inspector"))
+    site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
+
+    class Meta:
+        model = InspectionTask
+        fields = ["status", "reason", "priority", "declaration", "assigned_to", "site"]
+
+
+class LabFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=LabStatus.choices, label=_("status"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+
+    class Meta:
+        model = Lab
+        fields = ["status", "kind"]
+
+
+class JointInspectionFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = JointInspection
+        fields = ["status", "kind", "agency"]

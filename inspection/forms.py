@@ -1,0 +1,72 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ciq_portal.roles import Role
+
+from .choices import Conclusion, Disposition
+from .models import InspectionSite, Lab
+
+
+class FindingsForm(forms.Form):
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label=_("Photo"), widget=forms.ClearableFileInput(
+        attrs={"accept": "image/*", "capture": "environment"}))
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+
+class SampleForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=200)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=3)
+    unit = forms.CharField(label=_("Unit"), max_length=16, initial="kg")
+    seal_no = forms.CharField(label=_("Seal number"), max_length=32)
+
+
+class CustodyForm(forms.Form):
+    action = forms.CharField(label=_("Action"), max_length=32)
+    holder = forms.CharField(label=_("Now held by"), max_length=120)
+    seal_intact = forms.BooleanField(label=_("Seal intact"), required=False, initial=True)
+
+
+class LabOrderForm(forms.Form):
+    sample = forms.ChoiceField(label=_("Sample"))
+    lab = forms.ModelChoiceField(label=_("Laboratory"), queryset=Lab.objects.all())
+    test_items = forms.CharField(label=_("Test items (comma separated)"), max_length=500)
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sample"].choices = [(s.pk, s.sample_no) for s in task.samples.all()] if task else []
+
+    def clean_test_items(self):
+        return [item.strip() for item in self.cleaned_data["test_items"].split(",") if item.strip()]
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices, widget=forms.RadioSelect)
+    disposition = forms.ChoiceField(label=_("Disposition (non-conform only)"),
+                                    choices=[("", "—")] + list(Disposition.choices), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReassignForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ciq_portal.models import User
+
+        self.fields["officer"].queryset = User.objects.filter(groups__name=Role.OFFICER,
+                                                              officer_profile__isnull=False).order_by("username")
+
+
+class LabStatusForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class JointScheduleForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=InspectionSite.objects.filter(active=True))
+    appointment_at = forms.DateTimeField(label=_("Appointment"),
+                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

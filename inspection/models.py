@@ -1,0 +1,423 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import Enterprise
+from declarations.models import Declaration, Document
+
+from .choices import (
+    Agency,
+    Conclusion,
+    Disposition,
+    DrawKind,
+    JointKind,
+    JointStatus,
+    LabKind,
+    LabOrderStatus,
+    LabStatus,
+    Priority,
+    SiteKind,
+    TaskReason,
+    TaskStatus,
+)
+
+User = settings.AUTH_USER_MODEL
+
+
+class InspectionSite(models.Model):
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=16, choices=SiteKind.choices, default=SiteKind.GENERAL)
+    port = models.CharField(_("port"), max_length=16, db_index=True)
+    capacity_per_day = models.PositiveIntegerField(_("capacity per day"), default=50)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("inspection site")
+        verbose_name_plural = _("inspection sites")
+        ordering = ["port", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class OfficerProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="officer_profile")
+    badge_no = models.CharField(_("badge number"), max_length=16, unique=True)
+    categories = models.JSONField(_("qualified commodity categories"), default=list, blank=True)
+    sites = models.ManyToManyField(InspectionSite, blank=True, related_name="officers",
+                                   verbose_name=_("qualified sites"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("officer profile")
+        verbose_name_plural = _("officer profiles")
+        ordering = ["badge_no"]
+
+    def __str__(self):
+        return f"{self.badge_no} {self.user.get_full_name() or self.user.username}"
+
+
+class OfficerShift(models.Model):
+    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                              name="inspection_shift_ends_after_start")]
+
+
+class OfficerLeave(models.Model):
+    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="leave")
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leave")
+        constraints = [models.CheckConstraint(condition=Q(last_day__gte=models.F("first_day")),
+                                              name="inspection_leave_order")]
+
+
+class ConflictOfInterest(models.Model):
+    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="conflicts")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared conflict of interest")
+        verbose_name_plural = _("declared conflicts of interest")
+        constraints = [models.UniqueConstraint(fields=["officer", "enterprise"], name="inspection_conflict_once")]
+
+
+# --- Dual-random record ----------------------------------------------------------------------------------------
+
+
+class DrawPeriod(models.Model):
+    """One day's seed: its commitment is public from ``committed_at``, the seed itself from ``revealed_at``."""
+
+    day = models.DateField(_("day"), unique=True)
+    seed = models.CharField(max_length=64)
+    commitment = models.CharField(_("commitment (SHA-256)"), max_length=64)
+    algorithm = models.CharField(_("algorithm"), max_length=32)
+    committed_at = models.DateTimeField(_("committed at"))
+    revealed_at = models.DateTimeField(_("revealed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("draw period")
+        verbose_name_plural = _("draw periods")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return str(self.day)
+
+    @property
+    def revealed(self) -> bool:
+        return self.revealed_at is not None
+
+
+class Draw(models.Model):
+    """One draw: its inputs, so anyone can re-run it with the period's seed, and its result."""
+
+    period = models.ForeignKey(DrawPeriod, on_delete=models.PROTECT, related_name="draws")
+    kind = models.CharField(_("kind"), max_length=8, choices=DrawKind.choices)
+    subject = models.CharField(_("subject"), max_length=64)
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="inspection_draws")
+    task = models.ForeignKey("InspectionTask", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="draws")
+    inputs = models.JSONField(_("inputs"))
+    result = models.JSONField(_("result"))
+    selected = models.BooleanField(_("selected"), default=False)
+    chosen = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("draw")
+        verbose_name_plural = _("draws")
+        ordering = ["period", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "subject"], name="inspection_draw_once")]
+
+
+class ObjectDrawManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=DrawKind.OBJECT)
+
+
+class ObjectDraw(Draw):
+    """The draw of objects for one declaration (``selected``: drawn for the random control sample)."""
+
+    objects = ObjectDrawManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("draw of objects")
+        verbose_name_plural = _("draws of objects")
+
+
+# --- Tasks and the inspection record ----------------------------------------------------------------------------
+
+
+class InspectionTask(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="inspection_tasks")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="inspection_tasks")
+    reason = models.CharField(_("reason"), max_length=16, choices=TaskReason.choices)
+    mode = models.CharField(_("release mode"), max_length=16, blank=True)
+    category = models.CharField(_("commodity category"), max_length=32, blank=True)
+    site = models.ForeignKey(InspectionSite, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="tasks", verbose_name=_("site"))
+    scheduled_for = models.DateField(_("scheduled for"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.QUEUED)
+    assigned_to = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("inspector"))
+    sampling_required = models.BooleanField(_("sampling required"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    # Checklist answers {item: {"ok": true|false|null, "note": ""}}, findings and the conclusion.
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=16, choices=Conclusion.choices, blank=True)
+    disposition = models.CharField(_("disposition"), max_length=24, choices=Disposition.choices, blank=True)
+    concluded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("inspection task")
+        verbose_name_plural = _("inspection tasks")
+        ordering = ["priority", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["assigned_to", "status", "priority", "created_at"], name="insp_task_queue"),
+            models.Index(fields=["status", "priority", "created_at"], name="insp_task_pool"),
+            models.Index(fields=["enterprise", "-assigned_at"], name="insp_task_ent_last"),
+            models.Index(fields=["site", "scheduled_for"], name="insp_task_site_day"),
+            models.Index(fields=["status", "due_at"], name="insp_task_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(conclusion="non_conform") | ~Q(disposition=""), name="inspection_nonconform_disposed"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.declaration_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (TaskStatus.QUEUED, TaskStatus.ASSIGNED, TaskStatus.CLAIMED)
+
+
+class TaskNote(models.Model):
+    """Why a task changed hands (release, reassignment) — the supervisor's reason is kept here too."""
+
+    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=16)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    from_officer = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    to_officer = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+def photo_upload_to(instance, filename):
+    return f"inspection/{instance.task.enterprise_id}/{instance.task_id}/{filename}"
+
+
+class InspectionPhoto(models.Model):
+    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    taken_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+
+
+class Sample(models.Model):
+    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="samples")
+    sample_no = models.CharField(_("sample number"), max_length=32, unique=True)
+    description = models.CharField(_("description"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3,
+                                   validators=[MinValueValidator(0)])
+    unit = models.CharField(_("unit"), max_length=16)
+    seal_no = models.CharField(_("seal number"), max_length=32)
+    taken_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+
+    def __str__(self):
+        return self.sample_no
+
+
+class CustodyEntry(models.Model):
+    """Chain of custody: every hand-over of a sample, with the seal checked."""
+
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="custody")
+    action = models.CharField(_("action"), max_length=32)
+    holder = models.CharField(_("holder"), max_length=120)
+    seal_intact = models.BooleanField(_("seal intact"), default=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Lab(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=LabKind.choices, default=LabKind.THIRD_PARTY)
+    accreditation_no = models.CharField(_("accreditation number"), max_length=32, unique=True)
+    scope_categories = models.JSONField(_("scope: commodity categories"), default=list, blank=True)
+    scope_test_items = models.JSONField(_("scope: test items"), default=list, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=12, choices=LabStatus.choices, default=LabStatus.ACTIVE)
+
+    class Meta:
+        verbose_name = _("laboratory")
+        verbose_name_plural = _("laboratories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.accreditation_no})"
+
+
+class LabStatusChange(models.Model):
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12)
+    to_status = models.CharField(max_length=12)
+    reason = models.TextField(_("reason"))
+    automatic = models.BooleanField(default=False)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class LabOrder(models.Model):
+    task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="lab_orders")
+    sample = models.ForeignKey(Sample, on_delete=models.PROTECT, related_name="lab_orders")
+    lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="orders")
+    test_items = models.JSONField(_("test items"))
+    status = models.CharField(_("status"), max_length=12, choices=LabOrderStatus.choices,
+                              default=LabOrderStatus.ORDERED)
+    ordered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    ordered_at = models.DateTimeField(auto_now_add=True)
+    resulted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ordered_at", "id"]
+
+
+class LabResult(models.Model):
+    order = models.ForeignKey(LabOrder, on_delete=models.CASCADE, related_name="results")
+    test_item = models.CharField(_("test item"), max_length=64)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=6)
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    limit_min = models.DecimalField(_("lower limit"), max_digits=16, decimal_places=6, null=True, blank=True)
+    limit_max = models.DecimalField(_("upper limit"), max_digits=16, decimal_places=6, null=True, blank=True)
+    passed = models.BooleanField(_("within limits"))
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "test_item"]
+        constraints = [models.UniqueConstraint(fields=["order", "test_item"], name="inspection_result_once")]
+
+
+class TestReport(models.Model):
+    """A third-party test report submitted with a declaration, with the details its acceptance is checked on."""
+
+    __test__ = False  # not a pytest class
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="test_reports")
+    document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    lab = models.ForeignKey(Lab, on_delete=models.PROTECT, null=True, blank=True, related_name="reports")
+    lab_accreditation_no = models.CharField(_("lab accreditation number"), max_length=32)
+    report_no = models.CharField(_("report number"), max_length=64)
+    issued_on = models.DateField(_("issued on"))
+    hs_codes = models.JSONField(_("HS codes of the goods tested"), default=list)
+    lot_numbers = models.CharField(_("lot numbers"), max_length=200, blank=True)
+    results = models.JSONField(_("results"), default=list, blank=True)  # [{"test_item","value","unit"}]
+    check_ok = models.BooleanField(null=True)
+    check_reasons = models.JSONField(default=list, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class LabComparison(models.Model):
+    """A bureau re-test against a third-party lab's reported value: repeated disagreement suspends the lab."""
+
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="comparisons")
+    report = models.ForeignKey(TestReport, on_delete=models.CASCADE, related_name="comparisons")
+    test_item = models.CharField(max_length=64)
+    lab_value = models.DecimalField(max_digits=16, decimal_places=6)
+    bureau_value = models.DecimalField(max_digits=16, decimal_places=6)
+    tolerance = models.DecimalField(max_digits=6, decimal_places=4)
+    agrees = models.BooleanField()
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+# --- Joint inspection --------------------------------------------------------------------------------------------
+
+
+class JointInspection(models.Model):
+    kind = models.CharField(_("kind"), max_length=12, choices=JointKind.choices)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    agency = models.CharField(_("requesting agency"), max_length=12, choices=Agency.choices)
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="joint_inspections")
+    container_no = models.CharField(_("container number"), max_length=16, blank=True)
+    conveyance = models.CharField(_("vessel / flight"), max_length=64, blank=True)
+    participants = models.JSONField(_("participating agencies"), default=list)
+    site = models.ForeignKey(InspectionSite, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=JointStatus.choices,
+                              default=JointStatus.REQUESTED)
+    task = models.OneToOneField(InspectionTask, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="joint")
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("joint inspection")
+        verbose_name_plural = _("joint inspections")
+        ordering = ["-created_at", "-id"]
+
+
+class JointFinding(models.Model):
+    joint = models.ForeignKey(JointInspection, on_delete=models.CASCADE, related_name="findings")
+    agency = models.CharField(_("agency"), max_length=12, choices=Agency.choices)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=16, choices=Conclusion.choices)
+    findings = models.TextField(_("findings"), blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["joint", "agency"], name="inspection_joint_finding_once")]

@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from ciq_portal.navigation import NavItem
+from ciq_portal.roles import Role
+
+ITEMS = [
+    NavItem(label=_("My inspection queue"), url_name="inspection:queue",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=30, home_for=frozenset({Role.OFFICER})),
+    NavItem(label=_("Laboratories"), url_name="inspection:labs",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST}), order=32),
+    NavItem(label=_("Joint inspections"), url_name="inspection:joint_list",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=33),
+    NavItem(label=_("Draw record"), url_name="draws_public:index",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST}), order=34),
+]

@@ -1,0 +1,1056 @@
+"""Every write of the inspection app (DESIGN.md §4): dual-random draws, tasks and the queue, the inspection
+record, third-party labs and joint inspections. Each service is atomic, locks what it changes, writes an audit
+row and, where the declaration has a timeline, a declaration event."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciq_portal.audit import audit_record
+from ciq_portal.roles import Role, has_role
+
+from . import draws, routing, transitions
+from .choices import (
+    SAMPLING_CATEGORIES,
+    Agency,
+    Conclusion,
+    Disposition,
+    DrawKind,
+    JointKind,
+    JointStatus,
+    LabKind,
+    LabOrderStatus,
+    LabStatus,
+    Priority,
+    TaskReason,
+    TaskStatus,
+    checklist_for,
+)
+from .models import (
+    ConflictOfInterest,
+    CustodyEntry,
+    Draw,
+    DrawPeriod,
+    InspectionPhoto,
+    InspectionSite,
+    InspectionTask,
+    JointFinding,
+    JointInspection,
+    Lab,
+    LabComparison,
+    LabOrder,
+    LabResult,
+    LabStatusChange,
+    ObjectDraw,
+    OfficerLeave,
+    OfficerProfile,
+    OfficerShift,
+    Sample,
+    TaskNote,
+    TestReport,
+)
+
+DUE_HOURS = {Priority.URGENT: 4, Priority.HIGH: 8, Priority.NORMAL: 24}
+REPORT_MAX_AGE_DAYS = 365
+LAB_DISAGREEMENT_LIMIT = 3
+LAB_DISAGREEMENT_WINDOW_DAYS = 365
+REMINDER_INTERVAL = timedelta(hours=4)
+
+
+def _skip_locked(queryset):
+    """Row locks that skip rows another transaction holds (PostgreSQL); SQLite serialises writers anyway."""
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset.select_for_update()
+
+
+def _event(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True):
+    from declarations import services as declaration_services
+
+    declaration_event_add = declaration_services.declaration_event_add
+    return declaration_event_add(declaration=declaration, kind=kind, actor=actor, message=message, data=data or {},
+                                 visible_to_declarant=visible_to_declarant)
+
+
+def _task_snapshot(task: InspectionTask) -> dict:
+    return {"status": task.status, "assigned_to": task.assigned_to_id, "site": task.site_id,
+            "priority": task.priority, "conclusion": task.conclusion, "disposition": task.disposition}
+
+
+def _is_supervisor(actor) -> bool:
+    return has_role(actor, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+# --- Officers and sites -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def officer_profile_ensure(*, user, badge_no: str, categories=(), sites=(), actor=None) -> OfficerProfile:
+    profile, created = OfficerProfile.objects.select_for_update().get_or_create(
+        user=user, defaults={"badge_no": badge_no, "categories": sorted(set(categories))})
+    before = None if created else {"categories": profile.categories, "sites": sorted(s.pk for s in profile.sites.all())}
+    profile.categories = sorted(set(categories))
+    profile.save(update_fields=["categories"])
+    profile.sites.set(sites)
+    audit_record(actor=actor, action="officer_profile.ensure", obj=profile, before=before,
+                 after={"badge_no": profile.badge_no, "categories": profile.categories,
+                        "sites": sorted(s.pk for s in sites)})
+    return profile
+
+
+@transaction.atomic
+def officer_shift_add(*, officer: OfficerProfile, starts_at: datetime, ends_at: datetime, actor=None) -> OfficerShift:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": [_("A shift must end after it starts.")]})
+    if officer.shifts.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise ValidationError({"starts_at": [_("This shift overlaps another shift of the officer.")]})
+    shift = OfficerShift.objects.create(officer=officer, starts_at=starts_at, ends_at=ends_at)
+    audit_record(actor=actor, action="officer_shift.add", obj=shift,
+                 after={"officer": officer.pk, "starts_at": starts_at, "ends_at": ends_at})
+    return shift
+
+
+@transaction.atomic
+def officer_leave_add(*, officer: OfficerProfile, first_day: date, last_day: date, reason="", actor=None):
+    if last_day < first_day:
+        raise ValidationError({"last_day": [_("The last day of leave cannot be before the first.")]})
+    leave = OfficerLeave.objects.create(officer=officer, first_day=first_day, last_day=last_day, reason=reason)
+    audit_record(actor=actor, action="officer_leave.add", obj=leave,
+                 after={"officer": officer.pk, "first_day": first_day, "last_day": last_day})
+    return leave
+
+
+@transaction.atomic
+def conflict_declare(*, officer: OfficerProfile, enterprise, reason: str, actor=None) -> ConflictOfInterest:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say what the conflict of interest is.")]})
+    conflict, _created = ConflictOfInterest.objects.get_or_create(officer=officer, enterprise=enterprise,
+                                                                  defaults={"reason": reason.strip()})
+    audit_record(actor=actor, action="conflict.declare", obj=conflict, enterprise_id=enterprise.pk,
+                 after={"officer": officer.pk, "enterprise": enterprise.pk, "reason": conflict.reason})
+    return conflict
+
+
+@transaction.atomic
+def site_create(*, code, name, kind, port, capacity_per_day, actor=None) -> InspectionSite:
+    if capacity_per_day is None or int(capacity_per_day) < 1:
+        raise ValidationError({"capacity_per_day": [_("Capacity must be at least one inspection a day.")]})
+    site = InspectionSite.objects.create(code=code, name=name, kind=kind, port=port,
+                                         capacity_per_day=capacity_per_day)
+    audit_record(actor=actor, action="inspection_site.create", obj=site,
+                 after={"code": code, "kind": kind, "port": port, "capacity_per_day": capacity_per_day})
+    return site
+
+
+def site_route(*, category: str, port: str, day: date) -> InspectionSite | None:
+    """The site for goods of ``category`` at ``port`` on ``day``: a site of a kind able to take them, with room
+    left that day, least used first; a full site is used only when every suitable site is full."""
+    kinds = routing.site_kinds_for(category)
+    sites = list(InspectionSite.objects.filter(active=True, kind__in=kinds)
+                 .filter(Q(port=port) | Q(port="")).annotate(
+                     used=Count("tasks", filter=Q(tasks__scheduled_for=day) & ~Q(tasks__status=TaskStatus.CANCELLED))))
+    if not sites:
+        return None
+    sites.sort(key=lambda s: (kinds.index(s.kind), s.used >= s.capacity_per_day, s.used / s.capacity_per_day, s.code))
+    return sites[0]
+
+
+def declaration_category(declaration) -> str:
+    from declarations.models import HSCode
+
+    codes = list(declaration.lines.values_list("hs_code", flat=True))
+    categories = set()
+    for code in codes:
+        match = (HSCode.objects.filter(code__in=[code[:n] for n in (10, 8, 6, 4, 2)]).exclude(category="")
+                 .order_by("-code").values_list("category", flat=True).first())
+        if match:
+            categories.add(match)
+    return routing.main_category(categories)
+
+
+# --- Dual-random: periods and the draw of objects ---------------------------------------------------------------
+
+
+@transaction.atomic
+def draw_period_commit(*, day: date, actor=None) -> DrawPeriod:
+    """Create ``day``'s secret seed and publish its commitment (idempotent)."""
+    period = DrawPeriod.objects.select_for_update().filter(day=day).first()
+    if period:
+        return period
+    seed = secrets.token_hex(32)
+    period = DrawPeriod.objects.create(day=day, seed=seed, commitment=draws.commitment_of(seed),
+                                       algorithm=draws.ALGORITHM, committed_at=timezone.now())
+    audit_record(actor=actor, action="draw_period.commit", obj=period,
+                 after={"day": day, "commitment": period.commitment})
+    return period
+
+
+@transaction.atomic
+def draw_period_reveal(*, day: date, actor=None) -> DrawPeriod:
+    """Publish the seed of a period that has ended (idempotent)."""
+    if day >= timezone.localdate():
+        raise ValidationError({"day": [_("A seed is revealed only after its day has ended.")]})
+    period = DrawPeriod.objects.select_for_update().filter(day=day).first()
+    if period is None:
+        raise ValidationError({"day": [_("No seed was committed for this day.")]})
+    if period.revealed_at is None:
+        period.revealed_at = timezone.now()
+        period.save(update_fields=["revealed_at"])
+        audit_record(actor=actor, action="draw_period.reveal", obj=period,
+                     after={"day": day, "seed": period.seed, "commitment": period.commitment})
+    return period
+
+
+def _period_for(at: datetime) -> DrawPeriod:
+    day = timezone.localdate(at)
+    period = DrawPeriod.objects.filter(day=day).first()
+    return period or draw_period_commit(day=day)
+
+
+def _grade_ratio(grade: str) -> tuple[float, int]:
+    from credit.selectors import inspection_ratio_for_grade
+
+    ratio, version = inspection_ratio_for_grade(grade)
+    return float(ratio), int(version)
+
+
+@transaction.atomic
+def object_draw_for_declaration(*, declaration, at: datetime | None = None) -> ObjectDraw:
+    """The draw of objects (random control sample) for one declaration; drawn once, later calls return it."""
+    subject = f"declaration:{declaration.pk}"
+    existing = ObjectDraw.objects.filter(subject=subject).first()
+    if existing:
+        return existing
+    at = at or timezone.now()
+    period = _period_for(at)
+    grade = declaration.enterprise.credit_grade
+    ratio, policy_version = _grade_ratio(grade)
+    inputs = {"ratio": ratio, "grade": grade, "policy_version": policy_version, "algorithm": period.algorithm}
+    result = draws.rerun(DrawKind.OBJECT, period.seed, subject, inputs)
+    draw = ObjectDraw.objects.create(period=period, kind=DrawKind.OBJECT, subject=subject, declaration=declaration,
+                                     inputs=inputs, result=result, selected=result["selected"])
+    audit_record(actor=None, action="draw.object", obj=draw, enterprise_id=declaration.enterprise_id,
+                 after={"subject": subject, "inputs": inputs, "result": result})
+    _event(declaration=declaration, kind="random_draw",
+           message=_("Drawn for the random control sample.") if draw.selected
+           else _("Not drawn for the random control sample."),
+           data={"draw": draw.pk, "selected": draw.selected}, visible_to_declarant=False)
+    return draw
+
+
+# --- Tasks and dispatch (draw of people) ------------------------------------------------------------------------
+
+
+def _priority_for(reason: str) -> int:
+    return {TaskReason.RISK: Priority.URGENT, TaskReason.JOINT: Priority.URGENT,
+            TaskReason.RELEASE_MODE: Priority.HIGH}.get(reason, Priority.NORMAL)
+
+
+@transaction.atomic
+def inspection_task_create(*, declaration, reason, mode, actor=None, priority=None,
+                           category: str | None = None) -> InspectionTask:
+    """Open the inspection of a declaration, routed to a site able to take its goods; the people draw runs
+    after commit (Celery). A declaration has at most one open task: asking again returns it."""
+    if reason not in TaskReason.values:
+        raise ValidationError({"reason": [_("Unknown inspection reason: %(r)s.") % {"r": reason}]})
+    if priority is not None and priority not in Priority.values:
+        raise ValidationError({"priority": [_("Unknown priority.")]})
+    open_task = (InspectionTask.objects.select_for_update()
+                 .filter(declaration=declaration, status__in=transitions.OPEN_STATUSES).first())
+    if open_task:
+        return open_task
+    now = timezone.now()
+    category = declaration_category(declaration) if category is None else category
+    day = timezone.localdate(now)
+    site = site_route(category=category, port=declaration.port_of_entry, day=day)
+    priority = priority or _priority_for(reason)
+    task = InspectionTask.objects.create(
+        declaration=declaration, enterprise_id=declaration.enterprise_id, reason=reason, mode=mode or "",
+        category=category, site=site, scheduled_for=day, priority=priority,
+        sampling_required=(mode in ("sample", "supervised")), due_at=now + timedelta(hours=DUE_HOURS[priority]),
+    )
+    audit_record(actor=actor, action="inspection_task.create", obj=task, enterprise_id=task.enterprise_id,
+                 after={**_task_snapshot(task), "reason": reason, "mode": task.mode, "category": category})
+    _event(declaration=declaration, kind="inspection_scheduled", actor=actor,
+           message=_("Inspection scheduled at %(site)s.") % {"site": site.name if site else _("a site to be set")},
+           data={"task": task.pk, "site": site.code if site else ""})
+    from .tasks import inspection_dispatch
+
+    inspection_dispatch.delay_on_commit(task.pk)
+    return task
+
+
+def _officer_snapshots(at: datetime, officer_ids=None) -> dict[int, draws.OfficerSnapshot]:
+    """Every active officer as the draw sees it, keyed by user id (a handful of queries, whatever the size)."""
+    profiles = OfficerProfile.objects.filter(active=True, user__is_active=True)
+    if officer_ids is not None:
+        profiles = profiles.filter(user_id__in=officer_ids)
+    profiles = list(profiles.values("id", "user_id", "categories"))
+    by_profile = {p["id"]: p for p in profiles}
+    sites, shifts, leave, conflicts = {}, {}, {}, {}
+    for pid, site_id in OfficerProfile.sites.through.objects.filter(
+            officerprofile_id__in=by_profile).values_list("officerprofile_id", "inspectionsite_id"):
+        sites.setdefault(pid, set()).add(site_id)
+    for pid, start, end in OfficerShift.objects.filter(officer_id__in=by_profile, starts_at__lte=at,
+                                                       ends_at__gt=at).values_list("officer_id", "starts_at",
+                                                                                   "ends_at"):
+        shifts.setdefault(pid, []).append((start, end))
+    day = timezone.localdate(at)
+    for pid, first, last in OfficerLeave.objects.filter(officer_id__in=by_profile, first_day__lte=day,
+                                                        last_day__gte=day).values_list("officer_id", "first_day",
+                                                                                       "last_day"):
+        leave.setdefault(pid, []).append((first, last))
+    for pid, enterprise_id in ConflictOfInterest.objects.filter(officer_id__in=by_profile).values_list(
+            "officer_id", "enterprise_id"):
+        conflicts.setdefault(pid, set()).add(enterprise_id)
+    user_ids = [p["user_id"] for p in profiles]
+    loads = dict(InspectionTask.objects.filter(assigned_to_id__in=user_ids, status__in=transitions.OPEN_STATUSES)
+                 .values_list("assigned_to_id").annotate(n=Count("id")).values_list("assigned_to_id", "n"))
+    return {
+        p["user_id"]: draws.OfficerSnapshot(
+            id=p["user_id"], categories=frozenset(p["categories"] or ()), site_ids=frozenset(sites.get(p["id"], ())),
+            shifts=tuple(shifts.get(p["id"], ())), leave=tuple(leave.get(p["id"], ())),
+            conflicted_enterprise_ids=frozenset(conflicts.get(p["id"], ())), load=loads.get(p["user_id"], 0))
+        for p in profiles
+    }
+
+
+def _last_inspectors(enterprise_ids, exclude_task_ids) -> dict[int, int]:
+    rows = (InspectionTask.objects.filter(enterprise_id__in=enterprise_ids, assigned_to__isnull=False)
+            .exclude(pk__in=exclude_task_ids).order_by("enterprise_id", "-assigned_at", "-id"))
+    if connection.vendor == "postgresql":
+        rows = rows.distinct("enterprise_id")
+        return dict(rows.values_list("enterprise_id", "assigned_to_id"))
+    last = {}
+    for enterprise_id in enterprise_ids:
+        officer = rows.filter(enterprise_id=enterprise_id).values_list("assigned_to_id", flat=True).first()
+        if officer:
+            last[enterprise_id] = officer
+    return last
+
+
+@transaction.atomic
+def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = None) -> list[InspectionTask]:
+    """The draw of people for queued tasks: each goes to an eligible officer drawn with load weights; the
+    draw's inputs and result are recorded. Tasks nobody can take now stay queued (the pool)."""
+    at = at or timezone.now()
+    tasks = list(_skip_locked(InspectionTask.objects.filter(pk__in=list(task_ids), status=TaskStatus.QUEUED))
+                 .order_by("priority", "created_at", "id"))
+    if not tasks:
+        return []
+    period = _period_for(at)
+    officers = _officer_snapshots(at)
+    last = _last_inspectors({t.enterprise_id for t in tasks}, [t.pk for t in tasks])
+    attempts = dict(Draw.objects.filter(task__in=tasks, kind=DrawKind.PEOPLE).values_list("task_id")
+                    .annotate(n=Count("id")).values_list("task_id", "n"))
+    new_draws, assigned, assignments = [], [], {}
+    for task in tasks:
+        candidates, excluded = draws.eligible_candidates(
+            officers.values(), at=at, category=task.category, site_id=task.site_id,
+            enterprise_id=task.enterprise_id, last_inspector_id=last.get(task.enterprise_id))
+        if not candidates:
+            continue
+        n = attempts.get(task.pk, 0) + 1
+        subject = f"task:{task.pk}" if n == 1 else f"task:{task.pk}:{n}"
+        inputs = {"candidates": candidates, "excluded": {str(k): v for k, v in sorted(excluded.items())},
+                  "site": task.site_id, "category": task.category, "algorithm": period.algorithm}
+        result = draws.rerun(DrawKind.PEOPLE, period.seed, subject, inputs)
+        chosen = result["chosen"]
+        new_draws.append(Draw(period=period, kind=DrawKind.PEOPLE, subject=subject, declaration_id=task.declaration_id,
+                              task=task, inputs=inputs, result=result, chosen_id=chosen))
+        task.status, task.assigned_to_id, task.assigned_at = TaskStatus.ASSIGNED, chosen, at
+        assigned.append(task)
+        assignments[task.pk] = chosen
+        snapshot = officers[chosen]
+        officers[chosen] = dataclasses.replace(snapshot, load=snapshot.load + 1)
+        last[task.enterprise_id] = chosen
+    Draw.objects.bulk_create(new_draws, batch_size=1000)
+    InspectionTask.objects.bulk_update(assigned, ["status", "assigned_to", "assigned_at"], batch_size=1000)
+    if assigned:
+        audit_record(actor=actor, action="inspection_task.dispatch", object_type="inspection.inspectiontask",
+                     object_id=",".join(str(t.pk) for t in assigned[:50]) + ("…" if len(assigned) > 50 else ""),
+                     after={"period": str(period.day), "assignments": {str(k): v for k, v in assignments.items()}})
+    return assigned
+
+
+def inspection_task_dispatch(*, task, actor=None) -> InspectionTask:
+    inspection_tasks_dispatch(task_ids=[task.pk], actor=actor)
+    task.refresh_from_db()
+    return task
+
+
+def _lock_task(task) -> InspectionTask:
+    return InspectionTask.objects.select_for_update().get(pk=task.pk)
+
+
+def _note(task, kind, actor, reason="", from_officer=None, to_officer=None):
+    TaskNote.objects.create(task=task, kind=kind, actor=actor, reason=reason, from_officer_id=from_officer,
+                            to_officer_id=to_officer)
+
+
+@transaction.atomic
+def inspection_task_claim(*, task, actor) -> InspectionTask:
+    """Take a task to work on it: a queued task by anyone qualified, an assigned one by its inspector."""
+    locked = _skip_locked(InspectionTask.objects.filter(pk=task.pk)).first()
+    if locked is None:
+        raise ValidationError({"task": [_("Another officer is taking this task right now.")]})
+    if locked.status == TaskStatus.CLAIMED and locked.assigned_to_id == actor.pk:
+        return locked
+    if not transitions.can_move("claim", locked.status):
+        raise ValidationError({"task": [_("This task cannot be claimed: it is %(s)s.") % {
+            "s": locked.get_status_display()}]})
+    if locked.status == TaskStatus.ASSIGNED and locked.assigned_to_id != actor.pk:
+        raise ValidationError({"task": [_("This task is assigned to another officer.")]})
+    _check_may_inspect(locked, actor.pk, field="task")
+    before = _task_snapshot(locked)
+    locked.status, locked.assigned_to, locked.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
+    locked.assigned_at = locked.assigned_at or locked.claimed_at
+    locked.save(update_fields=["status", "assigned_to", "claimed_at", "assigned_at"])
+    audit_record(actor=actor, action="inspection_task.claim", obj=locked, enterprise_id=locked.enterprise_id,
+                 before=before, after=_task_snapshot(locked))
+    _start_declaration_inspection(locked, actor)
+    return locked
+
+
+def _start_declaration_inspection(task, actor):
+    from declarations.choices import DeclarationStatus
+
+    if task.declaration.status == DeclarationStatus.AWAITING_INSPECTION:
+        from declarations import services as declaration_services
+
+        start = getattr(declaration_services, "declaration_start_inspection", None)
+        if start is not None:
+            start(declaration=task.declaration, actor=actor)
+
+
+@transaction.atomic
+def inspection_task_claim_next(*, actor) -> InspectionTask | None:
+    """Claim the most urgent, oldest task in the pool this officer may take; rows locked by another officer's
+    claim are skipped, so concurrent officers never get the same task."""
+    profile = OfficerProfile.objects.filter(user=actor, active=True).first()
+    pool = InspectionTask.objects.filter(status=TaskStatus.QUEUED, assigned_to__isnull=True)
+    if profile is not None:
+        conflicted = list(profile.conflicts.values_list("enterprise_id", flat=True))
+        pool = pool.exclude(enterprise_id__in=conflicted)
+        if profile.categories:
+            pool = pool.filter(Q(category__in=profile.categories) | Q(category=""))
+    task = _skip_locked(pool.order_by("priority", "created_at", "id")).first()
+    if task is None:
+        return None
+    before = _task_snapshot(task)
+    task.status, task.assigned_to, task.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
+    task.assigned_at = task.claimed_at
+    task.save(update_fields=["status", "assigned_to", "claimed_at", "assigned_at"])
+    audit_record(actor=actor, action="inspection_task.claim", obj=task, enterprise_id=task.enterprise_id,
+                 before=before, after=_task_snapshot(task))
+    return task
+
+
+@transaction.atomic
+def inspection_task_release(*, task, actor, reason: str = "") -> InspectionTask:
+    """Give a task back to the pool (the holder, or a supervisor)."""
+    locked = _lock_task(task)
+    if not transitions.can_move("release", locked.status):
+        raise ValidationError({"task": [_("Only an assigned or claimed task can be released.")]})
+    if locked.assigned_to_id != actor.pk and not _is_supervisor(actor):
+        raise ValidationError({"task": [_("Only the officer holding the task or a supervisor may release it.")]})
+    before = _task_snapshot(locked)
+    previous = locked.assigned_to_id
+    locked.status, locked.assigned_to, locked.claimed_at = TaskStatus.QUEUED, None, None
+    locked.save(update_fields=["status", "assigned_to", "claimed_at"])
+    _note(locked, "release", actor, reason, from_officer=previous)
+    audit_record(actor=actor, action="inspection_task.release", obj=locked, enterprise_id=locked.enterprise_id,
+                 before=before, after={**_task_snapshot(locked), "reason": reason})
+    return locked
+
+
+def _check_may_inspect(task, officer_id: int, *, field: str):
+    """Refuse an officer with a declared conflict with the enterprise or without the qualification."""
+    profile = OfficerProfile.objects.filter(user_id=officer_id).first()
+    if profile is None:
+        raise ValidationError({field: [_("This user has no officer profile.")]})
+    if ConflictOfInterest.objects.filter(officer=profile, enterprise_id=task.enterprise_id).exists():
+        raise ValidationError({field: [_("This officer has declared a conflict of interest with the enterprise.")]})
+    if task.category and task.category not in (profile.categories or []):
+        raise ValidationError({field: [_("This officer is not qualified for %(c)s goods.") % {"c": task.category}]})
+    if task.site_id and not profile.sites.filter(pk=task.site_id).exists():
+        raise ValidationError({field: [_("This officer is not qualified for the site.")]})
+
+
+@transaction.atomic
+def inspection_task_reassign(*, task, officer, reason: str, actor) -> InspectionTask:
+    """A supervisor moves a task to another officer, with a reason; conflicts and qualifications are checked."""
+    if not _is_supervisor(actor):
+        raise ValidationError({"task": [_("Only a supervisor may reassign a task.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for the reassignment.")]})
+    locked = _lock_task(task)
+    if not transitions.can_move("reassign", locked.status):
+        raise ValidationError({"task": [_("A concluded or cancelled task cannot be reassigned.")]})
+    _check_may_inspect(locked, officer.pk, field="officer")
+    before = _task_snapshot(locked)
+    previous = locked.assigned_to_id
+    locked.status, locked.assigned_to, locked.assigned_at, locked.claimed_at = (
+        TaskStatus.ASSIGNED, officer, timezone.now(), None)
+    locked.save(update_fields=["status", "assigned_to", "assigned_at", "claimed_at"])
+    _note(locked, "reassign", actor, reason.strip(), from_officer=previous, to_officer=officer.pk)
+    audit_record(actor=actor, action="inspection_task.reassign", obj=locked, enterprise_id=locked.enterprise_id,
+                 before=before, after={**_task_snapshot(locked), "reason": reason.strip()})
+    return locked
+
+
+def inspection_reminders_send(*, now: datetime | None = None) -> int:
+    """Flag overdue open tasks and e-mail their inspectors (at most every few hours per task)."""
+    from django.core.mail import send_mail
+
+    now = now or timezone.now()
+    sent = 0
+    ids = list(InspectionTask.objects.filter(status__in=transitions.OPEN_STATUSES, due_at__lt=now)
+               .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - REMINDER_INTERVAL))
+               .values_list("pk", flat=True)[:1000])
+    for pk in ids:
+        with transaction.atomic():
+            task = _skip_locked(InspectionTask.objects.filter(pk=pk)).select_related("assigned_to").first()
+            if task is None or (task.reminded_at and task.reminded_at >= now - REMINDER_INTERVAL):
+                continue
+            task.reminded_at = now
+            task.save(update_fields=["reminded_at"])
+            audit_record(actor=None, action="inspection_task.remind", obj=task, enterprise_id=task.enterprise_id,
+                         after={"due_at": task.due_at, "assigned_to": task.assigned_to_id})
+            if task.assigned_to and task.assigned_to.email:
+                send_mail(_("Overdue inspection #%(n)s") % {"n": task.pk},
+                          _("The inspection #%(n)s was due at %(d)s.") % {"n": task.pk, "d": task.due_at},
+                          None, [task.assigned_to.email], fail_silently=True)
+            sent += 1
+    return sent
+
+
+# --- The inspection record --------------------------------------------------------------------------------------
+
+
+def _lock_for_record(task, actor) -> InspectionTask:
+    locked = _lock_task(task)
+    if locked.status != TaskStatus.CLAIMED:
+        raise ValidationError({"task": [_("Claim the task before recording the inspection.")]})
+    if locked.assigned_to_id != actor.pk and not _is_supervisor(actor):
+        raise ValidationError({"task": [_("Another officer holds this task.")]})
+    return locked
+
+
+@transaction.atomic
+def inspection_checklist_save(*, task, item: str, ok, note: str = "", actor) -> InspectionTask:
+    locked = _lock_for_record(task, actor)
+    codes = [code for code, _label in checklist_for(locked.category)]
+    if item not in codes:
+        raise ValidationError({"item": [_("Not an item of this checklist.")]})
+    if ok not in (True, False, None):
+        raise ValidationError({"ok": [_("Answer yes, no or not checked.")]})
+    before = locked.checklist.get(item)
+    locked.checklist = {**locked.checklist, item: {"ok": ok, "note": (note or "")[:500]}}
+    locked.save(update_fields=["checklist"])
+    audit_record(actor=actor, action="inspection.checklist", obj=locked, enterprise_id=locked.enterprise_id,
+                 before={item: before}, after={item: locked.checklist[item]})
+    return locked
+
+
+@transaction.atomic
+def inspection_findings_save(*, task, findings: str, actor) -> InspectionTask:
+    locked = _lock_for_record(task, actor)
+    before = locked.findings
+    locked.findings = (findings or "").strip()
+    locked.save(update_fields=["findings"])
+    audit_record(actor=actor, action="inspection.findings", obj=locked, enterprise_id=locked.enterprise_id,
+                 before={"findings": before}, after={"findings": locked.findings})
+    return locked
+
+
+@transaction.atomic
+def inspection_photo_add(*, task, image, caption: str = "", actor) -> InspectionPhoto:
+    locked = _lock_for_record(task, actor)
+    content_type = getattr(image, "content_type", "") or ""
+    if not content_type.startswith("image/"):
+        raise ValidationError({"image": [_("Upload a photo (an image file).")]})
+    if image.size > 15 * 1024 * 1024:
+        raise ValidationError({"image": [_("A photo may be at most 15 MB.")]})
+    photo = InspectionPhoto.objects.create(task=locked, image=image, caption=caption[:200], taken_by=actor)
+    audit_record(actor=actor, action="inspection.photo", obj=photo, enterprise_id=locked.enterprise_id,
+                 after={"task": locked.pk, "file": photo.image.name, "caption": photo.caption})
+    return photo
+
+
+def _decimal(value, field):
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: [_("Enter a number.")]}) from None
+    if not number.is_finite():
+        raise ValidationError({field: [_("Enter a number.")]})
+    return number
+
+
+@transaction.atomic
+def sample_take(*, task, description: str, quantity, unit: str, seal_no: str, actor) -> Sample:
+    locked = _lock_for_record(task, actor)
+    errors = {}
+    quantity = _decimal(quantity, "quantity")
+    if quantity <= 0:
+        errors["quantity"] = [_("The sample quantity must be greater than zero.")]
+    for name, value in (("description", description), ("unit", unit), ("seal_no", seal_no)):
+        if not (value or "").strip():
+            errors[name] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    n = locked.samples.count() + 1
+    sample = Sample.objects.create(task=locked, sample_no=f"S{timezone.localdate():%Y%m%d}-{locked.pk}-{n}",
+                                   description=description.strip(), quantity=quantity, unit=unit.strip(),
+                                   seal_no=seal_no.strip(), taken_by=actor)
+    CustodyEntry.objects.create(sample=sample, action="sealed", holder=actor.get_full_name() or actor.username,
+                                seal_intact=True, actor=actor)
+    audit_record(actor=actor, action="sample.take", obj=sample, enterprise_id=locked.enterprise_id,
+                 after={"task": locked.pk, "sample_no": sample.sample_no, "quantity": quantity, "seal_no": seal_no})
+    _event(declaration=locked.declaration, kind="inspection_sampled", actor=actor,
+           message=_("Sample %(n)s taken and sealed.") % {"n": sample.sample_no}, data={"sample": sample.sample_no})
+    return sample
+
+
+@transaction.atomic
+def sample_custody_add(*, sample, action: str, holder: str, seal_intact: bool, actor) -> CustodyEntry:
+    sample = Sample.objects.select_for_update().get(pk=sample.pk)
+    if not (holder or "").strip() or not (action or "").strip():
+        raise ValidationError({"holder": [_("Say who now holds the sample and what happened.")]})
+    entry = CustodyEntry.objects.create(sample=sample, action=action.strip()[:32], holder=holder.strip()[:120],
+                                        seal_intact=bool(seal_intact), actor=actor)
+    audit_record(actor=actor, action="sample.custody", obj=entry, enterprise_id=sample.task.enterprise_id,
+                 after={"sample": sample.sample_no, "action": entry.action, "holder": entry.holder,
+                        "seal_intact": entry.seal_intact})
+    return entry
+
+
+def _lab_scope_problems(lab: Lab, *, category: str, test_items, on: date) -> list[dict]:
+    problems = []
+    if lab.status != LabStatus.ACTIVE:
+        problems.append({"code": "lab_not_active",
+                         "message": _("The laboratory is %(s)s.") % {"s": lab.get_status_display()}})
+    if not (lab.valid_from <= on <= lab.valid_until):
+        problems.append({"code": "lab_accreditation_expired",
+                         "message": _("The laboratory's accreditation is not valid on %(d)s.") % {"d": on}})
+    if lab.kind == LabKind.THIRD_PARTY:
+        if category and lab.scope_categories and category not in lab.scope_categories:
+            problems.append({"code": "category_out_of_scope",
+                             "message": _("%(c)s goods are outside the laboratory's scope.") % {"c": category}})
+        outside = sorted(set(test_items) - set(lab.scope_test_items or []))
+        if outside:
+            problems.append({"code": "test_item_out_of_scope",
+                             "message": _("Test items outside the laboratory's scope: %(i)s.") % {
+                                 "i": ", ".join(outside)}})
+    return problems
+
+
+@transaction.atomic
+def lab_order_create(*, task, sample, lab, test_items, actor) -> LabOrder:
+    locked = _lock_for_record(task, actor)
+    if sample.task_id != locked.pk:
+        raise ValidationError({"sample": [_("The sample belongs to another inspection.")]})
+    items = sorted({str(i).strip() for i in (test_items or []) if str(i).strip()})
+    if not items:
+        raise ValidationError({"test_items": [_("Name at least one test item.")]})
+    problems = _lab_scope_problems(lab, category=locked.category, test_items=items, on=timezone.localdate())
+    if problems:
+        raise ValidationError({"lab": [p["message"] for p in problems]})
+    order = LabOrder.objects.create(task=locked, sample=sample, lab=lab, test_items=items, ordered_by=actor)
+    CustodyEntry.objects.create(sample=sample, action="sent_to_lab", holder=lab.name[:120], seal_intact=True,
+                                actor=actor)
+    audit_record(actor=actor, action="lab_order.create", obj=order, enterprise_id=locked.enterprise_id,
+                 after={"task": locked.pk, "sample": sample.sample_no, "lab": lab.accreditation_no, "items": items})
+    _event(declaration=locked.declaration, kind="lab_ordered", actor=actor,
+           message=_("Sample %(n)s sent to the laboratory.") % {"n": sample.sample_no})
+    return order
+
+
+@transaction.atomic
+def lab_result_record(*, order, results, actor) -> LabOrder:
+    """Record the results of a lab order, one per ordered test item, each judged against its limits."""
+    order = LabOrder.objects.select_for_update().select_related("task").get(pk=order.pk)
+    if order.status == LabOrderStatus.RESULTED:
+        raise ValidationError({"results": [_("The results of this order are already recorded.")]})
+    given = {}
+    errors = []
+    for row in results or []:
+        item = str(row.get("test_item", "")).strip()
+        if item not in order.test_items:
+            errors.append(_("%(i)s was not ordered.") % {"i": item or "?"})
+            continue
+        given[item] = row
+    missing = sorted(set(order.test_items) - set(given))
+    if missing:
+        errors.append(_("Results missing for: %(i)s.") % {"i": ", ".join(missing)})
+    if errors:
+        raise ValidationError({"results": errors})
+    created = []
+    for item, row in sorted(given.items()):
+        value = _decimal(row.get("value"), "results")
+        low = None if row.get("limit_min") in (None, "") else _decimal(row["limit_min"], "results")
+        high = None if row.get("limit_max") in (None, "") else _decimal(row["limit_max"], "results")
+        passed = (low is None or value >= low) and (high is None or value <= high)
+        created.append(LabResult(order=order, test_item=item, value=value, unit=str(row.get("unit", ""))[:16],
+                                 limit_min=low, limit_max=high, passed=passed, recorded_by=actor))
+    LabResult.objects.bulk_create(created)
+    order.status, order.resulted_at = LabOrderStatus.RESULTED, timezone.now()
+    order.save(update_fields=["status", "resulted_at"])
+    failed = [r.test_item for r in created if not r.passed]
+    audit_record(actor=actor, action="lab_result.record", obj=order, enterprise_id=order.task.enterprise_id,
+                 after={"results": [{"item": r.test_item, "value": r.value, "passed": r.passed} for r in created]})
+    _event(declaration=order.task.declaration, kind="lab_resulted", actor=actor,
+           message=_("Laboratory results recorded: %(n)s item(s) outside limits.") % {"n": len(failed)}
+           if failed else _("Laboratory results recorded: all within limits."), data={"failed": failed})
+    return order
+
+
+@transaction.atomic
+def inspection_conclude(*, task, conclusion: str, actor, disposition: str = "", note: str = "") -> InspectionTask:
+    """Conclude an inspection: conform, or non-conform with a disposition. Refused while required sampling or
+    ordered lab results are missing. Records the credit event of the outcome."""
+    locked = _lock_for_record(task, actor)
+    if conclusion not in Conclusion.values:
+        raise ValidationError({"conclusion": [_("Choose conform or non-conform.")]})
+    if conclusion == Conclusion.NON_CONFORM and disposition not in Disposition.values:
+        raise ValidationError({"disposition": [_("A non-conformity needs a disposition: return, destroy, "
+                                                 "technical treatment or relabel.")]})
+    if conclusion == Conclusion.CONFORM and disposition:
+        raise ValidationError({"disposition": [_("Conform goods take no disposition.")]})
+    if locked.sampling_required and not locked.samples.exists():
+        raise ValidationError({"conclusion": [_("This inspection requires sampling: take and seal a sample "
+                                                "before concluding.")]})
+    if locked.lab_orders.filter(status=LabOrderStatus.ORDERED).exists():
+        raise ValidationError({"conclusion": [_("Laboratory results are still outstanding.")]})
+    failed_lab = LabResult.objects.filter(order__task=locked, passed=False).exists()
+    if failed_lab and conclusion == Conclusion.CONFORM:
+        raise ValidationError({"conclusion": [_("A laboratory result is outside its limits: the goods cannot be "
+                                                "concluded conform.")]})
+    before = _task_snapshot(locked)
+    locked.conclusion, locked.disposition = conclusion, disposition if conclusion == Conclusion.NON_CONFORM else ""
+    locked.status, locked.concluded_at, locked.concluded_by = TaskStatus.CONCLUDED, timezone.now(), actor
+    if note:
+        locked.findings = (locked.findings + "\n" + note).strip()
+    locked.save(update_fields=["conclusion", "disposition", "status", "concluded_at", "concluded_by", "findings"])
+    audit_record(actor=actor, action="inspection.conclude", obj=locked, enterprise_id=locked.enterprise_id,
+                 before=before, after=_task_snapshot(locked))
+    _event(declaration=locked.declaration, kind="inspection_concluded", actor=actor,
+           message=(_("Inspection concluded: conform.") if conclusion == Conclusion.CONFORM else
+                    _("Inspection concluded: non-conform; disposition: %(d)s.") % {
+                        "d": locked.get_disposition_display()}),
+           data={"task": locked.pk, "conclusion": conclusion, "disposition": locked.disposition})
+    _credit_event(locked, actor, failed_lab)
+    return locked
+
+
+def _credit_event(task, actor, failed_lab: bool):
+    from credit import services as credit_services
+
+    record = getattr(credit_services, "credit_event_record", None)
+    if record is None:  # credit events land with the credit work; the conclusion stands on its own
+        return
+    kind = ("lab_failure" if failed_lab else "non_conformity") if task.conclusion == Conclusion.NON_CONFORM \
+        else "inspection_passed"
+    record(enterprise=task.enterprise, kind=kind, source="inspection", occurred_on=timezone.localdate(),
+           evidence_type="inspection_task", evidence_id=str(task.pk), note=task.disposition, actor=actor)
+
+
+@transaction.atomic
+def inspection_task_cancel(*, task, reason: str, actor) -> InspectionTask:
+    if not _is_supervisor(actor):
+        raise ValidationError({"task": [_("Only a supervisor may cancel a task.")]})
+    locked = _lock_task(task)
+    if not transitions.can_move("cancel", locked.status):
+        raise ValidationError({"task": [_("This task is already closed.")]})
+    before = _task_snapshot(locked)
+    locked.status = TaskStatus.CANCELLED
+    locked.save(update_fields=["status"])
+    _note(locked, "cancel", actor, reason)
+    audit_record(actor=actor, action="inspection_task.cancel", obj=locked, enterprise_id=locked.enterprise_id,
+                 before=before, after={**_task_snapshot(locked), "reason": reason})
+    return locked
+
+
+# --- Third-party labs --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lab_register(*, name, accreditation_no, valid_from, valid_until, kind=LabKind.THIRD_PARTY,
+                 scope_categories=(), scope_test_items=(), actor=None) -> Lab:
+    errors = {}
+    if not (accreditation_no or "").strip():
+        errors["accreditation_no"] = [_("This field is required.")]
+    elif Lab.objects.filter(accreditation_no=accreditation_no.strip()).exists():
+        errors["accreditation_no"] = [_("A laboratory with this accreditation number is registered.")]
+    if valid_until < valid_from:
+        errors["valid_until"] = [_("Validity cannot end before it starts.")]
+    if kind not in LabKind.values:
+        errors["kind"] = [_("Unknown laboratory kind.")]
+    if errors:
+        raise ValidationError(errors)
+    lab = Lab.objects.create(name=name, accreditation_no=accreditation_no.strip(), kind=kind,
+                             valid_from=valid_from, valid_until=valid_until,
+                             scope_categories=sorted(set(scope_categories)),
+                             scope_test_items=sorted(set(scope_test_items)))
+    audit_record(actor=actor, action="lab.register", obj=lab,
+                 after={"accreditation_no": lab.accreditation_no, "scope_categories": lab.scope_categories,
+                        "scope_test_items": lab.scope_test_items, "valid_until": valid_until})
+    return lab
+
+
+def _lab_status_set(lab, to_status, reason, actor, automatic=False) -> Lab:
+    lab = Lab.objects.select_for_update().get(pk=lab.pk)
+    if lab.status == to_status:
+        return lab
+    change = LabStatusChange.objects.create(lab=lab, from_status=lab.status, to_status=to_status, reason=reason,
+                                            automatic=automatic, actor=actor)
+    before = lab.status
+    lab.status = to_status
+    lab.save(update_fields=["status"])
+    audit_record(actor=actor, action=f"lab.{to_status}", obj=lab, before={"status": before},
+                 after={"status": to_status, "reason": reason, "automatic": automatic, "change": change.pk})
+    return lab
+
+
+@transaction.atomic
+def lab_suspend(*, lab, reason: str, actor) -> Lab:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    if lab.status == LabStatus.REVOKED:
+        raise ValidationError({"status": [_("A revoked laboratory stays revoked.")]})
+    return _lab_status_set(lab, LabStatus.SUSPENDED, reason.strip(), actor)
+
+
+@transaction.atomic
+def lab_revoke(*, lab, reason: str, actor) -> Lab:
+    if not _is_supervisor(actor):
+        raise ValidationError({"status": [_("Only a supervisor may revoke a laboratory.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    return _lab_status_set(lab, LabStatus.REVOKED, reason.strip(), actor)
+
+
+@transaction.atomic
+def lab_reinstate(*, lab, reason: str, actor) -> Lab:
+    if not _is_supervisor(actor):
+        raise ValidationError({"status": [_("Only a supervisor may reinstate a laboratory.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    if lab.status != LabStatus.SUSPENDED:
+        raise ValidationError({"status": [_("Only a suspended laboratory can be reinstated.")]})
+    return _lab_status_set(lab, LabStatus.ACTIVE, reason.strip(), actor)
+
+
+@dataclass
+class ReportCheck:
+    ok: bool
+    reasons: list[dict] = field(default_factory=list)
+    lab: Lab | None = None
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "reasons": self.reasons, "lab": self.lab.accreditation_no if self.lab else None}
+
+
+def _report_field(report, name, default=None):
+    return report.get(name, default) if isinstance(report, dict) else getattr(report, name, default)
+
+
+def test_report_check(*, declaration, report, today: date | None = None,
+                      max_age_days: int = REPORT_MAX_AGE_DAYS) -> ReportCheck:
+    """Whether a third-party test report may be relied on (§4.3): from an active, accredited lab, within its
+    scope (the goods' category and the reported test items), recent enough, and about these goods (HS codes and
+    lot numbers of the declaration). ``report`` is a TestReport or a dict with the same field names."""
+    today = today or timezone.localdate()
+    reasons = []
+    accreditation_no = _report_field(report, "lab_accreditation_no", "") or ""
+    lab = Lab.objects.filter(accreditation_no=accreditation_no).first()
+    issued_on = _report_field(report, "issued_on")
+    if isinstance(issued_on, str):
+        issued_on = date.fromisoformat(issued_on)
+    items = [str(r.get("test_item")) for r in (_report_field(report, "results") or []) if r.get("test_item")]
+    category = declaration_category(declaration)
+    if lab is None:
+        reasons.append({"code": "lab_unknown",
+                        "message": _("No registered laboratory has accreditation number %(n)s.") % {
+                            "n": accreditation_no or "?"}})
+    else:
+        reasons.extend(_lab_scope_problems(lab, category=category, test_items=items, on=issued_on or today))
+        if lab.status != LabStatus.ACTIVE and not any(r["code"] == "lab_not_active" for r in reasons):
+            reasons.append({"code": "lab_not_active", "message": _("The laboratory is not active.")})
+    if issued_on is None:
+        reasons.append({"code": "no_issue_date", "message": _("The report has no issue date.")})
+    elif issued_on > today:
+        reasons.append({"code": "issued_in_future", "message": _("The report is dated in the future.")})
+    elif (today - issued_on).days > max_age_days:
+        reasons.append({"code": "report_too_old",
+                        "message": _("The report is older than %(n)d days.") % {"n": max_age_days}})
+    declared = set(declaration.lines.values_list("hs_code", flat=True))
+    reported = {str(c) for c in (_report_field(report, "hs_codes") or [])}
+    if not reported or not any(any(d.startswith(r) or r.startswith(d) for r in reported) for d in declared):
+        reasons.append({"code": "different_goods",
+                        "message": _("The report is not about the declared goods (HS codes differ).")})
+    lots = {x.strip() for x in (_report_field(report, "lot_numbers") or "").split(",") if x.strip()}
+    declared_lots = {x.strip() for lots_text in declaration.lines.values_list("lot_numbers", flat=True)
+                     for x in (lots_text or "").split(",") if x.strip()}
+    if lots and declared_lots and not (lots & declared_lots):
+        reasons.append({"code": "different_lots",
+                        "message": _("The report's lot numbers do not match the declared lots.")})
+    return ReportCheck(ok=not reasons, reasons=reasons, lab=lab)
+
+
+@transaction.atomic
+def test_report_submit(*, declaration, lab_accreditation_no, report_no, issued_on, hs_codes, results=(),
+                       lot_numbers="", document=None, actor=None) -> TestReport:
+    """Register a report submitted with a declaration and record the acceptance check on it."""
+    errors = {}
+    if not (report_no or "").strip():
+        errors["report_no"] = [_("This field is required.")]
+    if not hs_codes:
+        errors["hs_codes"] = [_("Name the HS codes of the goods tested.")]
+    if errors:
+        raise ValidationError(errors)
+    report = TestReport(declaration=declaration, document=document, lab_accreditation_no=lab_accreditation_no,
+                        report_no=report_no.strip(), issued_on=issued_on, hs_codes=list(hs_codes),
+                        results=list(results), lot_numbers=lot_numbers)
+    check = test_report_check(declaration=declaration, report=report)
+    report.lab, report.check_ok, report.check_reasons = check.lab, check.ok, check.reasons
+    report.checked_at = timezone.now()
+    report.save()
+    audit_record(actor=actor, action="test_report.submit", obj=report, enterprise_id=declaration.enterprise_id,
+                 after={"report_no": report.report_no, "lab": lab_accreditation_no, **check.as_dict()})
+    _event(declaration=declaration, kind="test_report_checked", actor=actor,
+           message=_("Third-party test report %(n)s accepted.") % {"n": report.report_no} if check.ok
+           else _("Third-party test report %(n)s not accepted: %(r)s") % {
+               "n": report.report_no, "r": "; ".join(r["message"] for r in check.reasons)},
+           data=check.as_dict())
+    return report
+
+
+@transaction.atomic
+def lab_retest_compare(*, report, test_item: str, bureau_value, actor, tolerance="0.10") -> LabComparison:
+    """Compare the bureau's re-test with the lab's reported value (relative tolerance). A lab that disagrees
+    LAB_DISAGREEMENT_LIMIT times within a year is suspended automatically, with a record."""
+    report = TestReport.objects.select_for_update().get(pk=report.pk)
+    if report.lab_id is None:
+        raise ValidationError({"report": [_("The report's laboratory is not registered.")]})
+    reported = {str(r.get("test_item")): r for r in report.results}
+    if test_item not in reported:
+        raise ValidationError({"test_item": [_("The report has no result for this test item.")]})
+    lab_value = _decimal(reported[test_item].get("value"), "test_item")
+    bureau_value = _decimal(bureau_value, "bureau_value")
+    tolerance = _decimal(tolerance, "tolerance")
+    scale = max(abs(lab_value), abs(bureau_value), Decimal("1e-9"))
+    agrees = abs(lab_value - bureau_value) <= tolerance * scale
+    comparison = LabComparison.objects.create(lab_id=report.lab_id, report=report, test_item=test_item,
+                                              lab_value=lab_value, bureau_value=bureau_value, tolerance=tolerance,
+                                              agrees=agrees, actor=actor)
+    audit_record(actor=actor, action="lab.compare", obj=comparison, enterprise_id=report.declaration.enterprise_id,
+                 after={"lab": report.lab_id, "item": test_item, "lab_value": lab_value,
+                        "bureau_value": bureau_value, "agrees": agrees})
+    if not agrees:
+        since = timezone.now() - timedelta(days=LAB_DISAGREEMENT_WINDOW_DAYS)
+        lab = Lab.objects.select_for_update().get(pk=report.lab_id)
+        last_change = lab.status_changes.filter(to_status=LabStatus.ACTIVE).order_by("-at").first()
+        if last_change and last_change.at > since:
+            since = last_change.at  # a reinstatement starts the count afresh
+        disagreements = lab.comparisons.filter(agrees=False, at__gte=since).count()
+        if disagreements >= LAB_DISAGREEMENT_LIMIT and lab.status == LabStatus.ACTIVE:
+            _lab_status_set(lab, LabStatus.SUSPENDED,
+                            _("Suspended automatically: %(n)d re-tests disagreed with the laboratory's results "
+                              "within a year.") % {"n": disagreements}, actor=None, automatic=True)
+    return comparison
+
+
+# --- Joint inspection (一次开箱, 联合登临) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def joint_inspection_request(*, actor, agency: str, kind: str, declaration=None, container_no: str = "",
+                             conveyance: str = "", participants=(), note: str = "") -> JointInspection:
+    errors = {}
+    if agency not in Agency.values or agency == Agency.CIQ:
+        errors["agency"] = [_("Unknown partner agency.")]
+    if kind not in JointKind.values:
+        errors["kind"] = [_("Choose a container opening or a boarding.")]
+    if kind == JointKind.CONTAINER and (declaration is None or not container_no.strip()):
+        errors["container_no"] = [_("A container opening names the declaration and the container.")]
+    elif kind == JointKind.CONTAINER and container_no.strip() not in (declaration.containers or []) \
+            and declaration.containers:
+        errors["container_no"] = [_("The container is not on the declaration.")]
+    if kind == JointKind.BOARDING and not conveyance.strip():
+        errors["conveyance"] = [_("A boarding names the vessel or the flight.")]
+    bad = [p for p in participants if p not in Agency.values]
+    if bad:
+        errors["participants"] = [_("Unknown agency: %(a)s.") % {"a": ", ".join(bad)}]
+    if errors:
+        raise ValidationError(errors)
+    parties = sorted({Agency.CIQ, agency, *participants})
+    joint = JointInspection.objects.create(kind=kind, requested_by=actor, agency=agency, declaration=declaration,
+                                           container_no=container_no.strip(), conveyance=conveyance.strip(),
+                                           participants=parties, note=note)
+    audit_record(actor=actor, action="joint_inspection.request", obj=joint,
+                 enterprise_id=declaration.enterprise_id if declaration else None,
+                 after={"kind": kind, "agency": agency, "container_no": joint.container_no,
+                        "conveyance": joint.conveyance, "participants": parties})
+    return joint
+
+
+@transaction.atomic
+def joint_inspection_schedule(*, joint, site, appointment_at: datetime, actor) -> JointInspection:
+    """Set the one appointment at one site; a container opening becomes the declaration's inspection task."""
+    joint = JointInspection.objects.select_for_update().get(pk=joint.pk)
+    if joint.status not in (JointStatus.REQUESTED, JointStatus.SCHEDULED):
+        raise ValidationError({"status": [_("This joint inspection is closed.")]})
+    if appointment_at <= timezone.now():
+        raise ValidationError({"appointment_at": [_("The appointment must be in the future.")]})
+    if site is None or not site.active:
+        raise ValidationError({"site": [_("Choose an active inspection site.")]})
+    before = {"status": joint.status, "site": joint.site_id, "appointment_at": joint.appointment_at}
+    joint.site, joint.appointment_at, joint.status = site, appointment_at, JointStatus.SCHEDULED
+    if joint.kind == JointKind.CONTAINER and joint.task_id is None:
+        task = inspection_task_create(declaration=joint.declaration, reason=TaskReason.JOINT,
+                                      mode=joint.declaration.release_mode, actor=actor)
+        if task.site_id != site.pk:
+            task.site = site
+            task.scheduled_for = timezone.localdate(appointment_at)
+            task.save(update_fields=["site", "scheduled_for"])
+        joint.task = task
+    joint.save(update_fields=["site", "appointment_at", "status", "task"])
+    audit_record(actor=actor, action="joint_inspection.schedule", obj=joint, before=before,
+                 after={"status": joint.status, "site": site.pk, "appointment_at": appointment_at,
+                        "task": joint.task_id})
+    return joint
+
+
+@transaction.atomic
+def joint_finding_record(*, joint, agency: str, result: str, findings: str, actor) -> JointFinding:
+    """One agency's result on the shared inspection; the joint inspection completes when every party has one."""
+    joint = JointInspection.objects.select_for_update().get(pk=joint.pk)
+    if joint.status != JointStatus.SCHEDULED:
+        raise ValidationError({"status": [_("Results are recorded on a scheduled joint inspection.")]})
+    if agency not in joint.participants:
+        raise ValidationError({"agency": [_("This agency does not take part in the inspection.")]})
+    if result not in Conclusion.values:
+        raise ValidationError({"result": [_("Choose conform or non-conform.")]})
+    if joint.findings.filter(agency=agency).exists():
+        raise ValidationError({"agency": [_("This agency's result is already recorded.")]})
+    finding = JointFinding.objects.create(joint=joint, agency=agency, recorded_by=actor, result=result,
+                                          findings=(findings or "").strip())
+    if set(joint.findings.values_list("agency", flat=True)) >= set(joint.participants):
+        joint.status, joint.completed_at = JointStatus.COMPLETED, timezone.now()
+        joint.save(update_fields=["status", "completed_at"])
+    audit_record(actor=actor, action="joint_inspection.finding", obj=finding,
+                 enterprise_id=joint.declaration.enterprise_id if joint.declaration_id else None,
+                 after={"joint": joint.pk, "agency": agency, "result": result, "status": joint.status})
+    return finding

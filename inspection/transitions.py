@@ -1,0 +1,37 @@
+"""Inspection task lifecycle and the steps of an inspection record, as pure tables. No database."""
+
+from ciq_portal.roles import Role
+
+QUEUED, ASSIGNED, CLAIMED, CONCLUDED, CANCELLED = "queued", "assigned", "claimed", "concluded", "cancelled"
+OPEN_STATUSES = (QUEUED, ASSIGNED, CLAIMED)
+
+# move -> (allowed from, to, roles)
+TASK_MOVES = {
+    "dispatch": ({QUEUED}, ASSIGNED, frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})),
+    "claim": ({QUEUED, ASSIGNED}, CLAIMED, frozenset({Role.OFFICER, Role.SUPERVISOR})),
+    "release": ({CLAIMED, ASSIGNED}, QUEUED, frozenset({Role.OFFICER, Role.SUPERVISOR})),
+    "reassign": ({QUEUED, ASSIGNED, CLAIMED}, ASSIGNED, frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})),
+    "conclude": ({CLAIMED}, CONCLUDED, frozenset({Role.OFFICER, Role.SUPERVISOR})),
+    "cancel": ({QUEUED, ASSIGNED, CLAIMED}, CANCELLED, frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})),
+}
+
+
+def can_move(move: str, status: str) -> bool:
+    allowed, _to, _roles = TASK_MOVES[move]
+    return status in allowed
+
+
+def roles_for(move: str) -> frozenset:
+    return TASK_MOVES[move][2]
+
+
+# Steps of the inspection record and what must come before each.
+STEP_REQUIRES = {
+    "checklist": (),
+    "finding": (),
+    "photo": (),
+    "sample": (),
+    "lab_order": ("sample",),
+    "lab_result": ("lab_order",),
+    "conclusion": (),  # plus: sampling when the task requires it; every lab order resulted (service checks)
+}

@@ -1,0 +1,410 @@
+"""The officers' pages (tablet-friendly) and the public draw record."""
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ciq_portal.roles import Role, has_role
+
+from . import selectors, services
+from .choices import TaskStatus, checklist_for
+from .forms import (
+    ConclusionForm,
+    CustodyForm,
+    FindingsForm,
+    JointScheduleForm,
+    LabOrderForm,
+    LabStatusForm,
+    PhotoForm,
+    ReassignForm,
+    SampleForm,
+)
+from .models import LabOrder, Sample
+
+BUREAU_INSPECTION_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def _require(request, *roles):
+    if not has_role(request.user, *roles):
+        raise PermissionDenied
+
+
+def _errors_to_form(form, exc: ValidationError):
+    for name, messages_ in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+        target = name if name in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+@login_required
+def queue(request):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    context = {
+        "tasks": selectors.my_queue(user=request.user),
+        "total": selectors.my_queue_count(user=request.user),
+        "pool": selectors.pool_list(user=request.user),
+        "is_supervisor": has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR),
+    }
+    if context["is_supervisor"]:
+        context["workload"] = selectors.workload()
+    return render(request, "inspection/queue.html", context)
+
+
+@login_required
+@require_POST
+def claim_next(request):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    task = services.inspection_task_claim_next(actor=request.user)
+    if task is None:
+        messages.info(request, _("No task in the pool for you right now."))
+        return redirect("inspection:queue")
+    return redirect("inspection:task", pk=task.pk)
+
+
+def _task_context(request, task, **forms_):
+    from declarations.models import Document
+
+    risk = selectors.latest_risk_assessment(task.declaration)
+    context = {
+        "task": task,
+        "declaration": task.declaration,
+        "lines": list(task.declaration.lines.all()),
+        "documents": list(Document.objects.filter(declaration=task.declaration)),
+        "risk": risk,
+        "risk_reasons": (getattr(risk, "reasons", None) or []) if risk else [],
+        "bulletins": selectors.active_bulletins(task.declaration),
+        "history": selectors.enterprise_history(task),
+        "checklist": [{"code": code, "label": label, **task.checklist.get(code, {"ok": None, "note": ""})}
+                      for code, label in checklist_for(task.category)],
+        "photos": list(task.photos.all()),
+        "samples": list(task.samples.prefetch_related("custody")),
+        "orders": list(task.lab_orders.select_related("lab", "sample").prefetch_related("results")),
+        "notes": list(task.notes.select_related("actor", "from_officer", "to_officer")),
+        "is_holder": task.status == TaskStatus.CLAIMED and task.assigned_to_id == request.user.pk,
+        "is_supervisor": has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR),
+        "findings_form": forms_.get("findings_form") or FindingsForm(initial={"findings": task.findings}),
+        "photo_form": forms_.get("photo_form") or PhotoForm(),
+        "sample_form": forms_.get("sample_form") or SampleForm(),
+        "custody_form": CustodyForm(),
+        "lab_order_form": forms_.get("lab_order_form") or LabOrderForm(task=task),
+        "conclusion_form": forms_.get("conclusion_form") or ConclusionForm(),
+        "reassign_form": forms_.get("reassign_form") or ReassignForm(),
+    }
+    context["can_record"] = context["is_holder"] or (context["is_supervisor"] and task.status == TaskStatus.CLAIMED)
+    return context
+
+
+@login_required
+def task_detail(request, pk):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    task = selectors.inspection_task_get(user=request.user, pk=pk)
+    return render(request, "inspection/task.html", _task_context(request, task))
+
+
+def _task_form_post(request, pk, form_class, form_key, call, success, form_kwargs=None):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    task = selectors.inspection_task_get(user=request.user, pk=pk)
+    form = form_class(request.POST, request.FILES, **(form_kwargs(task) if form_kwargs else {}))
+    if form.is_valid():
+        try:
+            call(task, form.cleaned_data)
+            messages.success(request, success)
+            return redirect("inspection:task", pk=task.pk)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+    task.refresh_from_db()
+    return render(request, "inspection/task.html", _task_context(request, task, **{form_key: form}), status=400)
+
+
+@login_required
+@require_POST
+def task_claim(request, pk):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    task = selectors.inspection_task_get(user=request.user, pk=pk)
+    try:
+        services.inspection_task_claim(task=task, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("inspection:task", pk=pk)
+
+
+@login_required
+@require_POST
+def task_release(request, pk):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    task = selectors.inspection_task_get(user=request.user, pk=pk)
+    try:
+        services.inspection_task_release(task=task, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("The task is back in the pool."))
+        return redirect("inspection:queue")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("inspection:task", pk=pk)
+
+
+@login_required
+@require_POST
+def task_reassign(request, pk):
+    _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    return _task_form_post(
+        request, pk, ReassignForm, "reassign_form",
+        lambda task, data: services.inspection_task_reassign(task=task, officer=data["officer"],
+                                                            reason=data["reason"], actor=request.user),
+        _("Task reassigned."))
+
+
+@login_required
+@require_POST
+def task_checklist(request, pk):
+    """htmx: save one checklist answer as soon as it is ticked; answers the updated row."""
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    task = selectors.inspection_task_get(user=request.user, pk=pk)
+    item = request.POST.get("item", "")
+    ok = {"yes": True, "no": False}.get(request.POST.get("ok", ""), None)
+    error = ""
+    try:
+        task = services.inspection_checklist_save(task=task, item=item, ok=ok, note=request.POST.get("note", ""),
+                                                  actor=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        task.refresh_from_db()
+    labels = dict(checklist_for(task.category))
+    row = {"code": item, "label": labels.get(item, item), **task.checklist.get(item, {"ok": None, "note": ""})}
+    return render(request, "inspection/_checklist_row.html",
+                  {"task": task, "row": row, "error": error, "can_record": True, "saved": not error},
+                  status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def task_findings(request, pk):
+    return _task_form_post(
+        request, pk, FindingsForm, "findings_form",
+        lambda task, data: services.inspection_findings_save(task=task, findings=data["findings"],
+                                                             actor=request.user),
+        _("Findings saved."))
+
+
+@login_required
+@require_POST
+def task_photo(request, pk):
+    return _task_form_post(
+        request, pk, PhotoForm, "photo_form",
+        lambda task, data: services.inspection_photo_add(task=task, image=data["image"], caption=data["caption"],
+                                                         actor=request.user),
+        _("Photo added."))
+
+
+@login_required
+@require_POST
+def task_sample(request, pk):
+    return _task_form_post(
+        request, pk, SampleForm, "sample_form",
+        lambda task, data: services.sample_take(task=task, actor=request.user, **data),
+        _("Sample recorded."))
+
+
+@login_required
+@require_POST
+def sample_custody(request, pk, sample_pk):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    task = selectors.inspection_task_get(user=request.user, pk=pk)
+    sample = Sample.objects.filter(task=task, pk=sample_pk).first()
+    if sample is None:
+        raise Http404
+    form = CustodyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sample_custody_add(sample=sample, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Custody recorded."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Fill in who holds the sample and what happened."))
+    return redirect("inspection:task", pk=pk)
+
+
+@login_required
+@require_POST
+def task_lab_order(request, pk):
+    def call(task, data):
+        sample = Sample.objects.get(task=task, pk=data["sample"])
+        services.lab_order_create(task=task, sample=sample, lab=data["lab"], test_items=data["test_items"],
+                                  actor=request.user)
+
+    return _task_form_post(request, pk, LabOrderForm, "lab_order_form", call, _("Laboratory order sent."),
+                           form_kwargs=lambda task: {"task": task})
+
+
+@login_required
+@require_POST
+def lab_order_results(request, pk, order_pk):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    task = selectors.inspection_task_get(user=request.user, pk=pk)
+    order = LabOrder.objects.filter(task=task, pk=order_pk).first()
+    if order is None:
+        raise Http404
+    rows = []
+    for item in order.test_items:
+        rows.append({"test_item": item, "value": request.POST.get(f"value_{item}", ""),
+                     "unit": request.POST.get(f"unit_{item}", ""),
+                     "limit_min": request.POST.get(f"min_{item}", ""), "limit_max": request.POST.get(f"max_{item}", "")})
+    try:
+        services.lab_result_record(order=order, results=rows, actor=request.user)
+        messages.success(request, _("Laboratory results recorded."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("inspection:task", pk=pk)
+
+
+@login_required
+@require_POST
+def task_conclude(request, pk):
+    return _task_form_post(
+        request, pk, ConclusionForm, "conclusion_form",
+        lambda task, data: services.inspection_conclude(task=task, conclusion=data["conclusion"],
+                                                        disposition=data["disposition"], note=data["note"],
+                                                        actor=request.user),
+        _("Inspection concluded."))
+
+
+@login_required
+def lab_list(request):
+    _require(request, *BUREAU_INSPECTION_ROLES, Role.RISK_ANALYST)
+    labs = selectors.lab_list(user=request.user, filters=request.GET)
+    return render(request, "inspection/labs.html", {"labs": labs,
+                                                    "is_supervisor": has_role(request.user, Role.SUPERVISOR)})
+
+
+@login_required
+def lab_detail(request, pk):
+    _require(request, *BUREAU_INSPECTION_ROLES, Role.RISK_ANALYST)
+    lab = selectors.lab_get(user=request.user, pk=pk)
+    return render(request, "inspection/lab.html", {
+        "lab": lab, "changes": lab.status_changes.select_related("actor"),
+        "comparisons": lab.comparisons.select_related("report")[:50], "form": LabStatusForm(),
+        "is_supervisor": has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR)})
+
+
+@login_required
+@require_POST
+def lab_status(request, pk, action):
+    _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    lab = selectors.lab_get(user=request.user, pk=pk)
+    service = {"suspend": services.lab_suspend, "reinstate": services.lab_reinstate,
+               "revoke": services.lab_revoke}.get(action)
+    if service is None:
+        raise Http404
+    form = LabStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason."))
+    else:
+        try:
+            service(lab=lab, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("Laboratory status changed."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("inspection:lab", pk=pk)
+
+
+@login_required
+def joint_list(request):
+    _require(request, *BUREAU_INSPECTION_ROLES)
+    return render(request, "inspection/joint_list.html", {
+        "joints": selectors.joint_inspection_list(user=request.user, filters=request.GET)[:200],
+        "form": JointScheduleForm()})
+
+
+@login_required
+@require_POST
+def joint_schedule(request, pk):
+    _require(request, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    joint = selectors.joint_inspection_get(user=request.user, pk=pk)
+    form = JointScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.joint_inspection_schedule(joint=joint, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Joint inspection scheduled."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose a site and an appointment."))
+    return redirect("inspection:joint_list")
+
+
+# --- Public draw record (一公开) ---------------------------------------------------------------------------------
+
+
+def public_draws(request):
+    periods = list(selectors.public_periods()[:60])
+    return render(request, "inspection/public_draws.html", {"periods": periods})
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def public_draw_day(request, day):
+    period = selectors.public_period_get(_day(day))
+    draws_ = list(period.draws.order_by("id")[:500]) if period.revealed else []
+    return render(request, "inspection/public_draw_day.html", {
+        "period": period, "draws": draws_, "total": period.draws.count()})
+
+
+def _public_payload(period):
+    return {"day": str(period.day), "algorithm": period.algorithm, "commitment": period.commitment,
+            "seed": period.seed if period.revealed else None,
+            "committed_at": period.committed_at.isoformat(),
+            "revealed_at": period.revealed_at.isoformat() if period.revealed_at else None}
+
+
+def public_draw_json(request, day):
+    period = selectors.public_period_get(_day(day))
+    payload = _public_payload(period)
+    payload["draws"] = list(selectors.public_draw_rows(period)) if period.revealed else []
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="draws-{period.day}.json"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def public_draw_csv(request, day):
+    period = selectors.public_period_get(_day(day))
+    if not period.revealed:
+        raise Http404
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(["day", "seed", "kind", "subject", "ratio", "candidates", "selected", "chosen"])
+        for row in selectors.public_draw_rows(period):
+            inputs, result = row["inputs"], row["result"]
+            yield writer.writerow([
+                period.day, period.seed, row["kind"], row["subject"], inputs.get("ratio", ""),
+                ";".join(f"{c['id']}:{c['weight']}" for c in inputs.get("candidates", [])),
+                result.get("selected", ""), result.get("chosen", "")])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draws-{period.day}.csv"'
+    return response
+
+
+def public_draw_script(request):
+    """The reference re-run script (Python, standard library only)."""
+    from pathlib import Path
+
+    return HttpResponse(Path(__file__).with_name("draws.py").read_text(), content_type="text/x-python; charset=utf-8")
+
