@@ -1,8 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import EnterpriseViewSet
+from .views import CreditEventViewSet, CreditPolicyViewSet, EnterpriseViewSet
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("credit-events", CreditEventViewSet, basename="credit-event")
+router.register("credit-policy", CreditPolicyViewSet, basename="credit-policy")
 
 urlpatterns = router.urls

@@ -1,8 +1,34 @@
-from rest_framework import viewsets
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
-from ..filtersets import EnterpriseFilterSet
-from ..selectors import enterprise_get, enterprise_list
-from .serializers import EnterpriseSerializer
+from ciq_portal.api.permissions import role_required
+from ciq_portal.idempotency import idempotent
+from ciq_portal.roles import Role, has_role
+
+from ..choices import CreditEventSource
+from ..filtersets import CreditEventFilterSet, EnterpriseFilterSet
+from ..models import Enterprise
+from ..selectors import (
+    credit_event_get,
+    credit_event_list,
+    enterprise_get,
+    enterprise_list,
+    inspection_policy_versions,
+)
+from ..services import credit_event_record, inspection_policy_update
+from .serializers import (
+    CreditEventPushSerializer,
+    CreditEventSerializer,
+    EnterpriseSerializer,
+    InspectionPolicySerializer,
+)
+
+EVENT_PUSHERS = (Role.PARTNER_AGENCY, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
 class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
@@ -17,3 +43,73 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         return enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+class CreditEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Credit events. Declarants read their own enterprise's; partner agencies push (idempotent by
+    ``external_reference``) and read what they pushed; bureau staff read all."""
+
+    serializer_class = CreditEventSerializer
+    filterset_class = CreditEventFilterSet
+    ordering_fields = ["occurred_on", "id"]
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [role_required(*EVENT_PUSHERS)()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        return credit_event_list(user=self.request.user)
+
+    def get_object(self):
+        return credit_event_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=CreditEventPushSerializer, responses={201: CreditEventSerializer,
+                                                                 200: CreditEventSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        push = CreditEventPushSerializer(data=request.data)
+        push.is_valid(raise_exception=True)
+        data = push.validated_data
+        lookup = Q(pk=data["enterprise"]) if data.get("enterprise") else Q(uscc=data["enterprise_uscc"].upper())
+        enterprise = Enterprise.objects.filter(lookup).first()
+        if enterprise is None:
+            raise ValidationError({"enterprise": [_("No such enterprise.")]})
+        agency = has_role(request.user, Role.PARTNER_AGENCY)
+        if agency and not data.get("external_reference"):
+            raise ValidationError({"external_reference": [_("Agencies give each event their own reference.")]})
+        event = credit_event_record(
+            enterprise=enterprise, kind=data["kind"],
+            source=CreditEventSource.PARTNER_AGENCY if agency else CreditEventSource.OFFICER,
+            occurred_on=data.get("occurred_on"), weight=data.get("weight"), amount=data.get("amount"),
+            evidence_type=data["evidence_type"], evidence_id=data["evidence_id"],
+            external_reference=data["external_reference"], note=data["note"], actor=request.user)
+        body = CreditEventSerializer(event, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED if getattr(event, "created", True) else status.HTTP_200_OK)
+
+
+class CreditPolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The differentiated-supervision table: each grade's target inspection ratio, versioned (newest first).
+
+    Anyone signed in reads it; supervisors create a new version (POST), refused if it breaks a national rule."""
+
+    serializer_class = InspectionPolicySerializer
+    lookup_field = "version"
+    filter_backends = []
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        return inspection_policy_versions()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        policy = inspection_policy_update(
+            ratios={field: data[field] for field in ("ratio_aa", "ratio_a", "ratio_b", "ratio_c", "ratio_d")},
+            note=data.get("note", ""), actor=request.user)
+        return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
