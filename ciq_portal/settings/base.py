@@ -161,12 +161,23 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "ciq_portal.tasks.audit_seal_task", "schedule": timedelta(seconds=10)},
+    "credit-grades-nightly": {"task": "credit.tasks.credit_grades_recompute_task",
+                              "schedule": crontab(hour=1, minute=30)},
+    # The outbox sweep: events whose dispatch was lost, deliveries whose retry message was lost.
+    "notifications-sweep": {"task": "ciq_portal.tasks.notifications_sweep_task", "schedule": timedelta(minutes=1)},
+    # Dual-random: commit tomorrow's seed, reveal ended days' seeds; dispatch the pool; overdue reminders.
+    "inspection-draw-periods": {"task": "inspection.tasks.draw_periods_rotate", "schedule": crontab(minute=5)},
+    "inspection-dispatch-pool": {"task": "inspection.tasks.inspection_dispatch_pool",
+                                 "schedule": timedelta(minutes=5)},
+    "inspection-reminders": {"task": "inspection.tasks.inspection_reminders", "schedule": timedelta(minutes=30)},
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        # Partner agencies' API keys (ciq_portal/agencies.py): "Authorization: Api-Key <key>".
+        "ciq_portal.api.agency_auth.AgencyKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "ciq_portal.api.pagination.StandardPagination",
@@ -177,6 +188,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ciq_portal.api.exceptions.api_exception_handler",
+    # One bucket per agency client at its own rate (AgencyClient.rate_limit) or this default; others unthrottled.
+    "DEFAULT_THROTTLE_CLASSES": ["ciq_portal.api.agency_auth.AgencyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"agency": env("AGENCY_RATE_LIMIT", default="600/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -190,6 +203,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Operations are tagged with their audience (ciq_portal/api/agency_views.py and each app's API views).
+    "TAGS": [
+        {"name": "partner-agency", "description": "For partner agencies (customs, maritime, border, port operator): "
+                                                  "API keys with scopes; see the agency guide."},
+        {"name": "declarant", "description": "For declarants and their enterprises' own systems."},
+        {"name": "bureau", "description": "For bureau staff: officers, risk analysts, supervisors, administrators."},
+        {"name": "notifications", "description": "Subscriptions, signed webhooks and their delivery log."},
+    ],
 }
 
 CIQ = {
