@@ -1,0 +1,209 @@
+"""The inspection REST face: thin views over services and selectors."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from ciq_portal.api.permissions import role_required
+from ciq_portal.idempotency import idempotent
+from ciq_portal.roles import Role, has_role, is_bureau_user
+from ciq_portal.scoping import scope_queryset
+
+from .. import selectors, services
+from ..choices import Agency
+from ..filtersets import InspectionTaskFilterSet, JointInspectionFilterSet, LabFilterSet
+from ..models import InspectionSite, InspectionTask, JointInspection, Lab, TestReport
+from .serializers import (
+    ConclusionSerializer,
+    DeclarantInspectionSerializer,
+    InspectionTaskSerializer,
+    JointFindingRecordSerializer,
+    JointInspectionSerializer,
+    JointRequestSerializer,
+    JointScheduleSerializer,
+    LabSerializer,
+    ReassignSerializer,
+    TestReportSerializer,
+)
+
+INSPECTORS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """Inspection tasks. Bureau staff see them all; a declarant sees the inspection status of their own
+    consignments only (no reasons, no inspector)."""
+
+    permission_classes = [IsAuthenticated]
+    filterset_class = InspectionTaskFilterSet
+    queryset = InspectionTask.objects.none()
+    ordering = ["priority", "created_at", "id"]
+
+    def get_queryset(self):
+        return scope_queryset(InspectionTask.objects.select_related("declaration", "site", "assigned_to")
+                              .order_by("priority", "created_at", "id"), user=self.request.user)
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False) or is_bureau_user(self.request.user):
+            return InspectionTaskSerializer
+        return DeclarantInspectionSerializer
+
+    def get_filterset_class(self):
+        return InspectionTaskFilterSet if is_bureau_user(self.request.user) else None
+
+    def _task(self, pk):
+        if not has_role(self.request.user, *INSPECTORS):
+            raise Http404
+        return selectors.inspection_task_get(user=self.request.user, pk=pk)
+
+    @extend_schema(request=None, responses=InspectionTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        task = services.inspection_task_claim(task=self._task(pk), actor=request.user)
+        return Response(InspectionTaskSerializer(task).data)
+
+    @extend_schema(request=None, responses=InspectionTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        task = services.inspection_task_release(task=self._task(pk), actor=request.user,
+                                                reason=str(request.data.get("reason", ""))[:500])
+        return Response(InspectionTaskSerializer(task).data)
+
+    @extend_schema(request=ReassignSerializer, responses=InspectionTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        from ciq_portal.models import User
+
+        if not has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR):
+            raise PermissionDenied(_("Only a supervisor may reassign a task."))
+        serializer = ReassignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        officer = User.objects.filter(pk=serializer.validated_data["officer"]).first()
+        if officer is None:
+            raise DjangoValidationError({"officer": [_("No such officer.")]})
+        task = services.inspection_task_reassign(task=self._task(pk), officer=officer,
+                                                 reason=serializer.validated_data["reason"], actor=request.user)
+        return Response(InspectionTaskSerializer(task).data)
+
+    @extend_schema(request=ConclusionSerializer, responses=InspectionTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, pk=None):
+        serializer = ConclusionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task = services.inspection_conclude(task=self._task(pk), actor=request.user, **serializer.validated_data)
+        return Response(InspectionTaskSerializer(task).data)
+
+
+class LabViewSet(viewsets.ReadOnlyModelViewSet):
+    """The registry of laboratories (third-party acceptance, §4.3)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = LabSerializer
+    filterset_class = LabFilterSet
+    queryset = Lab.objects.none()
+
+    def get_queryset(self):
+        return selectors.lab_list(user=self.request.user).order_by("name", "id")
+
+
+class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    """Third-party test reports submitted with a declaration, each with its acceptance check."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = TestReportSerializer
+    queryset = TestReport.objects.none()
+
+    def _declarations(self):
+        from declarations.models import Declaration
+
+        return scope_queryset(Declaration.objects.all(), user=self.request.user)
+
+    def get_queryset(self):
+        return scope_queryset(TestReport.objects.all(), user=self.request.user,
+                              enterprise_field="declaration__enterprise").order_by("-id")
+
+    def get_serializer(self, *args, **kwargs):
+        if getattr(self, "swagger_fake_view", False):
+            from declarations.models import Declaration
+
+            kwargs["declaration_queryset"] = Declaration.objects.none()
+        else:
+            kwargs["declaration_queryset"] = self._declarations()
+        return super().get_serializer(*args, **kwargs)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        results = [{"test_item": r["test_item"], "value": str(r["value"]), "unit": r.get("unit", "")}
+                   for r in data.get("results", [])]
+        report = services.test_report_submit(
+            declaration=data["declaration"], lab_accreditation_no=data["lab_accreditation_no"],
+            report_no=data["report_no"], issued_on=data["issued_on"], hs_codes=data["hs_codes"], results=results,
+            lot_numbers=data.get("lot_numbers", ""), actor=request.user)
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class JointInspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Joint inspections (一次开箱, 联合登临): a partner agency requests, the bureau schedules one appointment at
+    one site, each agency records its findings, the agency reads the outcome."""
+
+    permission_classes = [role_required(Role.PARTNER_AGENCY, *INSPECTORS)]
+    serializer_class = JointInspectionSerializer
+    filterset_class = JointInspectionFilterSet
+    queryset = JointInspection.objects.none()
+
+    def get_queryset(self):
+        return selectors.joint_inspection_list(user=self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=JointRequestSerializer, responses={201: JointInspectionSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        from declarations.models import Declaration
+
+        if not has_role(request.user, Role.PARTNER_AGENCY, Role.SUPERVISOR, Role.ADMINISTRATOR):
+            raise PermissionDenied(_("Joint inspections are requested by partner agencies."))
+        serializer = JointRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        number = data.pop("declaration_number", "")
+        declaration = None
+        if number:
+            declaration = Declaration.objects.filter(number=number).first()
+            if declaration is None:
+                raise DjangoValidationError({"declaration_number": [_("No declaration with this number.")]})
+        joint = services.joint_inspection_request(actor=request.user, declaration=declaration, **data)
+        return Response(JointInspectionSerializer(joint).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=JointScheduleSerializer, responses=JointInspectionSerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        if not has_role(request.user, *INSPECTORS):
+            raise PermissionDenied(_("The bureau schedules joint inspections."))
+        serializer = JointScheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        site = InspectionSite.objects.filter(pk=serializer.validated_data["site"], active=True).first()
+        joint = services.joint_inspection_schedule(joint=self.get_object(), site=site, actor=request.user,
+                                                   appointment_at=serializer.validated_data["appointment_at"])
+        return Response(JointInspectionSerializer(joint).data)
+
+    @extend_schema(request=JointFindingRecordSerializer, responses=JointInspectionSerializer)
+    @action(detail=True, methods=["post"])
+    def findings(self, request, pk=None):
+        serializer = JointFindingRecordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agency = serializer.validated_data["agency"]
+        if is_bureau_user(request.user) != (agency == Agency.CIQ):
+            raise PermissionDenied(_("Record the findings of your own agency."))
+        joint = self.get_object()
+        services.joint_finding_record(joint=joint, agency=agency, result=serializer.validated_data["result"],
+                                      findings=serializer.validated_data["findings"], actor=request.user)
+        joint.refresh_from_db()
+        return Response(JointInspectionSerializer(joint).data)
