@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -67,3 +68,270 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique")]
+
+
+# --- Single window: partner agencies, their API clients and keys (see agencies.py) -------------------------------
+
+
+class AgencyKind(models.TextChoices):
+    CUSTOMS = "customs", _("Customs")
+    MARITIME = "maritime", _("Maritime safety administration")
+    BORDER = "border", _("Border inspection")
+    PORT_OPERATOR = "port_operator", _("Port operator")
+    OTHER = "other", _("Other agency")
+
+
+class AgencyScope(models.TextChoices):
+    """What an agency client may do over the API; each API operation names the scope it needs."""
+
+    RELEASE_STATUS_READ = "release_status:read", _("Read release status")
+    LOGISTICS_PUSH = "logistics:push", _("Push logistics events")
+    JOINT_INSPECTION = "joint_inspection", _("Joint inspection")
+    CASE_REFERRAL = "case_referral", _("Case referral")
+    CREDIT_EXCHANGE = "credit_exchange", _("Credit information exchange")
+    BULLETINS_READ = "bulletins:read", _("Read risk bulletins")
+
+
+class Agency(models.Model):
+    """A partner agency of the single window (海关, 海事, 边检, 港务)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=AgencyKind.choices)
+    # The most the bureau grants this agency; a client's scopes are always within these.
+    scopes = models.JSONField(_("granted scopes"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner agency")
+        verbose_name_plural = _("partner agencies")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_zh
+
+    @property
+    def display_name(self):
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+
+
+class AgencyClient(models.Model):
+    """One principal acting for an agency: a system with API keys, or a person of the agency who logs in.
+
+    Every client has its own user account (role ``partner_agency``), so audit rows, subscriptions and
+    ownership checks work alike for keys, tokens and browser sessions.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="clients", verbose_name=_("agency"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agency_client",
+                                verbose_name=_("user account"))
+    name = models.CharField(_("name"), max_length=120)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    # DRF rate such as "120/min"; empty means REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["agency"].
+    rate_limit = models.CharField(_("rate limit"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agency client")
+        verbose_name_plural = _("agency clients")
+        ordering = ["agency__code", "name"]
+
+    def __str__(self):
+        return f"{self.agency.code}/{self.name}"
+
+
+class AgencyApiKey(models.Model):
+    """An API key of an agency client. Only the SHA-256 of the secret is stored; the key is shown once."""
+
+    client = models.ForeignKey(AgencyClient, on_delete=models.CASCADE, related_name="keys",
+                               verbose_name=_("client"))
+    # The public part of the key ("ciq_<prefix>_<secret>"), to find the row and to name the key in the log.
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    label = models.CharField(_("label"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    # A rotated key keeps working until expires_at (the grace period); a revoked key stops at once.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agency API key")
+        verbose_name_plural = _("agency API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"ciq_{self.prefix}_…"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+# --- Notifications: subscriptions, the outbox, webhook deliveries, in-app notifications (notifications.py) ---------
+
+
+class EventType(models.TextChoices):
+    STATUS_CHANGED = "declaration.status_changed", _("Status change")
+    RELEASED = "declaration.released", _("Release")
+    INSPECTION_SCHEDULED = "inspection.scheduled", _("Inspection scheduled")
+    DOCUMENTS_REQUESTED = "declaration.documents_requested", _("Documents requested")
+    BULLETIN_PUBLISHED = "bulletin.published", _("Risk bulletin published")
+    RECALL = "recall.issued", _("Recall")
+    LOGISTICS = "logistics.event", _("Logistics event")
+    CASE_REFERRAL = "case_referral.updated", _("Case referral update")
+
+
+class Subscription(models.Model):
+    """A system that wants events POSTed to ``url``, signed with ``secret``.
+
+    ``owner`` is the user who subscribed (a declarant, an agency client's account, or bureau staff);
+    ``enterprise_id`` is set for declarants' subscriptions, which receive only their enterprise's events.
+    """
+
+    class Kind(models.TextChoices):
+        DECLARANT = "declarant", _("Declarant")
+        AGENCY = "agency", _("Partner agency")
+        BUREAU = "bureau", _("Bureau")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions",
+                              verbose_name=_("owner"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    enterprise_id = models.BigIntegerField(_("enterprise id"), null=True, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    url = models.URLField(_("URL"), max_length=500)
+    # Needed in the clear to sign each delivery; never returned by the API after creation.
+    secret = models.CharField(_("secret"), max_length=128)
+    event_types = models.JSONField(_("event types"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name or self.url}"
+
+
+class OutboxEvent(models.Model):
+    """An event written in the same transaction as the change it describes, then fanned out to subscribers."""
+
+    event_id = models.UUIDField(_("event id"), unique=True)
+    event_type = models.CharField(_("event type"), max_length=48, choices=EventType.choices, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    enterprise_id = models.BigIntegerField(_("enterprise id"), null=True, blank=True, db_index=True)
+    # Who may receive it: any of "declarant", "agency", "bureau".
+    audience = models.JSONField(_("audience"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_at"], name="outbox_undispatched_idx",
+                         condition=models.Q(dispatched_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RETRYING = "retrying", _("Retrying")
+    SUCCEEDED = "succeeded", _("Delivered")
+    DEAD = "dead", _("Dead letter")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription; each HTTP attempt is logged in DeliveryAttempt."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries",
+                                     verbose_name=_("subscription"))
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries",
+                              verbose_name=_("event"))
+    status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Attempts since the last replay; the delivery is dead-lettered when this reaches the maximum.
+    round_attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # A worker holds the delivery until this time while it is sending (a second run of the task backs off).
+    leased_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    dead_at = models.DateTimeField(_("dead-lettered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "event"], name="delivery_subscription_event_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} → {self.subscription_id} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """The log of one HTTP attempt of a delivery."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log",
+                                 verbose_name=_("delivery"))
+    number = models.PositiveIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    ok = models.BooleanField(_("succeeded"), default=False)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    response_excerpt = models.CharField(_("response"), max_length=500, blank=True)
+    # Seconds until the next attempt as scheduled after this one (empty after success or dead-letter).
+    retry_in = models.PositiveIntegerField(_("next attempt in (s)"), null=True, blank=True)
+    replayed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["delivery", "number"]
+        constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="attempt_delivery_number_unique")]
+
+
+class Notification(models.Model):
+    """An in-app notification for one user (the bell in the top bar)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name=_("user"))
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    event_type = models.CharField(_("event type"), max_length=48, choices=EventType.choices)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["user"], name="notification_unread_idx", condition=models.Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.event_type}"

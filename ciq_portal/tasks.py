@@ -6,3 +6,29 @@ from .audit import audit_seal
 @shared_task(name="ciq_portal.tasks.audit_seal_task")
 def audit_seal_task():
     return audit_seal()
+
+
+@shared_task(name="ciq_portal.tasks.outbox_dispatch_task")
+def outbox_dispatch_task(event_pk):
+    """Fan an outbox event out to its subscriptions and queue each delivery (idempotent)."""
+    from .notifications import outbox_dispatch
+
+    for delivery_pk in outbox_dispatch(event_pk=event_pk):
+        webhook_deliver_task.delay(delivery_pk, 1)
+
+
+@shared_task(name="ciq_portal.tasks.webhook_deliver_task", bind=True, max_retries=None)
+def webhook_deliver_task(self, delivery_pk, attempt=1):
+    """Attempt ``attempt`` of a delivery; on failure, retry later with backoff until the last attempt."""
+    from .notifications import webhook_attempt
+
+    retry_in = webhook_attempt(delivery_pk=delivery_pk, attempt=attempt)
+    if retry_in is not None:
+        raise self.retry(args=(delivery_pk, attempt + 1), countdown=retry_in)
+
+
+@shared_task(name="ciq_portal.tasks.notifications_sweep_task")
+def notifications_sweep_task():
+    from .notifications import notifications_sweep
+
+    return notifications_sweep()

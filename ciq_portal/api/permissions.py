@@ -14,3 +14,9 @@ def role_required(*roles: str) -> type[BasePermission]:
 
     HasRole.__name__ = "HasRole_" + "_".join(roles)
     return HasRole
+
+
+# Scopes of partner agencies' credentials (ciq_portal/agencies.py); re-exported here next to role_required.
+from .agency_auth import requires_scope  # noqa: E402
+
+__all__ = ["requires_scope", "role_required"]

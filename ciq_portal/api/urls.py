@@ -7,6 +7,7 @@ urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("ciq_portal.api.agency_urls")),
     path("", include("credit.api.urls")),
     path("", include("declarations.api.urls")),
     path("", include("risk.api.urls")),

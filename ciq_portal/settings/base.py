@@ -203,6 +203,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyScopeEnum": "ciq_portal.models.AgencyScope",
+        "AgencyKindEnum": "ciq_portal.models.AgencyKind",
+        "EventTypeEnum": "ciq_portal.models.EventType",
+        "DeliveryStatusEnum": "ciq_portal.models.DeliveryStatus",
+        "SubscriptionKindEnum": "ciq_portal.models.Subscription.Kind",
+    },
     # Operations are tagged with their audience (ciq_portal/api/agency_views.py and each app's API views).
     "TAGS": [
         {"name": "partner-agency", "description": "For partner agencies (customs, maritime, border, port operator): "
