@@ -1,0 +1,128 @@
+"""Demo data: sites, officers' profiles and calendars, labs, several past days of revealed draws, today's
+committed seed and a few tasks in the officers' queues. Idempotent."""
+
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ciq_portal.models import User
+from credit.models import Enterprise
+from declarations.models import Declaration, GoodsLine
+
+from . import services
+from .choices import LabKind, LabStatus, SiteKind, TaskReason
+from .models import DrawPeriod, InspectionSite, Lab, OfficerProfile, OfficerShift
+
+SITES = [
+    ("NGB-G1", "北仑港区综合查验场", SiteKind.GENERAL, 80),
+    ("NGB-DG", "大榭危险品查验场", SiteKind.DANGEROUS_GOODS, 20),
+    ("NGB-CC", "梅山冷链查验中心", SiteKind.COLD_CHAIN, 40),
+    ("NGB-LA", "穿山活动物隔离场", SiteKind.LIVE_ANIMALS, 10),
+]
+OFFICERS = [
+    ("officer1", "NB0001", ["aquatic", "meat", "dairy", "food", "fruit_vegetable"], ["NGB-G1", "NGB-CC"]),
+    ("officer2", "NB0002", ["cosmetics", "food", "toy", "electrical", "textile", "machinery"], ["NGB-G1"]),
+    ("officer3", "NB0003", ["aquatic", "meat", "chemical", "dangerous_goods", "live_animal", "food", "cosmetics"],
+     ["NGB-G1", "NGB-CC", "NGB-DG", "NGB-LA"]),
+]
+LABS = [
+    ("宁波检验检疫技术中心", LabKind.BUREAU, "CIQ-NB-LAB", [], ["chloramphenicol", "lead", "total_bacteria",
+                                                          "heavy_metals", "formaldehyde"], LabStatus.ACTIVE),
+    ("华测检测认证集团", LabKind.THIRD_PARTY, "CNAS L1234", ["aquatic", "food", "meat", "cosmetics"],
+     ["chloramphenicol", "lead", "total_bacteria", "heavy_metals"], LabStatus.ACTIVE),
+    ("谱尼测试集团", LabKind.THIRD_PARTY, "CNAS L5678", ["cosmetics", "toy"], ["formaldehyde", "lead"],
+     LabStatus.ACTIVE),
+    ("某某检测有限公司", LabKind.THIRD_PARTY, "CNAS L9999", ["food"], ["total_bacteria"], LabStatus.SUSPENDED),
+]
+PAST_DAYS = 5
+
+
+def _shifts(profile, days):
+    tz = timezone.get_current_timezone()
+    for day in days:
+        start = datetime.combine(day, time(0, 0), tzinfo=tz)
+        if not OfficerShift.objects.filter(officer=profile, starts_at=start).exists():
+            OfficerShift.objects.create(officer=profile, starts_at=start, ends_at=start + timedelta(days=1))
+
+
+def _declaration(number, enterprise, hs_code, description, unit_value):
+    declaration, created = Declaration.objects.get_or_create(
+        number=number, defaults={"enterprise": enterprise, "port_of_entry": "NGB", "departure_country": "EC",
+                                 "status": "awaiting_inspection", "release_mode": "supervised",
+                                 "bill_of_lading": f"BL{number[-6:]}", "containers": [f"MSKU{number[-7:]}"]})
+    if created:
+        GoodsLine.objects.create(declaration=declaration, line_no=1, hs_code=hs_code, description=description,
+                                 origin_country="EC", quantity=20000, unit="kg", net_weight_kg=20000,
+                                 gross_weight_kg=21000, value=unit_value * 20000, currency="USD")
+    return declaration
+
+
+@transaction.atomic
+def seed(*, password: str, stdout) -> None:
+    sites = {}
+    for code, name, kind, capacity in SITES:
+        site = InspectionSite.objects.filter(code=code).first() or services.site_create(
+            code=code, name=name, kind=kind, port="NGB", capacity_per_day=capacity)
+        sites[code] = site
+    today = timezone.localdate()
+    days = [today - timedelta(days=n) for n in range(PAST_DAYS, -8, -1)]
+    profiles = []
+    for username, badge, categories, site_codes in OFFICERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        profile = services.officer_profile_ensure(user=user, badge_no=badge, categories=categories,
+                                                  sites=[sites[c] for c in site_codes])
+        _shifts(profile, days)
+        profiles.append(profile)
+    for name, kind, number, categories, items, status in LABS:
+        if not Lab.objects.filter(accreditation_no=number).exists():
+            lab = services.lab_register(name=name, kind=kind, accreditation_no=number, scope_categories=categories,
+                                        scope_test_items=items, valid_from=today - timedelta(days=700),
+                                        valid_until=today + timedelta(days=700))
+            if status == LabStatus.SUSPENDED:
+                services._lab_status_set(lab, LabStatus.SUSPENDED, "演示：复检结果多次不一致", actor=None,
+                                         automatic=True)
+    enterprises = list(Enterprise.objects.filter(kind="importer").order_by("id")[:2])
+    if not enterprises or not profiles:
+        stdout.write("  inspection: sites, labs (no enterprises or officers yet: no draws)")
+        return
+    first_run = not DrawPeriod.objects.exists()
+    if first_run:
+        tz = timezone.get_current_timezone()
+        n = 0
+        for back in range(PAST_DAYS, 0, -1):
+            day = today - timedelta(days=back)
+            period = services.draw_period_commit(day=day)
+            DrawPeriod.objects.filter(pk=period.pk).update(
+                committed_at=datetime.combine(day - timedelta(days=1), time(0, 5), tzinfo=tz))
+            for k in range(4):
+                n += 1
+                enterprise = enterprises[n % len(enterprises)]
+                shrimp = n % 2 == 0
+                declaration = _declaration(f"NGB{day:%Y%m%d}D{n:05d}", enterprise,
+                                           "0306170000" if shrimp else "3304990000",
+                                           "冻南美白对虾" if shrimp else "护肤品", 6 if shrimp else 40)
+                at = datetime.combine(day, time(9 + k, 15), tzinfo=tz)
+                draw = services.object_draw_for_declaration(declaration=declaration, at=at)
+                if draw.selected or k < 2:
+                    task = services.inspection_task_create(
+                        declaration=declaration, reason=TaskReason.RANDOM if draw.selected else TaskReason.RISK,
+                        mode="supervised", category="aquatic" if shrimp else "cosmetics")
+                    services.inspection_tasks_dispatch(task_ids=[task.pk], at=at)
+            DrawPeriod.objects.filter(pk=period.pk).update(revealed_at=datetime.combine(day + timedelta(days=1),
+                                                                                        time(0, 5), tzinfo=tz))
+        services.draw_period_commit(day=today)
+        services.draw_period_commit(day=today + timedelta(days=1))
+        for k in range(5):
+            enterprise = enterprises[k % len(enterprises)]
+            shrimp = k % 2 == 0
+            declaration = _declaration(f"NGB{today:%Y%m%d}Q{k:05d}", enterprise,
+                                       "0306170000" if shrimp else "3304990000",
+                                       "冻南美白对虾" if shrimp else "护肤品", 6 if shrimp else 40)
+            services.object_draw_for_declaration(declaration=declaration)
+            services.inspection_task_create(declaration=declaration, reason=TaskReason.RISK, mode="supervised",
+                                            category="aquatic" if shrimp else "cosmetics")
+    stdout.write(f"  inspection: {len(sites)} sites, {len(profiles)} officer profiles, {Lab.objects.count()} labs, "
+                 f"{DrawPeriod.objects.count()} draw periods")
