@@ -430,11 +430,11 @@ def _start_declaration_inspection(task, actor):
     from declarations.choices import DeclarationStatus
 
     if task.declaration.status == DeclarationStatus.AWAITING_INSPECTION:
-        from declarations import services as declaration_services
-
-        start = getattr(declaration_services, "declaration_start_inspection", None)
-        if start is not None:
-            start(declaration=task.declaration, actor=actor)
+        try:
+            from declarations.services import declaration_start_inspection
+        except ImportError:  # the declarations lifecycle services are not there yet
+            return
+        declaration_start_inspection(declaration=task.declaration, actor=actor)
 
 
 @transaction.atomic
@@ -766,8 +766,9 @@ def _credit_event(task, actor, failed_lab: bool):
         return
     kind = ("lab_failure" if failed_lab else "non_conformity") if task.conclusion == Conclusion.NON_CONFORM \
         else "inspection_passed"
-    record(enterprise=task.enterprise, kind=kind, source="inspection", occurred_on=timezone.localdate(),
-           evidence_type="inspection_task", evidence_id=str(task.pk), note=task.disposition, actor=actor)
+    record(enterprise=task.enterprise, kind=kind, source="officer" if actor else "system",
+           occurred_on=timezone.localdate(), evidence_type="inspection_task", evidence_id=str(task.pk),
+           external_reference=f"inspection-task-{task.pk}", note=task.disposition, actor=actor)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ class InspectionSiteFactory(factory.django.DjangoModelFactory):
 class OfficerProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OfficerProfile
+        skip_postgeneration_save = True
 
     badge_no = factory.Sequence(lambda n: f"B{n:05d}")
     categories = factory.LazyFunction(lambda: ["aquatic", "food", "meat"])

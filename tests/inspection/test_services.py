@@ -1,0 +1,258 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ciq_portal.models import AuditEntry
+from ciq_portal.roles import Role
+from credit.selectors import inspection_ratio_for_grade
+from declarations.models import DeclarationEvent
+from inspection import services
+from inspection.models import (
+    ConflictOfInterest,
+    Draw,
+    DrawPeriod,
+    InspectionTask,
+    JointInspection,
+    LabOrder,
+    LabStatusChange,
+    OfficerLeave,
+)
+from tests.factories import UserFactory
+
+from .factories import LabFactory, OfficerProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_object_draw_reads_the_policy_ratio_and_records_inputs(declaration):
+    draw = services.object_draw_for_declaration(declaration=declaration)
+    ratio, version = inspection_ratio_for_grade(declaration.enterprise.credit_grade)
+    assert draw.inputs["ratio"] == float(ratio) and draw.inputs["policy_version"] == version
+    assert draw.inputs["grade"] == declaration.enterprise.credit_grade
+    assert draw.selected == draw.result["selected"]
+    period = DrawPeriod.objects.get(day=timezone.localdate())
+    assert services.draws.rerun("object", period.seed, draw.subject, draw.inputs)["selected"] == draw.selected
+    # drawn once: asking again returns the same record
+    assert services.object_draw_for_declaration(declaration=declaration).pk == draw.pk
+    assert AuditEntry.objects.filter(action="draw.object").count() == 1
+
+
+def test_task_routes_to_a_cold_chain_site_and_dispatches_to_an_eligible_officer(declaration, officers, cold_site,
+                                                                                create_task):
+    task = create_task(declaration)
+    assert task.category == "aquatic" and task.site == cold_site
+    assert task.status == "assigned" and task.assigned_to_id in {p.user_id for p in officers}
+    draw = Draw.objects.get(task=task, kind="people")
+    assert {c["id"] for c in draw.inputs["candidates"]} == {p.user_id for p in officers}
+    assert draw.chosen_id == task.assigned_to_id
+    assert DeclarationEvent.objects.filter(declaration=declaration, kind="inspection_scheduled").exists()
+    # one open task per declaration
+    assert create_task(declaration).pk == task.pk
+
+
+def test_dispatch_skips_off_duty_on_leave_conflicted_and_last_inspector(make_declaration, officers, create_task,
+                                                                        enterprise_a):
+    off, on_leave, conflicted = officers
+    off.shifts.all().delete()
+    OfficerLeave.objects.create(officer=on_leave, first_day=date.today() - timedelta(days=1),
+                                last_day=date.today() + timedelta(days=1))
+    ConflictOfInterest.objects.create(officer=conflicted, enterprise=enterprise_a, reason="brother-in-law")
+    task = create_task(make_declaration())
+    assert task.status == "queued" and task.assigned_to is None  # nobody eligible: stays in the pool
+    spare = OfficerProfileFactory(user=UserFactory(role=Role.OFFICER), sites=list(off.sites.all()))
+    other = OfficerProfileFactory(user=UserFactory(role=Role.OFFICER), sites=list(off.sites.all()))
+    services.inspection_tasks_dispatch(task_ids=[task.pk])
+    task.refresh_from_db()
+    assert task.assigned_to_id in {spare.user_id, other.user_id}
+    draw = Draw.objects.get(task=task)
+    assert draw.inputs["excluded"] == {str(off.user_id): "off_duty", str(on_leave.user_id): "off_duty",
+                                       str(conflicted.user_id): "conflict_of_interest"}
+    first = task.assigned_to_id
+    second_task = create_task(make_declaration())
+    assert second_task.assigned_to_id != first  # never the enterprise's last inspector when another is available
+
+
+def test_claim_release_and_reassign(declaration, officers, create_task, supervisor, enterprise_a):
+    task = create_task(declaration)
+    holder = task.assigned_to
+    other = next(p.user for p in officers if p.user_id != holder.pk)
+    with pytest.raises(ValidationError):
+        services.inspection_task_claim(task=task, actor=other)
+    task = services.inspection_task_claim(task=task, actor=holder)
+    assert task.status == "claimed"
+    task = services.inspection_task_release(task=task, actor=holder, reason="shift over")
+    assert task.status == "queued" and task.assigned_to is None
+    conflicted = next(p for p in officers if p.user_id != holder.pk)
+    ConflictOfInterest.objects.create(officer=conflicted, enterprise=enterprise_a, reason="former employer")
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.inspection_task_reassign(task=task, officer=conflicted.user, reason="cover", actor=supervisor)
+    assert "officer" in error.value.message_dict
+    task.refresh_from_db()
+    assert task.status == "queued" and task.assigned_to is None and AuditEntry.objects.count() == before
+    with pytest.raises(ValidationError):
+        services.inspection_task_reassign(task=task, officer=holder, reason="", actor=supervisor)
+    with pytest.raises(ValidationError):
+        services.inspection_task_reassign(task=task, officer=holder, reason="cover", actor=holder)
+    task = services.inspection_task_reassign(task=task, officer=holder, reason="cover", actor=supervisor)
+    assert task.status == "assigned" and task.assigned_to == holder
+    assert task.notes.filter(kind="reassign", reason="cover").exists()
+
+
+def _claimed(declaration, create_task, mode="supervised"):
+    declaration.release_mode = mode
+    task = create_task(declaration, mode=mode)
+    return services.inspection_task_claim(task=task, actor=task.assigned_to)
+
+
+def test_full_record_conclusion_non_conform_with_credit_event(declaration, officers, create_task):
+    task = _claimed(declaration, create_task)
+    officer = task.assigned_to
+    services.inspection_checklist_save(task=task, item="core_temperature", ok=False, note="-12 °C", actor=officer)
+    services.inspection_findings_save(task=task, findings="Thawed cartons", actor=officer)
+    with pytest.raises(ValidationError) as error:
+        services.inspection_conclude(task=task, conclusion="conform", actor=officer)
+    assert "sampling" in str(error.value.message_dict["conclusion"][0])
+    sample = services.sample_take(task=task, description="2 cartons", quantity="4.5", unit="kg", seal_no="SL1",
+                                  actor=officer)
+    services.sample_custody_add(sample=sample, action="received", holder="Lab desk", seal_intact=True,
+                                actor=officer)
+    lab = LabFactory()
+    order = services.lab_order_create(task=task, sample=sample, lab=lab, test_items=["chloramphenicol"],
+                                      actor=officer)
+    with pytest.raises(ValidationError):
+        services.inspection_conclude(task=task, conclusion="conform", actor=officer)
+    with pytest.raises(ValidationError):
+        services.lab_result_record(order=order, results=[{"test_item": "lead", "value": 1}], actor=officer)
+    services.lab_result_record(order=order, results=[{"test_item": "chloramphenicol", "value": "0.5",
+                                                      "limit_max": "0.3"}], actor=officer)
+    with pytest.raises(ValidationError):
+        services.inspection_conclude(task=task, conclusion="conform", actor=officer)
+    with pytest.raises(ValidationError) as error:
+        services.inspection_conclude(task=task, conclusion="non_conform", actor=officer)
+    assert "disposition" in error.value.message_dict
+    task = services.inspection_conclude(task=task, conclusion="non_conform", disposition="destroy", actor=officer)
+    assert task.status == "concluded" and task.disposition == "destroy"
+    kinds = set(DeclarationEvent.objects.filter(declaration=declaration).values_list("kind", flat=True))
+    assert {"inspection_sampled", "lab_ordered", "lab_resulted", "inspection_concluded"} <= kinds
+    from credit.models import CreditEvent
+
+    assert CreditEvent.objects.filter(enterprise=declaration.enterprise, kind="lab_failure",
+                                      evidence_id=str(task.pk)).exists()
+
+
+def test_lab_out_of_scope_refused_nothing_changed(declaration, officers, create_task):
+    task = _claimed(declaration, create_task)
+    sample = services.sample_take(task=task, description="x", quantity=1, unit="kg", seal_no="S", actor=task.assigned_to)
+    narrow = LabFactory(scope_categories=["cosmetics"], scope_test_items=["formaldehyde"])
+    with pytest.raises(ValidationError) as error:
+        services.lab_order_create(task=task, sample=sample, lab=narrow, test_items=["lead"], actor=task.assigned_to)
+    assert "lab" in error.value.message_dict
+    assert not LabOrder.objects.exists()
+
+
+def test_bad_sample_refused_nothing_changed(declaration, officers, create_task):
+    task = _claimed(declaration, create_task)
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.sample_take(task=task, description="", quantity="-1", unit="kg", seal_no="", actor=task.assigned_to)
+    assert {"quantity", "description", "seal_no"} <= set(error.value.message_dict)
+    assert not task.samples.exists() and AuditEntry.objects.count() == before
+
+
+def test_declare_mode_concludes_conform_without_sampling(declaration, officers, create_task):
+    task = _claimed(declaration, create_task, mode="declare")
+    task = services.inspection_conclude(task=task, conclusion="conform", actor=task.assigned_to)
+    assert task.conclusion == "conform"
+    from credit.models import CreditEvent
+
+    assert CreditEvent.objects.filter(kind="inspection_passed", evidence_id=str(task.pk)).exists()
+
+
+def test_test_report_check(declaration, lab):
+    good = {"lab_accreditation_no": lab.accreditation_no, "issued_on": date.today() - timedelta(days=30),
+            "hs_codes": ["0306"], "results": [{"test_item": "chloramphenicol", "value": "0"}], "lot_numbers": "LOT1"}
+    assert services.test_report_check(declaration=declaration, report=good).ok
+    old = {**good, "issued_on": date.today() - timedelta(days=400)}
+    assert [r["code"] for r in services.test_report_check(declaration=declaration, report=old).reasons] == \
+        ["report_too_old"]
+    other_goods = {**good, "hs_codes": ["8471"]}
+    assert "different_goods" in {r["code"] for r in
+                                 services.test_report_check(declaration=declaration, report=other_goods).reasons}
+    out_of_scope = {**good, "results": [{"test_item": "formaldehyde", "value": "1"}]}
+    assert "test_item_out_of_scope" in {r["code"] for r in services.test_report_check(
+        declaration=declaration, report=out_of_scope).reasons}
+    lab.status = "suspended"
+    lab.save()
+    assert "lab_not_active" in {r["code"] for r in services.test_report_check(declaration=declaration,
+                                                                              report=good).reasons}
+    unknown = {**good, "lab_accreditation_no": "NOPE"}
+    assert not services.test_report_check(declaration=declaration, report=unknown).ok
+
+
+def test_repeated_disagreement_suspends_and_supervisor_reinstates(declaration, lab, officer, supervisor):
+    report = services.test_report_submit(declaration=declaration, lab_accreditation_no=lab.accreditation_no,
+                                         report_no="R-1", issued_on=date.today(), hs_codes=["0306"],
+                                         results=[{"test_item": "lead", "value": "0.10"}], actor=None)
+    assert report.check_ok
+    services.lab_retest_compare(report=report, test_item="lead", bureau_value="0.105", actor=officer)  # agrees
+    for _ in range(2):
+        services.lab_retest_compare(report=report, test_item="lead", bureau_value="0.30", actor=officer)
+    lab.refresh_from_db()
+    assert lab.status == "active"
+    services.lab_retest_compare(report=report, test_item="lead", bureau_value="0.30", actor=officer)
+    lab.refresh_from_db()
+    assert lab.status == "suspended"
+    change = LabStatusChange.objects.get(lab=lab)
+    assert change.automatic and change.to_status == "suspended"
+    with pytest.raises(ValidationError):
+        services.lab_reinstate(lab=lab, reason="ok", actor=officer)
+    lab = services.lab_reinstate(lab=lab, reason="Corrective actions verified", actor=supervisor)
+    assert lab.status == "active"
+    services.lab_retest_compare(report=report, test_item="lead", bureau_value="0.30", actor=officer)
+    lab.refresh_from_db()
+    assert lab.status == "active"  # the count starts afresh after reinstatement
+
+
+def test_joint_inspection_container_flow(declaration, officers, create_task, agency_user, cold_site,
+                                         django_capture_on_commit_callbacks):
+    declaration.containers = ["MSKU1234567"]
+    declaration.save()
+    joint = services.joint_inspection_request(actor=agency_user, agency="customs", kind="container",
+                                              declaration=declaration, container_no="MSKU1234567")
+    with django_capture_on_commit_callbacks(execute=True):
+        joint = services.joint_inspection_schedule(joint=joint, site=cold_site, actor=None,
+                                                   appointment_at=timezone.now() + timedelta(hours=3))
+    assert joint.status == "scheduled" and joint.task.reason == "joint"
+    services.joint_finding_record(joint=joint, agency="customs", result="conform", findings="Seals ok",
+                                  actor=agency_user)
+    with pytest.raises(ValidationError):
+        services.joint_finding_record(joint=joint, agency="customs", result="conform", findings="", actor=agency_user)
+    services.joint_finding_record(joint=joint, agency="ciq", result="conform", findings="", actor=officers[0].user)
+    assert JointInspection.objects.get(pk=joint.pk).status == "completed"
+
+
+def test_joint_request_bad_input(agency_user, declaration):
+    with pytest.raises(ValidationError) as error:
+        services.joint_inspection_request(actor=agency_user, agency="ciq", kind="boarding")
+    assert {"agency", "conveyance"} <= set(error.value.message_dict)
+    assert not JointInspection.objects.exists()
+
+
+def test_draw_periods_commit_and_reveal():
+    today = timezone.localdate()
+    period = services.draw_period_commit(day=today)
+    assert period.commitment == services.draws.commitment_of(period.seed)
+    with pytest.raises(ValidationError):
+        services.draw_period_reveal(day=today)
+    yesterday = services.draw_period_commit(day=today - timedelta(days=1))
+    assert services.draw_period_reveal(day=yesterday.day).revealed_at is not None
+
+
+def test_reminders_flag_overdue(declaration, officers, create_task):
+    task = create_task(declaration)
+    InspectionTask.objects.filter(pk=task.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    assert services.inspection_reminders_send() == 1
+    assert services.inspection_reminders_send() == 0  # not again within the interval
