@@ -28,7 +28,7 @@ class Route:
         """For a router route: {method: action}; for an APIView: its handlers; for a page: {}."""
         actions = getattr(self.callback, "actions", None)
         if actions:
-            return dict(actions)
+            return {m: a for m, a in actions.items() if m not in ("head", "options", "trace")}
         cls = getattr(self.callback, "cls", None) or getattr(self.callback, "view_class", None)
         if cls is not None and hasattr(cls, "http_method_names"):
             return {m: m for m in cls.http_method_names if m not in ("options", "head", "trace") and hasattr(cls, m)}
