@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "credit"
 
-urlpatterns = []
+urlpatterns = [
+    path("mine/", views.my_credit, name="my_credit"),
+    path("mine/changes/<int:change_pk>/object/", views.objection_new, name="objection_new"),
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("overview/", views.overview, name="overview"),
+    path("overview/recompute/", views.recompute_now, name="recompute_now"),
+    path("objections/", views.objection_queue, name="objection_queue"),
+    path("objections/<int:pk>/", views.objection_detail, name="objection_detail"),
+    path("policy/", views.policy, name="policy"),
+]

@@ -1,0 +1,35 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ObjectionStatus
+
+
+class ObjectionForm(forms.Form):
+    reason = forms.CharField(label=_("Grounds for the objection"), widget=forms.Textarea(attrs={"rows": 5}),
+                             max_length=4000)
+
+
+class ObjectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[
+        ("start_review", _("Start the review")),
+        (ObjectionStatus.UPHELD.value, _("Uphold (void the events behind the change and regrade)")),
+        (ObjectionStatus.REJECTED.value, _("Reject")),
+    ])
+    decision_note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                    max_length=4000)
+
+
+def _ratio_field(label):
+    return forms.DecimalField(label=label, min_value=Decimal("0"), max_value=Decimal("1"), max_digits=6,
+                              decimal_places=5, help_text=_("A fraction: 0.0244 means 2.44 %."))
+
+
+class PolicyForm(forms.Form):
+    ratio_aa = _ratio_field(_("AA (advanced certified)"))
+    ratio_a = _ratio_field(_("A (certified)"))
+    ratio_b = _ratio_field(_("B (general)"))
+    ratio_c = _ratio_field(_("C (under watch)"))
+    ratio_d = _ratio_field(_("D (dishonest)"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)

@@ -1,0 +1,202 @@
+"""The credit pages: the declarant's own grade, and the supervisors' directory, overview, objections and policy."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ciq_portal.roles import BUREAU_ROLES, Role, has_role, user_roles
+from ciq_portal.scoping import user_enterprise_id
+
+from . import selectors, services
+from .charts import GRADE_COLOURS, bar_chart_svg, grade_history_svg
+from .choices import CreditGrade, ObjectionStatus
+from .filtersets import EnterpriseFilterSet, GradeObjectionFilterSet
+from .forms import ObjectionDecisionForm, ObjectionForm, PolicyForm
+from .policy import FIELD_FOR_GRADE
+from .transitions import OBJECTION_FILING_DAYS, objection_actions
+
+SUPERVISORS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+HISTORY_DAYS = 3 * 365
+
+
+def _require(request, *roles):
+    if not has_role(request.user, *roles):
+        raise PermissionDenied
+
+
+def _apply_errors(form, exc: ValidationError):
+    for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+def _credit_context(request, enterprise) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    start = today - timedelta(days=HISTORY_DAYS)
+    changes = list(selectors.grade_change_list(user=user, enterprise_id=enterprise.pk))
+    points, first_grade = [], changes[-1].old_grade if changes else enterprise.credit_grade
+    points.append((start, first_grade))
+    for change in reversed(changes):
+        points.append((max(timezone.localtime(change.changed_at).date(), start), change.new_grade))
+    events = list(selectors.credit_event_list(user=user, filters={"enterprise": enterprise.pk})[:100])
+    for event in events:
+        event.evidence_shown = selectors.evidence_visible(event, user)
+    objections = list(selectors.grade_objection_list(user=user, filters={"enterprise": enterprise.pk}))
+    open_changes = {o.grade_change_id for o in objections if o.is_open}
+    deadline = timezone.now() - timedelta(days=OBJECTION_FILING_DAYS)
+    for change in changes:
+        change.can_object = (has_role(user, Role.DECLARANT) and change.changed_at >= deadline
+                             and change.pk not in open_changes)
+    ratio, version = selectors.inspection_ratio_for_grade(enterprise.credit_grade)
+    return {
+        "enterprise": enterprise, "ratio": ratio, "ratio_percent": ratio * 100, "policy_version": version,
+        "general_ratio_percent": selectors.inspection_ratio_for_grade(CreditGrade.B)[0] * 100,
+        "events": events, "changes": changes, "objections": objections, "today": today,
+        "chart": grade_history_svg(points, start=start, end=today, title=_("Credit grade over the last three years")),
+        "filing_days": OBJECTION_FILING_DAYS,
+    }
+
+
+@login_required
+def my_credit(request):
+    enterprise_id = user_enterprise_id(request.user)
+    if enterprise_id is None:
+        raise Http404
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    return render(request, "credit/my_credit.html", _credit_context(request, enterprise))
+
+
+@login_required
+def objection_new(request, change_pk):
+    _require(request, Role.DECLARANT)
+    change = selectors.grade_change_get(user=request.user, pk=change_pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grade_objection_file(grade_change=change, reason=form.cleaned_data["reason"],
+                                          actor=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your objection was filed. The bureau decides within 20 days."))
+            return redirect("credit:my_credit")
+    return render(request, "credit/objection_form.html", {"form": form, "change": change})
+
+
+@login_required
+def enterprise_list(request):
+    _require(request, *BUREAU_ROLES)
+    filterset = EnterpriseFilterSet(request.GET or None, queryset=selectors.enterprise_list(user=request.user))
+    page = Paginator(filterset.qs.order_by("name_zh"), 50).get_page(request.GET.get("page"))
+    return render(request, "credit/enterprise_list.html", {"filter": filterset, "page_obj": page})
+
+
+@login_required
+def enterprise_detail(request, pk):
+    _require(request, *BUREAU_ROLES)
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    return render(request, "credit/enterprise_detail.html", _credit_context(request, enterprise))
+
+
+@login_required
+def overview(request):
+    _require(request, *BUREAU_ROLES)
+    distribution = selectors.grade_distribution()
+    movements = selectors.grade_movements(months=12)
+    distribution_chart = bar_chart_svg([(row["grade"], row["count"], GRADE_COLOURS[row["grade"]])
+                                        for row in distribution], title=_("Enterprises per grade"))
+    bars = []
+    for row in movements:
+        label = row["month"].strftime("%Y-%m")
+        bars += [(f"{label} ↑", row["up"], "#1e7b3c"), (f"{label} ↓", row["down"], "#b3261e")]
+    movement_chart = bar_chart_svg(bars, title=_("Upgrades and downgrades per month"), width=900) if bars else ""
+    ratios = [(grade, label, selectors.inspection_ratio_for_grade(grade)[0] * 100)
+              for grade, label in CreditGrade.choices]
+    return render(request, "credit/overview.html", {
+        "distribution": distribution, "movements": movements, "distribution_chart": distribution_chart,
+        "movement_chart": movement_chart, "ratios": ratios,
+    })
+
+
+@login_required
+def objection_queue(request):
+    _require(request, *SUPERVISORS)
+    filterset = GradeObjectionFilterSet(request.GET or None, queryset=selectors.grade_objection_list(user=request.user))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "credit/objection_queue.html", {"filter": filterset, "page_obj": page,
+                                                           "today": timezone.localdate()})
+
+
+@login_required
+def objection_detail(request, pk):
+    objection = selectors.grade_objection_get(user=request.user, pk=pk)
+    actions = objection_actions(objection.status, user_roles(request.user))
+    form = ObjectionDecisionForm(request.POST or None) if actions else None
+    if request.method == "POST":
+        _require(request, *SUPERVISORS)
+        if form is not None and form.is_valid():
+            decision, note = form.cleaned_data["decision"], form.cleaned_data["decision_note"]
+            try:
+                if decision == "start_review":
+                    services.grade_objection_start_review(objection=objection, actor=request.user)
+                elif decision == ObjectionStatus.UPHELD:
+                    services.grade_objection_uphold(objection=objection, note=note, actor=request.user)
+                else:
+                    services.grade_objection_reject(objection=objection, note=note, actor=request.user)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("The objection was updated."))
+                return redirect("credit:objection_detail", pk=objection.pk)
+    change = objection.grade_change
+    return render(request, "credit/objection_detail.html", {
+        "objection": objection, "change": change, "events": change.events.all(), "form": form,
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def policy(request):
+    _require(request, *BUREAU_ROLES)
+    current = selectors.inspection_policy_versions().first()
+    can_edit = has_role(request.user, *SUPERVISORS)
+    initial = {field: getattr(current, field) for field in FIELD_FOR_GRADE.values()} if current else None
+    form = PolicyForm(request.POST or None, initial=initial) if can_edit else None
+    if request.method == "POST":
+        _require(request, *SUPERVISORS)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.inspection_policy_update(
+                    ratios={field: data[field] for field in FIELD_FOR_GRADE.values()}, note=data["note"],
+                    actor=request.user)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Version %(v)d of the inspection policy is now in force.")
+                                 % {"v": created.version})
+                return redirect("credit:policy")
+    versions = list(selectors.inspection_policy_versions()[:20])
+    return render(request, "credit/policy.html", {"current": current, "versions": versions, "form": form,
+                                                  "grades": CreditGrade.choices})
+
+
+@require_POST
+@login_required
+def recompute_now(request):
+    """Supervisors may run the nightly recomputation at once (queued to the worker)."""
+    _require(request, *SUPERVISORS)
+    from .tasks import credit_grades_recompute_task
+
+    credit_grades_recompute_task.delay()
+    messages.success(request, _("The recomputation of all grades was started."))
+    return redirect("credit:overview")
