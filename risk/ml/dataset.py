@@ -1,0 +1,84 @@
+"""Rows for the model: from a KCS file, or from the portal's declarations with outcomes."""
+
+from __future__ import annotations
+
+import csv
+
+from .features import KCS_COLUMNS, LABEL, NEVER_READ
+
+
+def read_kcs(path, *, with_labels: bool = False) -> tuple[list[dict], list[int] | None]:
+    """The rows of a KCS file (dicts keyed by column name, label columns dropped) and, if asked, ``Fraud``.
+
+    ``Critical Fraud`` is never read. Without ``with_labels`` no label column is read at all.
+    """
+    rows, labels = [], [] if with_labels else None
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ("Declaration ID", "HS6 Code") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"not a KCS file: missing column(s) {', '.join(missing)}")
+        if with_labels and LABEL not in reader.fieldnames:
+            raise ValueError("the file has no Fraud column: it cannot be used for training or evaluation")
+        for record in reader:
+            if with_labels:
+                labels.append(int(float(record[LABEL] or 0)))
+            for column in NEVER_READ:
+                record.pop(column, None)
+            rows.append(record)
+    return rows, labels
+
+
+def _kcs_transport(mode: str) -> str:
+    return {"sea": "10", "rail": "20", "road": "30", "air": "40", "post": "50"}.get(mode, "90")
+
+
+def line_row(declaration, line, extra: dict | None = None) -> dict:
+    """One goods line of a portal declaration in the KCS row shape (historical attributes in ``extra``)."""
+    extra = extra or {}
+    date = declaration.submitted_at or declaration.created_at
+    row = {
+        "Declaration ID": declaration.number,
+        "Date": date.date().isoformat() if date else "",
+        "Office ID": declaration.port_of_entry,
+        "Mode of Transport": _kcs_transport(declaration.transport_mode),
+        "Declarant ID": declaration.declarant_ref or str(declaration.created_by_id or ""),
+        "Importer ID": str(declaration.consignee_id or declaration.enterprise_id),
+        "Seller ID": str(declaration.consignor_id or ""),
+        "Courier ID": "",
+        "HS6 Code": (line.hs_code or "")[:6],
+        "Country of Departure": declaration.departure_country,
+        "Country of Origin": line.origin_country,
+        "Net Mass": float(line.net_weight_kg) if line.net_weight_kg is not None else "",
+        "Item Price": float(line.value),
+    }
+    for column in KCS_COLUMNS:
+        if column in extra and extra[column] not in (None, ""):
+            row[column] = extra[column]
+    return row
+
+
+def historical_extra(declaration) -> dict:
+    """Historical KCS attributes kept by the declarations app for imported rows, if that model exists.
+
+    The declarations app stores the extra columns of historical imports (process type, import type, tax rate,
+    importer and declarant identifiers ...). We read any one-to-one model on Declaration that exposes ``as_kcs()``
+    or fields named after the KCS columns in snake case.
+    """
+    for rel in declaration._meta.related_objects:
+        if not rel.one_to_one:
+            continue
+        obj = getattr(declaration, rel.get_accessor_name(), None) if hasattr(declaration, rel.get_accessor_name()) \
+            else None
+        if obj is None:
+            continue
+        if hasattr(obj, "as_kcs"):
+            return obj.as_kcs()
+        out = {}
+        for column in KCS_COLUMNS:
+            attr = column.lower().replace(" ", "_")
+            if hasattr(obj, attr):
+                out[column] = getattr(obj, attr)
+        if out:
+            return out
+    return {}

@@ -1,0 +1,64 @@
+"""Training runs: rows from a KCS file or from the database's declarations with outcomes -> a registered model."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .ml.dataset import historical_extra, line_row, read_kcs
+from .ml.model import metrics, train
+
+
+def rows_from_database(*, since=None):
+    """(rows, labels) of inspected declarations (one row per goods line), oldest first."""
+    from declarations.choices import InspectionOutcome
+    from declarations.models import Declaration
+
+    qs = Declaration.objects.filter(inspection_outcome__in=[InspectionOutcome.CONFORM, InspectionOutcome.NON_CONFORM])
+    if since:
+        qs = qs.filter(submitted_at__gte=since)
+    qs = qs.select_related("enterprise").prefetch_related("lines").order_by("submitted_at", "id")
+    rows, labels = [], []
+    for declaration in qs.iterator(chunk_size=2000):
+        extra = historical_extra(declaration)
+        label = int(declaration.inspection_outcome == InspectionOutcome.NON_CONFORM)
+        for line in declaration.lines.all():
+            rows.append(line_row(declaration, line, extra))
+            labels.append(label)
+    return rows, labels
+
+
+def split_by_date(rows, labels, holdout: float = 0.2):
+    """Earlier (1 - holdout) of the rows by date for training, the later period for held-out metrics."""
+    order = sorted(range(len(rows)), key=lambda i: (str(rows[i].get("Date") or ""), i))
+    cut = int(len(order) * (1 - holdout))
+    head, tail = order[:cut], order[cut:]
+    return ([rows[i] for i in head], [labels[i] for i in head], [rows[i] for i in tail], [labels[i] for i in tail])
+
+
+def train_and_measure(rows, labels, *, holdout: float = 0.2, evaluate_rows=None, evaluate_labels=None) -> dict:
+    """Held-out metrics from a model trained on the earlier period; the returned model is trained on all rows."""
+    if len(rows) < 50 or len(set(labels)) < 2:
+        raise ValueError("not enough history with outcomes to train (need both outcomes and at least 50 rows)")
+    started = time.monotonic()
+    train_rows, train_labels, test_rows, test_labels = split_by_date(rows, labels, holdout)
+    held_out = {}
+    if test_rows and len(set(test_labels)) == 2:
+        probe = train(train_rows, train_labels)
+        held_out = metrics(probe.predict_rows(test_rows), test_labels)
+        held_out["period"] = [str(test_rows[0].get("Date", "")), str(test_rows[-1].get("Date", ""))]
+    model = train(rows, labels)
+    result = {"model": model, "held_out": held_out, "seconds": round(time.monotonic() - started, 1)}
+    if evaluate_rows is not None:
+        result["evaluation"] = metrics(model.predict_rows(evaluate_rows), evaluate_labels)
+    dates = sorted(str(r.get("Date") or "") for r in rows if r.get("Date"))
+    result["window"] = (dates[0][:10], dates[-1][:10]) if dates else (None, None)
+    result["rows"] = len(rows)
+    result["positive_rate"] = float(np.mean(labels))
+    return result
+
+
+def train_from_kcs(path, **kwargs) -> dict:
+    rows, labels = read_kcs(path, with_labels=True)
+    return train_and_measure(rows, labels, **kwargs)
