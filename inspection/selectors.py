@@ -61,48 +61,49 @@ def workload() -> list[dict]:
     return [{"officer": p, "open": loads.get(p.user_id, 0)} for p in OfficerProfile.objects.select_related("user")]
 
 
-def latest_risk_assessment(declaration):
-    """The declaration's latest risk assessment, when the risk app provides one (risk is below us)."""
+def _risk_model(name):
+    """A risk model class when the risk app defines it and its table exists (risk sits below inspection)."""
     try:
-        model = apps.get_model("risk", "RiskAssessment")
+        model = apps.get_model("risk", name)
     except LookupError:
         return None
-    try:
-        return model.objects.filter(declaration=declaration).order_by("-id").first()
-    except Exception:  # noqa: BLE001 - the risk schema is not ours to assume beyond this
-        return None
+    from django.db import connection
+
+    return model if model._meta.db_table in connection.introspection.table_names() else None
+
+
+def latest_risk_assessment(declaration):
+    """The declaration's latest risk assessment (its reasons are shown to bureau staff only)."""
+    model = _risk_model("RiskAssessment")
+    return model.objects.filter(declaration=declaration).order_by("-id").first() if model else None
 
 
 def active_bulletins(declaration) -> list:
-    """Active risk bulletins concerning the declaration's goods or origin, when the risk app has them."""
-    for name in ("RiskBulletin", "Bulletin"):
-        try:
-            model = apps.get_model("risk", name)
-        except LookupError:
-            continue
-        from declarations.models import GoodsLine
+    """Published, current risk bulletins concerning the declaration's goods or countries."""
+    try:
+        from risk.selectors import bulletins_for_declaration
+    except ImportError:
+        bulletins_for_declaration = None
+    if bulletins_for_declaration is not None:
+        return list(bulletins_for_declaration(declaration=declaration))
+    model = _risk_model("RiskBulletin")
+    if model is None:
+        return []
+    from django.db.models import Q
 
-        codes = set(GoodsLine.objects.filter(declaration=declaration).values_list("hs_code", flat=True))
-        try:
-            selector = __import__("risk.selectors", fromlist=["bulletins_for_declaration"])
-            if hasattr(selector, "bulletins_for_declaration"):
-                return list(selector.bulletins_for_declaration(declaration=declaration))
-        except ImportError:
-            pass
-        rows = []
-        today = timezone.localdate()
-        for bulletin in model.objects.all()[:200]:
-            active = getattr(bulletin, "active", True)
-            valid_until = getattr(bulletin, "valid_until", None)
-            if not active or (valid_until and valid_until < today):
-                continue
-            prefixes = getattr(bulletin, "hs_prefixes", None) or []
-            if isinstance(prefixes, str):
-                prefixes = [p.strip() for p in prefixes.split(",") if p.strip()]
-            if not prefixes or any(c.startswith(p) for c in codes for p in prefixes):
-                rows.append(bulletin)
-        return rows
-    return []
+    lines = list(declaration.lines.values_list("hs_code", "origin_country"))
+    codes = {code for code, _country in lines}
+    countries = {country for _code, country in lines} | {declaration.departure_country}
+    today = timezone.localdate()
+    rows = []
+    for bulletin in model.objects.filter(status="published", valid_from__lte=today).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=today)).order_by("-valid_from")[:500]:
+        prefixes, where = bulletin.hs_prefixes or [], bulletin.countries or []
+        goods_match = not prefixes or any(code.startswith(str(p)) for code in codes for p in prefixes)
+        country_match = not where or bool(countries & set(where))
+        if goods_match and country_match:
+            rows.append(bulletin)
+    return rows
 
 
 def enterprise_history(task, limit: int = 10) -> list[InspectionTask]:

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from declarations.models import Declaration
+
 from ..choices import Agency, Conclusion, JointKind
 from ..models import InspectionTask, JointFinding, JointInspection, Lab, TestReport
 
@@ -70,6 +72,7 @@ class TestReportResultSerializer(serializers.Serializer):
 
 
 class TestReportSerializer(serializers.ModelSerializer):
+    declaration = serializers.PrimaryKeyRelatedField(queryset=Declaration.objects.none())
     results = TestReportResultSerializer(many=True, required=False)
     hs_codes = serializers.ListField(child=serializers.CharField(max_length=10), allow_empty=False)
 
@@ -78,7 +81,6 @@ class TestReportSerializer(serializers.ModelSerializer):
         fields = ["id", "declaration", "lab_accreditation_no", "report_no", "issued_on", "hs_codes", "lot_numbers",
                   "results", "check_ok", "check_reasons", "checked_at"]
         read_only_fields = ["id", "check_ok", "check_reasons", "checked_at"]
-        extra_kwargs = {"declaration": {"queryset": None}}
 
     def __init__(self, *args, declaration_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)

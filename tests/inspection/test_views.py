@@ -1,0 +1,147 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from inspection import services
+from inspection.models import InspectionTask
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def task(declaration, officers, create_task):
+    return create_task(declaration)
+
+
+def test_officer_home_is_the_queue(client, task):
+    client.force_login(task.assigned_to)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].endswith("/inspection/")
+    assert task.declaration.number in response.content.decode()
+
+
+def test_task_page_claim_checklist_htmx_and_conclusion(client, task):
+    officer = task.assigned_to
+    client.force_login(officer)
+    page = client.get(f"/inspection/tasks/{task.pk}/")
+    assert page.status_code == 200
+    client.post(f"/inspection/tasks/{task.pk}/claim/")
+    page = client.get(f"/inspection/tasks/{task.pk}/").content.decode()
+    assert 'capture="environment"' in page and 'accept="image/*"' in page and "hx-post" in page
+    row = client.post(f"/inspection/tasks/{task.pk}/checklist/", {"item": "packaging_intact", "ok": "yes"},
+                      HTTP_HX_REQUEST="true")
+    assert row.status_code == 200 and 'id="check-packaging_intact"' in row.content.decode()
+    task.refresh_from_db()
+    assert task.checklist["packaging_intact"]["ok"] is True
+    response = client.post(f"/inspection/tasks/{task.pk}/conclude/", {"conclusion": "conform"})
+    assert response.status_code == 400 and "sampling" in response.content.decode()
+    client.post(f"/inspection/tasks/{task.pk}/samples/", {"description": "2 cartons", "quantity": "3",
+                                                          "unit": "kg", "seal_no": "SL9"})
+    response = client.post(f"/inspection/tasks/{task.pk}/conclude/", {"conclusion": "conform"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "concluded"
+
+
+def test_declarant_cannot_open_officer_pages(client, declarant_a, task):
+    client.force_login(declarant_a)
+    assert client.get("/inspection/").status_code == 403
+    assert client.get(f"/inspection/tasks/{task.pk}/").status_code in (403, 404)
+
+
+def test_public_draw_pages_and_downloads(client, make_declaration):
+    today = timezone.localdate()
+    period = services.draw_period_commit(day=today)
+    page = client.get("/public/draws/")
+    assert page.status_code == 200
+    assert period.commitment in page.content.decode()
+    assert period.seed not in page.content.decode()  # not revealed yet
+    assert client.get(f"/public/draws/{today}.csv").status_code == 404
+    assert client.get(f"/public/draws/{today}.json").json()["seed"] is None
+    yesterday = today - timedelta(days=1)
+    services.draw_period_commit(day=yesterday)
+    for _ in range(2):
+        services.object_draw_for_declaration(declaration=make_declaration(), at=timezone.now() - timedelta(days=1))
+    services.draw_period_reveal(day=yesterday)
+    data = client.get(f"/public/draws/{yesterday}.json").json()
+    assert data["seed"] and len(data["draws"]) == 2
+    from inspection import draws
+
+    for row in data["draws"]:
+        assert draws.rerun(row["kind"], data["seed"], row["subject"], row["inputs"]) == row["result"]
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(f"/public/draws/{yesterday}.csv").streaming_content)
+                                       .decode())))
+    assert rows[0][0] == "day" and len(rows) == 3
+    assert client.get(f"/public/draws/{yesterday}/").status_code == 200
+    assert client.get("/public/draws/rerun.py").status_code == 200
+
+
+def test_api_declarant_sees_status_only(api_as, declarant_a, declarant_b, task):
+    body = api_as(declarant_a).get("/api/v1/inspection-tasks/").json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert len(rows) == 1
+    assert set(rows[0]) == {"id", "declaration", "declaration_number", "site_name", "scheduled_for", "status",
+                            "conclusion", "disposition", "concluded_at"}
+    other = api_as(declarant_b).get("/api/v1/inspection-tasks/").json()
+    assert (other["results"] if isinstance(other, dict) else other) == []
+    assert api_as(declarant_b).get(f"/api/v1/inspection-tasks/{task.pk}/").status_code == 404
+    assert api_as(declarant_a).post(f"/api/v1/inspection-tasks/{task.pk}/claim/").status_code == 404
+
+
+def test_api_officer_claims_and_conflicting_reassign_is_refused(api_as, task, supervisor, officers, enterprise_a):
+    officer = task.assigned_to
+    response = api_as(officer).post(f"/api/v1/inspection-tasks/{task.pk}/claim/")
+    assert response.status_code == 200 and response.json()["status"] == "claimed"
+    other = next(p for p in officers if p.user_id != officer.pk)
+    services.conflict_declare(officer=other, enterprise=enterprise_a, reason="relative")
+    response = api_as(supervisor).post(f"/api/v1/inspection-tasks/{task.pk}/reassign/",
+                                       {"officer": other.user_id, "reason": "cover"}, format="json")
+    assert response.status_code == 400 and "officer" in response.json()["errors"]
+    assert InspectionTask.objects.get(pk=task.pk).assigned_to == officer
+
+
+def test_api_joint_inspection_by_partner_agency(api_as, agency_user, declaration, officers, cold_site,
+                                                django_capture_on_commit_callbacks):
+    declaration.containers = ["MSKU7654321"]
+    declaration.save()
+    client = api_as(agency_user)
+    response = client.post("/api/v1/joint-inspections/", {"kind": "container", "agency": "customs",
+                                                           "declaration_number": declaration.number,
+                                                           "container_no": "MSKU7654321"}, format="json",
+                           HTTP_IDEMPOTENCY_KEY="joint-1")
+    assert response.status_code == 201, response.json()
+    joint_id = response.json()["id"]
+    again = client.post("/api/v1/joint-inspections/", {"kind": "container", "agency": "customs",
+                                                       "declaration_number": declaration.number,
+                                                       "container_no": "MSKU7654321"}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="joint-1")
+    assert again.json()["id"] == joint_id
+    officer = officers[0].user
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(officer).post(f"/api/v1/joint-inspections/{joint_id}/schedule/",
+                                        {"site": cold_site.pk,
+                                         "appointment_at": (timezone.now() + timedelta(hours=2)).isoformat()},
+                                        format="json")
+    assert response.status_code == 200 and response.json()["status"] == "scheduled"
+    assert client.post(f"/api/v1/joint-inspections/{joint_id}/findings/",
+                       {"agency": "ciq", "result": "conform"}, format="json").status_code == 403
+    client.post(f"/api/v1/joint-inspections/{joint_id}/findings/", {"agency": "customs", "result": "conform",
+                                                                    "findings": "Seals intact"}, format="json")
+    api_as(officer).post(f"/api/v1/joint-inspections/{joint_id}/findings/", {"agency": "ciq", "result": "conform"},
+                         format="json")
+    outcome = client.get(f"/api/v1/joint-inspections/{joint_id}/").json()
+    assert outcome["status"] == "completed" and len(outcome["findings"]) == 2
+    bad = client.post("/api/v1/joint-inspections/", {"kind": "boarding", "agency": "maritime"}, format="json")
+    assert bad.status_code == 400 and "conveyance" in bad.json()["errors"]
+
+
+def test_api_test_report_check(api_as, declarant_a, declarant_b, declaration, lab):
+    payload = {"declaration": declaration.pk, "lab_accreditation_no": lab.accreditation_no, "report_no": "R-9",
+               "issued_on": str(timezone.localdate()), "hs_codes": ["0306"],
+               "results": [{"test_item": "lead", "value": "0.01"}]}
+    response = api_as(declarant_a).post("/api/v1/test-reports/", payload, format="json")
+    assert response.status_code == 201 and response.json()["check_ok"] is True
+    assert api_as(declarant_b).post("/api/v1/test-reports/", payload, format="json").status_code == 400
