@@ -1,6 +1,7 @@
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
@@ -142,13 +143,10 @@ def credit_event_record(*, enterprise, kind, source, occurred_on=None, weight=No
             return existing
     try:
         with transaction.atomic():
-            event = CreditEvent.objects.create(
+            event = _credit_event_create(
                 enterprise=enterprise, kind=kind, source=source, source_name=source_name, occurred_on=occurred_on,
                 weight=weight, amount=amount, evidence_type=evidence_type or "", evidence_id=evidence_id or "",
-                external_reference=external_reference, note=note or "", recorded_by=actor if getattr(
-                    actor, "pk", None) else None)
-            audit_record(actor=actor, action="credit_event.record", obj=event, after=_event_snapshot(event),
-                         enterprise_id=enterprise.pk)
+                external_reference=external_reference, note=note or "", actor=actor)
             if grading.is_severe(kind, weight):
                 enterprise_regrade(enterprise=enterprise, actor=actor, mode=GradeChangeMode.IMMEDIATE,
                                    events=[event])
@@ -159,6 +157,15 @@ def credit_event_record(*, enterprise, kind, source, occurred_on=None, weight=No
             raise
         return existing
     event.created = True
+    return event
+
+
+def _credit_event_create(*, enterprise, actor, **fields) -> CreditEvent:
+    """Write one event and its audit row, without regrading (credit_event_record decides about that)."""
+    event = CreditEvent.objects.create(enterprise=enterprise, recorded_by=actor if getattr(actor, "pk", None) else None,
+                                       **fields)
+    audit_record(actor=actor, action="credit_event.record", obj=event, after=_event_snapshot(event),
+                 enterprise_id=enterprise.pk)
     return event
 
 
@@ -239,7 +246,8 @@ def enterprise_regrade(*, enterprise, actor=None, as_of: date | None = None, mod
                      else _events_since_last_change([locked.pk]).get(locked.pk, []))
         change = GradeChange.objects.create(
             enterprise=locked, old_grade=old_grade, new_grade=result.grade, score_before=old_score,
-            score_after=result.score, reason=result.reason, mode=mode, as_of=as_of)
+            score_after=result.score, reason=result.reason, mode=mode, as_of=as_of,
+            changed_at=_moment_of(as_of))
         change.events.set(event_ids)
         audit_record(actor=actor, action="enterprise.regrade", obj=locked,
                      before={"credit_grade": old_grade, "credit_score": old_score},
@@ -250,6 +258,13 @@ def enterprise_regrade(*, enterprise, actor=None, as_of: date | None = None, mod
     locked.save(update_fields=["credit_grade", "credit_score", "credit_graded_at", "credit_last_event_id"])
     enterprise.credit_grade, enterprise.credit_score = locked.credit_grade, locked.credit_score
     return change
+
+
+def _moment_of(as_of: date):
+    """When a change graded ``as_of`` happened: now, or that day for a replay of past gradings (demo data)."""
+    if as_of >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(as_of, dt_time(2, 0)))
 
 
 def grading_aggregates(as_of: date) -> dict[int, grading.Aggregates]:
