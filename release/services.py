@@ -1,18 +1,822 @@
-"""The clearance pipeline (DESIGN.md §2), sequenced here and nowhere else.
+"""The clearance pipeline (DESIGN.md §2), sequenced here and nowhere else, and every write of the release app.
 
 Views and API views of every app call these functions for the steps that cross apps: submitting a declaration
-and concluding its inspection.
+(:func:`clearance_submit`), verifying a third-party report (:func:`verify_release_decide`), releasing right
+after sampling (:func:`sample_release`) and concluding an inspection (:func:`clearance_conclude`). A Celery beat
+task (:func:`clearance_settle_pending`) settles any inspection concluded or sampled through another app's pages,
+so a consignment never waits for a release that was due.
 """
 
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciq_portal.audit import audit_record
+from ciq_portal.roles import Role, has_role
+from declarations.choices import DeclarationStatus, InspectionPlace
+from declarations.models import Declaration
+
+from . import clearance, matrix
+from .choices import (
+    InspectionResult,
+    NegativeListKind,
+    NextStep,
+    PostCheckResult,
+    PostCheckStatus,
+    RecallSource,
+    RecallStatus,
+    ReleaseStatus,
+)
+from .models import (
+    Certificate,
+    DistributionRecord,
+    EnterpriseTightening,
+    NegativeListEntry,
+    PostReleaseCheck,
+    Recall,
+    RecallNotice,
+    Release,
+    ReleaseDecision,
+    ReleaseMatrixVersion,
+)
+from .selectors import negative_list_matches, release_matrix_current
+
+TIGHTENING_CONSIGNMENTS = 5
+TIGHTENING_DAYS = 180
+# Statuses in which a declaration still waits for its release.
+WAITING_STATUSES = (DeclarationStatus.SUBMITTED, DeclarationStatus.AWAITING_DOCUMENTS,
+                    DeclarationStatus.AWAITING_INSPECTION, DeclarationStatus.UNDER_INSPECTION)
+
+
+def _require_role(actor, *roles, field="actor"):
+    if actor is not None and not has_role(actor, *roles):
+        raise ValidationError({field: [_("Your role may not do this.")]})
+
+
+# --- Calls into the declarations app (its services own every write of a declaration) ----------------------------
+
+
+def _event(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True):
+    from declarations import services as declaration_services
+
+    add = getattr(declaration_services, "declaration_event_add", None)
+    if add is None:  # until the declarations services land: the same row, written the same way
+        from declarations.models import DeclarationEvent
+
+        return DeclarationEvent.objects.create(declaration=declaration, kind=kind, actor=actor, message=message,
+                                               data=data or {}, visible_to_declarant=visible_to_declarant)
+    return add(declaration=declaration, kind=kind, actor=actor, message=message, data=data or {},
+               visible_to_declarant=visible_to_declarant)
+
+
+def _declaration_move(name: str, *, declaration, actor, to_status: str, **kwargs):
+    """Call the declarations service ``name`` (one per lifecycle move). Until that service exists, make the same
+    move here (lock, status, event, audit) so the pipeline can be exercised end to end."""
+    from declarations import services as declaration_services
+
+    service = getattr(declaration_services, name, None)
+    if service is not None:
+        return service(declaration=declaration, actor=actor, **kwargs)
+    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    before = locked.status
+    locked.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == DeclarationStatus.RELEASED:
+        locked.released_at = timezone.now()
+        locked.release_mode = kwargs.get("release_mode", locked.release_mode)
+        fields += ["released_at", "release_mode"]
+    locked.save(update_fields=fields)
+    _event(declaration=locked, kind=name.removeprefix("declaration_"), actor=actor,
+           message=kwargs.get("reason") or kwargs.get("message") or "", data={"from": before, "to": to_status})
+    audit_record(actor=actor, action=f"declaration.{name.removeprefix('declaration_')}", obj=locked,
+                 before={"status": before}, after={"status": to_status}, enterprise_id=locked.enterprise_id)
+    return locked
+
+
+def _declaration_mode_set(*, declaration, mode, actor):
+    """Record the chosen mode on the declaration (shown by its pages and API at once)."""
+    from declarations import services as declaration_services
+
+    service = getattr(declaration_services, "declaration_release_mode_set", None)
+    if service is not None:
+        return service(declaration=declaration, release_mode=mode, actor=actor)
+    Declaration.objects.filter(pk=declaration.pk).update(release_mode=mode)
+    declaration.release_mode = mode
+    return declaration
+
+
+# --- The release-mode matrix and the negative list (supervisors) -------------------------------------------------
+
+
+@transaction.atomic
+def release_matrix_update(*, cells, note: str = "", actor) -> ReleaseMatrixVersion:
+    """Save a new version of the matrix (the previous ones stay for the decisions that used them)."""
+    _require_role(actor, Role.SUPERVISOR, Role.ADMINISTRATOR, field="cells")
+    errors = matrix.validate_cells(cells)
+    if errors:
+        raise ValidationError(errors)
+    cells = matrix.normalise_cells(cells)
+    last = ReleaseMatrixVersion.objects.select_for_update().order_by("-version").first()
+    before = last.cells if last else matrix.DEFAULT_CELLS
+    if cells == before:
+        raise ValidationError({"cells": [_("The matrix is unchanged.")]})
+    version = ReleaseMatrixVersion.objects.create(version=(last.version if last else 0) + 1, cells=cells,
+                                                  note=(note or "").strip()[:300], created_by=actor)
+    audit_record(actor=actor, action="release_matrix.update", obj=version, before=before,
+                 after={"version": version.version, "cells": cells, "note": version.note})
+    return version
+
+
+NEGATIVE_LIST_MODES = (matrix.SAMPLE, matrix.SUPERVISED)
+
+
+@transaction.atomic
+def negative_list_add(*, kind, value, reason, actor, min_mode=matrix.SUPERVISED) -> NegativeListEntry:
+    _require_role(actor, Role.SUPERVISOR, Role.ADMINISTRATOR, field="value")
+    from declarations.models import HSCode
+
+    value = (value or "").strip()
+    errors = {}
+    if kind not in NegativeListKind.values:
+        errors["kind"] = [_("Choose an HS code prefix or a commodity category.")]
+    elif kind == NegativeListKind.HS_PREFIX and not (value.isdigit() and 2 <= len(value) <= 10):
+        errors["value"] = [_("An HS code prefix has 2 to 10 digits.")]
+    elif kind == NegativeListKind.CATEGORY and not HSCode.objects.filter(category=value).exists():
+        errors["value"] = [_("Unknown commodity category.")]
+    if min_mode not in NEGATIVE_LIST_MODES:
+        errors["min_mode"] = [_("Negative-list goods are inspected at the port: sample- or supervised-release.")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give the reason.")]
+    if not errors and NegativeListEntry.objects.filter(kind=kind, value=value, active=True).exists():
+        errors["value"] = [_("This entry is already on the negative list.")]
+    if errors:
+        raise ValidationError(errors)
+    entry = NegativeListEntry.objects.create(kind=kind, value=value, min_mode=min_mode, reason=reason.strip()[:300],
+                                             created_by=actor)
+    audit_record(actor=actor, action="negative_list.add", obj=entry,
+                 after={"kind": kind, "value": value, "min_mode": min_mode, "reason": entry.reason})
+    return entry
+
+
+@transaction.atomic
+def negative_list_retire(*, entry, actor) -> NegativeListEntry:
+    _require_role(actor, Role.SUPERVISOR, Role.ADMINISTRATOR, field="entry")
+    entry = NegativeListEntry.objects.select_for_update().get(pk=entry.pk)
+    if not entry.active:
+        return entry
+    entry.active, entry.retired_by, entry.retired_at = False, actor, timezone.now()
+    entry.save(update_fields=["active", "retired_by", "retired_at"])
+    audit_record(actor=actor, action="negative_list.retire", obj=entry, before={"active": True},
+                 after={"active": False})
+    return entry
+
+
+# --- The decision -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Assessment:
+    """What the pipeline reads of a risk assessment (the risk app's RiskAssessment has these fields)."""
+
+    tier: str = "medium"
+    score: float | None = None
+    reasons: list = field(default_factory=list)
+    forced_release_mode: str = ""
+    force_inspection: bool = False
+    hold: bool = False
+    rules_version: object = None
+    model_version: object = None
+    pk: int | None = None
+
+
+def _assess(declaration, actor):
+    try:
+        from risk.services import declaration_assess
+    except ImportError:  # the risk engine not installed yet: a neutral medium-risk assessment, recorded as such
+        return _Assessment(reasons=[{"code": "risk_unavailable", "label": "risk engine unavailable", "weight": 0}])
+    return declaration_assess(declaration=declaration, actor=actor)
+
+
+def _bulletin_forced(reasons) -> bool:
+    return any("bulletin" in str(r.get("code", "")) for r in (reasons or []) if isinstance(r, dict))
+
+
+def _active_tightening(enterprise_id, today):
+    return (EnterpriseTightening.objects.select_for_update()
+            .filter(enterprise_id=enterprise_id, consignments_left__gt=0, expires_on__gte=today)
+            .order_by("-created_at").first())
+
+
+@transaction.atomic
+def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
+    """Choose the release mode of a submitted declaration and start what the mode needs.
+
+    Matrix (tier x grade) → stricter where the negative list, the risk assessment (rules, bulletins) or an
+    enterprise's tightened supervision says so → dual-random overlay → inspection task where one is needed →
+    the declaration's next status (released at once, awaiting a report, awaiting inspection, or on hold).
+    """
+    existing = ReleaseDecision.objects.filter(declaration=declaration).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    today = timezone.localdate(now)
+    enterprise = declaration.enterprise
+    grade = enterprise.credit_grade
+    tier = getattr(assessment, "tier", "") or "medium"
+    version, cells = release_matrix_current()
+    matrix_mode = matrix.mode_for(cells, tier, grade)
+    mode = matrix_mode
+    forced_by = []
+
+    negatives = negative_list_matches(declaration)
+    for entry in negatives:
+        forced_by.append({"code": "negative_list", "mode": entry.min_mode, "entry": entry.pk,
+                          "label": f"{entry.get_kind_display()} {entry.value}: {entry.reason}"})
+        mode = matrix.stricter(mode, entry.min_mode)
+    risk_mode = getattr(assessment, "forced_release_mode", "") or ""
+    if risk_mode in matrix.MODES:
+        code = "bulletin" if _bulletin_forced(getattr(assessment, "reasons", None)) else "risk"
+        forced_by.append({"code": code, "mode": risk_mode, "label": "risk assessment"})
+        mode = matrix.stricter(mode, risk_mode)
+    tightening = _active_tightening(enterprise.pk, today)
+    if tightening is not None:
+        forced_by.append({"code": "tightening", "mode": tightening.min_mode, "tightening": tightening.pk,
+                          "label": tightening.reason})
+        mode = matrix.stricter(mode, tightening.min_mode)
+        tightening.consignments_left -= 1
+        tightening.save(update_fields=["consignments_left"])
+
+    # Direct release (直通): inspection at destination, unless the goods are on the negative list.
+    place, office = InspectionPlace.PORT, ""
+    if declaration.inspection_place == InspectionPlace.DESTINATION:
+        if negatives:
+            _event(declaration=declaration, kind="direct_release_refused", actor=actor,
+                   message=_("Goods on the negative list are inspected at the port of entry, not at destination."))
+        else:
+            place, office = InspectionPlace.DESTINATION, declaration.destination_office
+
+    hold = bool(getattr(assessment, "hold", False))
+    inspection_reason = ""
+    if getattr(assessment, "force_inspection", False):
+        inspection_reason = "risk"
+    elif mode in (matrix.SAMPLE, matrix.SUPERVISED):
+        inspection_reason = "release_mode"
+    draw = None
+    if not hold:
+        from inspection.services import object_draw_for_declaration
+
+        draw = object_draw_for_declaration(declaration=declaration)
+        if draw.selected and not inspection_reason:
+            inspection_reason = "random"
+
+    if hold:
+        next_step = NextStep.ON_HOLD
+    elif inspection_reason:
+        next_step = NextStep.AWAIT_SAMPLING if mode == matrix.SAMPLE else NextStep.AWAIT_INSPECTION
+    elif mode == matrix.VERIFY:
+        next_step = NextStep.SUPPLY_REPORT
+    else:
+        next_step = NextStep.NONE
+
+    inputs = {
+        "tier": tier, "grade": grade, "score": getattr(assessment, "score", None),
+        "risk_assessment": getattr(assessment, "pk", None),
+        "rules_version": str(getattr(assessment, "rules_version", "") or ""),
+        "model_version": str(getattr(assessment, "model_version", "") or ""),
+        "force_inspection": bool(getattr(assessment, "force_inspection", False)), "hold": hold,
+        "hs_codes": sorted(set(declaration.lines.values_list("hs_code", flat=True))),
+        "inspection_place_requested": declaration.inspection_place,
+        "draw": draw.pk if draw else None, "draw_selected": bool(draw and draw.selected),
+    }
+    decision = ReleaseDecision.objects.create(
+        declaration=declaration, enterprise=enterprise, decided_at=now, decided_on=today,
+        port=declaration.port_of_entry, grade=grade, tier=tier, risk_score=getattr(assessment, "score", None),
+        matrix_version=version, matrix_mode=matrix_mode, mode=mode, forced_by=forced_by,
+        random_selected=bool(draw and draw.selected), inspection_required=bool(inspection_reason) and not hold,
+        inspection_reason=inspection_reason if not hold else "", inspection_place=place, destination_office=office,
+        next_step=next_step, on_hold=hold, inputs=inputs)
+    audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=enterprise.pk,
+                 after={"declaration": declaration.number, "matrix_version": version, "matrix_mode": matrix_mode,
+                        "mode": mode, "forced_by": forced_by, "inputs": inputs, "next_step": next_step})
+    _declaration_mode_set(declaration=declaration, mode=mode, actor=actor)
+    # The declarant sees the mode and the next step; the reasons stay with the bureau.
+    _event(declaration=declaration, kind="release_mode_decided", actor=actor,
+           message=_("Release mode: %(mode)s. Next: %(next)s") % {
+               "mode": declaration.get_release_mode_display(), "next": decision.get_next_step_display()},
+           data={"mode": mode, "next_step": next_step})
+    _event(declaration=declaration, kind="release_mode_reasons", actor=actor, visible_to_declarant=False,
+           message=_("Matrix v%(v)s gave %(m)s for tier %(t)s and grade %(g)s.") % {
+               "v": version, "m": matrix_mode, "t": tier, "g": grade},
+           data={"forced_by": forced_by, "inputs": inputs})
+
+    if hold:
+        _declaration_move("declaration_hold", declaration=declaration, actor=actor, to_status=DeclarationStatus.ON_HOLD,
+                          reason=_("Held by the risk assessment."))
+    elif inspection_reason:
+        from inspection.services import inspection_task_create
+
+        _declaration_move("declaration_await_inspection", declaration=declaration, actor=actor,
+                          to_status=DeclarationStatus.AWAITING_INSPECTION)
+        task = inspection_task_create(declaration=declaration, reason=inspection_reason, mode=mode, actor=actor)
+        decision.task = task
+        decision.save(update_fields=["task"])
+    elif mode == matrix.VERIFY:
+        _declaration_move("declaration_request_documents", declaration=declaration, actor=actor,
+                          to_status=DeclarationStatus.AWAITING_DOCUMENTS,
+                          message=_("Upload a test report of an accredited third-party laboratory for these goods."))
+    else:
+        consignment_release(declaration=declaration, actor=actor, inspection_result=InspectionResult.NOT_INSPECTED)
+    return decision
 
 
 @transaction.atomic
 def clearance_submit(*, declaration, actor):
-    """Submit a draft and decide its release: risk assessment, release mode, dual-random overlay, dispatch.
-
-    Until the risk, inspection and release steps land, submission ends at ``submitted``.
-    """
+    """Submit a draft and decide its release inside the same request: validation and draft → submitted
+    (declarations), risk assessment (risk), release mode (matrix, negative list, forced modes), the dual-random
+    overlay and dispatch (inspection), and for declare-release the release itself. Returns the declaration, with
+    ``release_decision`` (mode, next step) attached."""
     from declarations.services import declaration_submit
 
-    return declaration_submit(declaration=declaration, actor=actor)
+    declaration = declaration_submit(declaration=declaration, actor=actor)
+    assessment = _assess(declaration, actor)
+    decision = release_decide(declaration=declaration, assessment=assessment, actor=actor)
+    declaration.refresh_from_db()
+    declaration.release_decision = decision
+    return declaration
+
+
+# --- Release, certificate, trace code ---------------------------------------------------------------------------
+
+
+def _certificate_number(port: str, on: date) -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    tail = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"IQC{port[:4].upper()}{on:%Y%m%d}{tail}"
+
+
+def _certificate_facts(release: Release, number: str) -> dict:
+    declaration = release.declaration
+    enterprise = declaration.enterprise
+    return {
+        "number": number,
+        "issued_on": timezone.localdate(release.released_at).isoformat(),
+        "declaration_number": declaration.number,
+        "importer_zh": enterprise.name_zh, "importer_en": enterprise.name_en or "",
+        "importer_code": enterprise.uscc or "",
+        "port": declaration.port_of_entry, "departure_country": declaration.departure_country,
+        "vessel_voyage": declaration.vessel_voyage, "bill_of_lading": declaration.bill_of_lading,
+        "release_mode": release.mode, "inspection_result": release.inspection_result,
+        "released_on": release.released_on.isoformat(), "trace_code": release.trace_code,
+        "lines": [{"hs_code": line.hs_code, "description": line.description, "origin": line.origin_country,
+                   "quantity": str(line.quantity.normalize()) if line.quantity is not None else "",
+                   "unit": line.unit, "lots": line.lot_numbers}
+                  for line in declaration.lines.order_by("line_no")],
+    }
+
+
+def _certificate_issue(release: Release) -> Certificate:
+    from . import certificates
+
+    number = _certificate_number(release.port, release.released_on)
+    facts = _certificate_facts(release, number)
+    certificate = Certificate.objects.create(release=release, number=number, issued_at=release.released_at,
+                                             facts=facts, signature=certificates.sign(facts))
+    return certificate
+
+
+@transaction.atomic
+def consignment_release(*, declaration, actor, inspection_result) -> Release:
+    """Release a consignment whose mode's steps are done: the declaration moves to released, and the release
+    gets its unguessable trace code and its signed certificate. Releasing again returns the first release."""
+    decision = ReleaseDecision.objects.select_for_update().get(declaration=declaration)
+    existing = Release.objects.filter(decision=decision).first()
+    if existing:
+        return existing
+    declaration = Declaration.objects.select_related("enterprise").get(pk=declaration.pk)
+    if declaration.status not in WAITING_STATUSES:
+        raise ValidationError({"declaration": [_("This declaration cannot be released: it is %(s)s.") % {
+            "s": declaration.get_status_display()}]})
+    declaration = _declaration_move("declaration_release", declaration=declaration, actor=actor,
+                                    to_status=DeclarationStatus.RELEASED, release_mode=decision.mode)
+    released_at = declaration.released_at or timezone.now()
+    from_submission = clearance.minutes_between(declaration.submitted_at or decision.decided_at, released_at)
+    from_arrival = clearance.minutes_between(clearance.arrival_time(declaration), released_at)
+    release = Release.objects.create(
+        declaration=declaration, enterprise_id=declaration.enterprise_id, decision=decision, mode=decision.mode,
+        inspection_result=inspection_result, trace_code=secrets.token_urlsafe(16), released_at=released_at,
+        released_on=timezone.localdate(released_at), released_by=actor if getattr(actor, "pk", None) else None,
+        port=decision.port, grade=decision.grade, minutes_from_submission=from_submission,
+        minutes_from_arrival=from_arrival, bucket_submission=clearance.bucket_of(from_submission),
+        bucket_arrival=clearance.bucket_of(from_arrival))
+    certificate = _certificate_issue(release)
+    decision.next_step = NextStep.NONE
+    decision.save(update_fields=["next_step"])
+    audit_record(actor=actor, action="release.create", obj=release, enterprise_id=release.enterprise_id,
+                 after={"declaration": declaration.number, "mode": release.mode,
+                        "inspection_result": inspection_result, "certificate": certificate.number,
+                        "signature": certificate.signature})
+    _event(declaration=declaration, kind="released", actor=actor,
+           message=_("Released (%(mode)s). Certificate %(n)s issued.") % {
+               "mode": decision.get_mode_display(), "n": certificate.number},
+           data={"certificate_number": certificate.number, "trace_code": release.trace_code})
+    return release
+
+
+def _reject(declaration, actor, reason):
+    return _declaration_move("declaration_reject", declaration=declaration, actor=actor,
+                             to_status=DeclarationStatus.REJECTED, reason=reason)
+
+
+# --- Verify-release ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def verify_report_supplied(*, declaration, report, actor) -> ReleaseDecision:
+    """The declarant supplied a third-party test report (registered with inspection.test_report_submit): the
+    declaration now waits for an officer's verification."""
+    decision = ReleaseDecision.objects.select_for_update().get(declaration=declaration)
+    if decision.mode != matrix.VERIFY or decision.inspection_required:
+        raise ValidationError({"report": [_("This declaration is not released on verification of a report.")]})
+    if decision.next_step not in (NextStep.SUPPLY_REPORT, NextStep.AWAIT_VERIFICATION):
+        raise ValidationError({"report": [_("A report is no longer needed for this declaration.")]})
+    decision.next_step = NextStep.AWAIT_VERIFICATION
+    decision.save(update_fields=["next_step"])
+    audit_record(actor=actor, action="release_decision.report_supplied", obj=decision,
+                 enterprise_id=decision.enterprise_id, after={"report": report.pk, "next_step": decision.next_step})
+    _event(declaration=declaration, kind="report_supplied", actor=actor,
+           message=_("Test report %(n)s supplied; an officer will verify it.") % {"n": report.report_no})
+    return decision
+
+
+@transaction.atomic
+def verify_release_decide(*, declaration, report, accept: bool, actor, reason: str = "") -> ReleaseDecision:
+    """An officer's verification of the report: the automatic acceptance checks (inspection.test_report_check)
+    must pass for a release; a refusal needs a reason and rejects the declaration."""
+    _require_role(actor, Role.OFFICER, Role.SUPERVISOR, field="report")
+    from inspection.services import test_report_check
+
+    decision = ReleaseDecision.objects.select_for_update().get(declaration=declaration)
+    if decision.next_step != NextStep.AWAIT_VERIFICATION:
+        raise ValidationError({"report": [_("No report is waiting for verification on this declaration.")]})
+    if report.declaration_id != declaration.pk:
+        raise ValidationError({"report": [_("The report belongs to another declaration.")]})
+    if accept:
+        check = test_report_check(declaration=declaration, report=report)
+        if not check.ok:
+            raise ValidationError({"report": [_("The report fails the acceptance checks: %(r)s") % {
+                "r": "; ".join(r["message"] for r in check.reasons)}]})
+        audit_record(actor=actor, action="release_decision.report_verified", obj=decision,
+                     enterprise_id=decision.enterprise_id, after={"report": report.pk, "accepted": True})
+        consignment_release(declaration=declaration, actor=actor,
+                            inspection_result=InspectionResult.DOCUMENTS_VERIFIED)
+    else:
+        if not (reason or "").strip():
+            raise ValidationError({"reason": [_("Give the reason for refusing the report.")]})
+        decision.next_step = NextStep.NONE
+        decision.save(update_fields=["next_step"])
+        audit_record(actor=actor, action="release_decision.report_refused", obj=decision,
+                     enterprise_id=decision.enterprise_id, after={"report": report.pk, "reason": reason.strip()})
+        _reject(declaration, actor, _("Test report refused: %(r)s") % {"r": reason.strip()})
+    decision.refresh_from_db()
+    return decision
+
+
+# --- Sample-release and inspections -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sample_release(*, task, actor) -> Release:
+    """Sample-release: the goods are released as soon as the officer has taken and sealed a sample; the
+    laboratory result comes later (see :func:`clearance_settle`)."""
+    from inspection.models import InspectionTask
+
+    task = InspectionTask.objects.select_related("declaration").get(pk=task.pk)
+    decision = ReleaseDecision.objects.select_for_update().get(declaration_id=task.declaration_id)
+    if decision.mode != matrix.SAMPLE:
+        raise ValidationError({"task": [_("Only sample-release lets the goods go before the inspection ends.")]})
+    if not task.samples.exists():
+        raise ValidationError({"task": [_("Take and seal a sample first.")]})
+    return consignment_release(declaration=task.declaration, actor=actor,
+                               inspection_result=InspectionResult.LAB_PENDING)
+
+
+@transaction.atomic
+def clearance_conclude(*, task, conclusion: str, actor, disposition: str = "", note: str = ""):
+    """Conclude an inspection (inspection.inspection_conclude) and settle the consignment at once: released when
+    conform; rejected with the disposition when non-conform; for sample-release, the lab outcome."""
+    from inspection.services import inspection_conclude
+
+    task = inspection_conclude(task=task, conclusion=conclusion, disposition=disposition, note=note, actor=actor)
+    clearance_settle(declaration=task.declaration, actor=actor)
+    return task
+
+
+def _lab_failure_credit_event(task, actor):
+    """The lab failure's credit event, unless the inspection conclusion already recorded it."""
+    from credit.models import CreditEvent
+    from credit.services import credit_event_record
+
+    if CreditEvent.objects.filter(enterprise_id=task.enterprise_id, kind="lab_failure",
+                                  evidence_type="inspection_task", evidence_id=str(task.pk)).exists():
+        return
+    credit_event_record(enterprise=task.enterprise, kind="lab_failure", source="system",
+                        evidence_type="inspection_task", evidence_id=str(task.pk),
+                        note=_("Laboratory failure after sample-release"), actor=None)
+
+
+@transaction.atomic
+def clearance_settle(*, declaration, actor=None) -> ReleaseDecision | None:
+    """Move a consignment on from what its inspection shows (idempotent; run after a conclusion and by the sweep).
+
+    - sample-release, sample taken, not yet released → released (lab pending);
+    - sample-release, released, task concluded → conform: result recorded; non-conform (lab failure): recall of
+      the lot via its trace record, the credit event, stricter supervision of the enterprise's next consignments;
+    - any other mode, task concluded → conform: released; non-conform: rejected with the disposition.
+    """
+    from inspection.choices import TaskStatus
+
+    decision = (ReleaseDecision.objects.select_for_update().select_related("task")
+                .filter(declaration=declaration).first())
+    if decision is None or decision.task_id is None:
+        return decision
+    task = decision.task
+    release = Release.objects.filter(decision=decision).first()
+    if decision.mode == matrix.SAMPLE and release is None and task.samples.exists() \
+            and task.status != TaskStatus.CANCELLED and not (task.status == TaskStatus.CONCLUDED
+                                                             and task.conclusion == "non_conform"):
+        release = consignment_release(declaration=declaration, actor=actor,
+                                      inspection_result=InspectionResult.LAB_PENDING)
+    if task.status != TaskStatus.CONCLUDED:
+        return decision
+    conform = task.conclusion == "conform"
+    if release is not None:
+        release = Release.objects.select_for_update().get(pk=release.pk)
+        if release.inspection_result != InspectionResult.LAB_PENDING:
+            return decision
+        release.inspection_result = InspectionResult.CONFORM if conform else InspectionResult.NON_CONFORM
+        release.save(update_fields=["inspection_result"])
+        audit_record(actor=actor, action="release.lab_outcome", obj=release, enterprise_id=release.enterprise_id,
+                     before={"inspection_result": InspectionResult.LAB_PENDING},
+                     after={"inspection_result": release.inspection_result})
+        if conform:
+            _event(declaration=declaration, kind="lab_passed", actor=actor,
+                   message=_("Laboratory result after sample-release: conform."))
+        else:
+            _lab_failure_credit_event(task, actor)
+            recall_open(release=release, source=RecallSource.LAB_FAILURE, actor=actor,
+                        reason=_("Laboratory failure after sample-release (inspection #%(t)s).") % {"t": task.pk})
+            tightening = EnterpriseTightening.objects.create(
+                enterprise_id=release.enterprise_id, min_mode=matrix.SUPERVISED,
+                consignments_left=TIGHTENING_CONSIGNMENTS,
+                expires_on=timezone.localdate() + timedelta(days=TIGHTENING_DAYS), source_release=release,
+                reason=_("Laboratory failure after sample-release of %(n)s") % {"n": declaration.number})
+            audit_record(actor=actor, action="enterprise_tightening.create", obj=tightening,
+                         enterprise_id=release.enterprise_id,
+                         after={"min_mode": tightening.min_mode, "consignments": tightening.consignments_left,
+                                "expires_on": tightening.expires_on})
+        return decision
+    current = Declaration.objects.get(pk=declaration.pk)
+    if current.status not in WAITING_STATUSES:
+        return decision
+    if conform:
+        consignment_release(declaration=current, actor=actor, inspection_result=InspectionResult.CONFORM)
+    else:
+        decision.next_step = NextStep.NONE
+        decision.save(update_fields=["next_step"])
+        _reject(current, actor, _("Non-conform; disposition: %(d)s.") % {"d": task.get_disposition_display()})
+    return decision
+
+
+def clearance_settle_pending(*, limit: int = 500) -> int:
+    """The sweep (Celery beat): settle every consignment whose inspection was concluded, or whose sample was
+    taken under sample-release, through pages that did not call :func:`clearance_conclude`."""
+    from django.db.models import Q
+
+    from inspection.choices import TaskStatus
+
+    pending = (ReleaseDecision.objects.filter(task__isnull=False)
+               .filter(Q(task__status=TaskStatus.CONCLUDED, declaration__status__in=WAITING_STATUSES)
+                       | Q(task__status=TaskStatus.CONCLUDED, release__inspection_result=InspectionResult.LAB_PENDING)
+                       | Q(mode=matrix.SAMPLE, release__isnull=True, task__samples__isnull=False,
+                           declaration__status__in=WAITING_STATUSES))
+               .values_list("declaration_id", flat=True).distinct()[:limit])
+    settled = 0
+    for declaration_id in list(pending):
+        clearance_settle(declaration=Declaration.objects.get(pk=declaration_id), actor=None)
+        settled += 1
+    return settled
+
+
+# --- Distribution, recalls, post-release checks -----------------------------------------------------------------
+
+
+def _require_enterprise_actor(actor, release, field):
+    from ciq_portal.roles import is_bureau_user
+    from ciq_portal.scoping import user_enterprise_id
+
+    if is_bureau_user(actor):
+        return
+    if user_enterprise_id(actor) != release.enterprise_id:
+        raise ValidationError({field: [_("Only the importer of these goods may record this.")]})
+
+
+def _notice(recall, distribution) -> RecallNotice:
+    notice, _created = RecallNotice.objects.get_or_create(
+        recall=recall, distribution=distribution,
+        defaults={"token": secrets.token_urlsafe(24), "notified_at": timezone.now()})
+    return notice
+
+
+@transaction.atomic
+def distribution_record_add(*, release, buyer_name, quantity, unit, distributed_on, actor,
+                            buyer_contact: str = "") -> DistributionRecord:
+    """The importer records a sale downstream (buyer, quantity, date). Under an open recall, the buyer is
+    notified at once."""
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    _require_enterprise_actor(actor, release, "buyer_name")
+    errors = {}
+    if not (buyer_name or "").strip():
+        errors["buyer_name"] = [_("Name the buyer.")]
+    try:
+        quantity = Decimal(str(quantity))
+        if not quantity.is_finite() or quantity <= 0:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError, TypeError):
+        errors["quantity"] = [_("The quantity must be greater than zero.")]
+    if not (unit or "").strip():
+        errors["unit"] = [_("This field is required.")]
+    if isinstance(distributed_on, str):
+        try:
+            distributed_on = date.fromisoformat(distributed_on)
+        except ValueError:
+            errors["distributed_on"] = [_("Enter a date as YYYY-MM-DD.")]
+    if isinstance(distributed_on, date):
+        if distributed_on < release.released_on:
+            errors["distributed_on"] = [_("The goods cannot be sold before their release.")]
+        elif distributed_on > timezone.localdate():
+            errors["distributed_on"] = [_("The date cannot be in the future.")]
+    elif "distributed_on" not in errors:
+        errors["distributed_on"] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    record = DistributionRecord.objects.create(release=release, buyer_name=buyer_name.strip()[:200],
+                                               buyer_contact=(buyer_contact or "").strip()[:200], quantity=quantity,
+                                               unit=unit.strip()[:16], distributed_on=distributed_on,
+                                               recorded_by=actor)
+    audit_record(actor=actor, action="distribution.add", obj=record, enterprise_id=release.enterprise_id,
+                 after={"release": release.pk, "buyer": record.buyer_name, "quantity": quantity, "unit": record.unit,
+                        "date": distributed_on})
+    recall = release.recalls.filter(status=RecallStatus.OPEN).first()
+    if recall is not None:
+        _notice(recall, record)
+    return record
+
+
+@transaction.atomic
+def recall_open(*, release, source, reason, actor) -> Recall:
+    """Recall a released lot: its trace page shows the recall at once and every recorded buyer gets a notice to
+    acknowledge. A recall decided by the bureau also adds the enterprise's "recall" credit event."""
+    if actor is not None and source == RecallSource.MANUAL:
+        _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="reason")
+    if source not in RecallSource.values:
+        raise ValidationError({"source": [_("Unknown cause of recall.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    open_recall = release.recalls.filter(status=RecallStatus.OPEN).first()
+    if open_recall is not None:
+        return open_recall
+    now = timezone.now()
+    recall = Recall.objects.create(release=release, source=source, reason=reason.strip(), opened_at=now,
+                                   opened_by=actor if getattr(actor, "pk", None) else None)
+    for record in release.distributions.all():
+        _notice(recall, record)
+    before = release.status
+    release.status, release.recalled_at = ReleaseStatus.RECALLED, now
+    release.save(update_fields=["status", "recalled_at"])
+    audit_record(actor=actor, action="recall.open", obj=recall, enterprise_id=release.enterprise_id,
+                 before={"status": before}, after={"release": release.pk, "source": source, "reason": recall.reason,
+                                                   "buyers": release.distributions.count()})
+    _event(declaration=release.declaration, kind="recalled", actor=actor,
+           message=_("Recall of the lot: %(r)s") % {"r": recall.reason}, data={"recall": recall.pk})
+    if source == RecallSource.MANUAL:
+        from credit.services import credit_event_record
+
+        credit_event_record(enterprise=release.enterprise, kind="recall", source="officer",
+                            evidence_type="release", evidence_id=release.declaration.number,
+                            note=recall.reason[:400], actor=actor)
+    return recall
+
+
+@transaction.atomic
+def recall_notice_acknowledge(*, notice, by_name: str, note: str = "", actor=None) -> RecallNotice:
+    """A buyer (through the link of the notice) or the importer on the buyer's behalf confirms receipt."""
+    notice = RecallNotice.objects.select_for_update().select_related("recall__release").get(pk=notice.pk)
+    if actor is not None:
+        _require_enterprise_actor(actor, notice.recall.release, "by_name")
+    if not (by_name or "").strip():
+        raise ValidationError({"by_name": [_("Say who acknowledges the recall.")]})
+    if notice.acknowledged_at:
+        return notice
+    notice.acknowledged_at = timezone.now()
+    notice.acknowledged_by = by_name.strip()[:120]
+    notice.acknowledgement_note = (note or "").strip()[:500]
+    notice.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+    audit_record(actor=actor, action="recall_notice.acknowledge", obj=notice,
+                 enterprise_id=notice.recall.release.enterprise_id,
+                 after={"by": notice.acknowledged_by, "note": notice.acknowledgement_note})
+    return notice
+
+
+@transaction.atomic
+def recall_close(*, recall, note: str, actor) -> Recall:
+    _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="note")
+    recall = Recall.objects.select_for_update().get(pk=recall.pk)
+    if recall.status != RecallStatus.OPEN:
+        raise ValidationError({"note": [_("This recall is already closed.")]})
+    waiting = recall.notices.filter(acknowledged_at__isnull=True).count()
+    if waiting and not (note or "").strip():
+        raise ValidationError({"note": [_("%(n)d buyer(s) have not acknowledged: say why the recall may close.")
+                                        % {"n": waiting}]})
+    recall.status, recall.closed_at, recall.closed_by = RecallStatus.CLOSED, timezone.now(), actor
+    recall.closing_note = (note or "").strip()
+    recall.save(update_fields=["status", "closed_at", "closed_by", "closing_note"])
+    audit_record(actor=actor, action="recall.close", obj=recall, enterprise_id=recall.release.enterprise_id,
+                 before={"status": RecallStatus.OPEN}, after={"status": recall.status, "unacknowledged": waiting,
+                                                              "note": recall.closing_note})
+    return recall
+
+
+@transaction.atomic
+def post_check_schedule(*, release, scheduled_for, reason, actor) -> PostReleaseCheck:
+    _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="reason")
+    errors = {}
+    if isinstance(scheduled_for, str):
+        try:
+            scheduled_for = date.fromisoformat(scheduled_for)
+        except ValueError:
+            errors["scheduled_for"] = [_("Enter a date as YYYY-MM-DD.")]
+    if isinstance(scheduled_for, date) and scheduled_for < timezone.localdate():
+        errors["scheduled_for"] = [_("Schedule the check for today or later.")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give the reason.")]
+    if errors:
+        raise ValidationError(errors)
+    check = PostReleaseCheck.objects.create(release=release, scheduled_for=scheduled_for,
+                                            reason=reason.strip()[:300], created_by=actor)
+    audit_record(actor=actor, action="post_check.schedule", obj=check, enterprise_id=release.enterprise_id,
+                 after={"release": release.pk, "scheduled_for": scheduled_for, "reason": check.reason})
+    _event(declaration=release.declaration, kind="post_check_scheduled", actor=actor, visible_to_declarant=False,
+           message=_("Post-release check scheduled for %(d)s.") % {"d": scheduled_for})
+    return check
+
+
+@transaction.atomic
+def post_check_record(*, check, result, findings: str, actor) -> PostReleaseCheck:
+    """Record a post-release check; a non-conformity recalls the lot."""
+    _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="result")
+    check = PostReleaseCheck.objects.select_for_update().select_related("release").get(pk=check.pk)
+    if check.status != PostCheckStatus.SCHEDULED:
+        raise ValidationError({"result": [_("This check is already closed.")]})
+    if result not in PostCheckResult.values:
+        raise ValidationError({"result": [_("Choose conform or non-conform.")]})
+    if result == PostCheckResult.NON_CONFORM and not (findings or "").strip():
+        raise ValidationError({"findings": [_("Describe what was found.")]})
+    check.status, check.result, check.findings = PostCheckStatus.DONE, result, (findings or "").strip()
+    check.done_by, check.done_at = actor, timezone.now()
+    check.save(update_fields=["status", "result", "findings", "done_by", "done_at"])
+    audit_record(actor=actor, action="post_check.record", obj=check, enterprise_id=check.release.enterprise_id,
+                 before={"status": PostCheckStatus.SCHEDULED}, after={"result": result, "findings": check.findings})
+    if result == PostCheckResult.NON_CONFORM:
+        recall_open(release=check.release, source=RecallSource.POST_RELEASE_CHECK, actor=actor,
+                    reason=_("Post-release check found a non-conformity: %(f)s") % {"f": check.findings})
+    return check
+
+
+# --- Materialised dashboard figures ----------------------------------------------------------------------------
+
+
+def release_stats_refresh(*, first_day: date | None = None, last_day: date | None = None) -> int:
+    """Recompute the dashboard's summary rows for [first_day, last_day] (default: yesterday and today) in one
+    transaction; idempotent, so a task that runs twice leaves the same rows."""
+    from . import stats
+    from .models import StatsRefresh
+
+    today = timezone.localdate()
+    last_day = last_day or today
+    first_day = first_day or (last_day - timedelta(days=1))
+    started = time.monotonic()
+    with transaction.atomic():
+        rows = stats.rebuild(first_day, last_day)
+        StatsRefresh.objects.create(refreshed_at=timezone.now(), first_day=first_day, last_day=last_day, rows=rows,
+                                    seconds=round(time.monotonic() - started, 3))
+    return rows

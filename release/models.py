@@ -1,0 +1,319 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import Enterprise
+from declarations.choices import InspectionPlace, ReleaseMode
+from declarations.models import Declaration
+
+from .choices import (
+    ClearanceBasis,
+    InspectionResult,
+    NegativeListKind,
+    NextStep,
+    PostCheckResult,
+    PostCheckStatus,
+    RecallSource,
+    RecallStatus,
+    ReleaseStatus,
+)
+
+User = settings.AUTH_USER_MODEL
+
+
+# --- Policy tables kept by supervisors --------------------------------------------------------------------------
+
+
+class ReleaseMatrixVersion(models.Model):
+    """One version of the release-mode matrix; the highest version is in force. Versions are never edited."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    cells = models.JSONField(_("cells"))  # {tier: {grade: mode}}
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("changed by"))
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("release-mode matrix version")
+        verbose_name_plural = _("release-mode matrix versions")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+
+class NegativeListEntry(models.Model):
+    """Goods on the negative list (负面清单): inspected at the port of entry, at least ``min_mode``."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=NegativeListKind.choices)
+    value = models.CharField(_("HS code prefix or category"), max_length=32)
+    min_mode = models.CharField(_("at least"), max_length=16, choices=ReleaseMode.choices,
+                                default=ReleaseMode.SUPERVISED)
+    reason = models.CharField(_("reason"), max_length=300)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    retired_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("negative list entry")
+        verbose_name_plural = _("negative list")
+        ordering = ["kind", "value"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], condition=Q(active=True),
+                                               name="release_negative_list_active_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}"
+
+
+class EnterpriseTightening(models.Model):
+    """A stricter mode for an enterprise's next consignments, e.g. after a lab failure following sample-release."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="release_tightenings",
+                                   verbose_name=_("enterprise"))
+    min_mode = models.CharField(_("at least"), max_length=16, choices=ReleaseMode.choices)
+    consignments_left = models.PositiveIntegerField(_("consignments left"))
+    expires_on = models.DateField(_("expires on"))
+    reason = models.CharField(_("reason"), max_length=300)
+    source_release = models.ForeignKey("Release", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stricter supervision of an enterprise")
+        verbose_name_plural = _("stricter supervision of enterprises")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["enterprise", "expires_on"])]
+
+
+# --- The decision and the release -------------------------------------------------------------------------------
+
+
+class ReleaseDecision(models.Model):
+    """How a declaration's release mode was chosen: the matrix version, the inputs and what forced it."""
+
+    declaration = models.OneToOneField(Declaration, on_delete=models.PROTECT, related_name="release_decision")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"))
+    decided_on = models.DateField(_("decided on"), db_index=True)
+    port = models.CharField(_("port"), max_length=16)
+    grade = models.CharField(_("credit grade"), max_length=2)
+    tier = models.CharField(_("risk tier"), max_length=16)
+    risk_score = models.FloatField(_("risk score"), null=True, blank=True)
+    matrix_version = models.PositiveIntegerField(_("matrix version"))
+    matrix_mode = models.CharField(_("mode from the matrix"), max_length=16, choices=ReleaseMode.choices)
+    mode = models.CharField(_("release mode"), max_length=16, choices=ReleaseMode.choices)
+    # [{"code": "negative_list"|"risk"|"bulletin"|"tightening", "mode": ..., "label": ...}] (bureau only)
+    forced_by = models.JSONField(_("made stricter by"), default=list, blank=True)
+    random_selected = models.BooleanField(_("drawn for the random control sample"), default=False)
+    inspection_required = models.BooleanField(_("inspection required"), default=False)
+    inspection_reason = models.CharField(_("inspection reason"), max_length=16, blank=True)
+    task = models.ForeignKey("inspection.InspectionTask", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    inspection_place = models.CharField(_("inspection place"), max_length=16, choices=InspectionPlace.choices,
+                                        default=InspectionPlace.PORT)
+    destination_office = models.CharField(_("destination office"), max_length=16, blank=True)
+    next_step = models.CharField(_("next step"), max_length=24, choices=NextStep.choices)
+    on_hold = models.BooleanField(default=False)
+    inputs = models.JSONField(_("inputs"), default=dict)
+
+    class Meta:
+        verbose_name = _("release decision")
+        verbose_name_plural = _("release decisions")
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["next_step", "decided_at"])]
+
+    def __str__(self):
+        return f"{self.declaration_id} {self.mode}"
+
+
+class Release(models.Model):
+    """A released consignment: its trace code, certificate and what became of it afterwards."""
+
+    declaration = models.OneToOneField(Declaration, on_delete=models.PROTECT, related_name="release")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="releases")
+    decision = models.OneToOneField(ReleaseDecision, on_delete=models.PROTECT, related_name="release")
+    mode = models.CharField(_("release mode"), max_length=16, choices=ReleaseMode.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ReleaseStatus.choices,
+                              default=ReleaseStatus.RELEASED)
+    inspection_result = models.CharField(_("inspection result"), max_length=24, choices=InspectionResult.choices)
+    trace_code = models.CharField(_("trace code"), max_length=32, unique=True)
+    released_at = models.DateTimeField(_("released at"))
+    released_on = models.DateField(_("released on"), db_index=True)
+    released_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    port = models.CharField(_("port"), max_length=16)
+    grade = models.CharField(_("credit grade"), max_length=2)
+    minutes_from_submission = models.PositiveIntegerField(null=True, blank=True)
+    minutes_from_arrival = models.PositiveIntegerField(null=True, blank=True)
+    # Histogram buckets of the two clearance times (release.clearance.bucket_of), kept for the dashboard.
+    bucket_submission = models.PositiveSmallIntegerField(null=True, blank=True)
+    bucket_arrival = models.PositiveSmallIntegerField(null=True, blank=True)
+    recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        ordering = ["-released_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-released_at"])]
+
+    def __str__(self):
+        return self.trace_code
+
+
+class Certificate(models.Model):
+    """The electronic entry inspection certificate (入境货物检验检疫证明). ``facts`` are what it certifies;
+    ``signature`` is an HMAC of them, so the verification page can tell a genuine, unchanged certificate."""
+
+    release = models.OneToOneField(Release, on_delete=models.PROTECT, related_name="certificate")
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    facts = models.JSONField(_("facts"))
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.number
+
+
+class DistributionRecord(models.Model):
+    """Where the importer sold the goods (buyer, quantity, date), so a recall reaches downstream buyers."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="distributions")
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_contact = models.CharField(_("buyer contact (e-mail or phone)"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3,
+                                   validators=[MinValueValidator(0)])
+    unit = models.CharField(_("unit"), max_length=16)
+    distributed_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("distribution record")
+        verbose_name_plural = _("distribution records")
+        ordering = ["distributed_on", "id"]
+
+
+class Recall(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="recalls")
+    source = models.CharField(_("cause"), max_length=24, choices=RecallSource.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=8, choices=RecallStatus.choices, default=RecallStatus.OPEN,
+                              db_index=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closing_note = models.TextField(_("closing note"), blank=True)
+
+    class Meta:
+        verbose_name = _("recall")
+        verbose_name_plural = _("recalls")
+        ordering = ["-opened_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["release"], condition=Q(status="open"),
+                                               name="release_one_open_recall")]
+
+
+class RecallNotice(models.Model):
+    """The recall as it reaches one downstream buyer, and the buyer's acknowledgement."""
+
+    recall = models.ForeignKey(Recall, on_delete=models.CASCADE, related_name="notices")
+    distribution = models.ForeignKey(DistributionRecord, on_delete=models.PROTECT, related_name="recall_notices")
+    token = models.CharField(max_length=48, unique=True)
+    notified_at = models.DateTimeField(_("notified at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=120, blank=True)
+    acknowledgement_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("recall notice")
+        verbose_name_plural = _("recall notices")
+        ordering = ["notified_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["recall", "distribution"], name="release_notice_once")]
+
+
+class PostReleaseCheck(models.Model):
+    """A post-release check (后续核查) of a released consignment."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="post_checks")
+    scheduled_for = models.DateField(_("scheduled for"))
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=PostCheckStatus.choices,
+                              default=PostCheckStatus.SCHEDULED, db_index=True)
+    result = models.CharField(_("result"), max_length=12, choices=PostCheckResult.choices, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post-release check")
+        verbose_name_plural = _("post-release checks")
+        ordering = ["scheduled_for", "id"]
+
+
+# --- Materialised dashboard figures (refreshed by a Celery task) ------------------------------------------------
+
+
+class DailyReleaseStat(models.Model):
+    """Counts per day, port, grade and mode; each measure counted on the day it happened."""
+
+    day = models.DateField()
+    port = models.CharField(max_length=16)
+    grade = models.CharField(max_length=2)
+    mode = models.CharField(max_length=16)
+    decided = models.PositiveIntegerField(default=0)
+    inspected = models.PositiveIntegerField(default=0)
+    random_selected = models.PositiveIntegerField(default=0)
+    released = models.PositiveIntegerField(default=0)
+    clear_sub_count = models.PositiveIntegerField(default=0)
+    clear_sub_minutes = models.BigIntegerField(default=0)
+    clear_arr_count = models.PositiveIntegerField(default=0)
+    clear_arr_minutes = models.BigIntegerField(default=0)
+    concluded_targeted = models.PositiveIntegerField(default=0)
+    nonconform_targeted = models.PositiveIntegerField(default=0)
+    concluded_random = models.PositiveIntegerField(default=0)
+    nonconform_random = models.PositiveIntegerField(default=0)
+    lab_resulted = models.PositiveIntegerField(default=0)
+    lab_minutes = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "mode"], name="release_stat_key")]
+        indexes = [models.Index(fields=["day", "port", "grade"])]
+
+
+class ClearanceBucket(models.Model):
+    """A histogram of clearance times (release.clearance.BUCKET_EDGES) per day, port, grade, mode and basis."""
+
+    day = models.DateField()
+    port = models.CharField(max_length=16)
+    grade = models.CharField(max_length=2)
+    mode = models.CharField(max_length=16)
+    basis = models.CharField(max_length=12, choices=ClearanceBasis.choices)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "mode", "basis", "bucket"],
+                                               name="release_bucket_key")]
+        indexes = [models.Index(fields=["basis", "day"])]
+
+
+class StatsRefresh(models.Model):
+    refreshed_at = models.DateTimeField()
+    first_day = models.DateField()
+    last_day = models.DateField()
+    rows = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["-refreshed_at"]

@@ -1,0 +1,388 @@
+"""Every read of the release app: policy tables, releases in the user's scope, the public trace and verification
+views (which carry nothing private), and the figures of the supervisors' dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from ciq_portal.scoping import get_in_scope, scope_queryset
+
+from . import clearance, matrix
+from .choices import ClearanceBasis, NegativeListKind, NextStep, RecallStatus
+from .filtersets import ReleaseFilterSet
+from .models import (
+    Certificate,
+    ClearanceBucket,
+    DailyReleaseStat,
+    NegativeListEntry,
+    PostReleaseCheck,
+    Recall,
+    RecallNotice,
+    Release,
+    ReleaseDecision,
+    ReleaseMatrixVersion,
+    StatsRefresh,
+)
+
+# --- Policy tables ----------------------------------------------------------------------------------------------
+
+
+def release_matrix_current() -> tuple[int, dict]:
+    """(version, cells) in force; version 0 is the built-in default."""
+    current = ReleaseMatrixVersion.objects.order_by("-version").first()
+    if current is None:
+        return 0, matrix.DEFAULT_CELLS
+    return current.version, current.cells
+
+
+def release_matrix_versions() -> QuerySet[ReleaseMatrixVersion]:
+    return ReleaseMatrixVersion.objects.select_related("created_by").order_by("-version")
+
+
+def negative_list(*, active_only: bool = True) -> QuerySet[NegativeListEntry]:
+    queryset = NegativeListEntry.objects.select_related("created_by", "retired_by")
+    return queryset.filter(active=True) if active_only else queryset
+
+
+def negative_list_matches(declaration) -> list[NegativeListEntry]:
+    """Active negative-list entries that cover any goods line (HS code prefix, or the line's category)."""
+    from declarations.models import HSCode
+
+    entries = list(NegativeListEntry.objects.filter(active=True))
+    if not entries:
+        return []
+    codes = set(declaration.lines.values_list("hs_code", flat=True))
+    categories = set()
+    if any(e.kind == NegativeListKind.CATEGORY for e in entries):
+        prefixes = {code[:n] for code in codes for n in (2, 4, 6, 8, 10) if len(code) >= n}
+        categories = set(HSCode.objects.filter(code__in=prefixes).exclude(category="")
+                         .values_list("category", flat=True))
+    return [e for e in entries
+            if (e.kind == NegativeListKind.HS_PREFIX and any(code.startswith(e.value) for code in codes))
+            or (e.kind == NegativeListKind.CATEGORY and e.value in categories)]
+
+
+# --- Releases, decisions and what the declarant sees -----------------------------------------------------------
+
+
+def release_list(*, user, filters=None) -> QuerySet[Release]:
+    queryset = Release.objects.select_related("declaration", "enterprise", "certificate").order_by("-released_at")
+    queryset = scope_queryset(queryset, user=user)
+    return ReleaseFilterSet(filters or {}, queryset=queryset).qs
+
+
+def release_get(*, user, pk) -> Release:
+    return get_in_scope(Release.objects.select_related("declaration", "enterprise", "decision", "certificate"),
+                        user=user, pk=pk)
+
+
+def decision_for_declaration(*, user, declaration_pk) -> ReleaseDecision:
+    return get_in_scope(ReleaseDecision.objects.select_related("declaration", "enterprise", "task"),
+                        user=user, declaration_id=declaration_pk)
+
+
+def release_summary(declaration) -> dict:
+    """What a declarant may see of a declaration's release: mode, next step, trace code, certificate number.
+    Pages and API views of the declarations app may call this (release sits above declarations)."""
+    decision = ReleaseDecision.objects.filter(declaration_id=declaration.pk).first()
+    release = Release.objects.filter(declaration_id=declaration.pk).select_related("certificate").first()
+    certificate = getattr(release, "certificate", None) if release else None
+    return {
+        "release_mode": decision.mode if decision else (declaration.release_mode or ""),
+        "next_step": decision.next_step if decision else "",
+        "next_step_label": str(decision.get_next_step_display()) if decision else "",
+        "trace_code": release.trace_code if release else None,
+        "certificate_number": certificate.number if certificate else None,
+        "recalled": bool(release and release.status == "recalled"),
+    }
+
+
+def with_release_fields(queryset):
+    """Annotate a Declaration queryset with ``trace_code``, ``certificate_number`` and ``release_next_step``
+    (one join, no extra query per row) for list pages and the API."""
+    return queryset.annotate(trace_code=F("release__trace_code"),
+                             certificate_number=F("release__certificate__number"),
+                             release_next_step=F("release_decision__next_step"))
+
+
+def verification_queue() -> QuerySet[ReleaseDecision]:
+    """Verify-release declarations whose report waits for an officer."""
+    return (ReleaseDecision.objects.filter(next_step=NextStep.AWAIT_VERIFICATION)
+            .select_related("declaration", "enterprise").order_by("decided_at"))
+
+
+def direct_release_list(*, office: str = "") -> QuerySet[ReleaseDecision]:
+    """Direct-release (直通) consignments inspected at destination, for the destination office."""
+    queryset = (ReleaseDecision.objects.filter(inspection_place="destination")
+                .select_related("declaration", "enterprise", "task").order_by("-decided_at"))
+    return queryset.filter(destination_office=office) if office else queryset
+
+
+def post_check_list(*, status: str = "scheduled") -> QuerySet[PostReleaseCheck]:
+    queryset = PostReleaseCheck.objects.select_related("release__declaration", "release__enterprise")
+    return queryset.filter(status=status) if status else queryset
+
+
+def recall_list(*, user, status: str = "") -> QuerySet[Recall]:
+    queryset = Recall.objects.select_related("release__declaration", "release__enterprise").annotate(
+        buyers=Count("notices"), acknowledged=Count("notices", filter=Q(notices__acknowledged_at__isnull=False)))
+    queryset = scope_queryset(queryset, user=user, enterprise_field="release__enterprise")
+    return queryset.filter(status=status) if status else queryset
+
+
+def recall_notice_by_token(token: str) -> RecallNotice:
+    notice = (RecallNotice.objects.select_related("recall__release__declaration", "recall__release__enterprise",
+                                                  "distribution").filter(token=token).first())
+    if notice is None:
+        raise Http404
+    return notice
+
+
+# --- Public pages: nothing private (no values, no risk reasons, no buyers) --------------------------------------
+
+
+def _goods(declaration) -> list[dict]:
+    from declarations.models import HSCode
+
+    lines = list(declaration.lines.order_by("line_no"))
+    names = {h.code: h for h in HSCode.objects.filter(code__in={line.hs_code[:n] for line in lines
+                                                                   for n in (4, 6, 8, 10)})}
+
+    def name(code):
+        for n in (10, 8, 6, 4):
+            if code[:n] in names:
+                return names[code[:n]]
+        return None
+
+    return [{"hs_code": line.hs_code, "description": line.description, "origin": line.origin_country,
+             "quantity": line.quantity, "unit": line.unit, "lots": line.lot_numbers,
+             "hs": name(line.hs_code)} for line in lines]
+
+
+def trace_view(trace_code: str) -> dict:
+    release = (Release.objects.select_related("declaration", "enterprise", "certificate")
+               .filter(trace_code=trace_code).first())
+    if release is None:
+        raise Http404
+    recall = release.recalls.order_by("-opened_at").first()
+    return {
+        "release": release,
+        "importer": release.enterprise,
+        "goods": _goods(release.declaration),
+        "certificate": getattr(release, "certificate", None),
+        "recall": recall,
+        "recalled": release.status == "recalled",
+    }
+
+
+@dataclass
+class Verification:
+    genuine: bool
+    certificate: Certificate | None
+    reason: str  # "ok", "unknown", "altered", "check_mismatch"
+
+
+def certificate_verify(number: str, check: str | None = None) -> Verification:
+    from . import certificates
+
+    certificate = (Certificate.objects.select_related("release__enterprise").filter(number=number.strip()).first()
+                   if number else None)
+    if certificate is None:
+        return Verification(False, None, "unknown")
+    if not certificates.is_genuine(certificate.facts, certificate.signature):
+        return Verification(False, certificate, "altered")
+    if check is not None and not certificates.is_genuine(certificate.facts, certificate.signature, check):
+        return Verification(False, certificate, "check_mismatch")
+    return Verification(True, certificate, "ok")
+
+
+def certificate_get(*, user, number) -> Certificate:
+    return get_in_scope(Certificate.objects.select_related("release__declaration", "release__enterprise"),
+                        user=user, enterprise_field="release__enterprise", number=number)
+
+
+# --- Dashboard ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Period:
+    first: date
+    last: date
+    port: str = ""
+    grade: str = ""
+    basis: str = ClearanceBasis.SUBMISSION
+
+
+def _stat_rows(period: Period, model=DailyReleaseStat):
+    queryset = model.objects.filter(day__gte=period.first, day__lte=period.last)
+    if period.port:
+        queryset = queryset.filter(port=period.port)
+    if period.grade:
+        queryset = queryset.filter(grade=period.grade)
+    return queryset
+
+
+def _ratio(numerator, denominator):
+    return (numerator / denominator) if denominator else None
+
+
+def dashboard(period: Period) -> dict:
+    """Every figure of the supervisors' dashboard for a period, port and grade: a handful of grouped queries on
+    the materialised summary tables plus live counts of what is open now (queue, workload, recalls)."""
+    mode_rows = {row["mode"]: row for row in _stat_rows(period).values("mode").annotate(
+        released=Sum("released"), decided=Sum("decided"), sub_n=Sum("clear_sub_count"),
+        sub_min=Sum("clear_sub_minutes"), arr_n=Sum("clear_arr_count"), arr_min=Sum("clear_arr_minutes"))}
+    histograms: dict[str, dict[int, int]] = {}
+    for row in (_stat_rows(period, ClearanceBucket).filter(basis=period.basis).values("mode", "bucket")
+                .annotate(n=Sum("count"))):
+        histograms.setdefault(row["mode"], {})[row["bucket"]] = row["n"]
+    by_mode = []
+    for mode in matrix.MODES:
+        row = mode_rows.get(mode, {})
+        n_key, min_key = ("arr_n", "arr_min") if period.basis == ClearanceBasis.ARRIVAL else ("sub_n", "sub_min")
+        hist = histograms.get(mode, {})
+        by_mode.append({
+            "mode": mode, "released": row.get("released") or 0, "decided": row.get("decided") or 0,
+            "mean_hours": _hours(_ratio(row.get(min_key) or 0, row.get(n_key) or 0)),
+            "median_hours": _hours(clearance.percentile(hist, 0.5)),
+            "p90_hours": _hours(clearance.percentile(hist, 0.9)),
+            "timed": row.get(n_key) or 0,
+        })
+
+    from credit.selectors import inspection_ratio_for_grade
+
+    grade_rows = {row["grade"]: row for row in _stat_rows(period).values("grade").annotate(
+        decided=Sum("decided"), inspected=Sum("inspected"), random=Sum("random_selected"))}
+    by_grade = []
+    for grade in matrix.GRADES:
+        if period.grade and grade != period.grade:
+            continue
+        row = grade_rows.get(grade, {})
+        target, policy_version = inspection_ratio_for_grade(grade)
+        by_grade.append({"grade": grade, "decided": row.get("decided") or 0, "inspected": row.get("inspected") or 0,
+                         "random": row.get("random") or 0,
+                         "achieved": _ratio(row.get("inspected") or 0, row.get("decided") or 0),
+                         "random_ratio": _ratio(row.get("random") or 0, row.get("decided") or 0),
+                         "target": float(target), "policy_version": policy_version})
+
+    totals = _stat_rows(period).aggregate(
+        ct=Sum("concluded_targeted"), nt=Sum("nonconform_targeted"), cr=Sum("concluded_random"),
+        nr=Sum("nonconform_random"), lab_n=Sum("lab_resulted"), lab_min=Sum("lab_minutes"))
+    hit_rate = [
+        {"kind": "targeted", "concluded": totals["ct"] or 0, "nonconform": totals["nt"] or 0,
+         "rate": _ratio(totals["nt"] or 0, totals["ct"] or 0)},
+        {"kind": "random", "concluded": totals["cr"] or 0, "nonconform": totals["nr"] or 0,
+         "rate": _ratio(totals["nr"] or 0, totals["cr"] or 0)},
+    ]
+    lab = {"resulted": totals["lab_n"] or 0,
+           "mean_hours": _hours(_ratio(totals["lab_min"] or 0, totals["lab_n"] or 0))}
+    refreshed = StatsRefresh.objects.order_by("-refreshed_at").first()
+    return {
+        "period": period, "by_mode": by_mode, "by_grade": by_grade, "hit_rate": hit_rate, "lab": lab,
+        "queue": queue_age(port=period.port), "workload": inspector_workload(),
+        "recalls": open_recalls(), "refreshed": refreshed,
+        "released_total": sum(r["released"] for r in by_mode),
+    }
+
+
+def _hours(minutes):
+    return None if minutes is None else round(minutes / 60, 2)
+
+
+def queue_age(*, port: str = "", now=None) -> dict:
+    """Open inspection tasks now: how many, and how long they have waited (in hours), by status."""
+    from inspection.models import InspectionTask
+    from inspection.transitions import OPEN_STATUSES
+
+    now = now or timezone.now()
+    queryset = InspectionTask.objects.filter(status__in=OPEN_STATUSES)
+    if port:
+        queryset = queryset.filter(declaration__port_of_entry=port)
+    rows = []
+    # Age bands in hours: a few COUNTs with a filter each, in one query.
+    bands = [(0, 4), (4, 8), (8, 24), (24, 72), (72, None)]
+    aggregates = {}
+    for low, high in bands:
+        condition = Q(created_at__lte=now - timedelta(hours=low))
+        if high is not None:
+            condition &= Q(created_at__gt=now - timedelta(hours=high))
+        aggregates[f"b{low}"] = Count("id", filter=condition)
+    aggregates["overdue"] = Count("id", filter=Q(due_at__lt=now))
+    counts = queryset.aggregate(**aggregates)
+    for low, high in bands:
+        rows.append({"low": low, "high": high, "count": counts[f"b{low}"]})
+    oldest = queryset.order_by("created_at").values_list("created_at", flat=True).first()
+    return {"bands": rows, "open": sum(r["count"] for r in rows), "overdue": counts["overdue"],
+            "oldest_hours": round((now - oldest).total_seconds() / 3600, 1) if oldest else None}
+
+
+def inspector_workload(limit: int = 30) -> list[dict]:
+    """Open tasks and tasks concluded in the last 30 days per officer."""
+    from inspection.models import InspectionTask
+    from inspection.transitions import OPEN_STATUSES
+
+    since = timezone.now() - timedelta(days=30)
+    rows = (InspectionTask.objects.filter(assigned_to__isnull=False)
+            .filter(Q(status__in=OPEN_STATUSES) | Q(concluded_at__gte=since))
+            .values("assigned_to_id", "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
+            .annotate(open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+                      concluded=Count("id", filter=Q(concluded_at__gte=since)))
+            .order_by("-open", "assigned_to__username")[:limit])
+    return [{"officer": (f"{r['assigned_to__last_name']}{r['assigned_to__first_name']}".strip()
+                         or r["assigned_to__username"]), "open": r["open"], "concluded": r["concluded"]}
+            for r in rows]
+
+
+def open_recalls(limit: int = 20) -> list[dict]:
+    rows = (Recall.objects.filter(status=RecallStatus.OPEN)
+            .select_related("release__declaration", "release__enterprise")
+            .annotate(buyers=Count("notices"),
+                      acknowledged=Count("notices", filter=Q(notices__acknowledged_at__isnull=False)))
+            .order_by("opened_at")[:limit])
+    return list(rows)
+
+
+def public_statistics(*, months: int = 12) -> dict:
+    """Releases by mode and the average clearance time (from submission), per month, for the public page."""
+    from django.db.models.functions import TruncMonth
+
+    today = timezone.localdate()
+    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (DailyReleaseStat.objects.filter(day__gte=first, day__lte=today)
+            .annotate(month=TruncMonth("day")).values("month", "mode")
+            .annotate(released=Sum("released"), n=Sum("clear_sub_count"), minutes=Sum("clear_sub_minutes"))
+            .order_by("month", "mode"))
+    by_month: dict = {}
+    totals = {mode: {"released": 0, "n": 0, "minutes": 0} for mode in matrix.MODES}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if hasattr(month, "date") else month
+        entry = by_month.setdefault(month, {mode: 0 for mode in matrix.MODES} | {"n": 0, "minutes": 0})
+        if row["mode"] in totals:
+            entry[row["mode"]] += row["released"] or 0
+            totals[row["mode"]]["released"] += row["released"] or 0
+            totals[row["mode"]]["n"] += row["n"] or 0
+            totals[row["mode"]]["minutes"] += row["minutes"] or 0
+        entry["n"] += row["n"] or 0
+        entry["minutes"] += row["minutes"] or 0
+    months_out = [{"month": month, "by_mode": [values[m] for m in matrix.MODES],
+                   "total": sum(values[m] for m in matrix.MODES),
+                   "mean_hours": _hours(_ratio(values["minutes"], values["n"]))}
+                  for month, values in sorted(by_month.items())]
+    all_n = sum(t["n"] for t in totals.values())
+    return {
+        "first": first, "last": today, "months": months_out,
+        "by_mode": [{"mode": m, "released": totals[m]["released"],
+                     "mean_hours": _hours(_ratio(totals[m]["minutes"], totals[m]["n"]))} for m in matrix.MODES],
+        "released_total": sum(t["released"] for t in totals.values()),
+        "mean_hours": _hours(_ratio(sum(t["minutes"] for t in totals.values()), all_n)),
+    }
+
+
+def ports() -> list[str]:
+    return sorted(set(DailyReleaseStat.objects.values_list("port", flat=True).distinct()))

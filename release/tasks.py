@@ -1,0 +1,20 @@
+"""Celery entry points of the release app: fetch by id, call a service; safe to run twice."""
+
+from datetime import date
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def release_stats_refresh_task(first_day: str | None = None, last_day: str | None = None) -> int:
+    from .services import release_stats_refresh
+
+    return release_stats_refresh(first_day=date.fromisoformat(first_day) if first_day else None,
+                                 last_day=date.fromisoformat(last_day) if last_day else None)
+
+
+@shared_task(acks_late=True)
+def clearance_settle_pending_task() -> int:
+    from .services import clearance_settle_pending
+
+    return clearance_settle_pending()
