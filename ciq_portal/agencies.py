@@ -48,7 +48,7 @@ def key_hash(raw_key: str) -> str:
 
 def key_split(raw_key: str) -> str | None:
     """The prefix of a well-formed key, or None."""
-    parts = raw_key.strip().split("_")
+    parts = raw_key.strip().split("_", 2)  # the secret part may itself contain "_"
     if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
         return None
     return parts[1]

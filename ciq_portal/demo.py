@@ -19,3 +19,47 @@ def seed(*, password: str, stdout) -> None:
     for username, role, first_name, last_name in STAFF_USERS:
         user_ensure(username=username, password=password, role=role, first_name=first_name, last_name=last_name)
     stdout.write(f"  users: {', '.join(u for u, *_ in STAFF_USERS)}")
+    seed_agencies(stdout=stdout)
+
+
+# Partner agencies of the single window and the demo agency user's client (keys are issued by hand:
+# `manage.py agency_client issue-key customs-gateway`).
+AGENCIES = [
+    ("customs", "宁波海关", "Ningbo Customs", "customs", ["release_status:read", "logistics:push", "joint_inspection",
+                                                      "case_referral", "credit_exchange", "bulletins:read"]),
+    ("msa", "宁波海事局", "Ningbo Maritime Safety Administration", "maritime", ["release_status:read",
+                                                                            "logistics:push", "bulletins:read"]),
+    ("border", "宁波出入境边防检查站", "Ningbo Border Inspection", "border", ["release_status:read", "case_referral"]),
+    ("port", "宁波舟山港集团", "Ningbo-Zhoushan Port", "port_operator", ["release_status:read", "logistics:push"]),
+]
+
+
+DEMO_KEY_PREFIX = "democustoms"
+DEMO_KEY = f"ciq_{DEMO_KEY_PREFIX}_demo-key-2026-do-not-use-in-production"
+
+
+def seed_agencies(*, stdout) -> None:
+    from .agencies import agency_client_create, agency_ensure, key_hash
+    from .audit import audit_record
+    from .models import AgencyApiKey, AgencyClient, User
+
+    agencies = {code: agency_ensure(code=code, name_zh=zh, name_en=en, kind=kind, scopes=scopes)
+                for code, zh, en, kind, scopes in AGENCIES}
+    user = User.objects.filter(username="agency_customs").first()
+    if user is not None and not AgencyClient.objects.filter(user=user).exists():
+        agency_client_create(agency=agencies["customs"], name="Ningbo Customs officers", user=user,
+                             scopes=agencies["customs"].scopes, actor=None)
+    if not AgencyClient.objects.filter(user__username="customs-gateway").exists():
+        agency_client_create(agency=agencies["customs"], name="Customs gateway", username="customs-gateway",
+                             scopes=agencies["customs"].scopes, actor=None)
+    gateway = AgencyClient.objects.get(user__username="customs-gateway")
+    if not AgencyApiKey.objects.filter(prefix=DEMO_KEY_PREFIX).exists():
+        # A fixed, published key for the demo only (like the demo password); real keys are random.
+        key = AgencyApiKey.objects.create(client=gateway, prefix=DEMO_KEY_PREFIX, key_hash=key_hash(DEMO_KEY),
+                                          label="demo")
+        audit_record(actor=None, action="agency_api_key.issue", obj=key,
+                     after={"client": gateway.pk, "prefix": key.prefix})
+    if not AgencyClient.objects.filter(user__username="port-edi").exists():
+        agency_client_create(agency=agencies["port"], name="Port EDI", username="port-edi",
+                             scopes=agencies["port"].scopes, actor=None)
+    stdout.write(f"  agencies: {', '.join(agencies)}")

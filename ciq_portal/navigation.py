@@ -55,3 +55,23 @@ def home_url_for(user) -> str:
             except NoReverseMatch:
                 continue
     return reverse("portal_home")
+
+
+# The portal's own entries (ciq_portal is the first of settings.DOMAIN_APPS, so all_items() reads these too).
+def _portal_items():
+    from django.utils.translation import gettext_lazy as _
+
+    from .roles import Role
+
+    return [
+        NavItem(label=_("API guide"), url_name="portal:agency_guide", roles=frozenset({Role.PARTNER_AGENCY}),
+                order=900, home_for=frozenset({Role.PARTNER_AGENCY})),
+        NavItem(label=_("Webhooks"), url_name="portal:subscriptions",
+                roles=frozenset({Role.DECLARANT, Role.PARTNER_AGENCY, Role.SUPERVISOR, Role.ADMINISTRATOR}),
+                order=910),
+        NavItem(label=_("Partner agencies"), url_name="portal:agencies", roles=frozenset({Role.ADMINISTRATOR}),
+                order=920),
+    ]
+
+
+ITEMS = _portal_items()

@@ -68,6 +68,10 @@ DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL}
 LEASE = timedelta(seconds=60)
 
 
+class MissingScopeError(PermissionDenied):
+    """The agency's credentials lack a scope the operation needs (the API answers 403 code "missing_scope")."""
+
+
 # --- publishing ------------------------------------------------------------------------------------------------
 
 
@@ -288,9 +292,7 @@ def _event_types_validate(event_types, *, user, auth, kind) -> list[str]:
         held = principal_scopes(user, auth)
         missing = sorted({EVENT_SCOPES[t] for t in event_types} - held)
         if missing:
-            from .api.agency_auth import MissingScope
-
-            raise MissingScope(_("This operation needs the scope “%(scope)s”, which your credentials do not have.")
+            raise MissingScopeError(_("This operation needs the scope “%(scope)s”, which your credentials do not have.")
                                % {"scope": ", ".join(missing)})
     return event_types
 

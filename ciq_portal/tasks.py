@@ -23,6 +23,10 @@ def webhook_deliver_task(self, delivery_pk, attempt=1):
     from .notifications import webhook_attempt
 
     retry_in = webhook_attempt(delivery_pk=delivery_pk, attempt=attempt)
+    # In-process (eager) mode has no broker to hold a countdown: the next attempts are made at once.
+    while retry_in is not None and self.request.is_eager:
+        attempt += 1
+        retry_in = webhook_attempt(delivery_pk=delivery_pk, attempt=attempt)
     if retry_in is not None:
         raise self.retry(args=(delivery_pk, attempt + 1), countdown=retry_in)
 

@@ -10,6 +10,7 @@ from .forms import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("portal/", views.portal_home, name="portal_home"),
+    path("portal/", include("ciq_portal.portal_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(

@@ -16,6 +16,7 @@ from ..agencies import agency_api_key_rotate, is_agency_principal, principal_sco
 from ..idempotency import idempotent
 from ..models import AgencyApiKey, DeliveryStatus, EventType, Notification, Subscription, WebhookDelivery
 from ..notifications import (
+    MissingScopeError,
     delivery_list,
     notification_list,
     notification_mark_read,
@@ -26,6 +27,7 @@ from ..notifications import (
     subscription_update,
     webhook_delivery_replay,
 )
+from .agency_auth import MissingScope
 from .agency_serializers import (
     AgencyApiKeySerializer,
     AgencyKeyRotateRequestSerializer,
@@ -147,16 +149,22 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        subscription, secret = subscription_create(
-            actor=request.user, auth=request.auth, url=data["url"], event_types=data["event_types"],
-            secret=data.get("secret", ""), name=data.get("name", ""))
+        try:
+            subscription, secret = subscription_create(
+                actor=request.user, auth=request.auth, url=data["url"], event_types=data["event_types"],
+                secret=data.get("secret", ""), name=data.get("name", ""))
+        except MissingScopeError as exc:
+            raise MissingScope(str(exc)) from exc
         body = SubscriptionCreatedSerializer(subscription).data
         body["secret"] = secret
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
-        serializer.instance = subscription_update(subscription=serializer.instance, actor=self.request.user,
-                                                  auth=self.request.auth, **serializer.validated_data)
+        try:
+            serializer.instance = subscription_update(subscription=serializer.instance, actor=self.request.user,
+                                                      auth=self.request.auth, **serializer.validated_data)
+        except MissingScopeError as exc:
+            raise MissingScope(str(exc)) from exc
 
     def perform_destroy(self, instance):
         subscription_delete(subscription=instance, actor=self.request.user)
