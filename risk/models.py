@@ -132,6 +132,18 @@ class RiskBulletin(models.Model):
     def __str__(self):
         return self.title_en
 
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.title_en if (get_language() or "").startswith("en") else self.title_zh
+
+    @property
+    def text(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.text_en if (get_language() or "").startswith("en") else self.text_zh
+
 
 class RiskAssessment(models.Model):
     """One assessment of a declaration; reassessment adds a new row (the latest is current)."""
