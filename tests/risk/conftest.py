@@ -1,0 +1,29 @@
+import pytest
+
+from risk import engine
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine():
+    engine.reset_cache()
+    yield
+    engine.reset_cache()
+
+
+@pytest.fixture(scope="session")
+def small_training():
+    """A model trained on the first 4,000 rows of the public training file (a few seconds), shared by tests."""
+    from risk.ml.dataset import read_kcs
+    from risk.training import train_and_measure
+
+    rows, labels = read_kcs("/work/shared/data/kcs/df_syn_train_eng.csv", with_labels=True)
+    return train_and_measure(rows[:4000], labels[:4000])
+
+
+@pytest.fixture
+def active_model(db, small_training):
+    from risk.services import model_activate, model_register
+
+    row = model_register(result=small_training, source="kcs:test")
+    model_activate(model=row)
+    return row
