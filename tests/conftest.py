@@ -2,6 +2,8 @@
 
 import os
 import shutil
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -144,3 +146,72 @@ def celery_worker_process(transactional_db, tmp_path):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path):
+    """Real Celery workers started on demand, for fault tests (tests/proof/test_faults.py).
+
+    ``start(queue=None, concurrency=1, env=None)`` starts a worker (prefetch 1, acks late) consuming ``queue`` (a
+    queue private to the test by default) in its own process group and returns a handle; ``kill(handle)``
+    SIGKILLs the worker and its pool processes at once, as a crash or an OOM kill would. Tasks sent while the
+    fixture is active go to Redis on ``handle["queue"]``. The app is ``tests.proof.celery_app``: the project's
+    app whose Redis transport sweeps unacknowledged messages every second, so a test's short
+    CELERY_VISIBILITY_TIMEOUT is honoured within a second or two.
+    """
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from ciq_portal.celery import app
+
+    started = []
+    default_queue = f"ciq-test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    base_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ciq_portal.settings.test", "CIQ_WORKER_UNDER_TEST": "1"}
+    if connection.vendor == "postgresql":
+        base_env["DATABASE_URL"] = (f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+                                    f"{db['NAME']}")
+
+    def start(queue=None, concurrency=1, env=None):
+        queue = queue or default_queue
+        name = f"{queue}-{len(started)}"
+        log = tmp_path / f"{name}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "tests.proof.celery_app", "worker", "-Q", queue,
+             "-c", str(concurrency), "--pool", "prefork", "--prefetch-multiplier", "1", "-n", f"{name}@%h",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
+            env={**base_env, **(env or {})}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True, cwd=str(Path(__file__).resolve().parents[1]),
+        )
+        handle = {"process": process, "queue": queue, "log": log}
+        started.append(handle)
+        deadline = time.monotonic() + 60
+        while "ready" not in log.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Celery worker did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        return handle
+
+    def kill(handle):
+        try:
+            os.killpg(handle["process"].pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        handle["process"].wait(timeout=10)
+
+    previous = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager, app.conf.task_default_queue = False, default_queue
+    try:
+        yield SimpleNamespace(start=start, kill=kill, queue=default_queue)
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        for handle in started:
+            if handle["process"].poll() is None:
+                try:
+                    os.killpg(handle["process"].pid, signal.SIGTERM)
+                    handle["process"].wait(timeout=15)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    kill(handle)
