@@ -6,17 +6,18 @@ with the few lines of any language that compute HMAC-SHA256) and get the same re
 * ``uniform(seed, *parts)``: HMAC-SHA256 keyed with the seed (its hex text, UTF-8) over the parts joined by
   ``"|"``; the first 8 bytes, shifted right by 11, divided by 2**53, give a number in [0, 1).
 * object draw: selected when ``uniform(seed, "object", subject) < ratio``.
-* people draw: each candidate ``c`` (sorted by id) gets the key ``log(u_c) / weight_c`` with
-  ``u_c = uniform(seed, "people", subject, c.id)`` moved into (0, 1); the largest key wins (Efraimidis–Spirakis
-  weighted sampling), ties to the smaller id. A candidate's key depends only on its own id and weight, so the
-  order in which candidates are listed cannot change the result.
+* people draw: the candidates are sorted by id (so the order they are listed in cannot matter); with
+  ``total`` the sum of their integer weights and ``n`` the 53-bit integer behind ``uniform(seed, "people",
+  subject)``, the point ``r = (n * total) >> 53`` (exact integer arithmetic) falls in the weight interval of
+  exactly one candidate when the intervals are laid end to end in id order: that candidate is drawn.
+
+Recorded inputs of a people draw hold the candidates grouped by weight: ``{"weights": {"<weight>": [ids]}}``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -30,10 +31,15 @@ def commitment_of(seed: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()
 
 
-def uniform(seed: str, *parts) -> float:
+def uniform_int(seed: str, *parts) -> int:
+    """The 53-bit integer behind ``uniform``."""
     message = "|".join(str(part) for part in parts).encode()
     digest = hmac.new(seed.encode(), message, hashlib.sha256).digest()
-    return (int.from_bytes(digest[:8], "big") >> 11) / float(1 << 53)
+    return int.from_bytes(digest[:8], "big") >> 11
+
+
+def uniform(seed: str, *parts) -> float:
+    return uniform_int(seed, *parts) / float(1 << 53)
 
 
 @dataclass(frozen=True)
@@ -63,18 +69,33 @@ def canonical_candidates(candidates: Iterable[Mapping]) -> list[dict]:
 @dataclass(frozen=True)
 class PeopleDrawResult:
     chosen: int | None
-    key: float | None
+    point: int | None = None
 
 
 def people_draw(seed: str, subject: str, candidates: Iterable[Mapping]) -> PeopleDrawResult:
-    best_id, best_key = None, None
-    for candidate in canonical_candidates(candidates):
-        u = uniform(seed, "people", subject, candidate["id"])
-        u = (u * float(1 << 53) + 1.0) / (float(1 << 53) + 2.0)  # strictly inside (0, 1)
-        key = math.log(u) / candidate["weight"]
-        if best_key is None or key > best_key:
-            best_id, best_key = candidate["id"], key
-    return PeopleDrawResult(chosen=best_id, key=best_key)
+    rows = canonical_candidates(candidates)
+    if not rows:
+        return PeopleDrawResult(chosen=None)
+    total = sum(c["weight"] for c in rows)
+    point = (uniform_int(seed, "people", subject) * total) >> 53
+    running = 0
+    for candidate in rows:
+        running += candidate["weight"]
+        if point < running:
+            return PeopleDrawResult(chosen=candidate["id"], point=point)
+    raise AssertionError("unreachable: point < total")
+
+
+def group_by_weight(candidates: Iterable[Mapping]) -> dict[str, list[int]]:
+    """The compact recorded form: {"<weight>": [ids sorted]}, heaviest first."""
+    groups: dict[int, list[int]] = {}
+    for c in canonical_candidates(candidates):
+        groups.setdefault(c["weight"], []).append(c["id"])
+    return {str(w): groups[w] for w in sorted(groups, reverse=True)}
+
+
+def ungroup(weights: Mapping[str, list]) -> list[dict]:
+    return canonical_candidates({"id": i, "weight": int(w)} for w, ids in weights.items() for i in ids)
 
 
 def load_weight(load: int, min_load: int) -> int:
@@ -116,17 +137,18 @@ EXCLUDE_LAST_INSPECTOR = "last_inspector"
 
 def eligible_candidates(
     officers: Iterable[OfficerSnapshot], *, at: datetime, category: str, site_id: int | None, enterprise_id: int,
-    last_inspector_id: int | None = None,
+    last_inspector_id: int | None = None, on_duty_ids: frozenset[int] | None = None,
 ) -> tuple[list[dict], dict[int, str]]:
     """The weighted candidates for one inspection and the reason each other officer was left out.
 
     On duty at ``at``, qualified for the category and the site, no declared conflict with the enterprise; the
-    enterprise's last inspector is left out only when someone else remains.
+    enterprise's last inspector is left out only when someone else remains. ``on_duty_ids``, when given, is the
+    precomputed set of officers on duty at ``at`` (a batch computes it once).
     """
     kept: list[OfficerSnapshot] = []
     excluded: dict[int, str] = {}
     for officer in officers:
-        if not officer.on_duty(at):
+        if not (officer.id in on_duty_ids if on_duty_ids is not None else officer.on_duty(at)):
             excluded[officer.id] = EXCLUDE_OFF_DUTY
         elif category and category not in officer.categories:
             excluded[officer.id] = EXCLUDE_UNQUALIFIED_CATEGORY
@@ -156,6 +178,7 @@ def rerun(kind: str, seed: str, subject: str, inputs: Mapping) -> dict:
         result = object_draw(seed, subject, float(inputs["ratio"]))
         return {"selected": result.selected, "value": result.value}
     if kind == "people":
-        result = people_draw(seed, subject, inputs["candidates"])
+        candidates = ungroup(inputs["weights"]) if "weights" in inputs else inputs["candidates"]
+        result = people_draw(seed, subject, candidates)
         return {"chosen": result.chosen}
     raise ValueError(f"unknown draw kind {kind!r}")

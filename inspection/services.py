@@ -329,18 +329,16 @@ def _officer_snapshots(at: datetime, officer_ids=None) -> dict[int, draws.Office
     }
 
 
-def _last_inspectors(enterprise_ids, exclude_task_ids) -> dict[int, int]:
-    rows = (InspectionTask.objects.filter(enterprise_id__in=enterprise_ids, assigned_to__isnull=False)
-            .exclude(pk__in=exclude_task_ids).order_by("enterprise_id", "-assigned_at", "-id"))
-    if connection.vendor == "postgresql":
-        rows = rows.distinct("enterprise_id")
-        return dict(rows.values_list("enterprise_id", "assigned_to_id"))
-    last = {}
-    for enterprise_id in enterprise_ids:
-        officer = rows.filter(enterprise_id=enterprise_id).values_list("assigned_to_id", flat=True).first()
-        if officer:
-            last[enterprise_id] = officer
-    return last
+def _last_inspectors(enterprise_ids) -> dict[int, int]:
+    """Each enterprise's most recent inspector: one index probe per enterprise (insp_task_ent_last)."""
+    from django.db.models import OuterRef, Subquery
+
+    from credit.models import Enterprise
+
+    latest = (InspectionTask.objects.filter(enterprise_id=OuterRef("pk"), assigned_to__isnull=False)
+              .order_by("-assigned_at", "-id").values("assigned_to_id")[:1])
+    rows = Enterprise.objects.filter(pk__in=list(enterprise_ids)).annotate(last=Subquery(latest))
+    return {pk: last for pk, last in rows.values_list("pk", "last") if last}
 
 
 @transaction.atomic
@@ -354,35 +352,46 @@ def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = Non
         return []
     period = _period_for(at)
     officers = _officer_snapshots(at)
-    last = _last_inspectors({t.enterprise_id for t in tasks}, [t.pk for t in tasks])
+    last = _last_inspectors({t.enterprise_id for t in tasks})
     attempts = dict(Draw.objects.filter(task__in=tasks, kind=DrawKind.PEOPLE).values_list("task_id")
                     .annotate(n=Count("id")).values_list("task_id", "n"))
+    on_duty = frozenset(o.id for o in officers.values() if o.on_duty(at))
+    off_duty = sorted(set(officers) - on_duty)
+    working = {pk: o for pk, o in officers.items() if pk in on_duty}
     new_draws, assigned, assignments = [], [], {}
     for task in tasks:
         candidates, excluded = draws.eligible_candidates(
-            officers.values(), at=at, category=task.category, site_id=task.site_id,
+            working.values(), at=at, category=task.category, site_id=task.site_id, on_duty_ids=on_duty,
             enterprise_id=task.enterprise_id, last_inspector_id=last.get(task.enterprise_id))
         if not candidates:
             continue
         n = attempts.get(task.pk, 0) + 1
         subject = f"task:{task.pk}" if n == 1 else f"task:{task.pk}:{n}"
-        inputs = {"candidates": candidates, "excluded": {str(k): v for k, v in sorted(excluded.items())},
-                  "site": task.site_id, "category": task.category, "algorithm": period.algorithm}
-        result = draws.rerun(DrawKind.PEOPLE, period.seed, subject, inputs)
-        chosen = result["chosen"]
+        left_out = {draws.EXCLUDE_OFF_DUTY: off_duty} if off_duty else {}
+        for officer_id, reason in sorted(excluded.items()):
+            left_out.setdefault(reason, []).append(officer_id)
+        inputs = {"weights": draws.group_by_weight(candidates), "excluded": left_out, "site": task.site_id,
+                  "category": task.category, "algorithm": period.algorithm}
+        chosen = draws.people_draw(period.seed, subject, candidates).chosen
         new_draws.append(Draw(period=period, kind=DrawKind.PEOPLE, subject=subject, declaration_id=task.declaration_id,
-                              task=task, inputs=inputs, result=result, chosen_id=chosen))
+                              task=task, inputs=inputs, result={"chosen": chosen}, chosen_id=chosen))
         task.status, task.assigned_to_id, task.assigned_at = TaskStatus.ASSIGNED, chosen, at
         assigned.append(task)
         assignments[task.pk] = chosen
-        snapshot = officers[chosen]
-        officers[chosen] = dataclasses.replace(snapshot, load=snapshot.load + 1)
+        snapshot = working[chosen]
+        working[chosen] = dataclasses.replace(snapshot, load=snapshot.load + 1)
         last[task.enterprise_id] = chosen
     Draw.objects.bulk_create(new_draws, batch_size=1000)
-    InspectionTask.objects.bulk_update(assigned, ["status", "assigned_to", "assigned_at"], batch_size=1000)
+    by_officer: dict[int, list[int]] = {}
+    for task_pk, officer_id in assignments.items():
+        by_officer.setdefault(officer_id, []).append(task_pk)
+    for officer_id, task_pks in by_officer.items():  # one UPDATE per inspector, not one per task
+        InspectionTask.objects.filter(pk__in=task_pks).update(status=TaskStatus.ASSIGNED, assigned_to_id=officer_id,
+                                                              assigned_at=at)
     if assigned:
         audit_record(actor=actor, action="inspection_task.dispatch", object_type="inspection.inspectiontask",
-                     object_id=",".join(str(t.pk) for t in assigned[:50]) + ("…" if len(assigned) > 50 else ""),
+                     object_id=(str(assigned[0].pk) if len(assigned) == 1 else
+                                f"batch:{len(assigned)}:{min(t.pk for t in assigned)}-{max(t.pk for t in assigned)}"),
                      after={"period": str(period.day), "assignments": {str(k): v for k, v in assignments.items()}})
     return assigned
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.roles import Role, has_role
 
-from . import selectors, services
+from . import draws, selectors, services
 from .choices import TaskStatus, checklist_for
 from .forms import (
     ConclusionForm,
@@ -356,9 +356,9 @@ def _day(value: str) -> date:
 
 def public_draw_day(request, day):
     period = selectors.public_period_get(_day(day))
-    draws_ = list(period.draws.order_by("id")[:500]) if period.revealed else []
+    rows = list(period.draws.order_by("id")[:500]) if period.revealed else []
     return render(request, "inspection/public_draw_day.html", {
-        "period": period, "draws": draws_, "total": period.draws.count()})
+        "period": period, "draws": rows, "total": period.draws.count()})
 
 
 def _public_payload(period):
@@ -394,7 +394,7 @@ def public_draw_csv(request, day):
             inputs, result = row["inputs"], row["result"]
             yield writer.writerow([
                 period.day, period.seed, row["kind"], row["subject"], inputs.get("ratio", ""),
-                ";".join(f"{c['id']}:{c['weight']}" for c in inputs.get("candidates", [])),
+                ";".join(f"{c['id']}:{c['weight']}" for c in draws.ungroup(inputs.get("weights", {}))),
                 result.get("selected", ""), result.get("chosen", "")])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -45,7 +45,7 @@ def test_task_routes_to_a_cold_chain_site_and_dispatches_to_an_eligible_officer(
     assert task.category == "aquatic" and task.site == cold_site
     assert task.status == "assigned" and task.assigned_to_id in {p.user_id for p in officers}
     draw = Draw.objects.get(task=task, kind="people")
-    assert {c["id"] for c in draw.inputs["candidates"]} == {p.user_id for p in officers}
+    assert {i for ids in draw.inputs["weights"].values() for i in ids} == {p.user_id for p in officers}
     assert draw.chosen_id == task.assigned_to_id
     assert DeclarationEvent.objects.filter(declaration=declaration, kind="inspection_scheduled").exists()
     # one open task per declaration
@@ -67,8 +67,8 @@ def test_dispatch_skips_off_duty_on_leave_conflicted_and_last_inspector(make_dec
     task.refresh_from_db()
     assert task.assigned_to_id in {spare.user_id, other.user_id}
     draw = Draw.objects.get(task=task)
-    assert draw.inputs["excluded"] == {str(off.user_id): "off_duty", str(on_leave.user_id): "off_duty",
-                                       str(conflicted.user_id): "conflict_of_interest"}
+    assert draw.inputs["excluded"] == {"off_duty": sorted([off.user_id, on_leave.user_id]),
+                                       "conflict_of_interest": [conflicted.user_id]}
     first = task.assigned_to_id
     second_task = create_task(make_declaration())
     assert second_task.assigned_to_id != first  # never the enterprise's last inspector when another is available
