@@ -171,3 +171,75 @@ class Document(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class DeclarationSequence(models.Model):
+    """The last number issued per office and day; locked while a number is taken (safe under concurrency)."""
+
+    office = models.CharField(max_length=16)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "day"], name="declseq_unique_office_day")]
+
+
+class DocumentRequirement(models.Model):
+    """Which documents goods of an HS code prefix or a category need (configurable, ask for the minimum)."""
+
+    hs_prefix = models.CharField(_("HS code prefix"), max_length=10, blank=True)
+    category = models.CharField(_("category"), max_length=32, blank=True)
+    kind = models.CharField(_("document type"), max_length=32, choices=DocumentKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("document requirement")
+        verbose_name_plural = _("document requirements")
+        ordering = ["category", "hs_prefix", "kind"]
+
+    def __str__(self):
+        return f"{self.category or self.hs_prefix}: {self.kind}"
+
+
+class HistoricalAttributes(models.Model):
+    """KCS-only columns of a historical declaration, kept for the risk engine (one row per declaration)."""
+
+    declaration = models.OneToOneField(Declaration, on_delete=models.CASCADE, primary_key=True,
+                                       related_name="historical")
+    office_id = models.CharField(max_length=16, blank=True)
+    process_type = models.CharField(max_length=8, blank=True)
+    import_type = models.CharField(max_length=8, blank=True)
+    import_use = models.CharField(max_length=8, blank=True)
+    payment_type = models.CharField(max_length=8, blank=True)
+    transport_mode_code = models.CharField(max_length=8, blank=True)
+    courier_id = models.CharField(max_length=32, blank=True)
+    tax_rate = models.FloatField(null=True, blank=True)
+    tax_type = models.CharField(max_length=8, blank=True)
+    origin_indicator = models.CharField(max_length=8, blank=True)
+    net_mass = models.FloatField(null=True, blank=True)
+    item_price = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("historical attributes")
+        verbose_name_plural = _("historical attributes")
+
+
+class ImportJob(models.Model):
+    """A bulk upload worked by a Celery task; the page polls its progress."""
+
+    STATUS_CHOICES = [("pending", _("Pending")), ("running", _("Running")), ("done", _("Done")),
+                      ("failed", _("Failed"))]
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = models.FileField(upload_to="imports/")
+    original_name = models.CharField(max_length=255)
+    skip_invalid = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default="pending")
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,452 @@
+"""Every write to declarations, goods lines and documents. Each lifecycle move is one service."""
+
+import datetime
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciq_portal.audit import audit_record
+from ciq_portal.roles import user_roles
+from ciq_portal.scoping import user_enterprise_id
+
+from . import transitions
+from .choices import DeclarationSource, DeclarationStatus, DocumentKind, ReleaseMode
+from .models import (
+    Declaration, DeclarationEvent, DeclarationSequence, Document, DocumentRequirement, GoodsLine, HSCode,
+)
+from .validation import clean_header, clean_line
+
+DUPLICATE_WINDOW_DAYS = 30
+
+
+# --- numbers ------------------------------------------------------------------------------------------------
+
+def declaration_number_next(*, office: str | None = None, day: datetime.date | None = None) -> str:
+    """``<office><yyyymmdd><6-digit sequence>``, e.g. NGB20261127000042. The sequence row is locked, so
+    concurrent callers never get the same number; call inside the transaction that saves the declaration."""
+    office = (office or settings.CIQ["OFFICE_CODE"]).upper()
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        row = DeclarationSequence.objects.select_for_update().filter(office=office, day=day).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    DeclarationSequence.objects.create(office=office, day=day, last=0)
+            except IntegrityError:
+                pass
+            row = DeclarationSequence.objects.select_for_update().get(office=office, day=day)
+        row.last += 1
+        row.save(update_fields=["last"])
+    return f"{office}{day:%Y%m%d}{row.last:06d}"
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+def _snapshot(declaration: Declaration) -> dict:
+    return {"number": declaration.number, "status": declaration.status, "release_mode": declaration.release_mode,
+            "port_of_entry": declaration.port_of_entry, "bill_of_lading": declaration.bill_of_lading,
+            "departure_country": declaration.departure_country}
+
+
+def _line_snapshot(line: GoodsLine) -> dict:
+    return {"line_no": line.line_no, "hs_code": line.hs_code, "origin_country": line.origin_country,
+            "quantity": str(line.quantity), "value": str(line.value), "currency": line.currency}
+
+
+def _actor_roles(actor) -> frozenset:
+    return frozenset({transitions.SYSTEM}) if actor is None else user_roles(actor)
+
+
+def _check_owner(declaration: Declaration, actor) -> None:
+    """A declarant acts only for their own enterprise (selectors already hide others; this is the last guard)."""
+    if actor is not None and transitions.DECLARANT in user_roles(actor) and not (user_roles(actor) &
+                                                                                 transitions.BUREAU):
+        if user_enterprise_id(actor) != declaration.enterprise_id:
+            raise ValidationError({"declaration": [_("This declaration is not yours.")]})
+
+
+def _lock(declaration: Declaration) -> Declaration:
+    return Declaration.objects.select_for_update().get(pk=declaration.pk)
+
+
+def _require_draft(declaration: Declaration) -> None:
+    if declaration.status != DeclarationStatus.DRAFT:
+        raise ValidationError({"status": [_("Only a draft can be changed; this declaration is %(status)s.")
+                                          % {"status": declaration.get_status_display()}]})
+
+
+def declaration_event_add(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True,
+                          from_status="", to_status="") -> DeclarationEvent:
+    """Append one event to the declaration's timeline (used by every app's services)."""
+    return DeclarationEvent.objects.create(
+        declaration=declaration, kind=kind, actor=actor, message=message, data=data or {},
+        visible_to_declarant=visible_to_declarant, from_status=from_status, to_status=to_status)
+
+
+def _header_errors_to_fields(header, errors):
+    return clean_header(header, errors)
+
+
+def _clean_lines(lines, errors):
+    codes = {str(line.get("hs_code") or "").strip().replace(".", "") for line in lines}
+    candidates = {c[:n] for c in codes for n in (10, 8, 6, 4) if len(c) >= n}
+    known_set = set(HSCode.objects.filter(code__in=candidates).values_list("code", flat=True))
+
+    def known(code):
+        return any(code[:n] in known_set for n in (10, 8, 6, 4) if len(code) >= n)
+
+    return [clean_line(line, i, errors, hs_known=known) for i, line in enumerate(lines)]
+
+
+def _write_lines(declaration, cleaned) -> None:
+    GoodsLine.objects.bulk_create([GoodsLine(declaration=declaration, line_no=i + 1, **data)
+                                   for i, data in enumerate(cleaned)])
+
+
+# --- drafts -------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def declaration_create(*, enterprise, actor, lines=(), source=DeclarationSource.PORTAL, declarant_ref="",
+                       **header) -> Declaration:
+    """Create a draft with its goods lines; raises ValidationError naming every bad field at once."""
+    errors: dict = {}
+    header.setdefault("port_of_entry", settings.CIQ["OFFICE_CODE"])
+    header.setdefault("departure_country", "")
+    cleaned_header = clean_header(header, errors)
+    cleaned_lines = _clean_lines(list(lines), errors)
+    if errors:
+        raise ValidationError(errors)
+    declaration = Declaration.objects.create(
+        number=declaration_number_next(), enterprise=enterprise, created_by=actor, source=source,
+        declarant_ref=declarant_ref, **cleaned_header)
+    _write_lines(declaration, cleaned_lines)
+    declaration_event_add(declaration=declaration, kind="created", actor=actor, to_status=declaration.status,
+                          message=_("Draft created."))
+    audit_record(actor=actor, action="declaration.create", obj=declaration, after=_snapshot(declaration),
+                 enterprise_id=enterprise.pk)
+    return declaration
+
+
+@transaction.atomic
+def declaration_update(*, declaration, actor, lines=None, **header) -> Declaration:
+    """Change a draft's header; when ``lines`` is given it replaces the goods lines."""
+    declaration = _lock(declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    before = _snapshot(declaration)
+    errors: dict = {}
+    cleaned_header = clean_header(header, errors)
+    cleaned_lines = _clean_lines(list(lines), errors) if lines is not None else None
+    if errors:
+        raise ValidationError(errors)
+    for name, value in cleaned_header.items():
+        setattr(declaration, name, value)
+    declaration.save()
+    if cleaned_lines is not None:
+        declaration.lines.all().delete()
+        _write_lines(declaration, cleaned_lines)
+    audit_record(actor=actor, action="declaration.update", obj=declaration, before=before,
+                 after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
+    return declaration
+
+
+@transaction.atomic
+def declaration_delete(*, declaration, actor) -> None:
+    declaration = _lock(declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    before = _snapshot(declaration)
+    pk, enterprise_id = declaration.pk, declaration.enterprise_id
+    for document in declaration.documents.all():
+        document.file.delete(save=False)
+    declaration.delete()
+    audit_record(actor=actor, action="declaration.delete", object_type="declarations.declaration", object_id=pk,
+                 before=before, enterprise_id=enterprise_id)
+
+
+@transaction.atomic
+def goods_line_add(*, declaration, actor, **fields) -> GoodsLine:
+    declaration = _lock(declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    errors: dict = {}
+    cleaned = _clean_lines([fields], errors)[0]
+    if errors:
+        raise ValidationError(errors)
+    last = declaration.lines.order_by("-line_no").values_list("line_no", flat=True).first() or 0
+    line = GoodsLine.objects.create(declaration=declaration, line_no=last + 1, **cleaned)
+    audit_record(actor=actor, action="goods_line.add", obj=line, after=_line_snapshot(line),
+                 enterprise_id=declaration.enterprise_id)
+    return line
+
+
+@transaction.atomic
+def goods_line_update(*, line, actor, **fields) -> GoodsLine:
+    declaration = _lock(line.declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    line = GoodsLine.objects.select_for_update().get(pk=line.pk)
+    before = _line_snapshot(line)
+    current = {name: getattr(line, name) for name in ("hs_code", "description", "origin_country", "quantity", "unit",
+                                                       "net_weight_kg", "gross_weight_kg", "value", "currency",
+                                                       "manufacturer_name", "lot_numbers")}
+    current.update(fields)
+    errors: dict = {}
+    cleaned = _clean_lines([current], errors)[0]
+    if errors:
+        raise ValidationError(errors)
+    for name, value in cleaned.items():
+        setattr(line, name, value)
+    line.save()
+    audit_record(actor=actor, action="goods_line.update", obj=line, before=before, after=_line_snapshot(line),
+                 enterprise_id=declaration.enterprise_id)
+    return line
+
+
+@transaction.atomic
+def goods_line_delete(*, line, actor) -> None:
+    declaration = _lock(line.declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    before, pk = _line_snapshot(line), line.pk
+    line.delete()
+    audit_record(actor=actor, action="goods_line.delete", object_type="declarations.goodsline", object_id=pk,
+                 before=before, enterprise_id=declaration.enterprise_id)
+
+
+# --- documents ----------------------------------------------------------------------------------------------
+
+MAGIC = ((b"%PDF-", "application/pdf", "pdf"), (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+         (b"\x89PNG\r\n\x1a\n", "image/png", "png"))
+
+
+def sniff_content_type(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, ext in MAGIC:
+        if head.startswith(magic):
+            return content_type, ext
+    return None
+
+
+@transaction.atomic
+def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Document:
+    """Store a PDF, JPEG or PNG (sniffed from its first bytes, never from its name) up to DOCUMENT_MAX_BYTES."""
+    declaration = _lock(declaration)
+    _check_owner(declaration, actor)
+    if declaration.status in transitions.TERMINAL:
+        raise ValidationError({"file": [_("Documents cannot be added to a closed declaration.")]})
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": [_("Document type: choose a valid type.")]})
+    if goods_line is not None and goods_line.declaration_id != declaration.pk:
+        raise ValidationError({"goods_line": [_("Goods line: not a line of this declaration.")]})
+    if file is None:
+        raise ValidationError({"file": [_("File: this field is required.")]})
+    size = getattr(file, "size", None)
+    if size is None or size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError({"file": [_("File: larger than the limit of %(mb).0f MB.")
+                                        % {"mb": settings.DOCUMENT_MAX_BYTES / 1024 / 1024}]})
+    if size == 0:
+        raise ValidationError({"file": [_("File: the file is empty.")]})
+    file.seek(0)
+    head = file.read(16)
+    sniffed = sniff_content_type(head)
+    if sniffed is None:
+        raise ValidationError({"file": [_("File: only PDF, JPEG and PNG files are accepted.")]})
+    content_type, ext = sniffed
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    document = Document(declaration=declaration, goods_line=goods_line, kind=kind,
+                        original_name=(getattr(file, "name", "") or f"document.{ext}").rsplit("/", 1)[-1][:255],
+                        content_type=content_type, size=size, sha256=digest.hexdigest(), uploaded_by=actor)
+    document.file.save(f"{uuid.uuid4().hex}.{ext}", file, save=False)
+    document.save()
+    declaration_event_add(declaration=declaration, kind="document_uploaded", actor=actor,
+                          message=_("Document uploaded: %(name)s") % {"name": document.original_name},
+                          data={"document_id": document.pk, "kind": kind})
+    audit_record(actor=actor, action="document.upload", obj=document,
+                 after={"kind": kind, "sha256": document.sha256, "size": size, "declaration": declaration.number},
+                 enterprise_id=declaration.enterprise_id)
+    return document
+
+
+def required_documents(declaration) -> set[str]:
+    """The document kinds the goods of ``declaration`` need (DocumentRequirement by HS prefix or category)."""
+    codes = list(declaration.lines.values_list("hs_code", flat=True))
+    if not codes:
+        return set()
+    prefixes = {c[:n] for c in codes for n in (2, 4, 6, 8, 10) if len(c) >= n}
+    categories = set(HSCode.objects.filter(code__in=prefixes).exclude(category="").values_list("category", flat=True))
+    rules = DocumentRequirement.objects.all()
+    return {r.kind for r in rules if (r.hs_prefix and r.hs_prefix in prefixes) or
+            (r.category and not r.hs_prefix and r.category in categories)}
+
+
+def declaration_duplicates(*, declaration, days: int = DUPLICATE_WINDOW_DAYS) -> list[str]:
+    """Numbers of recent declarations of the same enterprise with the same bill of lading, a shared container
+    and a shared HS code: a likely duplicate, warned about before submission."""
+    if not declaration.bill_of_lading:
+        return []
+    since = timezone.now() - datetime.timedelta(days=days)
+    codes = set(declaration.lines.values_list("hs_code", flat=True))
+    containers = set(declaration.containers or [])
+    candidates = (Declaration.objects.filter(enterprise_id=declaration.enterprise_id,
+                                             bill_of_lading=declaration.bill_of_lading, created_at__gte=since)
+                  .exclude(pk=declaration.pk).exclude(status=DeclarationStatus.WITHDRAWN)
+                  .prefetch_related("lines"))
+    found = []
+    for other in candidates:
+        if containers and not containers & set(other.containers or []):
+            continue
+        if codes & {line.hs_code for line in other.lines.all()}:
+            found.append(other.number)
+    return found
+
+
+# --- lifecycle ----------------------------------------------------------------------------------------------
+
+def _move(declaration, *, action, actor, message="", data=None, visible_to_declarant=True, changes=None,
+          event_kind=None) -> Declaration:
+    declaration = _lock(declaration)
+    _check_owner(declaration, actor)
+    if not transitions.allowed(action, declaration.status, _actor_roles(actor)):
+        raise ValidationError({"status": [
+            _("This action is not allowed for a declaration that is %(status)s.")
+            % {"status": declaration.get_status_display()}]})
+    before = _snapshot(declaration)
+    from_status = declaration.status
+    declaration.status = transitions.target(action)
+    for name, value in (changes or {}).items():
+        setattr(declaration, name, value)
+    declaration.save()
+    declaration_event_add(declaration=declaration, kind=event_kind or action, actor=actor, message=message,
+                          data=data, visible_to_declarant=visible_to_declarant, from_status=from_status,
+                          to_status=declaration.status)
+    audit_record(actor=actor, action=f"declaration.{action}", obj=declaration, before=before,
+                 after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
+    return declaration
+
+
+def declaration_check_complete(declaration) -> dict:
+    """Errors that block submission (beyond field validation): lines, bill of lading, arrival, documents."""
+    errors: dict = {}
+    lines = list(declaration.lines.all())
+    if not lines:
+        errors["lines"] = [_("Goods lines: add at least one goods line.")]
+    if declaration.transport_mode in ("sea", "air") and not declaration.bill_of_lading:
+        errors["bill_of_lading"] = [_("Bill of lading: required for sea and air transport.")]
+    if not declaration.arrival_date:
+        errors["arrival_date"] = [_("Date of arrival: required to submit.")]
+    if not declaration.departure_country:
+        errors["departure_country"] = [_("Country of departure: this field is required.")]
+    header = {name: getattr(declaration, name) for name in ("port_of_entry", "departure_country", "transport_mode",
+                                                            "containers", "arrival_date", "inspection_place",
+                                                            "destination_office", "trade_terms")}
+    clean_header(header, errors)
+    _clean_lines([{f: getattr(line, f) for f in ("hs_code", "description", "origin_country", "quantity", "unit",
+                                                 "net_weight_kg", "gross_weight_kg", "value", "currency")}
+                  for line in lines], errors)
+    missing = required_documents(declaration) - set(declaration.documents.values_list("kind", flat=True))
+    if missing:
+        labels = ", ".join(str(DocumentKind(kind).label) for kind in sorted(missing))
+        errors["documents"] = [_("Documents: these goods need %(kinds)s.") % {"kinds": labels}]
+    return errors
+
+
+@transaction.atomic
+def declaration_submit(*, declaration, actor) -> Declaration:
+    """Validate a draft and move it to submitted (risk and release mode are sequenced by release)."""
+    locked = _lock(declaration)
+    _check_owner(locked, actor)
+    _require_draft(locked)
+    errors = declaration_check_complete(locked)
+    if errors:
+        raise ValidationError(errors)
+    duplicates = declaration_duplicates(declaration=locked)
+    return _move(locked, action="submit", actor=actor, message=_("Declaration submitted."),
+                 data={"duplicates": duplicates} if duplicates else None,
+                 changes={"submitted_at": timezone.now()})
+
+
+@transaction.atomic
+def declaration_request_documents(*, declaration, actor, message, kinds=()) -> Declaration:
+    if not (message or "").strip():
+        raise ValidationError({"message": [_("Message: tell the declarant what is needed.")]})
+    bad = [k for k in kinds if k not in DocumentKind.values]
+    if bad:
+        raise ValidationError({"kinds": [_("Document type: choose a valid type.")]})
+    return _move(declaration, action="request_documents", actor=actor, message=message.strip(),
+                 data={"kinds": list(kinds)})
+
+
+@transaction.atomic
+def declaration_answer(*, declaration, actor, message="") -> Declaration:
+    """The declarant answers an officer's request (after uploading what was asked)."""
+    return _move(declaration, action="answer", actor=actor, message=(message or "").strip() or _("Answered."))
+
+
+@transaction.atomic
+def declaration_await_inspection(*, declaration, actor=None, message="", data=None,
+                                 visible_to_declarant=True) -> Declaration:
+    return _move(declaration, action="await_inspection", actor=actor, message=message, data=data,
+                 visible_to_declarant=visible_to_declarant)
+
+
+@transaction.atomic
+def declaration_start_inspection(*, declaration, actor=None, message="") -> Declaration:
+    return _move(declaration, action="start_inspection", actor=actor, message=message)
+
+
+@transaction.atomic
+def declaration_release(*, declaration, actor=None, release_mode=None, message="", data=None,
+                        inspection_outcome=None) -> Declaration:
+    mode = release_mode or _lock(declaration).release_mode
+    if mode not in ReleaseMode.values:
+        raise ValidationError({"release_mode": [_("Release mode: choose one of the four modes.")]})
+    changes = {"release_mode": mode, "released_at": timezone.now()}
+    if inspection_outcome is not None:
+        changes["inspection_outcome"] = inspection_outcome
+    return _move(declaration, action="release", actor=actor, message=message or _("Released."), data=data,
+                 changes=changes)
+
+
+@transaction.atomic
+def declaration_reject(*, declaration, actor, message) -> Declaration:
+    if not (message or "").strip():
+        raise ValidationError({"message": [_("Message: give the reason for the rejection.")]})
+    return _move(declaration, action="reject", actor=actor, message=message.strip())
+
+
+@transaction.atomic
+def declaration_withdraw(*, declaration, actor, message="") -> Declaration:
+    return _move(declaration, action="withdraw", actor=actor, message=(message or "").strip() or _("Withdrawn."))
+
+
+@transaction.atomic
+def declaration_hold(*, declaration, actor=None, message="", data=None, visible_to_declarant=True) -> Declaration:
+    return _move(declaration, action="hold", actor=actor, message=message or _("Put on hold."), data=data,
+                 visible_to_declarant=visible_to_declarant)
+
+
+@transaction.atomic
+def declaration_release_mode_set(*, declaration, release_mode, actor=None, message="") -> Declaration:
+    """Record the release mode chosen at submission (by release's pipeline) without moving the status."""
+    declaration = _lock(declaration)
+    if release_mode not in ReleaseMode.values:
+        raise ValidationError({"release_mode": [_("Release mode: choose one of the four modes.")]})
+    if declaration.status in transitions.TERMINAL:
+        raise ValidationError({"status": [_("The declaration is closed.")]})
+    before = _snapshot(declaration)
+    declaration.release_mode = release_mode
+    declaration.save(update_fields=["release_mode", "updated_at"])
+    declaration_event_add(declaration=declaration, kind="release_mode_set", actor=actor,
+                          message=message or str(ReleaseMode(release_mode).label), data={"release_mode": release_mode})
+    audit_record(actor=actor, action="declaration.release_mode_set", obj=declaration, before=before,
+                 after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
+    return declaration
