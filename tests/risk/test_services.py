@@ -1,0 +1,141 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from declarations.models import DeclarationEvent
+from risk import services
+from risk.choices import RuleStatus
+from risk.models import RiskAssessment, RiskRuleVersion, RulesetVersion
+from risk.tasks import risk_reassess_pending_task
+
+from .factories import submitted_declaration
+
+VN_SHRIMP = {"all": [{"field": "hs_code", "op": "prefix", "value": ["0306"]},
+                     {"field": "origin_country", "op": "in", "value": ["VN"]}]}
+
+
+@pytest.fixture
+def vn_rule(analyst):
+    rule = services.rule_create(actor=analyst, code="vn-shrimp", name="Shrimps from Viet Nam", conditions=VN_SHRIMP,
+                                add_score=40, force_release_mode="sample")
+    return services.rule_activate(rule=rule, actor=analyst)
+
+
+@pytest.mark.django_db
+def test_assessment_without_model_uses_rules_and_explains(vn_rule):
+    declaration = submitted_declaration(origin="VN")
+    a = services.declaration_assess(declaration=declaration)
+    assert a.score == 40 and a.tier == "medium"
+    assert a.forced_release_mode == "sample" and not a.force_inspection and not a.hold
+    assert a.reasons == [{"code": "vn-shrimp", "kind": "rule", "label": "Shrimps from Viet Nam", "weight": 40.0,
+                          "effects": {"force_release_mode": "sample"}}]
+    assert a.rules_version == RulesetVersion.objects.latest("id").id and a.model_version == ""
+    other = services.declaration_assess(declaration=submitted_declaration(origin="AU"))
+    assert other.score == 0 and other.tier == "low" and other.reasons == []
+
+
+@pytest.mark.django_db
+def test_assessment_with_model_lists_model_factors(active_model, vn_rule):
+    a = services.declaration_assess(declaration=submitted_declaration(origin="VN"))
+    kinds = [r["kind"] for r in a.reasons]
+    assert kinds[0] == "model" and "model_factor" in kinds and kinds[-1] == "rule"
+    assert a.model_version == active_model.version
+    assert a.score == pytest.approx(min(100, 100 * a.model_score + 40), abs=0.01)
+    for reason in a.reasons:
+        assert {"code", "label", "weight"} <= set(reason)
+
+
+@pytest.mark.django_db
+def test_forced_tier_inspection_and_hold(analyst):
+    rule = services.rule_create(actor=analyst, code="grade-d", name="Grade D",
+                                conditions=[{"field": "enterprise_grade", "op": "in", "value": ["D"]}],
+                                force_tier="very_high", force_inspection=True, hold=True)
+    services.rule_activate(rule=rule, actor=analyst)
+    declaration = submitted_declaration()
+    declaration.enterprise.credit_grade = "D"
+    declaration.enterprise.save()
+    a = services.declaration_assess(declaration=declaration)
+    assert (a.tier, a.force_inspection, a.hold) == ("very_high", True, True)
+
+
+@pytest.mark.django_db
+def test_rule_versioning_and_refusal(analyst, vn_rule):
+    start = RulesetVersion.objects.latest("id").id
+    services.rule_update(rule=vn_rule, actor=analyst, add_score=30)
+    vn_rule.refresh_from_db()
+    assert vn_rule.version == 3  # created, activated, updated
+    assert list(RiskRuleVersion.objects.filter(rule=vn_rule).values_list("version", flat=True)) == [3, 2, 1]
+    assert RiskRuleVersion.objects.get(rule=vn_rule, version=3).snapshot["add_score"] == 30
+    assert RulesetVersion.objects.latest("id").id > start
+    with pytest.raises(ValidationError) as err:
+        services.rule_update(rule=vn_rule, actor=analyst, conditions=[{"field": "colour", "op": "eq", "value": 1}])
+    assert "colour" in str(err.value)
+    with pytest.raises(ValidationError) as err:
+        services.rule_create(actor=analyst, code="no-effect", name="x", conditions=VN_SHRIMP)
+    assert "add_score" in err.value.message_dict
+
+
+@pytest.mark.django_db
+def test_reassessment_adds_new_assessment_and_versions(analyst, vn_rule):
+    declaration = submitted_declaration(origin="VN")
+    first = services.declaration_assess(declaration=declaration)
+    services.rule_update(rule=vn_rule, actor=analyst, add_score=60)
+    second = services.declaration_assess(declaration=declaration)
+    assert second.pk != first.pk and second.rules_version > first.rules_version
+    assert (first.tier, second.tier) == ("medium", "high")
+    assert RiskAssessment.objects.filter(declaration=declaration).count() == 2
+
+
+@pytest.mark.django_db
+def test_reassessment_task_moves_tiers_with_events(analyst, vn_rule):
+    pending = submitted_declaration(origin="VN")
+    released = submitted_declaration(origin="VN", status="released")
+    untouched = submitted_declaration(origin="AU")
+    for d in (pending, released, untouched):
+        services.declaration_assess(declaration=d)
+    services.rule_update(rule=vn_rule, actor=analyst, add_score=90)
+    result = risk_reassess_pending_task.apply(args=["rule vn-shrimp changed"]).get()
+    assert result == {"pending": 2, "reassessed": 1, "moved": 1}
+    assert RiskAssessment.objects.filter(declaration=pending).order_by("-id").first().tier == "very_high"
+    assert RiskAssessment.objects.filter(declaration=released).count() == 1
+    event = DeclarationEvent.objects.get(declaration=pending, kind="risk_tier_changed")
+    assert event.visible_to_declarant is False and event.data["to_tier"] == "very_high"
+    # Idempotent: a second run changes nothing.
+    assert risk_reassess_pending_task.apply(args=["again"]).get()["reassessed"] == 0
+
+
+@pytest.mark.django_db
+def test_bulletin_publish_activates_and_withdraw_retires_linked_rules(analyst):
+    rule = services.rule_create(actor=analyst, code="asf", name="ASF pork",
+                                conditions=[{"field": "hs_code", "op": "prefix", "value": ["0203"]}], add_score=30)
+    bulletin = services.bulletin_create(actor=analyst, rules=[rule], title_zh="非洲猪瘟", title_en="ASF",
+                                        hazard="animal_disease", hs_prefixes=["0203"], countries=["be"],
+                                        valid_from=timezone.localdate() - timedelta(days=1))
+    assert bulletin.countries == ["BE"]
+    services.bulletin_publish(bulletin=bulletin, actor=analyst)
+    rule.refresh_from_db()
+    assert rule.status == RuleStatus.ACTIVE
+    a = services.declaration_assess(declaration=submitted_declaration(hs_code="0203290000", origin="BE"))
+    assert {r["code"] for r in a.reasons} == {"asf", f"bulletin-{bulletin.pk}"}
+    assert a.score == 45
+    services.bulletin_withdraw(bulletin=bulletin, actor=analyst)
+    rule.refresh_from_db()
+    assert rule.status == RuleStatus.RETIRED
+    with pytest.raises(ValidationError):
+        services.bulletin_create(actor=analyst, title_zh="x", title_en="x", hazard="fraud", countries=["BEL"],
+                                 valid_from=timezone.localdate())
+
+
+@pytest.mark.django_db
+def test_model_registry_activation(small_training, analyst):
+    first = services.model_register(result=small_training, source="kcs:test")
+    second = services.model_register(result=small_training, source="kcs:test")
+    services.model_activate(model=first, actor=analyst)
+    services.model_activate(model=second, actor=analyst)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not first.is_active and second.is_active and second.activated_by == analyst
+    assert second.metrics["held_out"]["rows"] > 0 and second.train_rows == 4000
+    assert "te_hs6_origin" in second.features
