@@ -1,0 +1,93 @@
+"""Pages and API: analysts edit rules; declarants never see an assessment or its reasons."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from risk import services
+from risk.models import RiskRule
+
+from .factories import submitted_declaration
+
+
+@pytest.fixture
+def assessed(analyst, enterprise_a):
+    rule = services.rule_create(actor=analyst, code="vn", name="Secret targeting rule",
+                                conditions=[{"field": "origin_country", "op": "in", "value": ["VN"]}], add_score=50)
+    services.rule_activate(rule=rule, actor=analyst)
+    declaration = submitted_declaration(enterprise=enterprise_a, origin="VN")
+    return services.declaration_assess(declaration=declaration)
+
+
+@pytest.mark.django_db
+def test_declarant_never_sees_reasons_pages(client, declarant_a, assessed):
+    client.force_login(declarant_a)
+    url = reverse("risk:declaration_assessments", args=[assessed.declaration_id])
+    assert client.get(url).status_code == 404
+    for name in ("risk:home", "risk:rule_list", "risk:performance", "risk:model_list", "risk:bulletin_list"):
+        response = client.get(reverse(name))
+        assert response.status_code in (403, 404)
+        assert b"Secret targeting rule" not in response.content
+
+
+@pytest.mark.django_db
+def test_declarant_never_sees_reasons_api(api_as, declarant_a, officer, assessed):
+    api = api_as(declarant_a)
+    listing = api.get("/api/v1/risk-assessments/")
+    assert listing.status_code == 200 and b"Secret targeting rule" not in listing.content
+    assert api.get(f"/api/v1/risk-assessments/{assessed.pk}/").status_code == 404
+    assert api.get("/api/v1/risk-rules/").status_code == 403
+    officer_view = api_as(officer).get(f"/api/v1/risk-assessments/?declaration={assessed.declaration_id}")
+    assert officer_view.status_code == 200 and b"Secret targeting rule" in officer_view.content
+
+
+@pytest.mark.django_db
+def test_officer_sees_assessment_page(client, officer, assessed):
+    client.force_login(officer)
+    response = client.get(reverse("risk:declaration_assessments", args=[assessed.declaration_id]))
+    assert response.status_code == 200 and "Secret targeting rule" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_analyst_creates_rule_in_browser_and_sees_errors(client, analyst):
+    client.force_login(analyst)
+    bad = client.post(reverse("risk:rule_create"), {
+        "code": "bad", "name": "Bad", "conditions": '[{"field": "colour", "op": "eq", "value": "red"}]',
+        "add_score": 10})
+    assert bad.status_code == 200 and "colour" in bad.content.decode()
+    assert not RiskRule.objects.filter(code="bad").exists()
+    good = client.post(reverse("risk:rule_create"), {
+        "code": "good", "name": "Good", "conditions": '[{"field": "hs_code", "op": "prefix", "value": ["0306"]}]',
+        "add_score": 10})
+    rule = RiskRule.objects.get(code="good")
+    assert good.status_code == 302 and rule.status == "draft" and rule.owner == analyst
+    client.post(reverse("risk:rule_move", args=[rule.pk, "activate"]))
+    rule.refresh_from_db()
+    assert rule.status == "active"
+    page = client.get(reverse("risk:rule_detail", args=[rule.pk]) + "?days=30")
+    assert page.status_code == 200
+    for name in ("risk:home", "risk:rule_list", "risk:performance", "risk:model_list", "risk:bulletin_list",
+                 "risk:bulletin_create"):
+        assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_bulletins_for_officers_agencies_and_public(client, api_as, analyst, officer, agency_user):
+    draft = services.bulletin_create(actor=analyst, title_zh="草稿", title_en="Draft bulletin", hazard="fraud",
+                                     valid_from=timezone.localdate())
+    published = services.bulletin_create(actor=analyst, title_zh="非洲猪瘟", title_en="ASF warning",
+                                         hazard="animal_disease", hs_prefixes=["0203"],
+                                         valid_from=timezone.localdate())
+    services.bulletin_publish(bulletin=published, actor=analyst)
+    agency = api_as(agency_user).get("/api/v1/risk-bulletins/")
+    assert agency.status_code == 200
+    assert b"ASF warning" in agency.content and b"Draft bulletin" not in agency.content
+    client.force_login(officer)
+    page = client.get(reverse("risk:bulletin_list")).content.decode()
+    assert "Draft bulletin" not in page
+    client.logout()
+    public = client.get(reverse("risk:public_bulletins"))
+    assert public.status_code == 200
+    text = public.content.decode()
+    assert "非洲猪瘟" in text or "ASF warning" in text
+    assert "草稿" not in text and draft.title_en not in text
