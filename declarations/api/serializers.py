@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from ..choices import DocumentKind, InspectionPlace, TransportMode
+from ..models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob
+
+
+class GoodsLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoodsLine
+        fields = ["id", "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "net_weight_kg",
+                  "gross_weight_kg", "value", "currency", "manufacturer_name", "lot_numbers"]
+        read_only_fields = fields
+
+
+class GoodsLineWriteSerializer(serializers.Serializer):
+    """Shape only; every business rule is checked by the services (messages name the line and field)."""
+
+    hs_code = serializers.CharField(max_length=12)
+    description = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    origin_country = serializers.CharField(max_length=3, allow_blank=True, required=False)
+    quantity = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    net_weight_kg = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True)
+    gross_weight_kg = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True)
+    value = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    manufacturer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    lot_numbers = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "goods_line", "uploaded_at"]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    file = serializers.FileField()
+    goods_line = serializers.IntegerField(required=False, allow_null=True)
+
+
+class DeclarationEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeclarationEvent
+        fields = ["id", "kind", "from_status", "to_status", "actor", "message", "created_at"]
+        read_only_fields = fields
+
+    def get_actor(self, event) -> str:
+        return event.actor.username if event.actor_id and event.actor else ""
+
+
+class DeclarationListSerializer(serializers.ModelSerializer):
+    line_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Declaration
+        fields = ["id", "number", "status", "enterprise", "port_of_entry", "transport_mode", "bill_of_lading",
+                  "arrival_date", "departure_country", "release_mode", "source", "line_count", "created_at",
+                  "submitted_at", "released_at"]
+        read_only_fields = fields
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    lines = GoodsLineSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Declaration
+        fields = ["id", "number", "status", "enterprise", "consignee", "consignor", "customs_broker", "port_of_entry",
+                  "transport_mode", "vessel_voyage", "bill_of_lading", "containers", "arrival_date",
+                  "departure_country", "use_of_goods", "inspection_place", "destination_office", "trade_terms",
+                  "release_mode", "source", "created_at", "updated_at", "submitted_at", "released_at", "lines",
+                  "documents"]
+        read_only_fields = fields
+
+
+class DeclarationWriteSerializer(serializers.Serializer):
+    port_of_entry = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    transport_mode = serializers.ChoiceField(choices=TransportMode.choices, required=False)
+    vessel_voyage = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    bill_of_lading = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    containers = serializers.ListField(child=serializers.CharField(max_length=16), required=False)
+    arrival_date = serializers.DateField(required=False, allow_null=True)
+    departure_country = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    use_of_goods = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    inspection_place = serializers.ChoiceField(choices=InspectionPlace.choices, required=False)
+    destination_office = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    trade_terms = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    lines = GoodsLineWriteSerializer(many=True, required=False)
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportJob
+        fields = ["id", "status", "total", "processed", "imported", "errors", "created_at"]
+        read_only_fields = fields

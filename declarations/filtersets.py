@@ -1,0 +1,41 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DeclarationStatus, ReleaseMode
+from .models import Declaration, GoodsLine
+
+ORDERING = (
+    ("created_at", "created_at"), ("submitted_at", "submitted_at"), ("number", "number"), ("status", "status"),
+    ("arrival_date", "arrival_date"),
+)
+
+
+class DeclarationFilterSet(django_filters.FilterSet):
+    """One FilterSet for the list page and the API (status, dates, number, HS code, port; sorting)."""
+
+    status = django_filters.MultipleChoiceFilter(choices=DeclarationStatus.choices, label=_("Status"))
+    number = django_filters.CharFilter(field_name="number", lookup_expr="icontains", label=_("Number"))
+    hs_code = django_filters.CharFilter(method="filter_hs_code", label=_("HS code"))
+    port = django_filters.CharFilter(field_name="port_of_entry", lookup_expr="iexact", label=_("Port"))
+    release_mode = django_filters.ChoiceFilter(choices=ReleaseMode.choices, label=_("Release mode"))
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte",
+                                              label=_("Created from"))
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte",
+                                               label=_("Created to"))
+    arrival_after = django_filters.DateFilter(field_name="arrival_date", lookup_expr="gte", label=_("Arrival from"))
+    arrival_before = django_filters.DateFilter(field_name="arrival_date", lookup_expr="lte", label=_("Arrival to"))
+    bill_of_lading = django_filters.CharFilter(field_name="bill_of_lading", lookup_expr="iexact",
+                                               label=_("Bill of lading"))
+    sort = django_filters.OrderingFilter(fields=ORDERING, label=_("Sort by"))
+
+    class Meta:
+        model = Declaration
+        fields = ["status", "number", "hs_code", "port", "release_mode"]
+
+    def filter_hs_code(self, queryset, name, value):
+        value = value.strip().replace(".", "")
+        if not value:
+            return queryset
+        return queryset.filter(Exists(GoodsLine.objects.filter(declaration=OuterRef("pk"),
+                                                               hs_code__startswith=value)))

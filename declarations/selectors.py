@@ -1,0 +1,87 @@
+"""Every read of declarations, scoped with ciq_portal.scoping (404 outside the user's scope)."""
+
+from django.db.models import Count, Prefetch
+
+from ciq_portal.roles import is_bureau_user
+from ciq_portal.scoping import get_in_scope, scope_queryset
+
+from .filtersets import DeclarationFilterSet
+from .models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob
+
+LIST_FIELDS = ("id", "number", "status", "port_of_entry", "transport_mode", "bill_of_lading", "arrival_date",
+               "departure_country", "release_mode", "created_at", "submitted_at", "released_at", "source",
+               "enterprise_id", "enterprise__name_zh", "enterprise__name_en")
+
+
+def declaration_list(*, user, filters=None):
+    """The declarations a user may see, filtered by DeclarationFilterSet. Constant queries whatever the page size:
+    the enterprise is joined, the line count is an annotation."""
+    queryset = scope_queryset(Declaration.objects.all(), user=user)
+    queryset = queryset.select_related("enterprise").only(*LIST_FIELDS).annotate(line_count=Count("lines"))
+    if filters is not None:
+        queryset = DeclarationFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def declaration_get(*, user, pk):
+    return get_in_scope(Declaration.objects.select_related("enterprise", "consignee", "consignor",
+                                                           "customs_broker", "created_by"),
+                        user=user, pk=pk)
+
+
+def declaration_get_detail(*, user, pk):
+    """One declaration with its lines, documents and the events the user may see (declarants: visible only)."""
+    events = DeclarationEvent.objects.select_related("actor")
+    if not is_bureau_user(user):
+        events = events.filter(visible_to_declarant=True)
+    queryset = Declaration.objects.select_related("enterprise", "consignee", "consignor", "customs_broker",
+                                                  "created_by").prefetch_related(
+        Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")),
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+        Prefetch("events", queryset=events, to_attr="visible_events"))
+    return get_in_scope(queryset, user=user, pk=pk)
+
+
+def declaration_events(*, user, declaration):
+    events = declaration.events.select_related("actor")
+    if not is_bureau_user(user):
+        events = events.filter(visible_to_declarant=True)
+    return events
+
+
+def declaration_instructions(*, user, declaration) -> list:
+    """What the declarant must do next: the open officer request (awaiting documents), hold messages."""
+    from .choices import DeclarationStatus
+
+    kinds = {DeclarationStatus.AWAITING_DOCUMENTS: "request_documents", DeclarationStatus.ON_HOLD: "hold"}
+    kind = kinds.get(declaration.status)
+    if not kind:
+        return []
+    event = declaration_events(user=user, declaration=declaration).filter(kind=kind).order_by("-created_at",
+                                                                                              "-id").first()
+    return [event] if event else []
+
+
+def goods_line_get(*, user, declaration_pk, pk):
+    return get_in_scope(GoodsLine.objects.select_related("declaration"), user=user,
+                        enterprise_field="declaration__enterprise", declaration_id=declaration_pk, pk=pk)
+
+
+def document_list(*, user, declaration_pk=None):
+    queryset = scope_queryset(Document.objects.select_related("declaration"), user=user,
+                              enterprise_field="declaration__enterprise")
+    if declaration_pk is not None:
+        queryset = queryset.filter(declaration_id=declaration_pk)
+    return queryset
+
+
+def document_get(*, user, pk, declaration_pk=None):
+    lookup = {"pk": pk}
+    if declaration_pk is not None:
+        lookup["declaration_id"] = declaration_pk
+    return get_in_scope(Document.objects.select_related("declaration"), user=user,
+                        enterprise_field="declaration__enterprise", **lookup)
+
+
+def import_job_get(*, user, pk):
+    return get_in_scope(ImportJob.objects.all(), user=user, pk=pk)
