@@ -6,8 +6,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from ciq_portal.api.agency_auth import requires_scope
 from ciq_portal.api.permissions import role_required
 from ciq_portal.idempotency import idempotent
+from ciq_portal.models import AgencyScope
 from ciq_portal.roles import Role, has_role
 
 from ..choices import CreditEventSource
@@ -29,6 +31,8 @@ from .serializers import (
 )
 
 EVENT_PUSHERS = (Role.PARTNER_AGENCY, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+# Partner agencies (API keys or users of role partner_agency) need the credit-exchange scope (§6).
+CREDIT_EXCHANGE = requires_scope(AgencyScope.CREDIT_EXCHANGE)
 
 
 class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
@@ -36,6 +40,7 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
+    permission_classes = [IsAuthenticated, CREDIT_EXCHANGE]
     ordering_fields = ["name_zh", "credit_grade"]
 
     def get_queryset(self):
@@ -55,8 +60,8 @@ class CreditEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     def get_permissions(self):
         if self.action == "create":
-            return [role_required(*EVENT_PUSHERS)()]
-        return [IsAuthenticated()]
+            return [role_required(*EVENT_PUSHERS)(), CREDIT_EXCHANGE()]
+        return [IsAuthenticated(), CREDIT_EXCHANGE()]
 
     def get_queryset(self):
         return credit_event_list(user=self.request.user)

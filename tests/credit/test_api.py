@@ -9,6 +9,17 @@ from credit.services import credit_event_record
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def agency_user(agency_user):
+    """The customs agency's user, linked to a client holding the credit-exchange scope."""
+    from ciq_portal.models import AgencyScope
+
+    from ..ciq_portal.factories import make_client
+
+    make_client(user=agency_user, scopes=[AgencyScope.CREDIT_EXCHANGE, AgencyScope.RELEASE_STATUS_READ])
+    return agency_user
+
+
 def push(client, enterprise, ref="CUS-2026-001", **extra):
     body = {"enterprise_uscc": enterprise.uscc, "kind": "agency_information", "weight": -6,
             "external_reference": ref, "evidence_type": "customs_case", "evidence_id": "C-77", **extra}
@@ -94,3 +105,24 @@ def test_policy_read_and_supervisor_update(api_as, supervisor, declarant_a, djan
     from credit.selectors import inspection_ratio_for_grade
 
     assert inspection_ratio_for_grade("D") == (0.85, 2)
+
+
+def test_agency_without_credit_exchange_scope_is_refused(api_as, roles, enterprise_a):
+    from ciq_portal.models import AgencyScope
+
+    from ..ciq_portal.factories import make_agency, make_client, make_key
+
+    agency = make_agency(code="msa", kind="maritime")
+    client = make_client(agency, scopes=[AgencyScope.RELEASE_STATUS_READ], username="msa-client")
+    http = api_as(client.user)
+    assert http.get("/api/v1/enterprises/").status_code == 403
+    assert push(http, enterprise_a).status_code == 403
+
+
+def test_agency_api_key_pushes_and_reads_grades(api_client, roles, enterprise_a):
+    from ..ciq_portal.factories import make_key
+
+    _client, _key, raw = make_key(username="customs-system")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert push(api_client, enterprise_a, ref="K-1").status_code == 201
+    assert api_client.get(f"/api/v1/enterprises/{enterprise_a.pk}/").json()["credit_grade"] == "B"
