@@ -1,5 +1,6 @@
 """Partner agencies: API keys (hash only, rotation, revocation), scopes (403 naming the scope), rate limits (429)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -277,7 +278,7 @@ def test_administrator_issues_rotates_and_revokes_keys_in_the_browser(client, ro
     url = reverse("portal:agency_key_action", args=[agency_client.pk])
     response = client.post(url, {"op": "issue", "label": "primary"}, follow=True)
     shown = [str(m) for m in response.context["messages"]]
-    raw = shown[0].split(": ", 1)[1].strip()
+    raw = re.search(r"ciq_\S+", shown[0]).group(0)
     assert key_client(raw).get("/api/v1/agency/me/").status_code == 200
     key = AgencyApiKey.objects.get(client=agency_client)
     client.post(url, {"op": "revoke", "prefix": key.prefix})
