@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "EventTypeEnum": "ciq_portal.models.EventType",
         "DeliveryStatusEnum": "ciq_portal.models.DeliveryStatus",
         "SubscriptionKindEnum": "ciq_portal.models.Subscription.Kind",
+        "CreditEventKindEnum": "credit.choices.CreditEventKind",
     },
     # Operations are tagged with their audience (ciq_portal/api/agency_views.py and each app's API views).
     "TAGS": [
