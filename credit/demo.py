@@ -91,7 +91,8 @@ HISTORIES = {
                            "evidence_id": "甬检罚字〔2026〕45号"})],
     "d": [*_passes(45, 800, 300),
           (240, K.SMUGGLING, {"source": S.PARTNER_AGENCY, "evidence_type": "customs_case",
-                              "evidence_id": "NBCUS-2026-ZS-0192", "note": "海关移送：低报价格走私 / under-valuation smuggling (customs referral)"}),
+                              "evidence_id": "NBCUS-2026-ZS-0192",
+                              "note": "海关移送：低报价格走私 / under-valuation smuggling (customs referral)"}),
           (200, K.FALSIFICATION, {"evidence_type": "declaration", "evidence_id": "NGB2026040700802",
                                   "note": "伪造原产地证书 / forged certificate of origin"})],
     "recovered": [(1000, K.FALSIFICATION, {"evidence_type": "declaration", "evidence_id": "NGB2024030100077"}),
@@ -112,7 +113,8 @@ def _write_history(enterprise, history, today):
         weight = grading.default_weight(kind)
         event = _credit_event_create(enterprise=enterprise, kind=kind, source=source,
                                      source_name="agency_customs" if source == S.PARTNER_AGENCY else "system",
-                                     occurred_on=day, weight=weight, external_reference=f"demo-{enterprise.uscc}-{days}-{kind}",
+                                     occurred_on=day, weight=weight,
+                                     external_reference=f"demo-{enterprise.uscc}-{days}-{kind}",
                                      actor=None, **fields)
         # Severe events regrade at once; the others are picked up by the next nightly run.
         if grading.is_severe(kind, weight):

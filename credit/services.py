@@ -440,7 +440,8 @@ def grade_objection_file(*, grade_change: GradeChange, reason: str, actor) -> Gr
         raise ValidationError({"reason": [_("Explain why you object to this grade change.")]})
     if timezone.now() - grade_change.changed_at > timedelta(days=OBJECTION_FILING_DAYS):
         raise ValidationError({"grade_change": [
-            _("An objection must be filed within %(days)d days of the grade change.") % {"days": OBJECTION_FILING_DAYS}]})
+            _("An objection must be filed within %(days)d days of the grade change.")
+            % {"days": OBJECTION_FILING_DAYS}]})
     Enterprise.objects.select_for_update().get(pk=grade_change.enterprise_id)
     if GradeObjection.objects.filter(grade_change=grade_change,
                                      status__in=[ObjectionStatus.FILED, ObjectionStatus.UNDER_REVIEW]).exists():

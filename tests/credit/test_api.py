@@ -110,7 +110,7 @@ def test_policy_read_and_supervisor_update(api_as, supervisor, declarant_a, djan
 def test_agency_without_credit_exchange_scope_is_refused(api_as, roles, enterprise_a):
     from ciq_portal.models import AgencyScope
 
-    from ..ciq_portal.factories import make_agency, make_client, make_key
+    from ..ciq_portal.factories import make_agency, make_client
 
     agency = make_agency(code="msa", kind="maritime")
     client = make_client(agency, scopes=[AgencyScope.RELEASE_STATUS_READ], username="msa-client")

@@ -95,7 +95,8 @@ def _random_history(enterprises, rng, today):
             kind = rng.choice(kinds)
             if kind in (K.SMUGGLING, K.FALSIFICATION) and rng.random() < 0.7:
                 kind = K.INSPECTION_PASSED
-            CreditEventFactory(enterprise=enterprise, kind=kind, occurred_on=today - timedelta(days=rng.randint(0, 1200)),
+            CreditEventFactory(enterprise=enterprise, kind=kind,
+                               occurred_on=today - timedelta(days=rng.randint(0, 1200)),
                                amount=Decimal(rng.choice([20000, 60000, 150000])) if kind == K.PENALTY else None)
 
 
