@@ -73,7 +73,11 @@ class PeopleDrawResult:
 
 
 def people_draw(seed: str, subject: str, candidates: Iterable[Mapping]) -> PeopleDrawResult:
-    rows = canonical_candidates(candidates)
+    return people_draw_canonical(seed, subject, canonical_candidates(candidates))
+
+
+def people_draw_canonical(seed: str, subject: str, rows: list[dict]) -> PeopleDrawResult:
+    """``people_draw`` on candidates already in canonical form (sorted by id, unique, positive weights)."""
     if not rows:
         return PeopleDrawResult(chosen=None)
     total = sum(c["weight"] for c in rows)
@@ -86,10 +90,11 @@ def people_draw(seed: str, subject: str, candidates: Iterable[Mapping]) -> Peopl
     raise AssertionError("unreachable: point < total")
 
 
-def group_by_weight(candidates: Iterable[Mapping]) -> dict[str, list[int]]:
-    """The compact recorded form: {"<weight>": [ids sorted]}, heaviest first."""
+def group_by_weight(candidates: Iterable[Mapping], *, canonical: bool = False) -> dict[str, list[int]]:
+    """The compact recorded form: {"<weight>": [ids sorted]}, heaviest first (``canonical``: already sorted)."""
     groups: dict[int, list[int]] = {}
-    for c in canonical_candidates(candidates):
+    rows = candidates if canonical else canonical_candidates(candidates)
+    for c in rows:
         groups.setdefault(c["weight"], []).append(c["id"])
     return {str(w): groups[w] for w in sorted(groups, reverse=True)}
 
@@ -135,36 +140,94 @@ EXCLUDE_CONFLICT = "conflict_of_interest"
 EXCLUDE_LAST_INSPECTOR = "last_inspector"
 
 
+class CandidatePool:
+    """The officers of one dispatch batch: who is on duty and qualified is worked out once per (category, site);
+    per inspection only conflicts, the last inspector and the loads (which grow as the batch assigns) remain."""
+
+    def __init__(self, officers: Iterable[OfficerSnapshot], *, at: datetime,
+                 on_duty_ids: frozenset[int] | None = None):
+        self.officers = {o.id: o for o in sorted(officers, key=lambda o: o.id)}
+        self.on_duty = on_duty_ids if on_duty_ids is not None else frozenset(
+            o.id for o in self.officers.values() if o.on_duty(at))
+        self.loads = {o.id: o.load for o in self.officers.values()}
+        self._base: dict[tuple, tuple[list[int], dict[int, str], dict[str, list[int]]]] = {}
+
+    def _qualified(self, category: str, site_id: int | None):
+        key = (category, site_id)
+        if key not in self._base:
+            kept, excluded = [], {}
+            for officer in self.officers.values():
+                if officer.id not in self.on_duty:
+                    excluded[officer.id] = EXCLUDE_OFF_DUTY
+                elif category and category not in officer.categories:
+                    excluded[officer.id] = EXCLUDE_UNQUALIFIED_CATEGORY
+                elif site_id is not None and site_id not in officer.site_ids:
+                    excluded[officer.id] = EXCLUDE_UNQUALIFIED_SITE
+                else:
+                    kept.append(officer.id)
+            grouped: dict[str, list[int]] = {}
+            for officer_id, reason in excluded.items():
+                grouped.setdefault(reason, []).append(officer_id)
+            self._base[key] = (kept, excluded, grouped)
+        return self._base[key]
+
+    def candidates(self, *, category: str, site_id: int | None, enterprise_id: int,
+                   last_inspector_id: int | None = None) -> tuple[list[dict], dict[int, str]]:
+        """Canonical weighted candidates and {officer id: reason} for everyone left out."""
+        candidates, _grouped, extra = self._candidates(category, site_id, enterprise_id, last_inspector_id)
+        excluded = dict(self._qualified(category, site_id)[1])
+        for reason, ids in extra.items():
+            excluded.update(dict.fromkeys(ids, reason))
+        return candidates, excluded
+
+    def candidates_grouped(self, *, category: str, site_id: int | None, enterprise_id: int,
+                           last_inspector_id: int | None = None) -> tuple[list[dict], dict[str, list[int]]]:
+        """Like ``candidates`` with those left out grouped by reason ({reason: [ids]}), as recorded."""
+        candidates, grouped, extra = self._candidates(category, site_id, enterprise_id, last_inspector_id)
+        return candidates, {**grouped, **extra} if extra else grouped
+
+    def _candidates(self, category, site_id, enterprise_id, last_inspector_id):
+        kept, _excluded, grouped = self._qualified(category, site_id)
+        extra: dict[str, list[int]] = {}
+        ids = []
+        officers = self.officers
+        for officer_id in kept:
+            if enterprise_id in officers[officer_id].conflicted_enterprise_ids:
+                extra.setdefault(EXCLUDE_CONFLICT, []).append(officer_id)
+            else:
+                ids.append(officer_id)
+        if last_inspector_id is not None and len(ids) > 1 and last_inspector_id in ids:
+            ids.remove(last_inspector_id)
+            extra[EXCLUDE_LAST_INSPECTOR] = [last_inspector_id]
+        if not ids:
+            return [], grouped, extra
+        loads = self.loads
+        min_load = min(loads[i] for i in ids)
+        weights = {}
+        candidates = []
+        for i in ids:
+            excess = loads[i] - min_load
+            weight = weights.get(excess)
+            if weight is None:
+                weight = weights[excess] = load_weight(loads[i], min_load)
+            candidates.append({"id": i, "weight": weight})
+        return candidates, grouped, extra
+
+    def assign(self, officer_id: int) -> None:
+        self.loads[officer_id] += 1
+
+
 def eligible_candidates(
     officers: Iterable[OfficerSnapshot], *, at: datetime, category: str, site_id: int | None, enterprise_id: int,
-    last_inspector_id: int | None = None, on_duty_ids: frozenset[int] | None = None,
+    last_inspector_id: int | None = None,
 ) -> tuple[list[dict], dict[int, str]]:
     """The weighted candidates for one inspection and the reason each other officer was left out.
 
     On duty at ``at``, qualified for the category and the site, no declared conflict with the enterprise; the
-    enterprise's last inspector is left out only when someone else remains. ``on_duty_ids``, when given, is the
-    precomputed set of officers on duty at ``at`` (a batch computes it once).
+    enterprise's last inspector is left out only when someone else remains.
     """
-    kept: list[OfficerSnapshot] = []
-    excluded: dict[int, str] = {}
-    for officer in officers:
-        if not (officer.id in on_duty_ids if on_duty_ids is not None else officer.on_duty(at)):
-            excluded[officer.id] = EXCLUDE_OFF_DUTY
-        elif category and category not in officer.categories:
-            excluded[officer.id] = EXCLUDE_UNQUALIFIED_CATEGORY
-        elif site_id is not None and site_id not in officer.site_ids:
-            excluded[officer.id] = EXCLUDE_UNQUALIFIED_SITE
-        elif enterprise_id in officer.conflicted_enterprise_ids:
-            excluded[officer.id] = EXCLUDE_CONFLICT
-        else:
-            kept.append(officer)
-    if last_inspector_id is not None and len(kept) > 1 and any(o.id == last_inspector_id for o in kept):
-        kept = [o for o in kept if o.id != last_inspector_id]
-        excluded[last_inspector_id] = EXCLUDE_LAST_INSPECTOR
-    if not kept:
-        return [], excluded
-    min_load = min(o.load for o in kept)
-    return canonical_candidates({"id": o.id, "weight": load_weight(o.load, min_load)} for o in kept), excluded
+    return CandidatePool(officers, at=at).candidates(category=category, site_id=site_id, enterprise_id=enterprise_id,
+                                                     last_inspector_id=last_inspector_id)
 
 
 def day_bounds(day: date, tz) -> tuple[datetime, datetime]:

@@ -143,7 +143,7 @@ class Draw(models.Model):
     class Meta:
         verbose_name = _("draw")
         verbose_name_plural = _("draws")
-        ordering = ["period", "id"]
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["kind", "subject"], name="inspection_draw_once")]
 
 

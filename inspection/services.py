@@ -4,7 +4,6 @@ row and, where the declaration has a timeline, a declaration event."""
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -12,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -353,41 +352,39 @@ def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = Non
     period = _period_for(at)
     officers = _officer_snapshots(at)
     last = _last_inspectors({t.enterprise_id for t in tasks})
-    attempts = dict(Draw.objects.filter(task__in=tasks, kind=DrawKind.PEOPLE).values_list("task_id")
+    attempts = dict(Draw.objects.filter(task__in=tasks, kind=DrawKind.PEOPLE).order_by().values_list("task_id")
                     .annotate(n=Count("id")).values_list("task_id", "n"))
-    on_duty = frozenset(o.id for o in officers.values() if o.on_duty(at))
-    off_duty = sorted(set(officers) - on_duty)
-    working = {pk: o for pk, o in officers.items() if pk in on_duty}
+    pool = draws.CandidatePool(officers.values(), at=at)
     new_draws, assigned, assignments = [], [], {}
     for task in tasks:
-        candidates, excluded = draws.eligible_candidates(
-            working.values(), at=at, category=task.category, site_id=task.site_id, on_duty_ids=on_duty,
-            enterprise_id=task.enterprise_id, last_inspector_id=last.get(task.enterprise_id))
+        candidates, left_out = pool.candidates_grouped(category=task.category, site_id=task.site_id,
+                                                       enterprise_id=task.enterprise_id,
+                                                       last_inspector_id=last.get(task.enterprise_id))
         if not candidates:
             continue
         n = attempts.get(task.pk, 0) + 1
         subject = f"task:{task.pk}" if n == 1 else f"task:{task.pk}:{n}"
-        left_out = {draws.EXCLUDE_OFF_DUTY: off_duty} if off_duty else {}
-        for officer_id, reason in sorted(excluded.items()):
-            left_out.setdefault(reason, []).append(officer_id)
-        inputs = {"weights": draws.group_by_weight(candidates), "excluded": left_out, "site": task.site_id,
+        inputs = {"weights": draws.group_by_weight(candidates, canonical=True), "excluded": left_out,
+                  "site": task.site_id,
                   "category": task.category, "algorithm": period.algorithm}
-        chosen = draws.people_draw(period.seed, subject, candidates).chosen
+        chosen = draws.people_draw_canonical(period.seed, subject, candidates).chosen
         new_draws.append(Draw(period=period, kind=DrawKind.PEOPLE, subject=subject, declaration_id=task.declaration_id,
                               task=task, inputs=inputs, result={"chosen": chosen}, chosen_id=chosen))
         task.status, task.assigned_to_id, task.assigned_at = TaskStatus.ASSIGNED, chosen, at
         assigned.append(task)
         assignments[task.pk] = chosen
-        snapshot = working[chosen]
-        working[chosen] = dataclasses.replace(snapshot, load=snapshot.load + 1)
+        pool.assign(chosen)
         last[task.enterprise_id] = chosen
-    Draw.objects.bulk_create(new_draws, batch_size=1000)
-    by_officer: dict[int, list[int]] = {}
-    for task_pk, officer_id in assignments.items():
-        by_officer.setdefault(officer_id, []).append(task_pk)
-    for officer_id, task_pks in by_officer.items():  # one UPDATE per inspector, not one per task
-        InspectionTask.objects.filter(pk__in=task_pks).update(status=TaskStatus.ASSIGNED, assigned_to_id=officer_id,
-                                                              assigned_at=at)
+    Draw.objects.bulk_create(new_draws, batch_size=2000)
+    if assignments:
+        by_officer: dict[int, list[int]] = {}
+        for task_pk, officer_id in assignments.items():
+            by_officer.setdefault(officer_id, []).append(task_pk)
+        # One UPDATE for the whole batch: each inspector's tasks in one WHEN.
+        InspectionTask.objects.filter(pk__in=list(assignments)).update(
+            status=TaskStatus.ASSIGNED, assigned_at=at,
+            assigned_to_id=Case(*(When(pk__in=pks, then=Value(officer_id)) for officer_id, pks in by_officer.items()),
+                                output_field=IntegerField()))
     if assigned:
         audit_record(actor=actor, action="inspection_task.dispatch", object_type="inspection.inspectiontask",
                      object_id=(str(assigned[0].pk) if len(assigned) == 1 else

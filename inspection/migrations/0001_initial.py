@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'draw',
                 'verbose_name_plural': 'draws',
-                'ordering': ['period', 'id'],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
