@@ -65,10 +65,16 @@ def _require_role(actor, *roles, field="actor"):
 # --- Calls into the declarations app (its services own every write of a declaration) ----------------------------
 
 
-def _event(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True):
-    from declarations import services as declaration_services
+def _declaration_service(name):
+    try:
+        from declarations import services as declaration_services
+    except ImportError:
+        return None
+    return getattr(declaration_services, name, None)
 
-    add = getattr(declaration_services, "declaration_event_add", None)
+
+def _event(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True):
+    add = _declaration_service("declaration_event_add")
     if add is None:  # until the declarations services land: the same row, written the same way
         from declarations.models import DeclarationEvent
 
@@ -81,9 +87,7 @@ def _event(*, declaration, kind, actor=None, message="", data=None, visible_to_d
 def _declaration_move(name: str, *, declaration, actor, to_status: str, **kwargs):
     """Call the declarations service ``name`` (one per lifecycle move). Until that service exists, make the same
     move here (lock, status, event, audit) so the pipeline can be exercised end to end."""
-    from declarations import services as declaration_services
-
-    service = getattr(declaration_services, name, None)
+    service = _declaration_service(name)
     if service is not None:
         return service(declaration=declaration, actor=actor, **kwargs)
     locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -96,7 +100,7 @@ def _declaration_move(name: str, *, declaration, actor, to_status: str, **kwargs
         fields += ["released_at", "release_mode"]
     locked.save(update_fields=fields)
     _event(declaration=locked, kind=name.removeprefix("declaration_"), actor=actor,
-           message=kwargs.get("reason") or kwargs.get("message") or "", data={"from": before, "to": to_status})
+           message=kwargs.get("message") or "", data={"from": before, "to": to_status})
     audit_record(actor=actor, action=f"declaration.{name.removeprefix('declaration_')}", obj=locked,
                  before={"status": before}, after={"status": to_status}, enterprise_id=locked.enterprise_id)
     return locked
@@ -104,9 +108,7 @@ def _declaration_move(name: str, *, declaration, actor, to_status: str, **kwargs
 
 def _declaration_mode_set(*, declaration, mode, actor):
     """Record the chosen mode on the declaration (shown by its pages and API at once)."""
-    from declarations import services as declaration_services
-
-    service = getattr(declaration_services, "declaration_release_mode_set", None)
+    service = _declaration_service("declaration_release_mode_set")
     if service is not None:
         return service(declaration=declaration, release_mode=mode, actor=actor)
     Declaration.objects.filter(pk=declaration.pk).update(release_mode=mode)
@@ -318,23 +320,24 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
                "v": version, "m": matrix_mode, "t": tier, "g": grade},
            data={"forced_by": forced_by, "inputs": inputs})
 
+    # From here the pipeline acts as the system (actor None): the declarant may not make the bureau's moves.
     if hold:
-        _declaration_move("declaration_hold", declaration=declaration, actor=actor, to_status=DeclarationStatus.ON_HOLD,
-                          reason=_("Held by the risk assessment."))
+        _declaration_move("declaration_hold", declaration=declaration, actor=None, to_status=DeclarationStatus.ON_HOLD,
+                          message=_("Held by the risk assessment."), visible_to_declarant=True)
     elif inspection_reason:
         from inspection.services import inspection_task_create
 
-        _declaration_move("declaration_await_inspection", declaration=declaration, actor=actor,
-                          to_status=DeclarationStatus.AWAITING_INSPECTION)
-        task = inspection_task_create(declaration=declaration, reason=inspection_reason, mode=mode, actor=actor)
+        _declaration_move("declaration_await_inspection", declaration=declaration, actor=None,
+                          to_status=DeclarationStatus.AWAITING_INSPECTION, message=decision.get_next_step_display())
+        task = inspection_task_create(declaration=declaration, reason=inspection_reason, mode=mode, actor=None)
         decision.task = task
         decision.save(update_fields=["task"])
     elif mode == matrix.VERIFY:
-        _declaration_move("declaration_request_documents", declaration=declaration, actor=actor,
-                          to_status=DeclarationStatus.AWAITING_DOCUMENTS,
+        _declaration_move("declaration_request_documents", declaration=declaration, actor=None,
+                          to_status=DeclarationStatus.AWAITING_DOCUMENTS, kinds=["test_report"],
                           message=_("Upload a test report of an accredited third-party laboratory for these goods."))
     else:
-        consignment_release(declaration=declaration, actor=actor, inspection_result=InspectionResult.NOT_INSPECTED)
+        consignment_release(declaration=declaration, actor=None, inspection_result=InspectionResult.NOT_INSPECTED)
     return decision
 
 
@@ -405,8 +408,11 @@ def consignment_release(*, declaration, actor, inspection_result) -> Release:
     if declaration.status not in WAITING_STATUSES:
         raise ValidationError({"declaration": [_("This declaration cannot be released: it is %(s)s.") % {
             "s": declaration.get_status_display()}]})
+    outcome = {InspectionResult.CONFORM: "conform", InspectionResult.NON_CONFORM: "non_conform"}.get(
+        inspection_result)
+    extra = {"inspection_outcome": outcome} if outcome and _declaration_service("declaration_release") else {}
     declaration = _declaration_move("declaration_release", declaration=declaration, actor=actor,
-                                    to_status=DeclarationStatus.RELEASED, release_mode=decision.mode)
+                                    to_status=DeclarationStatus.RELEASED, release_mode=decision.mode, **extra)
     released_at = declaration.released_at or timezone.now()
     from_submission = clearance.minutes_between(declaration.submitted_at or decision.decided_at, released_at)
     from_arrival = clearance.minutes_between(clearance.arrival_time(declaration), released_at)
@@ -433,7 +439,7 @@ def consignment_release(*, declaration, actor, inspection_result) -> Release:
 
 def _reject(declaration, actor, reason):
     return _declaration_move("declaration_reject", declaration=declaration, actor=actor,
-                             to_status=DeclarationStatus.REJECTED, reason=reason)
+                             to_status=DeclarationStatus.REJECTED, message=reason)
 
 
 # --- Verify-release ---------------------------------------------------------------------------------------------
@@ -448,6 +454,10 @@ def verify_report_supplied(*, declaration, report, actor) -> ReleaseDecision:
         raise ValidationError({"report": [_("This declaration is not released on verification of a report.")]})
     if decision.next_step not in (NextStep.SUPPLY_REPORT, NextStep.AWAIT_VERIFICATION):
         raise ValidationError({"report": [_("A report is no longer needed for this declaration.")]})
+    if Declaration.objects.filter(pk=declaration.pk, status=DeclarationStatus.AWAITING_DOCUMENTS).exists():
+        _declaration_move("declaration_answer", declaration=declaration, actor=actor,
+                          to_status=DeclarationStatus.SUBMITTED,
+                          message=_("Test report %(n)s supplied.") % {"n": report.report_no})
     decision.next_step = NextStep.AWAIT_VERIFICATION
     decision.save(update_fields=["next_step"])
     audit_record(actor=actor, action="release_decision.report_supplied", obj=decision,
@@ -549,6 +559,7 @@ def clearance_settle(*, declaration, actor=None) -> ReleaseDecision | None:
     if decision is None or decision.task_id is None:
         return decision
     task = decision.task
+    actor = actor or task.concluded_by or task.assigned_to
     release = Release.objects.filter(decision=decision).first()
     if decision.mode == matrix.SAMPLE and release is None and task.samples.exists() \
             and task.status != TaskStatus.CANCELLED and not (task.status == TaskStatus.CONCLUDED

@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from declarations.choices import ReleaseMode
+
+from . import matrix
+from .choices import ClearanceBasis, NegativeListKind, PostCheckResult, RiskTier
+
+GRADE_LABELS = {"AA": "AA", "A": "A", "B": "B", "C": "C", "D": "D"}
+
+
+class MatrixForm(forms.Form):
+    """One select per tier x grade cell (field "<tier>__<grade>"), and a note on why it changed."""
+
+    note = forms.CharField(label=_("Why this change"), max_length=300, required=False)
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cells = cells or matrix.DEFAULT_CELLS
+        for tier in matrix.TIERS:
+            for grade in matrix.GRADES:
+                self.fields[f"{tier}__{grade}"] = forms.ChoiceField(
+                    label=f"{RiskTier(tier).label} × {grade}", choices=ReleaseMode.choices,
+                    initial=cells[tier][grade])
+
+    def cells(self) -> dict:
+        return {tier: {grade: self.cleaned_data[f"{tier}__{grade}"] for grade in matrix.GRADES}
+                for tier in matrix.TIERS}
+
+    def rows(self):
+        return [{"tier": RiskTier(tier).label, "cells": [self[f"{tier}__{grade}"] for grade in matrix.GRADES]}
+                for tier in matrix.TIERS]
+
+
+class NegativeListForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=NegativeListKind.choices)
+    value = forms.CharField(label=_("HS code prefix or category"), max_length=32,
+                            help_text=_("e.g. 0201 or meat"))
+    min_mode = forms.ChoiceField(label=_("At least"), initial="supervised",
+                                 choices=[(m, l) for m, l in ReleaseMode.choices if m in ("sample", "supervised")])
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class DistributionForm(forms.Form):
+    buyer_name = forms.CharField(label=_("Buyer"), max_length=200)
+    buyer_contact = forms.CharField(label=_("Buyer contact (e-mail or phone)"), max_length=200, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=16, decimal_places=3)
+    unit = forms.CharField(label=_("Unit"), max_length=16)
+    distributed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReportForm(forms.Form):
+    """A third-party test report supplied by the declarant for verify-release."""
+
+    lab_accreditation_no = forms.CharField(label=_("Laboratory accreditation number"), max_length=32)
+    report_no = forms.CharField(label=_("Report number"), max_length=64)
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    hs_codes = forms.CharField(label=_("HS codes of the goods tested"), max_length=200,
+                               help_text=_("Separate several codes with commas."))
+    lot_numbers = forms.CharField(label=_("Lot numbers"), max_length=200, required=False)
+    test_item = forms.CharField(label=_("Test item"), max_length=64, required=False)
+    value = forms.CharField(label=_("Result"), max_length=32, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=16, required=False)
+
+    def report_kwargs(self) -> dict:
+        data = self.cleaned_data
+        results = ([{"test_item": data["test_item"], "value": data["value"], "unit": data["unit"]}]
+                   if data.get("test_item") else [])
+        return {"lab_accreditation_no": data["lab_accreditation_no"].strip(), "report_no": data["report_no"],
+                "issued_on": data["issued_on"], "lot_numbers": data.get("lot_numbers", ""), "results": results,
+                "hs_codes": [c.strip() for c in data["hs_codes"].split(",") if c.strip()]}
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[("accept", _("Verified: release the goods")),
+                                          ("refuse", _("Refuse the report"))])
+    reason = forms.CharField(label=_("Reason (required to refuse)"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecallCloseForm(forms.Form):
+    note = forms.CharField(label=_("Closing note"), max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcknowledgeForm(forms.Form):
+    by_name = forms.CharField(label=_("Your name and company"), max_length=120)
+    note = forms.CharField(label=_("What you did with the goods"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PostCheckScheduleForm(forms.Form):
+    scheduled_for = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class PostCheckRecordForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=PostCheckResult.choices)
+    findings = forms.CharField(label=_("Findings"), max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DashboardFilterForm(forms.Form):
+    first = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    port = forms.CharField(label=_("Port"), max_length=16, required=False)
+    grade = forms.ChoiceField(label=_("Credit grade"), required=False,
+                              choices=[("", _("All grades"))] + [(g, g) for g in matrix.GRADES])
+    basis = forms.ChoiceField(label=_("Clearance time"), required=False, choices=ClearanceBasis.choices,
+                              initial=ClearanceBasis.SUBMISSION)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("last") and data["first"] > data["last"]:
+            self.add_error("last", _("The end of the period comes before its start."))
+        return data
