@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "declarations"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.declaration_list, name="list"),
+    path("all/", views.declaration_list, name="all"),
+    path("new/", views.declaration_create, name="create"),
+    path("line-row/", views.line_row, name="line_row"),
+    path("import/", views.import_page, name="import"),
+    path("import/template.<str:fmt>", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("<int:pk>/", views.declaration_detail, name="detail"),
+    path("<int:pk>/edit/", views.declaration_edit, name="edit"),
+    path("<int:pk>/delete/", views.declaration_delete, name="delete"),
+    path("<int:pk>/submit/", views.declaration_submit, name="submit"),
+    path("<int:pk>/withdraw/", views.declaration_withdraw, name="withdraw"),
+    path("<int:pk>/answer/", views.declaration_answer, name="answer"),
+    path("<int:pk>/officer/<str:action>/", views.declaration_officer_action, name="officer_action"),
+    path("<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),
+]
