@@ -53,3 +53,16 @@ class ObjectionStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     UPHELD = "upheld", _("Upheld")
     REJECTED = "rejected", _("Rejected")
+
+
+# Labels of the generic evidence references credit events carry (credit does not import the apps they point to).
+EVIDENCE_LABELS = {
+    "declaration": _("Declaration"),
+    "inspection": _("Inspection record"),
+    "lab_report": _("Lab report"),
+    "certificate": _("Certificate"),
+    "penalty_decision": _("Penalty decision"),
+    "recall": _("Recall record"),
+    "customs_case": _("Customs case"),
+    "credit_event": _("Credit event"),
+}

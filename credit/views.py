@@ -17,7 +17,7 @@ from ciq_portal.scoping import user_enterprise_id
 
 from . import selectors, services
 from .charts import GRADE_COLOURS, bar_chart_svg, grade_history_svg
-from .choices import CreditGrade, ObjectionStatus
+from .choices import EVIDENCE_LABELS, CreditGrade, ObjectionStatus
 from .filtersets import EnterpriseFilterSet, GradeObjectionFilterSet
 from .forms import ObjectionDecisionForm, ObjectionForm, PolicyForm
 from .policy import FIELD_FOR_GRADE
@@ -50,6 +50,7 @@ def _credit_context(request, enterprise) -> dict:
     events = list(selectors.credit_event_list(user=user, filters={"enterprise": enterprise.pk})[:100])
     for event in events:
         event.evidence_shown = selectors.evidence_visible(event, user)
+        event.evidence_label = EVIDENCE_LABELS.get(event.evidence_type, event.evidence_type)
     objections = list(selectors.grade_objection_list(user=user, filters={"enterprise": enterprise.pk}))
     open_changes = {o.grade_change_id for o in objections if o.is_open}
     deadline = timezone.now() - timedelta(days=OBJECTION_FILING_DAYS)
