@@ -48,8 +48,8 @@ def _form_errors(form, exc: ValidationError):
 
 # One worked example per scope, shown in the guide (the README has the same ones).
 SCOPE_EXAMPLES = [
-    (AgencyScope.RELEASE_STATUS_READ, "GET /api/v1/declarations/?bill_of_lading=…",
-     'curl -s "$CIQ/api/v1/declarations/?bill_of_lading=BL20261127001" -H "Authorization: Api-Key $KEY"'),
+    (AgencyScope.RELEASE_STATUS_READ, "GET /api/v1/releases/",
+     'curl -s "$CIQ/api/v1/releases/?number=NGB20261127000042" -H "Authorization: Api-Key $KEY"'),
     (AgencyScope.LOGISTICS_PUSH, "POST /api/v1/logistics-events/",
      'curl -s -X POST "$CIQ/api/v1/logistics-events/" -H "Authorization: Api-Key $KEY" '
      '-H "Content-Type: application/json" -d \'{"external_id": "NBPORT-000123", "kind": "vessel_berthed", '
@@ -57,17 +57,18 @@ SCOPE_EXAMPLES = [
     (AgencyScope.JOINT_INSPECTION, "POST /api/v1/joint-inspections/",
      'curl -s -X POST "$CIQ/api/v1/joint-inspections/" -H "Authorization: Api-Key $KEY" '
      '-H "Content-Type: application/json" -H "Idempotency-Key: $(uuidgen)" '
-     '-d \'{"declaration": 42, "kind": "one_opening", "note": "X-ray anomaly"}\''),
+     '-d \'{"kind": "container", "agency": "customs", "container_no": "MSCU1234565", "note": "X-ray anomaly"}\''),
     (AgencyScope.CASE_REFERRAL, "POST /api/v1/case-referrals/",
      'curl -s -X POST "$CIQ/api/v1/case-referrals/" -H "Authorization: Api-Key $KEY" '
-     '-H "Content-Type: application/json" -d \'{"kind": "counterfeit", "summary": "Suspected fake labels", '
-     '"declaration_number": "NGB20261127000042"}\''),
+     '-H "Content-Type: application/json" -H "Idempotency-Key: $(uuidgen)" '
+     '-d \'{"kind": "counterfeit", "summary": "Suspected fake brand labels", '
+     '"declaration_number": "NGB20261127000042", "evidence": [{"description": "Photos", "reference": "HG-F-77"}]}\''),
     (AgencyScope.CREDIT_EXCHANGE, "POST /api/v1/credit-events/",
      'curl -s -X POST "$CIQ/api/v1/credit-events/" -H "Authorization: Api-Key $KEY" '
-     '-H "Content-Type: application/json" -d \'{"enterprise": 7, "kind": "agency_information", '
-     '"external_reference": "HG-2026-0042", "note": "Administrative penalty"}\''),
-    (AgencyScope.BULLETINS_READ, "GET /api/v1/bulletins/",
-     'curl -s "$CIQ/api/v1/bulletins/?active=true" -H "Authorization: Api-Key $KEY"'),
+     '-H "Content-Type: application/json" -d \'{"enterprise_uscc": "91330200MA0000001X", '
+     '"kind": "agency_information", "external_reference": "HG-2026-0042", "note": "Administrative penalty"}\''),
+    (AgencyScope.BULLETINS_READ, "GET /api/v1/risk-bulletins/",
+     'curl -s "$CIQ/api/v1/risk-bulletins/?status=published" -H "Authorization: Api-Key $KEY"'),
 ]
 
 

@@ -12,6 +12,7 @@ def role_required(*roles: str) -> type[BasePermission]:
         def has_permission(self, request, view):
             return bool(request.user and request.user.is_authenticated and has_role(request.user, *roles))
 
+    HasRole.roles = frozenset(roles)  # read by the OpenAPI audience tags (schema.py)
     HasRole.__name__ = "HasRole_" + "_".join(roles)
     return HasRole
 

@@ -189,7 +189,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's AutoSchema plus audience tags (partner-agency, declarant, bureau) on every operation.
+    "DEFAULT_SCHEMA_CLASS": "ciq_portal.api.schema.AudienceAutoSchema",
     "EXCEPTION_HANDLER": "ciq_portal.api.exceptions.api_exception_handler",
     # One bucket per agency client at its own rate (AgencyClient.rate_limit) or this default; others unthrottled.
     "DEFAULT_THROTTLE_CLASSES": ["ciq_portal.api.agency_auth.AgencyRateThrottle"],
