@@ -248,7 +248,8 @@ def enterprise_regrade(*, enterprise, actor=None, as_of: date | None = None, mod
             enterprise=locked, old_grade=old_grade, new_grade=result.grade, score_before=old_score,
             score_after=result.score, reason=result.reason, mode=mode, as_of=as_of,
             changed_at=_moment_of(as_of))
-        change.events.set(event_ids)
+        GradeChange.events.through.objects.bulk_create(
+            [GradeChange.events.through(gradechange_id=change.pk, creditevent_id=event_id) for event_id in event_ids])
         audit_record(actor=actor, action="enterprise.regrade", obj=locked,
                      before={"credit_grade": old_grade, "credit_score": old_score},
                      after={"credit_grade": result.grade, "credit_score": result.score, "reason": result.reason,
