@@ -1,0 +1,58 @@
+"""Small steps shared by the end-to-end tests."""
+
+import re
+
+from ..factories import TEST_PASSWORD
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def log_in(page, username, password=TEST_PASSWORD):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" not in page.url, f"log-in as {username} failed: {page.inner_text('main')[:300]}"
+
+
+def log_out(page):
+    page.click("header form[action$='/logout/'] button")
+    page.wait_for_load_state("networkidle")
+
+
+def switch_language(page, code):
+    """Click the header's language switch (English / 中文) and wait for the page to come back."""
+    page.click(f".lang-switch button[value='{code}']")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == code, page.url
+
+
+def main_text(page) -> str:
+    return page.inner_text("main")
+
+
+def assert_language(page, code):
+    """The page's <html lang> and its visible chrome are in ``code``: Chinese has CJK text, English little."""
+    assert page.locator("html").get_attribute("lang") == code
+    chrome = page.inner_text("header") + page.inner_text("footer") + page.inner_text("main h1") if page.locator(
+        "main h1").count() else page.inner_text("header") + page.inner_text("footer")
+    if code == "en":
+        # Data (names of Chinese enterprises, goods) may stay Chinese; headings, navigation and footer may not.
+        leftovers = [c for c in CJK.findall(page.inner_text("header nav") if page.locator("header nav").count()
+                                            else "")]
+        assert not leftovers, f"untranslated navigation on {page.url}: {''.join(leftovers)}"
+        assert "Inspection" in chrome or "CIQ" in chrome
+    else:
+        assert CJK.search(chrome), f"no Chinese on {page.url}"
+
+
+def both_languages(page, shots, name):
+    """Screenshot the page in Chinese, switch it to English (checked), screenshot, switch back (checked)."""
+    assert_language(page, "zh-hans")
+    shots(page, f"{name}-zh")
+    switch_language(page, "en")
+    assert_language(page, "en")
+    shots(page, f"{name}-en")
+    switch_language(page, "zh-hans")
+    assert_language(page, "zh-hans")
