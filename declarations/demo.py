@@ -1,0 +1,89 @@
+"""Demo declarations: drafts and submitted declarations of enterprises A and B with realistic goods."""
+
+import datetime
+
+from django.utils import timezone
+
+from ciq_portal.models import User
+from credit.demo import ENTERPRISES
+from credit.models import Enterprise
+
+from .choices import DocumentKind
+from .models import Declaration, DocumentRequirement
+
+REQUIREMENTS = [
+    ("aquatic", DocumentKind.HEALTH_CERTIFICATE), ("meat", DocumentKind.HEALTH_CERTIFICATE),
+    ("dairy", DocumentKind.HEALTH_CERTIFICATE), ("fruit_vegetable", DocumentKind.HEALTH_CERTIFICATE),
+    ("cosmetics", DocumentKind.TEST_REPORT),
+]
+
+SHIPMENTS = {
+    "A": [
+        dict(ref="demo-A-1", submit=True, header=dict(vessel_voyage="COSCO TAURUS 051E", bill_of_lading="COSU6301234567",
+             containers=["CSQU3054383"], departure_country="AU", use_of_goods="food", trade_terms="CIF"),
+             lines=[dict(hs_code="0306170000", description="Frozen tiger prawns, 2 kg blocks", origin_country="AU",
+                         quantity="12000", unit="kg", net_weight_kg="12000", gross_weight_kg="12800", value="168000",
+                         currency="USD", manufacturer_name="Sea Harvest Pty Ltd", lot_numbers="SH2411-07")]),
+        dict(ref="demo-A-2", submit=True, header=dict(vessel_voyage="MAERSK ESSEN 447N", bill_of_lading="MAEU2290187365",
+             containers=["MSKU1234565"], departure_country="NO", use_of_goods="food", trade_terms="CFR"),
+             lines=[dict(hs_code="030389", description="Frozen Atlantic mackerel, whole round", origin_country="NO",
+                         quantity="24000", unit="kg", net_weight_kg="24000", gross_weight_kg="25100", value="52800",
+                         currency="USD", manufacturer_name="Lerøy Seafood AS", lot_numbers="LS-4471")]),
+        dict(ref="demo-A-3", submit=False, header=dict(vessel_voyage="EVER GIVEN 102W", bill_of_lading="EGLV0300127711",
+             departure_country="CL", use_of_goods="food", trade_terms="CIF"),
+             lines=[dict(hs_code="0307220000", description="Frozen scallop meat", origin_country="CL", quantity="8000",
+                         unit="kg", net_weight_kg="8000", gross_weight_kg="8500", value="96000", currency="USD"),
+                    dict(hs_code="0303660000", description="Frozen hake", origin_country="CL", quantity="5000", unit="kg",
+                         value="21000", currency="USD")]),
+    ],
+    "B": [
+        dict(ref="demo-B-1", submit=True, header=dict(transport_mode="air", vessel_voyage="AF198",
+             bill_of_lading="057-12345675", departure_country="FR", use_of_goods="retail", trade_terms="DAP"),
+             lines=[dict(hs_code="3304990000", description="Moisturising face cream, 50 ml jars", origin_country="FR",
+                         quantity="6000", unit="pcs", net_weight_kg="420", gross_weight_kg="510", value="54000",
+                         currency="EUR", manufacturer_name="Laboratoires Dermalys SA", lot_numbers="DL24-118"),
+                    dict(hs_code="3305100000", description="Repair shampoo, 250 ml", origin_country="FR", quantity="4000",
+                         unit="pcs", net_weight_kg="1050", gross_weight_kg="1200", value="18000", currency="EUR")]),
+        dict(ref="demo-B-2", submit=False, header=dict(transport_mode="air", vessel_voyage="KE891",
+             bill_of_lading="180-99887766", departure_country="KR", use_of_goods="retail", trade_terms="FCA"),
+             lines=[dict(hs_code="330499", description="Sheet masks, hyaluronic acid", origin_country="KR",
+                         quantity="20000", unit="pcs", net_weight_kg="600", gross_weight_kg="720", value="30000",
+                         currency="USD", manufacturer_name="Seoul Beauty Lab Co.", lot_numbers="SBL-0925")]),
+    ],
+}
+
+# A one-page PDF used as the demo documents.
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def seed(*, password: str, stdout) -> None:
+    from django.core.files.base import ContentFile
+
+    from release.services import clearance_submit
+
+    from .services import declaration_create, document_upload
+
+    for category, kind in REQUIREMENTS:
+        DocumentRequirement.objects.get_or_create(category=category, hs_prefix="", kind=kind)
+    arrival = timezone.localdate() + datetime.timedelta(days=3)
+    created = 0
+    for key, shipments in SHIPMENTS.items():
+        enterprise = Enterprise.objects.filter(uscc=ENTERPRISES[key]["uscc"]).first()
+        if enterprise is None:
+            continue
+        actor = User.objects.filter(enterprise_membership__enterprise=enterprise).first()
+        for shipment in shipments:
+            if Declaration.objects.filter(enterprise=enterprise, declarant_ref=shipment["ref"]).exists():
+                continue
+            declaration = declaration_create(enterprise=enterprise, actor=actor, lines=shipment["lines"],
+                                             declarant_ref=shipment["ref"], arrival_date=arrival,
+                                             port_of_entry="NGB", **shipment["header"])
+            for kind in (DocumentKind.INVOICE, DocumentKind.PACKING_LIST, DocumentKind.HEALTH_CERTIFICATE,
+                         DocumentKind.TEST_REPORT):
+                document_upload(declaration=declaration, kind=kind, actor=actor,
+                                file=ContentFile(DEMO_PDF, name=f"{kind}.pdf"))
+            if shipment["submit"]:
+                clearance_submit(declaration=declaration, actor=actor)
+            created += 1
+    stdout.write(f"declarations: {created} demo declarations")
