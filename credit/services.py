@@ -330,16 +330,19 @@ def credit_grades_recompute(*, as_of: date | None = None, actor=None) -> Recompu
                 if result.grade != grade:
                     changes.append((pk, grade, result.grade, score, result.score, result.reason))
         if updates:
-            _record_nightly_changes(changes, as_of=as_of, actor=actor)
-            _bulk_set_grades(updates)
+            newest = _record_nightly_changes(changes, as_of=as_of, actor=actor)
+            _bulk_set_grades([(pk, grade, score, newest.get(pk)) for pk, grade, score, _moved in updates])
         audit_record(actor=actor, action="credit_grades.recompute", object_type="credit.enterprise",
                      object_id="*", after={"as_of": as_of, "enterprises": count, "grades_changed": len(changes),
                                            "scores_updated": len(updates)})
     return RecomputeResult(count, len(changes), len(updates), time.perf_counter() - started)
 
 
-def _record_nightly_changes(changes, *, as_of, actor) -> None:
+def _record_nightly_changes(changes, *, as_of, actor) -> dict[int, int]:
+    """GradeChange rows (with their events) and audit rows for the changed grades; returns each changed
+    enterprise's newest event id (the new high-water mark of events taken into account)."""
     now = timezone.now()
+    newest: dict[int, int] = {}
     Through = GradeChange.events.through
     actor_id, actor_name = getattr(actor, "pk", None), getattr(actor, "username", "") or "system"
     for start in range(0, len(changes), 5000):
@@ -350,6 +353,7 @@ def _record_nightly_changes(changes, *, as_of, actor) -> None:
             for pk, old, new, before, after, reason in chunk])
         ids_by_enterprise = {change.enterprise_id: change.pk for change in created}
         moved = _events_since_last_change(list(ids_by_enterprise))
+        newest.update({enterprise_id: max(event_ids) for enterprise_id, event_ids in moved.items()})
         Through.objects.bulk_create([Through(gradechange_id=ids_by_enterprise[enterprise_id], creditevent_id=event_id)
                                      for enterprise_id, event_ids in moved.items() for event_id in event_ids],
                                     batch_size=5000)
@@ -362,10 +366,11 @@ def _record_nightly_changes(changes, *, as_of, actor) -> None:
                        client_address=client_address.get())
             for pk, old, new, before, after, reason in chunk], batch_size=5000)
     # Sealing is queued after commit by the audit_record of the recompute summary.
+    return newest
 
 
 def _bulk_set_grades(updates) -> None:
-    """Write new grades and scores of many enterprises.
+    """Write new grades and scores of many enterprises: ``updates`` = [(pk, grade, score, last_event_id or None)].
 
     Raw SQL on PostgreSQL, isolated here for speed: one UPDATE ... FROM unnest() per 10,000 rows instead of
     Django's bulk_update CASE expressions (seconds instead of tens of seconds for 50,000 rows).
@@ -378,28 +383,24 @@ def _bulk_set_grades(updates) -> None:
                 chunk = updates[start:start + 10000]
                 cursor.execute(
                     f"""UPDATE {table} AS e SET credit_grade = u.grade, credit_score = u.score, credit_graded_at = %s,
-                            credit_last_event_id = CASE WHEN u.moved THEN COALESCE(
-                                (SELECT MAX(c.id) FROM credit_creditevent c WHERE c.enterprise_id = e.id), 0)
-                                ELSE e.credit_last_event_id END
-                        FROM unnest(%s::bigint[], %s::varchar[], %s::numeric[], %s::boolean[])
-                             AS u(id, grade, score, moved)
+                            credit_last_event_id = COALESCE(u.last_id, e.credit_last_event_id)
+                        FROM unnest(%s::bigint[], %s::varchar[], %s::numeric[], %s::bigint[])
+                             AS u(id, grade, score, last_id)
                         WHERE e.id = u.id""",
                     [now, [u[0] for u in chunk], [u[1] for u in chunk], [u[2] for u in chunk],
                      [u[3] for u in chunk]])
         return
-    last_ids = dict(CreditEvent.objects.filter(enterprise_id__in=[u[0] for u in updates if u[3]]).order_by()
-                    .values("enterprise_id").annotate(m=Max("id")).values_list("enterprise_id", "m"))
-    objects = []
     fields = ["credit_grade", "credit_score", "credit_graded_at"]
-    for pk, grade, score, moved in updates:
+    with_mark, without_mark = [], []
+    for pk, grade, score, last_id in updates:
         enterprise = Enterprise(pk=pk, credit_grade=grade, credit_score=score, credit_graded_at=now)
-        if moved:
-            enterprise.credit_last_event_id = last_ids.get(pk, 0)
-        objects.append(enterprise)
-    moved_objects = [o for o, u in zip(objects, updates, strict=True) if u[3]]
-    other_objects = [o for o, u in zip(objects, updates, strict=True) if not u[3]]
-    Enterprise.objects.bulk_update(moved_objects, fields + ["credit_last_event_id"], batch_size=1000)
-    Enterprise.objects.bulk_update(other_objects, fields, batch_size=1000)
+        if last_id is not None:
+            enterprise.credit_last_event_id = last_id
+            with_mark.append(enterprise)
+        else:
+            without_mark.append(enterprise)
+    Enterprise.objects.bulk_update(with_mark, fields + ["credit_last_event_id"], batch_size=1000)
+    Enterprise.objects.bulk_update(without_mark, fields, batch_size=1000)
 
 
 # --- differentiated supervision ---------------------------------------------------------------------------------
