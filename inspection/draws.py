@@ -78,15 +78,20 @@ def people_draw(seed: str, subject: str, candidates: Iterable[Mapping]) -> Peopl
 
 def people_draw_canonical(seed: str, subject: str, rows: list[dict]) -> PeopleDrawResult:
     """``people_draw`` on candidates already in canonical form (sorted by id, unique, positive weights)."""
-    if not rows:
+    return people_draw_ids(seed, subject, [c["id"] for c in rows], [c["weight"] for c in rows])
+
+
+def people_draw_ids(seed: str, subject: str, ids: list[int], weights: list[int]) -> PeopleDrawResult:
+    """The same draw on parallel lists (ids ascending)."""
+    if not ids:
         return PeopleDrawResult(chosen=None)
-    total = sum(c["weight"] for c in rows)
+    total = sum(weights)
     point = (uniform_int(seed, "people", subject) * total) >> 53
     running = 0
-    for candidate in rows:
-        running += candidate["weight"]
+    for officer_id, weight in zip(ids, weights, strict=True):
+        running += weight
         if point < running:
-            return PeopleDrawResult(chosen=candidate["id"], point=point)
+            return PeopleDrawResult(chosen=officer_id, point=point)
     raise AssertionError("unreachable: point < total")
 
 
@@ -151,6 +156,11 @@ class CandidatePool:
             o.id for o in self.officers.values() if o.on_duty(at))
         self.loads = {o.id: o.load for o in self.officers.values()}
         self._base: dict[tuple, tuple[list[int], dict[int, str], dict[str, list[int]]]] = {}
+        self._weights: dict[int, int] = {}
+        self._conflicts: dict[int, set[int]] = {}
+        for officer in self.officers.values():
+            for enterprise_id in officer.conflicted_enterprise_ids:
+                self._conflicts.setdefault(enterprise_id, set()).add(officer.id)
 
     def _qualified(self, category: str, site_id: int | None):
         key = (category, site_id)
@@ -171,47 +181,58 @@ class CandidatePool:
             self._base[key] = (kept, excluded, grouped)
         return self._base[key]
 
+    def _pick(self, category, site_id, enterprise_id, last_inspector_id):
+        kept, _excluded, grouped = self._qualified(category, site_id)
+        extra: dict[str, list[int]] = {}
+        conflicted = self._conflicts.get(enterprise_id)
+        if conflicted:
+            ids = [i for i in kept if i not in conflicted]
+            left = [i for i in kept if i in conflicted]
+            if left:
+                extra[EXCLUDE_CONFLICT] = left
+        else:
+            ids = kept
+        if last_inspector_id is not None and len(ids) > 1 and last_inspector_id in ids:
+            ids = [i for i in ids if i != last_inspector_id]
+            extra[EXCLUDE_LAST_INSPECTOR] = [last_inspector_id]
+        if not ids:
+            return [], [], grouped, extra
+        loads = self.loads
+        officer_loads = [loads[i] for i in ids]
+        min_load = min(officer_loads)
+        cache = self._weights
+        weights = []
+        for load in officer_loads:
+            excess = load - min_load
+            weight = cache.get(excess)
+            if weight is None:
+                weight = cache[excess] = load_weight(excess, 0)
+            weights.append(weight)
+        return ids, weights, grouped, extra
+
     def candidates(self, *, category: str, site_id: int | None, enterprise_id: int,
                    last_inspector_id: int | None = None) -> tuple[list[dict], dict[int, str]]:
         """Canonical weighted candidates and {officer id: reason} for everyone left out."""
-        candidates, _grouped, extra = self._candidates(category, site_id, enterprise_id, last_inspector_id)
+        ids, weights, _grouped, extra = self._pick(category, site_id, enterprise_id, last_inspector_id)
         excluded = dict(self._qualified(category, site_id)[1])
-        for reason, ids in extra.items():
-            excluded.update(dict.fromkeys(ids, reason))
-        return candidates, excluded
+        for reason, left in extra.items():
+            excluded.update(dict.fromkeys(left, reason))
+        return [{"id": i, "weight": w} for i, w in zip(ids, weights, strict=True)], excluded
 
-    def candidates_grouped(self, *, category: str, site_id: int | None, enterprise_id: int,
-                           last_inspector_id: int | None = None) -> tuple[list[dict], dict[str, list[int]]]:
-        """Like ``candidates`` with those left out grouped by reason ({reason: [ids]}), as recorded."""
-        candidates, grouped, extra = self._candidates(category, site_id, enterprise_id, last_inspector_id)
-        return candidates, {**grouped, **extra} if extra else grouped
-
-    def _candidates(self, category, site_id, enterprise_id, last_inspector_id):
-        kept, _excluded, grouped = self._qualified(category, site_id)
-        extra: dict[str, list[int]] = {}
-        ids = []
-        officers = self.officers
-        for officer_id in kept:
-            if enterprise_id in officers[officer_id].conflicted_enterprise_ids:
-                extra.setdefault(EXCLUDE_CONFLICT, []).append(officer_id)
-            else:
-                ids.append(officer_id)
-        if last_inspector_id is not None and len(ids) > 1 and last_inspector_id in ids:
-            ids.remove(last_inspector_id)
-            extra[EXCLUDE_LAST_INSPECTOR] = [last_inspector_id]
+    def draw(self, seed: str, subject: str, *, category: str, site_id: int | None, enterprise_id: int,
+             last_inspector_id: int | None = None) -> tuple[int | None, dict]:
+        """Draw one officer. Returns the chosen id and the inputs as recorded: the candidates grouped by weight,
+        the officers left out because of this enterprise ({reason: [ids]}) and how many were off duty or not
+        qualified ({reason: count}; those follow from the calendars and qualifications, not from the draw)."""
+        ids, weights, grouped, extra = self._pick(category, site_id, enterprise_id, last_inspector_id)
         if not ids:
-            return [], grouped, extra
-        loads = self.loads
-        min_load = min(loads[i] for i in ids)
-        weights = {}
-        candidates = []
-        for i in ids:
-            excess = loads[i] - min_load
-            weight = weights.get(excess)
-            if weight is None:
-                weight = weights[excess] = load_weight(loads[i], min_load)
-            candidates.append({"id": i, "weight": weight})
-        return candidates, grouped, extra
+            return None, {}
+        by_weight: dict[int, list[int]] = {}
+        for officer_id, weight in zip(ids, weights, strict=True):
+            by_weight.setdefault(weight, []).append(officer_id)
+        inputs = {"weights": {str(w): by_weight[w] for w in sorted(by_weight, reverse=True)}, "excluded": extra,
+                  "not_eligible": {reason: len(v) for reason, v in grouped.items()}}
+        return people_draw_ids(seed, subject, ids, weights).chosen, inputs
 
     def assign(self, officer_id: int) -> None:
         self.loads[officer_id] += 1

@@ -357,17 +357,13 @@ def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = Non
     pool = draws.CandidatePool(officers.values(), at=at)
     new_draws, assigned, assignments = [], [], {}
     for task in tasks:
-        candidates, left_out = pool.candidates_grouped(category=task.category, site_id=task.site_id,
-                                                       enterprise_id=task.enterprise_id,
-                                                       last_inspector_id=last.get(task.enterprise_id))
-        if not candidates:
-            continue
         n = attempts.get(task.pk, 0) + 1
         subject = f"task:{task.pk}" if n == 1 else f"task:{task.pk}:{n}"
-        inputs = {"weights": draws.group_by_weight(candidates, canonical=True), "excluded": left_out,
-                  "site": task.site_id,
-                  "category": task.category, "algorithm": period.algorithm}
-        chosen = draws.people_draw_canonical(period.seed, subject, candidates).chosen
+        chosen, inputs = pool.draw(period.seed, subject, category=task.category, site_id=task.site_id,
+                                   enterprise_id=task.enterprise_id, last_inspector_id=last.get(task.enterprise_id))
+        if chosen is None:
+            continue
+        inputs.update({"site": task.site_id, "category": task.category, "algorithm": period.algorithm})
         new_draws.append(Draw(period=period, kind=DrawKind.PEOPLE, subject=subject, declaration_id=task.declaration_id,
                               task=task, inputs=inputs, result={"chosen": chosen}, chosen_id=chosen))
         task.status, task.assigned_to_id, task.assigned_at = TaskStatus.ASSIGNED, chosen, at

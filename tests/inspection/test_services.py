@@ -67,8 +67,8 @@ def test_dispatch_skips_off_duty_on_leave_conflicted_and_last_inspector(make_dec
     task.refresh_from_db()
     assert task.assigned_to_id in {spare.user_id, other.user_id}
     draw = Draw.objects.get(task=task)
-    assert draw.inputs["excluded"] == {"off_duty": sorted([off.user_id, on_leave.user_id]),
-                                       "conflict_of_interest": [conflicted.user_id]}
+    assert draw.inputs["excluded"] == {"conflict_of_interest": [conflicted.user_id]}
+    assert draw.inputs["not_eligible"] == {"off_duty": 2}
     first = task.assigned_to_id
     second_task = create_task(make_declaration())
     assert second_task.assigned_to_id != first  # never the enterprise's last inspector when another is available
