@@ -22,3 +22,53 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Single window: read-only views (changes go through the services: /portal/agencies/, manage.py agency_client) ---
+from .models import Agency, AgencyApiKey, AgencyClient, OutboxEvent, Subscription, WebhookDelivery  # noqa: E402
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Agency)
+class AgencyAdmin(_ReadOnly):
+    list_display = ["code", "name_zh", "kind", "is_active"]
+
+
+@admin.register(AgencyClient)
+class AgencyClientAdmin(_ReadOnly):
+    list_display = ["name", "agency", "user", "rate_limit", "is_active"]
+    list_filter = ["agency"]
+
+
+@admin.register(AgencyApiKey)
+class AgencyApiKeyAdmin(_ReadOnly):
+    list_display = ["prefix", "client", "label", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    exclude = ["key_hash"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(_ReadOnly):
+    list_display = ["name", "url", "kind", "owner", "enterprise_id", "is_active"]
+    exclude = ["secret"]
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(_ReadOnly):
+    list_display = ["event_type", "event_id", "enterprise_id", "created_at", "dispatched_at"]
+    list_filter = ["event_type"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_ReadOnly):
+    list_display = ["id", "event", "subscription", "status", "attempts", "next_attempt_at"]
+    list_filter = ["status"]

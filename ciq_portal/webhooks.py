@@ -103,7 +103,7 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 def address_allowed(url: str) -> bool:
     """Refuse loopback, private and link-local targets unless CIQ["WEBHOOK_ALLOW_PRIVATE_NETWORKS"] (or DEBUG)."""
-    if _conf("WEBHOOK_ALLOW_PRIVATE_NETWORKS", settings.DEBUG):
+    if _conf("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False) or settings.DEBUG:
         return True
     host = urlsplit(url).hostname or ""
     try:

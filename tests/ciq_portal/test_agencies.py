@@ -322,3 +322,21 @@ def test_agency_client_command(roles):
     assert key_client(raw).get("/api/v1/agency/me/").json()["scopes"] == ["release_status:read"]
     call_command("agency_client", "revoke-key", raw.split("_")[1], stdout=StringIO())
     assert key_client(raw).get("/api/v1/agency/me/").status_code == 403
+
+
+def test_openapi_operations_carry_their_audience():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths = schema["paths"]
+    assert "partner-agency" in paths["/api/v1/agency/me/"]["get"]["tags"]
+    assert {"partner-agency", "declarant"} <= set(paths["/api/v1/subscriptions/"]["post"]["tags"])
+    assert "partner-agency" not in paths["/api/v1/notifications/"]["get"]["tags"]
+    # Other apps' operations get audience tags from their permissions (requires_scope, role_required).
+    assert "partner-agency" in paths["/api/v1/credit-events/"]["get"]["tags"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method in ("get", "post", "put", "patch", "delete") and path != "/api/v1/auth/token/":
+                assert set(operation["tags"]) & {"partner-agency", "declarant", "bureau"}, (path, method)
+    tag_names = {tag["name"] for tag in schema.get("tags", [])}
+    assert {"partner-agency", "declarant", "bureau"} <= tag_names

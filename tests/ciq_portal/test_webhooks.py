@@ -242,3 +242,47 @@ def test_sweep_requeues_events_whose_dispatch_was_lost(declarant_subscription, e
     event.refresh_from_db()
     assert event.dispatched_at is not None and len(receiver.requests) == 1
     assert notifications_sweep() == {"events": 0, "deliveries": 0}
+
+
+@pytest.fixture
+def fast_backoff_env(monkeypatch):
+    """Settings for the worker process (it reads them from the environment): short backoff, local receivers."""
+    monkeypatch.setenv("WEBHOOK_BACKOFF_BASE_SECONDS", "1")
+    monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "1")
+    monkeypatch.setenv("WEBHOOK_MAX_ATTEMPTS", "3")
+
+
+@pytest.mark.worker
+@pytest.mark.redis
+def test_a_real_worker_delivers_after_a_failure(fast_backoff_env, celery_worker_process, roles, settings):
+    """A real worker on Redis: the first attempt fails, the Celery retry delivers, both attempts are logged.
+
+    (The countdown itself is checked in test_retry_is_scheduled_with_a_countdown: the worker under test loads the
+    test settings, whose always-eager mode runs the retry message at once.)"""
+    from tests.factories import EnterpriseFactory, UserFactory
+
+    from ciq_portal.roles import Role
+
+    enterprise = EnterpriseFactory()
+    user = UserFactory(username="declarant_worker", role=Role.DECLARANT, enterprise=enterprise)
+    with Receiver(statuses=[500, 200]) as receiver:
+        subscription, _ = subscription_create(actor=user, url=receiver.url, event_types=[EventType.RELEASED],
+                                              secret=SECRET)
+        event = notification_publish(event_type=EventType.RELEASED, payload={"n": 1}, enterprise_id=enterprise.pk)
+        # Queue the delivery from here: inside the worker under test, test settings run nested .delay() eagerly.
+        from ciq_portal.notifications import outbox_dispatch
+
+        for pk in outbox_dispatch(event_pk=event.pk):
+            webhook_deliver_task.delay(pk, 1)
+        deadline = time.monotonic() + 30
+        while len(receiver.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for _ in range(50):
+            delivery = WebhookDelivery.objects.filter(subscription=subscription).first()
+            if delivery and delivery.status == DeliveryStatus.SUCCEEDED:
+                break
+            time.sleep(0.1)
+    assert len(receiver.requests) == 2, celery_worker_process["log"].read_text()[-3000:]
+    log = list(delivery.attempt_log.order_by("number"))
+    assert [a.ok for a in log] == [False, True] and log[0].retry_in == 1
+    assert {r["headers"]["X-CIQ-Event-Id"] for r in receiver.requests} == {str(event.event_id)}
