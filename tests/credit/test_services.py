@@ -230,3 +230,17 @@ def test_transitions_table():
 def test_event_fact_ignores_unknown_live_flag():
     assert aggregate_events([EventFact(K.RECALL, timezone.localdate(), -15, live=False)],
                             timezone.localdate()).points_centi == 0
+
+
+def test_nightly_changes_name_only_events_since_the_previous_change(enterprise_a):
+    from ciq_portal.models import AuditEntry
+
+    for _ in range(3):
+        credit_event_record(enterprise=enterprise_a, kind=K.NON_CONFORMITY, source=S.SYSTEM)
+    credit_grades_recompute()
+    newer = [credit_event_record(enterprise=enterprise_a, kind=K.NON_CONFORMITY, source=S.SYSTEM) for _ in range(2)]
+    assert credit_grades_recompute().grades_changed == 1  # C → D
+    latest = GradeChange.objects.filter(enterprise=enterprise_a).order_by("-id").first()
+    assert (latest.old_grade, latest.new_grade) == (G.C, G.D)
+    assert set(latest.events.all()) == set(newer)
+    assert AuditEntry.objects.filter(action="enterprise.regrade", object_id=str(enterprise_a.pk)).count() == 2
