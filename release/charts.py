@@ -9,9 +9,14 @@ from django.utils.safestring import mark_safe
 
 COLOURS = ("#0b4f8a", "#e08a00", "#1e7b3c", "#b3261e")
 ROW = 30
-LABEL_WIDTH = 150
+LABEL_WIDTH = 190
+LABEL_CHARS = 26
 BAR_WIDTH = 420
 VALUE_WIDTH = 110
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
 
 
 def _fmt(value, fmt):
@@ -44,7 +49,7 @@ def bar_chart(rows, *, series, title, fmt="{:,}", targets=None, target_label="")
     y = legend
     for index, (label, vals) in enumerate(rows):
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + per_row / 2 + 2}" text-anchor="end" '
-                     f'class="label">{escape(label)}</text>')
+                     f'class="label">{escape(_short(str(label)))}<title>{escape(label)}</title></text>')
         for i, value in enumerate(vals):
             bar_y = y + 4 + i * ROW
             length = 0 if value is None else max(0.0, BAR_WIDTH * value / top)

@@ -111,8 +111,9 @@ class DashboardFilterForm(forms.Form):
     port = forms.CharField(label=_("Port"), max_length=16, required=False)
     grade = forms.ChoiceField(label=_("Credit grade"), required=False,
                               choices=[("", _("All grades"))] + [(g, g) for g in matrix.GRADES])
-    basis = forms.ChoiceField(label=_("Clearance time"), required=False, choices=ClearanceBasis.choices,
-                              initial=ClearanceBasis.SUBMISSION)
+    basis = forms.ChoiceField(label=_("Clearance time"), required=False, initial=ClearanceBasis.SUBMISSION,
+                              choices=[(ClearanceBasis.SUBMISSION, ClearanceBasis.SUBMISSION.label),
+                                       (ClearanceBasis.ARRIVAL, ClearanceBasis.ARRIVAL.label)])
 
     def clean(self):
         data = super().clean()

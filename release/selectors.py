@@ -70,15 +70,29 @@ def negative_list_matches(declaration) -> list[NegativeListEntry]:
 # --- Releases, decisions and what the declarant sees -----------------------------------------------------------
 
 
+def _release_scope(queryset, *, user):
+    """Bureau staff: all; a declarant: their enterprise's; a partner agency (port, customs): every release, read
+    only, for the paperless release order (the API checks their ``release_status:read`` scope)."""
+    from ciq_portal.roles import Role, has_role
+
+    if has_role(user, Role.PARTNER_AGENCY) and not has_role(user, Role.DECLARANT):
+        return queryset
+    return scope_queryset(queryset, user=user)
+
+
 def release_list(*, user, filters=None) -> QuerySet[Release]:
     queryset = Release.objects.select_related("declaration", "enterprise", "certificate").order_by("-released_at")
-    queryset = scope_queryset(queryset, user=user)
+    queryset = _release_scope(queryset, user=user)
     return ReleaseFilterSet(filters or {}, queryset=queryset).qs
 
 
 def release_get(*, user, pk) -> Release:
-    return get_in_scope(Release.objects.select_related("declaration", "enterprise", "decision", "certificate"),
-                        user=user, pk=pk)
+    queryset = _release_scope(Release.objects.select_related("declaration", "enterprise", "decision",
+                                                             "certificate"), user=user)
+    release = queryset.filter(pk=pk).first()
+    if release is None:
+        raise Http404
+    return release
 
 
 def decision_for_declaration(*, user, declaration_pk) -> ReleaseDecision:

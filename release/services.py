@@ -366,6 +366,14 @@ def _certificate_number(port: str, on: date) -> str:
     return f"IQC{port[:4].upper()}{on:%Y%m%d}{tail}"
 
 
+def _plain(number) -> str:
+    """A decimal as people write it: 2000, 12.5 (never 2E+3)."""
+    if number is None:
+        return ""
+    text = format(Decimal(number).normalize(), "f")
+    return text
+
+
 def _certificate_facts(release: Release, number: str) -> dict:
     declaration = release.declaration
     enterprise = declaration.enterprise
@@ -380,7 +388,7 @@ def _certificate_facts(release: Release, number: str) -> dict:
         "release_mode": release.mode, "inspection_result": release.inspection_result,
         "released_on": release.released_on.isoformat(), "trace_code": release.trace_code,
         "lines": [{"hs_code": line.hs_code, "description": line.description, "origin": line.origin_country,
-                   "quantity": str(line.quantity.normalize()) if line.quantity is not None else "",
+                   "quantity": _plain(line.quantity),
                    "unit": line.unit, "lots": line.lot_numbers}
                   for line in declaration.lines.order_by("line_no")],
     }

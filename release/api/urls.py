@@ -1,5 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from . import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("releases", views.ReleaseViewSet, basename="release")
+router.register("release-decisions", views.ReleaseDecisionViewSet, basename="release-decision")
+router.register("negative-list", views.NegativeListViewSet, basename="negative-list")
+
+urlpatterns = [
+    path("release-matrix/", views.ReleaseMatrixView.as_view(), name="release-matrix"),
+    path("certificates/<str:number>/verify/", views.CertificateVerifyView.as_view(), name="certificate-verify"),
+    *router.urls,
+]

@@ -1,0 +1,112 @@
+from rest_framework import serializers
+
+from .. import matrix
+from ..models import DistributionRecord, NegativeListEntry, Recall, Release, ReleaseDecision, ReleaseMatrixVersion
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    """A released consignment: the paperless release order the port and customs read (no values, no reasons)."""
+
+    declaration_number = serializers.CharField(source="declaration.number", read_only=True)
+    declaration_id = serializers.IntegerField(read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name_zh", read_only=True)
+    certificate_number = serializers.CharField(source="certificate.number", read_only=True, default=None)
+    bill_of_lading = serializers.CharField(source="declaration.bill_of_lading", read_only=True)
+    containers = serializers.JSONField(source="declaration.containers", read_only=True)
+
+    class Meta:
+        model = Release
+        fields = ["id", "declaration_id", "declaration_number", "enterprise_name", "mode", "status",
+                  "inspection_result", "released_at", "port", "bill_of_lading", "containers", "trace_code",
+                  "certificate_number", "recalled_at"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """The release decision as the declarant may see it: mode and next step (never the reasons)."""
+
+    declaration_number = serializers.CharField(source="declaration.number", read_only=True)
+    next_step_label = serializers.CharField(source="get_next_step_display", read_only=True)
+    trace_code = serializers.CharField(source="release.trace_code", read_only=True, default=None)
+    certificate_number = serializers.CharField(source="release.certificate.number", read_only=True, default=None)
+
+    class Meta:
+        model = ReleaseDecision
+        fields = ["declaration", "declaration_number", "mode", "next_step", "next_step_label", "inspection_place",
+                  "destination_office", "decided_at", "trace_code", "certificate_number"]
+        read_only_fields = fields
+
+
+class BureauDecisionSerializer(DecisionSerializer):
+    class Meta(DecisionSerializer.Meta):
+        fields = DecisionSerializer.Meta.fields + ["matrix_version", "matrix_mode", "tier", "grade", "risk_score",
+                                                   "forced_by", "random_selected", "inspection_required",
+                                                   "inspection_reason", "task", "inputs"]
+        read_only_fields = fields
+
+
+class DistributionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DistributionRecord
+        fields = ["id", "buyer_name", "buyer_contact", "quantity", "unit", "distributed_on", "recorded_at"]
+        read_only_fields = ["id", "recorded_at"]
+
+
+class RecallSerializer(serializers.ModelSerializer):
+    buyers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recall
+        fields = ["id", "release", "source", "reason", "status", "opened_at", "closed_at", "buyers"]
+        read_only_fields = fields
+
+    def get_buyers(self, obj) -> list[dict]:
+        return [{"buyer": n.distribution.buyer_name, "notified_at": n.notified_at,
+                 "acknowledged_at": n.acknowledged_at, "acknowledged_by": n.acknowledged_by}
+                for n in obj.notices.select_related("distribution")]
+
+
+class RecallOpenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class ReportSupplySerializer(serializers.Serializer):
+    lab_accreditation_no = serializers.CharField(max_length=32)
+    report_no = serializers.CharField(max_length=64)
+    issued_on = serializers.DateField()
+    hs_codes = serializers.ListField(child=serializers.CharField(max_length=10), allow_empty=False)
+    lot_numbers = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    results = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+
+
+class VerifySerializer(serializers.Serializer):
+    report = serializers.IntegerField()
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ConcludeSerializer(serializers.Serializer):
+    conclusion = serializers.ChoiceField(choices=["conform", "non_conform"])
+    disposition = serializers.CharField(max_length=24, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class MatrixSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReleaseMatrixVersion
+        fields = ["version", "cells", "note", "created_at"]
+        read_only_fields = ["version", "created_at"]
+
+    def validate_cells(self, value):  # shape only; the rules are the service's
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("An object {tier: {grade: mode}}.")
+        return value
+
+
+class NegativeListSerializer(serializers.ModelSerializer):
+    min_mode = serializers.ChoiceField(choices=list(matrix.MODES), default="supervised")
+
+    class Meta:
+        model = NegativeListEntry
+        fields = ["id", "kind", "value", "min_mode", "reason", "active", "created_at"]
+        read_only_fields = ["id", "active", "created_at"]
