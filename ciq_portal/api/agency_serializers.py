@@ -106,7 +106,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationMarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False,
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
+                                max_length=1000,
                                 help_text="Notifications to mark read; all unread ones when omitted.")
 
 

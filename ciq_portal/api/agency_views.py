@@ -55,6 +55,10 @@ class IsAgencyPrincipal(BasePermission):
         return bool(request.user and request.user.is_authenticated and is_agency_principal(request.user, request.auth))
 
 
+def _positive_int(value) -> int | None:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 2**63 else None
+
+
 def _authenticated_by(request) -> str:
     if isinstance(request.auth, AgencyApiKey):
         return "api_key"
@@ -174,7 +178,7 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
     list=extend_schema(tags=[NOTIFICATIONS, AGENCY, DECLARANT, BUREAU], parameters=[
         OpenApiParameter("status", str, enum=DeliveryStatus.values),
         OpenApiParameter("event_type", str, enum=EventType.values),
-        OpenApiParameter("subscription", int),
+        OpenApiParameter("subscription", int, description="Deliveries of this subscription"),
     ]),
     retrieve=extend_schema(tags=[NOTIFICATIONS, AGENCY, DECLARANT, BUREAU], responses=WebhookDeliveryDetailSerializer),
 )
@@ -190,7 +194,7 @@ class WebhookDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         return delivery_list(user=self.request.user, filters={
             "status": params.get("status"), "event_type": params.get("event_type"),
-            "subscription": params.get("subscription") if (params.get("subscription") or "").isdigit() else None,
+            "subscription": _positive_int(params.get("subscription")),
         })
 
     def get_serializer_class(self):
