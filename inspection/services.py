@@ -988,9 +988,11 @@ def joint_inspection_request(*, actor, agency: str, kind: str, declaration=None,
     errors = {}
     if agency not in Agency.values or agency == Agency.CIQ:
         errors["agency"] = [_("Unknown partner agency.")]
+    if kind == JointKind.CONTAINER and declaration is None and container_no.strip():
+        errors["container_no"] = [_("No declaration lists this container.")]
     if kind not in JointKind.values:
         errors["kind"] = [_("Choose a container opening or a boarding.")]
-    if kind == JointKind.CONTAINER and (declaration is None or not container_no.strip()):
+    elif kind == JointKind.CONTAINER and (declaration is None or not container_no.strip()):
         errors["container_no"] = [_("A container opening names the declaration and the container.")]
     elif kind == JointKind.CONTAINER and container_no.strip() not in (declaration.containers or []) \
             and declaration.containers:

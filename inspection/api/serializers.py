@@ -120,7 +120,8 @@ class JointInspectionSerializer(serializers.ModelSerializer):
 
 class JointRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=JointKind.choices)
-    agency = serializers.ChoiceField(choices=[c for c in Agency.choices if c[0] != Agency.CIQ])
+    agency = serializers.ChoiceField(choices=[c for c in Agency.choices if c[0] != Agency.CIQ], required=False,
+                                     allow_blank=True, default="")
     declaration_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     container_no = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     conveyance = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

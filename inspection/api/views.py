@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ciq_portal.api.permissions import role_required
+from ciq_portal.api.permissions import requires_scope
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import scope_queryset
@@ -151,11 +151,33 @@ class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.R
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
 
+def _principal_agency_kind(request) -> str:
+    """The requesting agency's kind, mapped onto the joint inspection's agencies ("" when unknown)."""
+    from ciq_portal.agencies import principal_agency
+
+    agency = principal_agency(request.user, getattr(request, "auth", None))
+    kind = {"port_operator": Agency.PORT}.get(getattr(agency, "kind", ""), getattr(agency, "kind", ""))
+    return kind if kind in Agency.values else ""
+
+
+def _declaration_of_container(container_no: str):
+    """The most recent declaration listing the container (for requests that name only the container)."""
+    from django.db import connection
+
+    from declarations.models import Declaration
+
+    queryset = Declaration.objects.order_by("-id")
+    if connection.vendor == "postgresql":
+        return queryset.filter(containers__contains=[container_no]).first()
+    return next((d for d in queryset.filter(containers__icontains=container_no)[:20]
+                 if container_no in (d.containers or [])), None)
+
+
 class JointInspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Joint inspections (一次开箱, 联合登临): a partner agency requests, the bureau schedules one appointment at
     one site, each agency records its findings, the agency reads the outcome."""
 
-    permission_classes = [role_required(Role.PARTNER_AGENCY, *INSPECTORS)]
+    permission_classes = [requires_scope("joint_inspection", allow_roles=set(INSPECTORS))]
     serializer_class = JointInspectionSerializer
     filterset_class = JointInspectionFilterSet
     queryset = JointInspection.objects.none()
@@ -173,12 +195,15 @@ class JointInspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         serializer = JointRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data["agency"] = data.get("agency") or _principal_agency_kind(request)
         number = data.pop("declaration_number", "")
         declaration = None
         if number:
             declaration = Declaration.objects.filter(number=number).first()
             if declaration is None:
                 raise DjangoValidationError({"declaration_number": [_("No declaration with this number.")]})
+        elif data.get("container_no") and data["kind"] == "container":
+            declaration = _declaration_of_container(data["container_no"])
         joint = services.joint_inspection_request(actor=request.user, declaration=declaration, **data)
         return Response(JointInspectionSerializer(joint).data, status=status.HTTP_201_CREATED)
 
@@ -200,7 +225,8 @@ class JointInspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         serializer = JointFindingRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         agency = serializer.validated_data["agency"]
-        if is_bureau_user(request.user) != (agency == Agency.CIQ):
+        own = Agency.CIQ if is_bureau_user(request.user) else _principal_agency_kind(request)
+        if agency != own and not (own == "" and agency != Agency.CIQ):
             raise PermissionDenied(_("Record the findings of your own agency."))
         joint = self.get_object()
         services.joint_finding_record(joint=joint, agency=agency, result=serializer.validated_data["result"],

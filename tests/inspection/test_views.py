@@ -37,7 +37,7 @@ def test_task_page_claim_checklist_htmx_and_conclusion(client, task):
     task.refresh_from_db()
     assert task.checklist["packaging_intact"]["ok"] is True
     response = client.post(f"/inspection/tasks/{task.pk}/conclude/", {"conclusion": "conform"})
-    assert response.status_code == 400 and "sampling" in response.content.decode()
+    assert response.status_code == 400 and "请先抽样加封再作结论" in response.content.decode()
     client.post(f"/inspection/tasks/{task.pk}/samples/", {"description": "2 cartons", "quantity": "3",
                                                           "unit": "kg", "seal_no": "SL9"})
     response = client.post(f"/inspection/tasks/{task.pk}/conclude/", {"conclusion": "conform"})
@@ -105,6 +105,11 @@ def test_api_officer_claims_and_conflicting_reassign_is_refused(api_as, task, su
 
 def test_api_joint_inspection_by_partner_agency(api_as, agency_user, declaration, officers, cold_site,
                                                 django_capture_on_commit_callbacks):
+    from ciq_portal.agencies import agency_client_create, agency_ensure
+
+    customs = agency_ensure(code="ngb-customs", name_zh="宁波海关", kind="customs",
+                            scopes=["joint_inspection", "release_status:read"])
+    agency_client_create(agency=customs, name="gateway", scopes=["joint_inspection"], actor=None, user=agency_user)
     declaration.containers = ["MSKU7654321"]
     declaration.save()
     client = api_as(agency_user)
@@ -136,6 +141,16 @@ def test_api_joint_inspection_by_partner_agency(api_as, agency_user, declaration
     assert outcome["status"] == "completed" and len(outcome["findings"]) == 2
     bad = client.post("/api/v1/joint-inspections/", {"kind": "boarding", "agency": "maritime"}, format="json")
     assert bad.status_code == 400 and "conveyance" in bad.json()["errors"]
+    by_container = client.post("/api/v1/joint-inspections/", {"kind": "container", "container_no": "MSKU7654321"},
+                               format="json")
+    assert by_container.status_code == 201 and by_container.json()["declaration"] == declaration.pk
+    assert by_container.json()["agency"] == "customs"
+
+
+def test_api_joint_inspection_needs_the_scope(api_as, agency_user):
+    response = api_as(agency_user).post("/api/v1/joint-inspections/", {"kind": "boarding", "conveyance": "V1"},
+                                        format="json")
+    assert response.status_code == 403
 
 
 def test_api_test_report_check(api_as, declarant_a, declarant_b, declaration, lab):
