@@ -39,7 +39,6 @@ def declaration_contexts(declaration, lines, *, model=None) -> list[LineContext]
     """Contexts of a portal declaration's goods lines (``lines`` already loaded)."""
     from declarations.models import Declaration, Document, GoodsLine, HSCode
 
-    enterprise = declaration.enterprise
     total = sum(float(line.value or 0) for line in lines)
     cache = {}
 
@@ -54,6 +53,9 @@ def declaration_contexts(declaration, lines, *, model=None) -> list[LineContext]
             cache["documents"] = set(Document.objects.filter(declaration_id=declaration.pk)
                                      .values_list("kind", flat=True)) if declaration.pk else set()
         return cache["documents"]
+
+    def grade():
+        return getattr(declaration.enterprise, "credit_grade", None)
 
     out = []
     for line in lines:
@@ -80,14 +82,13 @@ def declaration_contexts(declaration, lines, *, model=None) -> list[LineContext]
             "port": declaration.port_of_entry,
             "transport_mode": declaration.transport_mode,
             "inspection_place": declaration.inspection_place,
-            "enterprise_grade": getattr(enterprise, "credit_grade", None),
             "value": value,
             "declaration_value": total,
             "net_weight": weight,
             "unit_price": unit_price,
             "unit_price_ratio": _ratio(unit_price, median),
         }, {"new_importer": new_importer, "new_commodity_for_importer": new_commodity, "documents": documents,
-            "hs_category": category}))
+            "hs_category": category, "enterprise_grade": grade}))
     return out
 
 

@@ -149,11 +149,17 @@ _cached: Engine | None = None
 
 
 def current_versions() -> tuple[int, int | None]:
+    """(rules version, active model id) in one small query."""
+    from django.db.models import Subquery
+
     from .models import RiskModel, RulesetVersion
 
-    rules_version = RulesetVersion.objects.aggregate(v=Max("id"))["v"] or 0
-    model_id = RiskModel.objects.filter(is_active=True).values_list("id", flat=True).first()
-    return rules_version, model_id
+    active = RiskModel.objects.filter(is_active=True).values("id")[:1]
+    row = RulesetVersion.objects.aggregate(v=Max("id"), m=Max(Subquery(active)))
+    if row["v"] is None and row["m"] is None:
+        # No rule set change yet: the aggregate over an empty table has no row to carry the model id.
+        return 0, RiskModel.objects.filter(is_active=True).values_list("id", flat=True).first()
+    return row["v"] or 0, row["m"]
 
 
 def load_rules(day=None) -> list[CompiledRule]:

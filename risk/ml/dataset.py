@@ -58,27 +58,23 @@ def line_row(declaration, line, extra: dict | None = None) -> dict:
     return row
 
 
-def historical_extra(declaration) -> dict:
-    """Historical KCS attributes kept by the declarations app for imported rows, if that model exists.
+HISTORICAL_FIELDS = {
+    "office_id": "Office ID", "process_type": "Process Type", "import_type": "Import Type",
+    "import_use": "Import Use", "payment_type": "Payment Type", "transport_mode_code": "Mode of Transport",
+    "courier_id": "Courier ID", "tax_rate": "Tax Rate", "tax_type": "Tax Type",
+    "origin_indicator": "Country of Origin Indicator", "net_mass": "Net Mass", "item_price": "Item Price",
+}
 
-    The declarations app stores the extra columns of historical imports (process type, import type, tax rate,
-    importer and declarant identifiers ...). We read any one-to-one model on Declaration that exposes ``as_kcs()``
-    or fields named after the KCS columns in snake case.
-    """
-    for rel in declaration._meta.related_objects:
-        if not rel.one_to_one:
-            continue
-        obj = getattr(declaration, rel.get_accessor_name(), None) if hasattr(declaration, rel.get_accessor_name()) \
-            else None
-        if obj is None:
-            continue
-        if hasattr(obj, "as_kcs"):
-            return obj.as_kcs()
-        out = {}
-        for column in KCS_COLUMNS:
-            attr = column.lower().replace(" ", "_")
-            if hasattr(obj, attr):
-                out[column] = getattr(obj, attr)
-        if out:
-            return out
-    return {}
+
+def historical_extra(declaration) -> dict:
+    """The KCS-only columns the declarations app keeps for historical imports (``Declaration.historical``,
+    a declarations.HistoricalAttributes row); {} for portal declarations (no query)."""
+    if declaration.source != "historical":
+        return {}
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        attrs = declaration.historical
+    except (ObjectDoesNotExist, AttributeError):
+        return {}
+    return {column: getattr(attrs, name) for name, column in HISTORICAL_FIELDS.items()}

@@ -10,12 +10,12 @@ import numpy as np
 from .features import GROUPS, FAMILY_LABELS, FeatureEncoder, family_of
 
 PARAMS = {
-    "objective": "binary", "learning_rate": 0.03, "num_leaves": 31, "min_data_in_leaf": 40,
+    "objective": "binary", "learning_rate": 0.06, "num_leaves": 31, "min_data_in_leaf": 40,
     "feature_fraction": 0.7, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
     # Two cores at most: the machines running the portal are shared.
     "num_threads": 2, "verbose": -1, "seed": 0, "deterministic": True,
 }
-NUM_ROUNDS = 500
+NUM_ROUNDS = 250
 
 
 def precision_at(scores, labels, fraction: float) -> float:
