@@ -18,6 +18,7 @@ def declaration_list(*, user, filters=None):
     the enterprise is joined, the line count is an annotation."""
     queryset = scope_queryset(Declaration.objects.all(), user=user)
     queryset = queryset.select_related("enterprise").only(*LIST_FIELDS).annotate(line_count=Count("lines"))
+    queryset = queryset.order_by("-created_at", "-id")
     if filters is not None:
         queryset = DeclarationFilterSet(filters, queryset=queryset).qs
     return queryset
