@@ -1,0 +1,64 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from declarations.models import Declaration
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**extra):
+    data = {"port_of_entry": "NGB", "transport_mode": "sea", "bill_of_lading": "COSU1", "containers": "CSQU3054383",
+            "arrival_date": (timezone.localdate() + datetime.timedelta(days=1)).isoformat(),
+            "departure_country": "AU", "inspection_place": "port", "trade_terms": "CIF",
+            "lines-0-hs_code": "0306170000", "lines-0-description": "Shrimps", "lines-0-origin_country": "AU",
+            "lines-0-quantity": "10", "lines-0-unit": "kg", "lines-0-value": "100", "lines-0-currency": "USD",
+            "lines-3-hs_code": "3304990000", "lines-3-description": "Cream", "lines-3-origin_country": "FR",
+            "lines-3-quantity": "5", "lines-3-unit": "pcs", "lines-3-value": "50", "lines-3-currency": "EUR"}
+    data.update(extra)
+    return data
+
+
+def test_pages_flow(client, declarant_a, no_requirements):
+    client.force_login(declarant_a)
+    assert client.get("/declarations/").status_code == 200
+    assert client.get("/declarations/new/").status_code == 200
+    assert "lines-7-hs_code" in client.get("/declarations/line-row/?index=7").content.decode()
+    response = client.post("/declarations/new/", form_data())
+    d = Declaration.objects.get()
+    assert response.status_code == 302 and d.lines.count() == 2
+    page = client.get(f"/declarations/{d.pk}/").content.decode()
+    assert d.number in page and "next-steps" in page
+    assert client.post(f"/declarations/{d.pk}/edit/", form_data(vessel_voyage="V1")).status_code == 302
+    client.post(f"/declarations/{d.pk}/submit/")
+    d.refresh_from_db()
+    assert d.status != "draft"
+
+
+def test_form_errors_next_to_fields(client, declarant_a):
+    client.force_login(declarant_a)
+    response = client.post("/declarations/new/", form_data(**{"containers": "ABCU1234567", "lines-0-currency": "QQQ"}))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "ISO 6346" in page and "ISO 4217" in page
+    assert not Declaration.objects.exists()
+
+
+def test_officer_all_list_and_actions(client, officer, declarant_a, enterprise_a, no_requirements):
+    from declarations.services import declaration_create, declaration_submit
+
+    from .conftest import header, line
+
+    d = declaration_create(enterprise=enterprise_a, actor=declarant_a, lines=[line()], **header())
+    declaration_submit(declaration=d, actor=declarant_a)
+    client.force_login(officer)
+    assert d.number in client.get("/declarations/all/").content.decode()
+    client.post(f"/declarations/{d.pk}/officer/request_documents/", {"message": "Send the certificate"})
+    d.refresh_from_db()
+    assert d.status == "awaiting_documents"
+    client.force_login(declarant_a)
+    assert "Send the certificate" in client.get(f"/declarations/{d.pk}/").content.decode()
+    client.post(f"/declarations/{d.pk}/answer/", {"message": "done"})
+    d.refresh_from_db()
+    assert d.status == "submitted"
