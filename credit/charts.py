@@ -33,7 +33,8 @@ def grade_history_svg(points: list[tuple[date, str]], *, start: date, end: date,
                      f'<text x="{left - 8}" y="{y(grade) + 4:.1f}" text-anchor="end">{grade}</text>')
     for i in range(5):
         day = start + timedelta(days=span * i // 4)
-        parts.append(f'<text x="{x(day):.1f}" y="{height - 8}" text-anchor="middle">'
+        anchor = "start" if i == 0 else "end" if i == 4 else "middle"
+        parts.append(f'<text x="{x(day):.1f}" y="{height - 8}" text-anchor="{anchor}">'
                      f'{escape(date_format(day, "Y-m"))}</text>')
     if points:
         path, previous = [], None
