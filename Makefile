@@ -6,7 +6,7 @@ PORT ?= 8000
 APPS := credit declarations risk inspection release
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench messages worker beat migrate demo clean
+.PHONY: run test bench locust messages worker beat migrate demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+# The working-day load test (100 users, headless, loopback, 90 s); needs PostgreSQL and Redis.
+locust: $(STAMP)
+	$(BIN)/python benchmarks/locust_run.py
 
 worker: $(STAMP)
 	$(BIN)/celery -A ciq_portal worker -l INFO
