@@ -12,7 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .choices import TIER_ORDER, BulletinStatus, RuleStatus, Tier
 from .rules import CompiledRule, RuleIndex
@@ -113,10 +113,11 @@ class Engine:
         score = 0.0
         if probability is not None:
             score = 100.0 * probability
-            reasons.append({"code": "model", "kind": "model", "label": _("Learned model (%(v)s)") % {
-                "v": self.model_version}, "weight": round(score, 1)})
+            # Labels are stored in English (source strings) and translated when shown.
+            reasons.append({"code": "model", "kind": "model", "label": gettext_noop("Learned model"),
+                            "model_version": self.model_version, "weight": round(score, 1)})
             for f in factors:
-                reasons.append({"code": f"model:{f['family']}", "kind": "model_factor", "label": _(f["label"]),
+                reasons.append({"code": f"model:{f['family']}", "kind": "model_factor", "label": f["label"],
                                 "weight": f["contribution"]})
         hits = self.index.evaluate(contexts, day)
         forced_tier, mode, inspect, hold = "", "", False, False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from django.utils.translation import gettext_noop as N_
 import pandas as pd
 
 KCS_COLUMNS = [
@@ -79,16 +80,16 @@ def _rate(row):
 
 # Human labels of the feature families, for the reasons shown to officers.
 FAMILY_LABELS = {
-    "hs6": "commodity (HS6) history", "hs4": "HS4 heading history", "hs2": "HS chapter history",
-    "origin": "country of origin history", "departure": "country of departure history",
-    "importer": "importer history", "declarant": "declarant history", "seller": "seller history",
-    "office": "office history", "tax_type": "tax type history", "route": "route history",
-    "hs6_origin": "commodity × origin history", "hs6_departure": "commodity × departure history",
-    "hs4_origin": "heading × origin history", "hs6_route": "commodity × route history",
-    "hs6_tax_type": "commodity × tax type history", "hs6_origin_rate": "commodity × origin × tax rate history",
-    "hs6_transport": "commodity × transport history", "importer_hs6": "importer × commodity history",
-    "unit_value": "declared unit value", "value": "declared value", "mass": "net mass", "tax_rate": "tax rate",
-    "codes": "declaration codes",
+    "hs6": N_("commodity (HS6) history"), "hs4": N_("HS4 heading history"), "hs2": N_("HS chapter history"),
+    "origin": N_("country of origin history"), "departure": N_("country of departure history"),
+    "importer": N_("importer history"), "declarant": N_("declarant history"), "seller": N_("seller history"),
+    "office": N_("office history"), "tax_type": N_("tax type history"), "route": N_("route history"),
+    "hs6_origin": N_("commodity × origin history"), "hs6_departure": N_("commodity × departure history"),
+    "hs4_origin": N_("heading × origin history"), "hs6_route": N_("commodity × route history"),
+    "hs6_tax_type": N_("commodity × tax type history"), "hs6_origin_rate": N_("commodity × origin × tax rate history"),
+    "hs6_transport": N_("commodity × transport history"), "importer_hs6": N_("importer × commodity history"),
+    "unit_value": N_("declared unit value"), "value": N_("declared value"), "mass": N_("net mass"), "tax_rate": N_("tax rate"),
+    "codes": N_("declaration codes"),
 }
 
 
