@@ -526,7 +526,7 @@ def inspection_reminders_send(*, now: datetime | None = None) -> int:
                .values_list("pk", flat=True)[:1000])
     for pk in ids:
         with transaction.atomic():
-            task = _skip_locked(InspectionTask.objects.filter(pk=pk)).select_related("assigned_to").first()
+            task = _skip_locked(InspectionTask.objects.filter(pk=pk)).first()
             if task is None or (task.reminded_at and task.reminded_at >= now - REMINDER_INTERVAL):
                 continue
             task.reminded_at = now
