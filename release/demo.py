@@ -204,7 +204,7 @@ def seed(*, password: str, stdout) -> None:
                                      actor=declarant_a)
 
     # Enterprise A: consignments waiting in each state, through the real pipeline.
-    waiting = [("verify", "low", GOODS[4], "port", ""), ("verify", "low", GOODS[2], "port", ""),
+    waiting = [("verify", "low", GOODS[4], "port", ""), ("verify", "low", GOODS[3], "port", ""),
                ("sample", "low", GOODS[1], "port", ""), ("supervised", "medium", GOODS[0], "port", ""),
                ("sample", "low", GOODS[5], "destination", "HZO")]
     for index, (mode, tier, goods, place, office) in enumerate(waiting):

@@ -240,19 +240,23 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
     forced_by = []
 
     negatives = negative_list_matches(declaration)
+    # A constraint is recorded as a forcing reason only where it is stricter than the matrix's mode.
     for entry in negatives:
-        forced_by.append({"code": "negative_list", "mode": entry.min_mode, "entry": entry.pk,
-                          "label": f"{entry.get_kind_display()} {entry.value}: {entry.reason}"})
+        if matrix.is_stricter(entry.min_mode, matrix_mode):
+            forced_by.append({"code": "negative_list", "mode": entry.min_mode, "entry": entry.pk,
+                              "label": f"{entry.get_kind_display()} {entry.value}: {entry.reason}"})
         mode = matrix.stricter(mode, entry.min_mode)
     risk_mode = getattr(assessment, "forced_release_mode", "") or ""
     if risk_mode in matrix.MODES:
-        code = "bulletin" if _bulletin_forced(getattr(assessment, "reasons", None)) else "risk"
-        forced_by.append({"code": code, "mode": risk_mode, "label": "risk assessment"})
+        if matrix.is_stricter(risk_mode, matrix_mode):
+            code = "bulletin" if _bulletin_forced(getattr(assessment, "reasons", None)) else "risk"
+            forced_by.append({"code": code, "mode": risk_mode, "label": "risk assessment"})
         mode = matrix.stricter(mode, risk_mode)
     tightening = _active_tightening(enterprise.pk, today)
     if tightening is not None:
-        forced_by.append({"code": "tightening", "mode": tightening.min_mode, "tightening": tightening.pk,
-                          "label": tightening.reason})
+        if matrix.is_stricter(tightening.min_mode, matrix_mode):
+            forced_by.append({"code": "tightening", "mode": tightening.min_mode, "tightening": tightening.pk,
+                              "label": tightening.reason})
         mode = matrix.stricter(mode, tightening.min_mode)
         tightening.consignments_left -= 1
         tightening.save(update_fields=["consignments_left"])

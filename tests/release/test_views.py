@@ -1,0 +1,145 @@
+"""Pages: the public trace and verification pages show nothing private; certificates verify only when genuine
+and unchanged; the dashboard, exports, PDF and the release pages keep to each user's scope."""
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from release import services
+from release.models import Certificate, Release
+
+from .factories import FakeAssessment, submitted_declaration
+
+pytestmark = pytest.mark.django_db
+SECRET_REASON = "Origin on a secret watch list"
+
+
+@pytest.fixture
+def released(hs, draw, enterprise_a, declarant_a):
+    enterprise_a.credit_grade = "A"
+    enterprise_a.save(update_fields=["credit_grade"])
+    declaration = submitted_declaration(enterprise_a)
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(
+        tier="low", score=12.345, reasons=[{"code": "watch", "label": SECRET_REASON, "weight": 17}]))
+    release = Release.objects.get(declaration=declaration)
+    services.distribution_record_add(release=release, buyer_name="Secret Buyer Ltd", buyer_contact="secret@buyer.cn",
+                                     quantity="10", unit="kg", distributed_on=timezone.localdate(), actor=declarant_a)
+    return release
+
+
+PRIVATE = ["12000", "12,000", SECRET_REASON, "12.345", "Secret Buyer", "secret@buyer.cn", "watch list"]
+
+
+def test_trace_page_shows_the_record_and_nothing_private(client, released):
+    response = client.get(f"/t/{released.trace_code}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Frozen shrimps" in html and released.enterprise.name_zh in html and released.certificate.number in html
+    for private in PRIVATE:
+        assert private not in html, private
+    assert "banner-recalled" not in html
+    assert client.get(f"/t/{released.trace_code}/qr.svg").content.startswith(b"<svg")
+    assert client.get("/t/not-a-real-trace-code/").status_code == 404
+
+
+def test_recalled_banner(client, released, officer):
+    services.recall_open(release=released, source="manual", reason="Labels wrong", actor=officer)
+    html = client.get(f"/t/{released.trace_code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "banner-recalled" in html and "RECALLED" in html
+    for private in PRIVATE:
+        assert private not in html, private
+
+
+def test_verification_genuine_unknown_and_tampered(client, released):
+    from release.certificates import check_code
+
+    certificate = released.certificate
+    genuine = client.get(f"/verify/{certificate.number}/?c={check_code(certificate.signature)}")
+    assert genuine.status_code == 200 and genuine.context["result"].genuine
+    html = genuine.content.decode()
+    for private in PRIVATE:
+        assert private not in html, private
+    assert client.get(f"/verify/{certificate.number}/").context["result"].genuine  # without the check code
+    # An unknown or altered number
+    altered = certificate.number[:-1] + ("X" if certificate.number[-1] != "X" else "Y")
+    assert not client.get(f"/verify/{altered}/").context["result"].genuine
+    assert client.get("/verify/IQCNGB20990101ABCDEFGH/").status_code == 404
+    # A forged check code
+    forged = client.get(f"/verify/{certificate.number}/?c=0000000000000000")
+    assert forged.status_code == 404 and forged.context["result"].reason == "check_mismatch"
+    # Facts changed after issue (e.g. someone edits the quantity in the database)
+    facts = dict(certificate.facts)
+    facts["lines"] = [{**facts["lines"][0], "quantity": "99999"}]
+    Certificate.objects.filter(pk=certificate.pk).update(facts=facts)
+    tampered = client.get(f"/verify/{certificate.number}/")
+    assert tampered.status_code == 404 and tampered.context["result"].reason == "altered"
+    api = client.get(f"/api/v1/certificates/{certificate.number}/verify/")
+    assert api.status_code == 404 and api.json()["genuine"] is False
+
+
+def test_certificate_pdf_in_scope_only(client, released, declarant_a, declarant_b):
+    number = released.certificate.number
+    client.force_login(declarant_b)
+    assert client.get(f"/release/certificates/{number}.pdf").status_code == 404
+    client.force_login(declarant_a)
+    response = client.get(f"/release/certificates/{number}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and b"STSong-Light" in response.content
+
+
+def test_release_pages_tenancy(client, released, declarant_a, declarant_b):
+    client.force_login(declarant_b)
+    assert client.get(f"/release/releases/{released.pk}/").status_code == 404
+    assert client.get(f"/release/declarations/{released.declaration_id}/").status_code == 404
+    assert released.declaration.number not in client.get("/release/releases/").content.decode()
+    response = client.post(f"/release/releases/{released.pk}/distribution/", {
+        "buyer_name": "X", "quantity": "1", "unit": "kg", "distributed_on": str(timezone.localdate())})
+    assert response.status_code == 404 and released.distributions.count() == 1
+    client.force_login(declarant_a)
+    page = client.get(f"/release/declarations/{released.declaration_id}/").content.decode()
+    assert SECRET_REASON not in page and "12.345" not in page
+    assert client.get(f"/release/releases/{released.pk}/").status_code == 200
+    bad = client.post(f"/release/releases/{released.pk}/distribution/", {
+        "buyer_name": "Shop", "quantity": "-1", "unit": "kg", "distributed_on": "2001-01-01"})
+    assert bad.status_code == 400 and released.distributions.count() == 1
+
+
+def test_recall_acknowledgement_by_token(client, released, officer):
+    recall = services.recall_open(release=released, source="manual", reason="Labels wrong", actor=officer)
+    notice = recall.notices.get()
+    page = client.get(f"/recall/ack/{notice.token}/")
+    assert page.status_code == 200 and "Secret Buyer Ltd" in page.content.decode()
+    assert client.post(f"/recall/ack/{notice.token}/", {"by_name": ""}).status_code == 200
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is None
+    client.post(f"/recall/ack/{notice.token}/", {"by_name": "Li Lei", "note": "Shelves cleared"})
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == "Li Lei"
+    assert client.get("/recall/ack/wrong-token/").status_code == 404
+
+
+def test_dashboard_pages_and_exports(client, released, supervisor, declarant_a):
+    services.release_stats_refresh()
+    client.force_login(declarant_a)
+    assert client.get("/release/dashboard/").status_code == 403
+    client.force_login(supervisor)
+    page = client.get("/release/dashboard/")
+    assert page.status_code == 200 and page.content.decode().count("<svg") >= 5
+    csv = client.get("/release/dashboard/export.csv?grade=A")
+    assert csv.status_code == 200 and "text/csv" in csv["Content-Type"]
+    xlsx = client.get("/release/dashboard/export.xlsx")
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    assert "releases" in workbook.sheetnames and "clearance" in workbook.sheetnames
+    assert client.get("/release/dashboard/export.pdf").status_code == 404
+    public = client.get("/public/statistics/")
+    assert public.status_code == 200 and "<svg" in public.content.decode()
+    assert client.get("/release/dashboard/?first=2026-02-01&last=2026-01-01").status_code == 200
+
+
+def test_supervisor_home_is_the_dashboard(client, supervisor):
+    from ciq_portal.navigation import home_url_for
+
+    assert home_url_for(supervisor) == "/release/dashboard/"
