@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import get_in_scope, scope_queryset
@@ -61,43 +59,22 @@ def workload() -> list[dict]:
     return [{"officer": p, "open": loads.get(p.user_id, 0)} for p in OfficerProfile.objects.select_related("user")]
 
 
-def _risk_model(name):
-    """A risk model class when the risk app defines it and its table exists (risk sits below inspection)."""
-    try:
-        model = apps.get_model("risk", name)
-    except LookupError:
-        return None
-    from django.db import connection
-
-    return model if model._meta.db_table in connection.introspection.table_names() else None
-
-
 def latest_risk_assessment(declaration):
     """The declaration's latest risk assessment (its reasons are shown to bureau staff only)."""
-    model = _risk_model("RiskAssessment")
-    return model.objects.filter(declaration=declaration).order_by("-id").first() if model else None
+    from risk.models import RiskAssessment
+
+    return RiskAssessment.objects.filter(declaration=declaration).order_by("-id").first()
 
 
 def active_bulletins(declaration) -> list:
-    """Published, current risk bulletins concerning the declaration's goods or countries."""
-    try:
-        from risk.selectors import bulletins_for_declaration
-    except ImportError:
-        bulletins_for_declaration = None
-    if bulletins_for_declaration is not None:
-        return list(bulletins_for_declaration(declaration=declaration))
-    model = _risk_model("RiskBulletin")
-    if model is None:
-        return []
-    from django.db.models import Q
+    """Published, current risk bulletins concerning the declaration's goods (HS prefixes) or countries."""
+    from risk.selectors import bulletins_active
 
     lines = list(declaration.lines.values_list("hs_code", "origin_country"))
     codes = {code for code, _country in lines}
     countries = {country for _code, country in lines} | {declaration.departure_country}
-    today = timezone.localdate()
     rows = []
-    for bulletin in model.objects.filter(status="published", valid_from__lte=today).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=today)).order_by("-valid_from")[:500]:
+    for bulletin in bulletins_active().order_by("-valid_from")[:500]:
         prefixes, where = bulletin.hs_prefixes or [], bulletin.countries or []
         goods_match = not prefixes or any(code.startswith(str(p)) for code in codes for p in prefixes)
         country_match = not where or bool(countries & set(where))

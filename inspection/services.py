@@ -74,13 +74,8 @@ def _skip_locked(queryset):
 
 
 def _event(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True):
-    try:
-        from declarations.services import declaration_event_add
-    except ImportError:  # until the declarations services land: the same row, written the same way
-        from declarations.models import DeclarationEvent
+    from declarations.services import declaration_event_add
 
-        return DeclarationEvent.objects.create(declaration=declaration, kind=kind, actor=actor, message=message,
-                                               data=data or {}, visible_to_declarant=visible_to_declarant)
     return declaration_event_add(declaration=declaration, kind=kind, actor=actor, message=message, data=data or {},
                                  visible_to_declarant=visible_to_declarant)
 
@@ -432,10 +427,8 @@ def _start_declaration_inspection(task, actor):
     from declarations.choices import DeclarationStatus
 
     if task.declaration.status == DeclarationStatus.AWAITING_INSPECTION:
-        try:
-            from declarations.services import declaration_start_inspection
-        except ImportError:  # the declarations lifecycle services are not there yet
-            return
+        from declarations.services import declaration_start_inspection
+
         declaration_start_inspection(declaration=task.declaration, actor=actor)
 
 
@@ -761,11 +754,8 @@ def inspection_conclude(*, task, conclusion: str, actor, disposition: str = "", 
 
 
 def _credit_event(task, actor, failed_lab: bool):
-    from credit import services as credit_services
+    from credit.services import credit_event_record as record
 
-    record = getattr(credit_services, "credit_event_record", None)
-    if record is None:  # credit events land with the credit work; the conclusion stands on its own
-        return
     kind = ("lab_failure" if failed_lab else "non_conformity") if task.conclusion == Conclusion.NON_CONFORM \
         else "inspection_passed"
     record(enterprise=task.enterprise, kind=kind, source="officer" if actor else "system",

@@ -160,3 +160,19 @@ def test_api_test_report_check(api_as, declarant_a, declarant_b, declaration, la
     response = api_as(declarant_a).post("/api/v1/test-reports/", payload, format="json")
     assert response.status_code == 201 and response.json()["check_ok"] is True
     assert api_as(declarant_b).post("/api/v1/test-reports/", payload, format="json").status_code == 400
+
+
+def test_task_page_shows_risk_reasons_and_bulletins_to_officers_only(client, api_as, declarant_a, task):
+    from risk.models import RiskAssessment, RiskBulletin
+
+    RiskAssessment.objects.create(declaration=task.declaration, score=72, tier="high",
+                                  reasons=[{"code": "origin", "label": "Origin under watch", "weight": 20}])
+    RiskBulletin.objects.create(title_zh="对虾白斑病警示", title_en="Shrimp white spot alert", hazard="animal_disease",
+                                hs_prefixes=["0306"], valid_from=timezone.localdate(), status="published")
+    RiskBulletin.objects.create(title_zh="无关", title_en="Unrelated toys", hazard="animal_disease",
+                                hs_prefixes=["9503"], valid_from=timezone.localdate(), status="published")
+    client.force_login(task.assigned_to)
+    page = client.get(f"/inspection/tasks/{task.pk}/").content.decode()
+    assert "Origin under watch" in page and "Shrimp white spot alert" in page and "Unrelated toys" not in page
+    body = api_as(declarant_a).get(f"/api/v1/inspection-tasks/{task.pk}/").content.decode()
+    assert "Origin under watch" not in body and "reason" not in body and task.assigned_to.username not in body
