@@ -53,11 +53,11 @@ SCOPE_EXAMPLES = [
     (AgencyScope.LOGISTICS_PUSH, "POST /api/v1/logistics-events/",
      'curl -s -X POST "$CIQ/api/v1/logistics-events/" -H "Authorization: Api-Key $KEY" '
      '-H "Content-Type: application/json" -d \'{"external_id": "NBPORT-000123", "kind": "vessel_berthed", '
-     '"container_no": "MSCU1234565", "occurred_at": "2026-11-27T08:30:00+08:00"}\''),
+     '"container_no": "MSCU1234566", "occurred_at": "2026-11-27T08:30:00+08:00"}\''),
     (AgencyScope.JOINT_INSPECTION, "POST /api/v1/joint-inspections/",
      'curl -s -X POST "$CIQ/api/v1/joint-inspections/" -H "Authorization: Api-Key $KEY" '
      '-H "Content-Type: application/json" -H "Idempotency-Key: $(uuidgen)" '
-     '-d \'{"kind": "container", "agency": "customs", "container_no": "MSCU1234565", "note": "X-ray anomaly"}\''),
+     '-d \'{"kind": "container", "agency": "customs", "container_no": "MSCU1234566", "note": "X-ray anomaly"}\''),
     (AgencyScope.CASE_REFERRAL, "POST /api/v1/case-referrals/",
      'curl -s -X POST "$CIQ/api/v1/case-referrals/" -H "Authorization: Api-Key $KEY" '
      '-H "Content-Type: application/json" -H "Idempotency-Key: $(uuidgen)" '
