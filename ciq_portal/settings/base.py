@@ -170,6 +170,9 @@ CELERY_BEAT_SCHEDULE = {
     "inspection-dispatch-pool": {"task": "inspection.tasks.inspection_dispatch_pool",
                                  "schedule": timedelta(minutes=5)},
     "inspection-reminders": {"task": "inspection.tasks.inspection_reminders", "schedule": timedelta(minutes=30)},
+    # Release: the dashboard's summary rows (last 2 days); settle inspections concluded outside the release desk.
+    "release-stats-refresh": {"task": "release.tasks.release_stats_refresh_task", "schedule": timedelta(minutes=5)},
+    "release-settle": {"task": "release.tasks.clearance_settle_pending_task", "schedule": timedelta(minutes=2)},
     # Risk: weekly training from the declarations with outcomes; activates only a better model.
     "risk-model-weekly": {"task": "risk.tasks.risk_model_train_weekly_task",
                           "schedule": crontab(hour=2, minute=15, day_of_week=0)},
