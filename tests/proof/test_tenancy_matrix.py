@@ -100,7 +100,9 @@ def test_declarant_b_cannot_reach_enterprise_a(declarant_a, declarant_b, officer
                     problems.append(f"{route.key} GET {url}?{query}: server error {response.status_code}")
                     continue
                 body = response.content.decode(errors="replace")
-                leaked = [m for m in secrets if m in body]
+                # A page may echo the query (a search box, the language switch's "next"): what B typed is no leak.
+                typed = " ".join(str(v) for v in query.values())
+                leaked = [m for m in secrets if m in body and m not in typed]
                 if leaked:
                     problems.append(f"{route.key} GET {url} {query}: B sees A's {leaked}")
             if entry.create is not None and "POST" in methods:
@@ -125,21 +127,24 @@ def test_declarant_b_cannot_reach_enterprise_a(declarant_a, declarant_b, officer
             if changed:
                 problems.append(f"{route.key} {method} {url}: B's request changed {changed} (status {status})")
             if isinstance(entry, Bureau):
-                ok = _refused_by_role(response)
+                ok = _refused_by_role(response) or (method != "GET" and 400 <= status < 500)
+                expected = "a refusal (403/404/405; 4xx for a write)"
             elif method == "GET":
                 ok = status == 404 or (not entry.get and status == 405)
+                expected = "404"
             else:
-                ok = status in (404, 405)
+                ok = 400 <= status < 500
+                expected = "4xx"
             if not ok:
-                problems.append(f"{route.key} {method} {url}: got {status}, expected "
-                                f"{'a refusal by role (403/404/405)' if isinstance(entry, Bureau) else '404'}: "
+                problems.append(f"{route.key} {method} {url}: got {status}, expected {expected}: "
                                 f"{response.content[:160]!r}")
             if status >= 500:
                 problems.append(f"{route.key} {method} {url}: server error {status}")
-            if status < 500 and method == "GET" and status != 200:
-                leaked = [m for m in secrets if m in response.content.decode(errors="replace")]
+            if status < 500 and not (200 <= status < 300):
+                # The refusal itself must not tell B anything of A's (what B put in the URL is no leak).
+                leaked = [m for m in secrets if m in response.content.decode(errors="replace") and m not in url]
                 if leaked:
-                    problems.append(f"{route.key} GET {url}: the refusal shows A's {leaked}")
+                    problems.append(f"{route.key} {method} {url}: the refusal shows A's {leaked}")
 
     assert walked > 0
     built = "\n".join(f"  world.{name}: {error}" for name, error in world.errors.items())

@@ -12,8 +12,6 @@ from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ..factories import DeclarationFactory, GoodsLineFactory
-
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -49,35 +47,100 @@ def _step(world, names, fn):
 def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
     world = World(errors={}, enterprise=enterprise_a, declarant=declarant_a, officer=officer, supervisor=supervisor)
 
-    def draft():
-        decl = DeclarationFactory(enterprise=enterprise_a, created_by=declarant_a)
-        for n in (1, 2):
-            GoodsLineFactory(declaration=decl, line_no=n)
-        return decl
+    lines = [
+        {"hs_code": "847130", "description": "Portable computers A", "origin_country": "CN", "quantity": "200",
+         "unit": "pcs", "value": "42000", "currency": "USD"},
+        {"hs_code": "950300", "description": "Building-block toys A", "origin_country": "DE", "quantity": "800",
+         "unit": "sets", "value": "12800", "currency": "USD"},
+    ]
 
-    _step(world, "draft", draft)
+    def new_declaration(n):
+        from declarations.services import declaration_create
+
+        return declaration_create(enterprise=enterprise_a, actor=declarant_a, lines=lines,
+                                  bill_of_lading=f"BLA-PROOF-{n}", departure_country="DE", vessel_voyage="MV A",
+                                  arrival_date=date.today() + timedelta(days=2), trade_terms="CIF")
+
+    _step(world, "draft", lambda: new_declaration(1))
 
     def document():
-        from declarations.models import Document
+        from declarations.services import document_upload
 
-        decl = world.need("draft")
-        doc = Document(declaration=decl, kind="invoice", original_name="invoice-a.pdf", content_type="application/pdf",
-                       size=len(PDF), sha256="0" * 64, uploaded_by=declarant_a)
-        doc.file.save("invoice-a.pdf", io.BytesIO(PDF), save=False)
-        doc.save()
-        return doc
+        upload = SimpleUploadedFile("invoice-a.pdf", PDF, content_type="application/pdf")
+        return document_upload(declaration=world.need("draft"), kind="invoice", file=upload, actor=declarant_a)
 
     _step(world, "document", document)
+    _step(world, "line", lambda: world.need("draft").lines.order_by("line_no").first())
 
     def submitted():
         from release.services import clearance_submit
 
-        decl = DeclarationFactory(enterprise=enterprise_a, created_by=declarant_a)
-        for n in (1, 2):
-            GoodsLineFactory(declaration=decl, line_no=n)
-        return clearance_submit(declaration=decl, actor=declarant_a) or decl
+        return clearance_submit(declaration=new_declaration(2), actor=declarant_a)
 
     _step(world, "declaration", submitted)
+
+    def assessment():
+        from risk.models import RiskAssessment
+
+        return RiskAssessment.objects.filter(declaration=world.need("declaration")).latest("pk")
+
+    _step(world, "assessment", assessment)
+
+    def released():
+        from release.models import Release
+        from release.services import clearance_submit, consignment_release
+
+        from release.matrix import DEFAULT_CELLS
+        from release.services import release_matrix_update
+
+        # Released on declaration: this world wants one released consignment without walking a mode's steps.
+        cells = {tier: {grade: ("supervised" if tier == "very_high" or grade == "D" else "declare")
+                        for grade in row} for tier, row in DEFAULT_CELLS.items()}
+        release_matrix_update(cells=cells, note="proof world: declare-release", actor=supervisor)
+        decl = clearance_submit(declaration=new_declaration(3), actor=declarant_a)
+        release = Release.objects.filter(declaration=decl).first()
+        if release is None:
+            release = consignment_release(declaration=decl, actor=officer, inspection_result="conform")
+        return release, release.certificate, decl
+
+    _step(world, ("release", "certificate", "released_declaration"), released)
+
+    def aftermath():
+        from release.services import distribution_record_add, post_check_schedule, recall_open
+
+        release = world.need("release")
+        distribution = distribution_record_add(release=release, buyer_name="Downstream buyer of A", quantity=10,
+                                               unit="pcs", distributed_on=date.today(), actor=declarant_a)
+        recall = recall_open(release=release, source="manual", reason="proof: recall of A's goods", actor=supervisor)
+        check = post_check_schedule(release=release, scheduled_for=date.today() + timedelta(days=7),
+                                    reason="proof", actor=supervisor)
+        return distribution, recall, recall.notices.first(), check
+
+    _step(world, ("distribution", "recall", "notice", "post_check"), aftermath)
+
+    def grade_change():
+        from credit.models import GradeChange
+        from credit.services import credit_event_record, grade_objection_file
+
+        credit_event_record(enterprise=enterprise_a, kind="falsification", source="officer", actor=supervisor,
+                            note="proof: severe event regrades at once")
+        change = GradeChange.objects.filter(enterprise=enterprise_a).latest("pk")
+        objection = grade_objection_file(grade_change=change, reason="proof: A objects", actor=declarant_a)
+        return change, objection
+
+    _step(world, ("grade_change", "objection"), grade_change)
+
+    def import_job():
+        from django.core.files.base import ContentFile
+
+        from declarations.models import ImportJob
+
+        job = ImportJob(enterprise=enterprise_a, created_by=declarant_a, original_name="import-a.csv", status="done")
+        job.file.save("import-a.csv", ContentFile(b"bill_of_lading\nBLA-IMPORT\n"), save=False)
+        job.save()
+        return job
+
+    _step(world, "import_job", import_job)
 
     def officer_profile():
         from inspection.services import officer_profile_ensure
@@ -85,7 +148,7 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
         from ..inspection.factories import InspectionSiteFactory
 
         site = InspectionSiteFactory(port="NGB")
-        profile = officer_profile_ensure(user=officer, badge_no="PROOF1", categories=["aquatic", "food"],
+        profile = officer_profile_ensure(user=officer, badge_no="PROOF1", categories=["aquatic", "food", "machinery", "toy"],
                                          sites=[site], actor=supervisor)
         return site, profile
 
@@ -119,7 +182,7 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 
         from ..inspection.factories import LabFactory
 
-        lab = LabFactory()
+        lab = LabFactory(scope_categories=["aquatic", "food", "machinery", "toy"])
         world.lab = lab
         return lab_order_create(task=world.need("task"), sample=world.need("sample"), lab=lab,
                                 test_items=["lead"], actor=officer)
@@ -183,7 +246,7 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 
     _step(world, ("notification", "delivery"), notification)
 
-    for name in ("draft", "declaration", "task", "document"):
+    for name in ("draft", "declaration", "task", "document", "release"):
         obj = getattr(world, name, None)
         if obj is not None:
             obj.refresh_from_db()
@@ -193,11 +256,13 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 def markers(world) -> list[str]:
     """Strings that only enterprise A's data contains: none of them may appear in what declarant B receives."""
     found = [world.enterprise.uscc, world.enterprise.name_en, world.enterprise.name_zh]
-    for name in ("draft", "declaration"):
+    for name in ("draft", "declaration", "released_declaration"):
         decl = getattr(world, name, None)
         if decl is not None:
             found += [decl.number, decl.bill_of_lading]
-    for name, attr in (("sample", "sample_no"), ("test_report", "report_no"), ("document", "original_name")):
+    for name, attr in (("sample", "sample_no"), ("test_report", "report_no"), ("document", "original_name"),
+                       ("certificate", "number"), ("release", "trace_code"), ("distribution", "buyer_name"),
+                       ("import_job", "original_name")):
         obj = getattr(world, name, None)
         if obj is not None:
             found.append(getattr(obj, attr))
