@@ -1,7 +1,7 @@
 """Demo data: a few active rules, one published bulletin with its linked rule, and a trained model.
 
-The model is trained at seed time from the public KCS training file (about 10–20 s on 2 cores, well under the
-60 s budget) so nothing binary is shipped in the repository. The file is looked for at settings.RISK_KCS_TRAIN_FILE,
+The model is trained at seed time from the public KCS training file (one training on the earlier 80 % of the
+rows, measured on the later 20 %: about 5–15 s on 2 cores, under the 60 s budget even on a loaded machine) so nothing binary is shipped in the repository. The file is looked for at settings.RISK_KCS_TRAIN_FILE,
 the environment variable CIQ_KCS_TRAIN_FILE, then ../shared/data/kcs/df_syn_train_eng.csv next to the checkout;
 without it the demo has rules and a bulletin but no model (train later with `manage.py risk_train`).
 """
@@ -83,7 +83,8 @@ def seed(*, password, stdout):
     if path is None:
         stdout.write("  risk model: KCS training file not found; train later with manage.py risk_train")
         return
-    result = train_from_kcs(path)
+    # One training (the earlier 80 % of 2020, measured on the later 20 %) keeps the seed well under a minute.
+    result = train_from_kcs(path, final_on_all=False)
     row = model_register(result=result, source=f"kcs:{path.name}", actor=analyst, name="demo lightgbm")
     model_activate(model=row, actor=analyst)
     held = result["held_out"]

@@ -37,18 +37,23 @@ def split_by_date(rows, labels, holdout: float = 0.2):
     return ([rows[i] for i in head], [labels[i] for i in head], [rows[i] for i in tail], [labels[i] for i in tail])
 
 
-def train_and_measure(rows, labels, *, holdout: float = 0.2, evaluate_rows=None, evaluate_labels=None) -> dict:
-    """Held-out metrics from a model trained on the earlier period; the returned model is trained on all rows."""
+def train_and_measure(rows, labels, *, holdout: float = 0.2, evaluate_rows=None, evaluate_labels=None,
+                      final_on_all: bool = True) -> dict:
+    """Held-out metrics from a model trained on the earlier period; the returned model is trained on all rows
+    (or, with ``final_on_all=False``, is that earlier-period model itself: one training instead of two)."""
     if len(rows) < 50 or len(set(labels)) < 2:
         raise ValueError("not enough history with outcomes to train (need both outcomes and at least 50 rows)")
     started = time.monotonic()
     train_rows, train_labels, test_rows, test_labels = split_by_date(rows, labels, holdout)
-    held_out = {}
+    held_out, probe = {}, None
     if test_rows and len(set(test_labels)) == 2:
         probe = train(train_rows, train_labels)
         held_out = metrics(probe.predict_rows(test_rows), test_labels)
         held_out["period"] = [str(test_rows[0].get("Date", "")), str(test_rows[-1].get("Date", ""))]
-    model = train(rows, labels)
+    if probe is not None and not final_on_all:
+        model, rows, labels = probe, train_rows, train_labels
+    else:
+        model = train(rows, labels)
     result = {"model": model, "held_out": held_out, "seconds": round(time.monotonic() - started, 1)}
     if evaluate_rows is not None:
         result["evaluation"] = metrics(model.predict_rows(evaluate_rows), evaluate_labels)
