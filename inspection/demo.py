@@ -88,9 +88,8 @@ def seed(*, password: str, stdout) -> None:
     if not enterprises or not profiles:
         stdout.write("  inspection: sites, labs (no enterprises or officers yet: no draws)")
         return
-    first_run = not DrawPeriod.objects.exists()
-    if first_run:
-        tz = timezone.get_current_timezone()
+    tz = timezone.get_current_timezone()
+    if not DrawPeriod.objects.filter(day=today - timedelta(days=PAST_DAYS)).exists():
         n = 0
         for back in range(PAST_DAYS, 0, -1):
             day = today - timedelta(days=back)
@@ -113,16 +112,17 @@ def seed(*, password: str, stdout) -> None:
                     services.inspection_tasks_dispatch(task_ids=[task.pk], at=at)
             DrawPeriod.objects.filter(pk=period.pk).update(revealed_at=datetime.combine(day + timedelta(days=1),
                                                                                         time(0, 5), tzinfo=tz))
-        services.draw_period_commit(day=today)
-        services.draw_period_commit(day=today + timedelta(days=1))
-        for k in range(5):
-            enterprise = enterprises[k % len(enterprises)]
-            shrimp = k % 2 == 0
-            declaration = _declaration(f"NGB{today:%Y%m%d}Q{k:05d}", enterprise,
-                                       "0306170000" if shrimp else "3304990000",
-                                       "冻南美白对虾" if shrimp else "护肤品", 6 if shrimp else 40)
-            services.object_draw_for_declaration(declaration=declaration)
-            services.inspection_task_create(declaration=declaration, reason=TaskReason.RISK, mode="supervised",
-                                            category="aquatic" if shrimp else "cosmetics")
+    services.draw_period_commit(day=today)
+    services.draw_period_commit(day=today + timedelta(days=1))
+    # Today's queue (idempotent: the same declarations, one open task each).
+    for k in range(5):
+        enterprise = enterprises[k % len(enterprises)]
+        shrimp = k % 2 == 0
+        declaration = _declaration(f"NGB{today:%Y%m%d}Q{k:05d}", enterprise,
+                                   "0306170000" if shrimp else "3304990000",
+                                   "冻南美白对虾" if shrimp else "护肤品", 6 if shrimp else 40)
+        services.object_draw_for_declaration(declaration=declaration)
+        services.inspection_task_create(declaration=declaration, reason=TaskReason.RISK, mode="supervised",
+                                        category="aquatic" if shrimp else "cosmetics")
     stdout.write(f"  inspection: {len(sites)} sites, {len(profiles)} officer profiles, {Lab.objects.count()} labs, "
                  f"{DrawPeriod.objects.count()} draw periods")
