@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..choices import DocumentKind, InspectionPlace, TransportMode
+from ..choices import DeclarationStatus, DocumentKind, InspectionPlace, ReleaseMode, TransportMode
 from ..models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob
 
 
@@ -29,6 +29,8 @@ class GoodsLineWriteSerializer(serializers.Serializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="Document type (see the upload operation).")
+
     class Meta:
         model = Document
         fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "goods_line", "uploaded_at"]
@@ -36,7 +38,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class DocumentUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    kind = serializers.CharField(max_length=32, help_text="Document type: " + ", ".join(DocumentKind.values))
     file = serializers.FileField()
     goods_line = serializers.IntegerField(required=False, allow_null=True)
 
@@ -53,8 +55,15 @@ class DeclarationEventSerializer(serializers.ModelSerializer):
         return event.actor.username if event.actor_id and event.actor else ""
 
 
+STATUS_HELP = "One of: " + ", ".join(DeclarationStatus.values)
+MODE_HELP = "Empty until decided, then one of: " + ", ".join(ReleaseMode.values)
+
+
 class DeclarationListSerializer(serializers.ModelSerializer):
     line_count = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+    release_mode = serializers.CharField(read_only=True, help_text=MODE_HELP)
+    source = serializers.CharField(read_only=True)
 
     class Meta:
         model = Declaration
@@ -67,6 +76,9 @@ class DeclarationListSerializer(serializers.ModelSerializer):
 class DeclarationSerializer(serializers.ModelSerializer):
     lines = GoodsLineSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+    release_mode = serializers.CharField(read_only=True, help_text=MODE_HELP)
+    source = serializers.CharField(read_only=True)
 
     class Meta:
         model = Declaration
