@@ -52,13 +52,17 @@ def declaration_assess(*, declaration, actor=None) -> RiskAssessment:
     return assessment
 
 
-def declarations_reassess_pending(*, reason: str, actor=None, batch_size: int = 2000) -> dict:
-    """Reassess every pending (not released) declaration; store a new assessment where anything changed and add
-    an event on each declaration whose tier moved. Idempotent: a second run changes nothing."""
+def declarations_reassess_pending(*, reason: str, actor=None, batch_size: int = 2000, enterprise_ids=None) -> dict:
+    """Reassess every pending (not released) declaration (of ``enterprise_ids`` if given); store a new assessment
+    where anything changed and add an event on each declaration whose tier moved. Idempotent: a second run
+    changes nothing."""
     from declarations.models import Declaration
 
     engine = risk_engine.get_engine()
-    ids = list(Declaration.objects.filter(status__in=PENDING_STATUSES).values_list("id", flat=True).order_by("id"))
+    qs = Declaration.objects.filter(status__in=PENDING_STATUSES)
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    ids = list(qs.values_list("id", flat=True).order_by("id"))
     counts = {"pending": len(ids), "reassessed": 0, "moved": 0}
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]
@@ -134,6 +138,17 @@ def _queue_reassessment(reason: str):
     from .tasks import risk_reassess_pending_task
 
     risk_reassess_pending_task.delay_on_commit(reason)
+
+
+def declarations_reassess_after_grade_changes(*, since, actor=None) -> dict:
+    """Reassess the pending declarations of enterprises whose credit grade changed since ``since`` (the credit app
+    is a lower layer and cannot call us: a beat task polls its GradeChange rows)."""
+    from credit.models import GradeChange
+
+    enterprise_ids = set(GradeChange.objects.filter(changed_at__gte=since).values_list("enterprise_id", flat=True))
+    if not enterprise_ids:
+        return {"pending": 0, "reassessed": 0, "moved": 0}
+    return declarations_reassess_pending(reason="credit grade change", actor=actor, enterprise_ids=enterprise_ids)
 
 
 # -- rules -----------------------------------------------------------------------------------------------------

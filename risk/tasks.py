@@ -14,3 +14,15 @@ def risk_model_train_weekly_task():
 
     row = model_train_weekly()
     return row.pk if row else None
+
+
+@shared_task
+def risk_reassess_grade_changes_task(minutes: int = 20):
+    """Every 15 minutes (beat): grade changes of the last ``minutes`` (overlapping runs are harmless: idempotent)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .services import declarations_reassess_after_grade_changes
+
+    return declarations_reassess_after_grade_changes(since=timezone.now() - timedelta(minutes=minutes))

@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULE = {
     # Risk: weekly training from the declarations with outcomes; activates only a better model.
     "risk-model-weekly": {"task": "risk.tasks.risk_model_train_weekly_task",
                           "schedule": crontab(hour=2, minute=15, day_of_week=0)},
+    "risk-reassess-grade-changes": {"task": "risk.tasks.risk_reassess_grade_changes_task",
+                                    "schedule": timedelta(minutes=15)},
 }
 
 REST_FRAMEWORK = {

@@ -139,3 +139,25 @@ def test_model_registry_activation(small_training, analyst):
     assert not first.is_active and second.is_active and second.activated_by == analyst
     assert second.metrics["held_out"]["rows"] > 0 and second.train_rows == 4000
     assert "te_hs6_origin" in second.features
+
+
+@pytest.mark.django_db
+def test_grade_change_reassesses_that_enterprise_only(analyst):
+    from credit.models import GradeChange
+    from risk.tasks import risk_reassess_grade_changes_task
+
+    rule = services.rule_create(actor=analyst, code="grade-d", name="Grade D",
+                                conditions=[{"field": "enterprise_grade", "op": "in", "value": ["D"]}], add_score=60)
+    services.rule_activate(rule=rule, actor=analyst)
+    changed, other = submitted_declaration(), submitted_declaration()
+    for d in (changed, other):
+        services.declaration_assess(declaration=d)
+    for d in (changed, other):
+        d.enterprise.credit_grade = "D"
+        d.enterprise.save()
+    GradeChange.objects.create(enterprise=changed.enterprise, old_grade="B", new_grade="D", score_before=70,
+                               score_after=10, reason="test", mode="nightly", as_of=timezone.localdate())
+    result = risk_reassess_grade_changes_task.apply().get()
+    assert result == {"pending": 1, "reassessed": 1, "moved": 1}
+    assert RiskAssessment.objects.filter(declaration=changed).order_by("-id").first().tier == "high"
+    assert RiskAssessment.objects.filter(declaration=other).count() == 1
