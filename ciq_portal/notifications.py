@@ -78,7 +78,7 @@ class MissingScopeError(PermissionDenied):
 @transaction.atomic
 def notification_publish(*, event_type: str, payload: dict, enterprise_id: int | None = None, audience=None,
                          agency_id: int | None = None, recipients=(), message: str = "", reference: str = "",
-                         link: str = "") -> OutboxEvent:
+                         link: str = "", in_app: bool = True, actor=None) -> OutboxEvent:
     """Record an event in the caller's transaction; subscribers and in-app notifications get it after commit.
 
     ``payload``: JSON-able data sent as the body's ``data`` (never risk reasons when declarants may receive it).
@@ -87,6 +87,8 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
     ``agency_id``: deliver to this agency's subscriptions only (e.g. a case referred to it).
     ``recipients``: users (or ids) who also get an in-app notification, e.g. the assigned officer.
     ``message``, ``reference``, ``link``: shown in the in-app notification (reference: e.g. a declaration number).
+    ``in_app``: False for events that only go to subscriptions (e.g. the status change behind a release, whose
+    in-app notification is the release itself). ``actor``: who caused it; gets no in-app notification of it.
     """
     if event_type not in EventType.values:
         raise ValueError(f"unknown event type {event_type!r}")
@@ -98,15 +100,17 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
         data.setdefault("agency_id", agency_id)
     event = OutboxEvent.objects.create(event_id=uuid.uuid4(), event_type=event_type, payload=webhooks_jsonable(data),
                                        enterprise_id=enterprise_id, audience=audience)
-    user_ids = {getattr(r, "pk", r) for r in recipients}
-    if DECLARANT in audience and enterprise_id is not None and event_type in DECLARANT_EVENT_TYPES:
+    user_ids = {getattr(r, "pk", r) for r in recipients} if in_app else set()
+    if in_app and DECLARANT in audience and enterprise_id is not None and event_type in DECLARANT_EVENT_TYPES:
         user_ids |= set(User.objects.filter(enterprise_membership__enterprise_id=enterprise_id, is_active=True,
                                             groups__name=Role.DECLARANT).values_list("pk", flat=True))
-    Notification.objects.bulk_create([
-        Notification(user_id=user_id, event=event, event_type=event_type, message=message[:500],
-                     reference=reference[:64], link=link[:300], created_at=event.created_at)
-        for user_id in sorted(user_ids)
-    ])
+    user_ids.discard(getattr(actor, "pk", None))
+    if user_ids:
+        Notification.objects.bulk_create([
+            Notification(user_id=user_id, event=event, event_type=event_type, message=message[:500],
+                         reference=reference[:64], link=link[:300], created_at=event.created_at)
+            for user_id in sorted(user_ids)
+        ])
     from .tasks import outbox_dispatch_task
 
     outbox_dispatch_task.delay_on_commit(event.pk)

@@ -241,3 +241,15 @@ def test_deliveries_page_lists_only_ones_own(client, declarant_a, declarant_b, e
     assert client.post(reverse("portal:delivery_replay", args=[delivery.pk])).status_code == 404
     client.force_login(supervisor)
     assert client.get(reverse("portal:delivery_detail", args=[delivery.pk])).status_code == 200
+
+
+def test_in_app_can_be_off_and_the_actor_is_not_notified(roles, enterprise_a, declarant_a, officer):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="declarant_a2", role="declarant", enterprise=enterprise_a)
+    notification_publish(event_type=EventType.STATUS_CHANGED, payload={}, enterprise_id=enterprise_a.pk,
+                         in_app=False, recipients=[officer])
+    assert not Notification.objects.exists() and OutboxEvent.objects.count() == 1
+    notification_publish(event_type=EventType.STATUS_CHANGED, payload={}, enterprise_id=enterprise_a.pk,
+                         actor=declarant_a)
+    assert list(Notification.objects.values_list("user__username", flat=True)) == [colleague.username]
