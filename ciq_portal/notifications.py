@@ -117,6 +117,21 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
     return event
 
 
+def notification_in_app_bulk(*, items) -> int:
+    """In-app notifications only (no webhook), many at once, e.g. one per task of a dispatch batch.
+
+    ``items``: iterables of dicts with ``user_id``, ``event_type``, and optionally ``message``, ``reference``,
+    ``link``. One INSERT, in the caller's transaction.
+    """
+    now = timezone.now()
+    rows = [Notification(user_id=item["user_id"], event_type=item["event_type"],
+                         message=str(item.get("message", ""))[:500], reference=str(item.get("reference", ""))[:64],
+                         link=str(item.get("link", ""))[:300], created_at=now)
+            for item in items if item.get("user_id") and item.get("event_type") in EventType.values]
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def webhooks_jsonable(data: dict) -> dict:
     return json.loads(webhooks.body_encode(data))
 
@@ -409,7 +424,8 @@ def notification_unread_count(user) -> int:
 
 
 __all__ = [
-    "AGENCY", "BUREAU", "DECLARANT", "EventType", "notification_publish", "outbox_dispatch", "webhook_attempt",
+    "AGENCY", "BUREAU", "DECLARANT", "EventType", "notification_publish", "notification_in_app_bulk",
+    "outbox_dispatch", "webhook_attempt",
     "webhook_delivery_replay", "subscription_create", "subscription_update", "subscription_delete",
     "notification_mark_read", "notifications_sweep",
 ]

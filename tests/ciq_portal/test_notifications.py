@@ -253,3 +253,16 @@ def test_in_app_can_be_off_and_the_actor_is_not_notified(roles, enterprise_a, de
     notification_publish(event_type=EventType.STATUS_CHANGED, payload={}, enterprise_id=enterprise_a.pk,
                          actor=declarant_a)
     assert list(Notification.objects.values_list("user__username", flat=True)) == [colleague.username]
+
+
+def test_in_app_bulk(officer, declarant_a):
+    from ciq_portal.notifications import notification_in_app_bulk
+
+    made = notification_in_app_bulk(items=[
+        {"user_id": officer.pk, "event_type": EventType.INSPECTION_SCHEDULED, "reference": "NGB1", "link": "/x/"},
+        {"user_id": declarant_a.pk, "event_type": EventType.RELEASED, "message": "ok"},
+        {"user_id": None, "event_type": EventType.RELEASED},
+        {"user_id": officer.pk, "event_type": "bogus"},
+    ])
+    assert made == 2 and not OutboxEvent.objects.exists()
+    assert Notification.objects.get(user=officer).reference == "NGB1"
