@@ -74,10 +74,15 @@ def declarations_reassess_pending(*, reason: str, actor=None, batch_size: int = 
 
 
 def _latest_assessments(ids):
-    latest = {}
-    for a in RiskAssessment.objects.filter(declaration_id__in=ids).order_by("declaration_id", "-id"):
-        latest.setdefault(a.declaration_id, a)
-    return latest
+    """The current (latest) assessment of each declaration in ``ids``: one query, one row per declaration."""
+    from django.db.models import Max
+
+    latest_ids = RiskAssessment.objects.filter(declaration_id__in=ids).values("declaration_id") \
+        .annotate(last=Max("id")).values("last")
+    rows = RiskAssessment.objects.filter(id__in=latest_ids).only(
+        "id", "declaration_id", "score", "tier", "reasons", "model_score", "forced_release_mode", "force_inspection",
+        "hold", "model_version", "rule_codes", "created_at")
+    return {a.declaration_id: a for a in rows}
 
 
 def _reassess_chunk(engine, ids, reason, actor):
