@@ -243,3 +243,48 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class RegulatedGoods(models.Model):
+    """Goods (HS prefix or category) declared only by a filed importer from a registered manufacturer (§4.4)."""
+
+    hs_prefix = models.CharField(_("HS code prefix"), max_length=10, blank=True)
+    category = models.CharField(_("category"), max_length=32, blank=True)
+    needs_importer_filing = models.BooleanField(_("importer filing required"), default=True)
+    needs_manufacturer_registration = models.BooleanField(_("manufacturer registration required"), default=True)
+
+    class Meta:
+        verbose_name = _("regulated goods")
+        verbose_name_plural = _("regulated goods")
+
+    def __str__(self):
+        return self.category or self.hs_prefix
+
+
+class Registration(models.Model):
+    """An importer's filing or an overseas manufacturer's registration, with scope and validity (§4.4)."""
+
+    KIND_CHOICES = [("importer_filing", _("Importer filing")),
+                    ("manufacturer_registration", _("Overseas manufacturer registration"))]
+    STATUS_CHOICES = [("pending", _("Pending")), ("approved", _("Approved")), ("refused", _("Refused")),
+                      ("suspended", _("Suspended"))]
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="registrations",
+                                   verbose_name=_("enterprise"))
+    kind = models.CharField(_("kind"), max_length=32, choices=KIND_CHOICES)
+    # For a manufacturer registration filed by an importer: the manufacturer's name as declared on goods lines.
+    manufacturer_name = models.CharField(_("manufacturer name"), max_length=200, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=16, choices=STATUS_CHOICES, default="pending")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.registration_number}"

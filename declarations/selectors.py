@@ -95,3 +95,24 @@ def document_get(*, user, pk, declaration_pk=None):
 
 def import_job_get(*, user, pk):
     return get_in_scope(ImportJob.objects.all(), user=user, pk=pk)
+
+
+def registration_list(*, user):
+    """Declarants: their own enterprise's filings and registrations; bureau staff and partner agencies: all."""
+    from ciq_portal.roles import Role, has_role
+
+    from .models import Registration
+
+    queryset = Registration.objects.select_related("enterprise").order_by("-created_at", "-id")
+    if has_role(user, Role.PARTNER_AGENCY) and not has_role(user, Role.DECLARANT):
+        return queryset
+    return scope_queryset(queryset, user=user)
+
+
+def registration_get(*, user, pk):
+    from django.http import Http404
+
+    try:
+        return registration_list(user=user).get(pk=pk)
+    except Exception as exc:  # DoesNotExist
+        raise Http404 from exc

@@ -352,6 +352,7 @@ def declaration_check_complete(declaration) -> dict:
     _clean_lines([{f: getattr(line, f) for f in ("hs_code", "description", "origin_country", "quantity", "unit",
                                                  "net_weight_kg", "gross_weight_kg", "value", "currency")}
                   for line in lines], errors)
+    errors.update(registration_errors(declaration))
     missing = required_documents(declaration) - set(declaration.documents.values_list("kind", flat=True))
     if missing:
         labels = ", ".join(str(DocumentKind(kind).label) for kind in sorted(missing))
@@ -450,3 +451,90 @@ def declaration_release_mode_set(*, declaration, release_mode, actor=None, messa
     audit_record(actor=actor, action="declaration.release_mode_set", obj=declaration, before=before,
                  after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
     return declaration
+
+
+# --- registrations and filings (§4.4) -----------------------------------------------------------------------
+
+REGISTRATION_MOVES = {"approve": ({"pending", "suspended"}, "approved"), "refuse": ({"pending"}, "refused"),
+                      "suspend": ({"approved"}, "suspended")}
+
+
+@transaction.atomic
+def registration_apply(*, enterprise, actor, kind, valid_from, valid_until, categories=(), manufacturer_name="",
+                       registration_number="", note=""):
+    from .models import Registration
+
+    errors: dict = {}
+    if kind not in dict(Registration.KIND_CHOICES):
+        errors["kind"] = [_("Kind: choose importer filing or manufacturer registration.")]
+    if kind == "manufacturer_registration" and not (manufacturer_name or "").strip():
+        errors["manufacturer_name"] = [_("Manufacturer name: required for a manufacturer registration.")]
+    if valid_from and valid_until and valid_until < valid_from:
+        errors["valid_until"] = [_("Valid until: must not be before the start of validity.")]
+    if errors:
+        raise ValidationError(errors)
+    registration = Registration.objects.create(
+        enterprise=enterprise, kind=kind, valid_from=valid_from, valid_until=valid_until,
+        categories=list(categories), manufacturer_name=(manufacturer_name or "").strip(),
+        registration_number=registration_number, note=note)
+    audit_record(actor=actor, action="registration.apply", obj=registration,
+                 after={"kind": kind, "categories": list(categories)}, enterprise_id=enterprise.pk)
+    return registration
+
+
+@transaction.atomic
+def registration_decide(*, registration, action, actor, note=""):
+    """Officers approve, refuse or suspend a filing or registration."""
+    from .models import Registration
+
+    if action not in REGISTRATION_MOVES:
+        raise ValidationError({"action": [_("Action: not allowed.")]})
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    sources, target_status = REGISTRATION_MOVES[action]
+    if registration.status not in sources or not (user_roles(actor) & transitions.BUREAU):
+        raise ValidationError({"status": [_("This action is not allowed for a registration in this state.")]})
+    before = {"status": registration.status}
+    registration.status, registration.note = target_status, note or registration.note
+    registration.save(update_fields=["status", "note"])
+    audit_record(actor=actor, action=f"registration.{action}", obj=registration, before=before,
+                 after={"status": registration.status}, enterprise_id=registration.enterprise_id)
+    return registration
+
+
+def registration_errors(declaration) -> dict:
+    """Goods lines of regulated goods without a valid filing/registration: {"lines.<i>.<field>": [message]}."""
+    from .models import RegulatedGoods, Registration
+
+    rules = list(RegulatedGoods.objects.all())
+    if not rules:
+        return {}
+    today = timezone.localdate()
+    valid = list(Registration.objects.filter(enterprise_id=declaration.enterprise_id, status="approved",
+                                             valid_from__lte=today, valid_until__gte=today))
+    lines = list(declaration.lines.order_by("line_no"))
+    prefixes = {line.hs_code[:n] for line in lines for n in (2, 4, 6, 8, 10)}
+    category_of = dict(HSCode.objects.filter(code__in=prefixes).exclude(category="").values_list("code", "category"))
+    errors: dict = {}
+    for index, line in enumerate(lines):
+        category = next((category_of[line.hs_code[:n]] for n in (10, 8, 6, 4, 2) if line.hs_code[:n] in category_of),
+                        "")
+        matched = [r for r in rules if (r.hs_prefix and line.hs_code.startswith(r.hs_prefix)) or
+                   (r.category and r.category == category)]
+        if not matched:
+            continue
+
+        def covers(reg):
+            return not reg.categories or category in reg.categories
+
+        if any(r.needs_importer_filing for r in matched) and not any(
+                r.kind == "importer_filing" and covers(r) for r in valid):
+            errors.setdefault(f"lines.{index}.hs_code", []).append(
+                _("Line %(line)s: these goods may be declared only by a filed importer; your enterprise has no valid "
+                  "filing for them.") % {"line": line.line_no})
+        if any(r.needs_manufacturer_registration for r in matched) and not any(
+                r.kind == "manufacturer_registration" and covers(r) and line.manufacturer_name and
+                r.manufacturer_name.casefold() == line.manufacturer_name.strip().casefold() for r in valid):
+            errors.setdefault(f"lines.{index}.manufacturer_name", []).append(
+                _("Line %(line)s: the overseas manufacturer “%(name)s” has no valid registration for these goods.")
+                % {"line": line.line_no, "name": line.manufacturer_name or "—"})
+    return errors

@@ -114,3 +114,17 @@ class ImportJobSerializer(serializers.ModelSerializer):
         model = ImportJob
         fields = ["id", "status", "total", "processed", "imported", "errors", "created_at"]
         read_only_fields = fields
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="importer_filing or manufacturer_registration")
+    status = serializers.CharField(read_only=True, help_text="pending, approved, refused or suspended")
+    categories = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
+
+    class Meta:
+        from ..models import Registration
+
+        model = Registration
+        fields = ["id", "enterprise", "kind", "manufacturer_name", "registration_number", "categories", "valid_from",
+                  "valid_until", "status", "note", "created_at"]
+        read_only_fields = ["id", "enterprise", "status", "created_at"]

@@ -182,3 +182,34 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         document = selectors.document_get(user=request.user, pk=int(document_pk), declaration_pk=self._pk())
         return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
                             content_type=document.content_type)
+
+
+class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Importer filings and overseas manufacturer registrations (§4.4): declarants read and apply for their own;
+    partner agencies and bureau staff read all."""
+
+    from .serializers import RegistrationSerializer as serializer_class  # noqa: N813
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsAuthenticated(), role_required(Role.DECLARANT)()]
+        return [IsAuthenticated(), role_required(Role.DECLARANT, Role.PARTNER_AGENCY, *BUREAU_ROLES)()]
+
+    def get_queryset(self):
+        return selectors.registration_list(user=self.request.user)
+
+    def get_object(self):
+        try:
+            pk = int(self.kwargs["pk"])
+        except (TypeError, ValueError):
+            raise NotFound from None
+        return selectors.registration_get(user=self.request.user, pk=pk)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
+        registration = services.registration_apply(enterprise=enterprise, actor=request.user,
+                                                   **serializer.validated_data)
+        return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)

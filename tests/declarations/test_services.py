@@ -55,8 +55,10 @@ def test_create_numbers_and_records(make_draft, declarant_a):
     ("net_weight_kg", "2000", "lines.0.net_weight_kg"),
 ])
 def test_line_validation_names_the_field(make_draft, field, value, key):
+    from django.utils import translation
+
     before = Declaration.objects.count()
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         make_draft(lines=[line(**{field: value})])
     assert key in exc.value.message_dict
     assert "Line 1" in exc.value.message_dict[key][0]
