@@ -308,6 +308,35 @@ class ClearanceBucket(models.Model):
         indexes = [models.Index(fields=["basis", "day"])]
 
 
+class ClearanceBucketMonth(models.Model):
+    """The same histogram rolled up per calendar month (``month`` is its first day): a period's whole months are
+    read from here and only its partial months from the daily rows."""
+
+    month = models.DateField()
+    port = models.CharField(max_length=16)
+    grade = models.CharField(max_length=2)
+    mode = models.CharField(max_length=16)
+    basis = models.CharField(max_length=12, choices=ClearanceBasis.choices)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "port", "grade", "mode", "basis", "bucket"],
+                                               name="release_bucket_month_key")]
+        indexes = [models.Index(fields=["basis", "month"])]
+
+
+class OfficerDailyStat(models.Model):
+    """Inspections concluded per officer and day (the workload figure's history)."""
+
+    day = models.DateField()
+    officer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    concluded = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "officer"], name="release_officer_day_key")]
+
+
 class StatsRefresh(models.Model):
     refreshed_at = models.DateTimeField()
     first_day = models.DateField()

@@ -18,6 +18,7 @@ from .filtersets import ReleaseFilterSet
 from .models import (
     Certificate,
     ClearanceBucket,
+    ClearanceBucketMonth,
     DailyReleaseStat,
     NegativeListEntry,
     PostReleaseCheck,
@@ -241,6 +242,36 @@ def _stat_rows(period: Period, model=DailyReleaseStat):
     return queryset
 
 
+def _month_split(first: date, last: date) -> tuple[date | None, date | None]:
+    """The whole calendar months inside [first, last] as [month_first, month_end) or (None, None)."""
+    start = first if first.day == 1 else (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+    end = (last + timedelta(days=1)).replace(day=1) if (last + timedelta(days=1)).day != 1 else last + timedelta(days=1)
+    return (start, end) if start < end else (None, None)
+
+
+def clearance_histograms(period: Period) -> dict[str, dict[int, int]]:
+    """Clearance-time histograms per mode: whole months from the monthly roll-up, the rest from daily rows."""
+    histograms: dict[str, dict[int, int]] = {}
+
+    def add(queryset):
+        if period.port:
+            queryset = queryset.filter(port=period.port)
+        if period.grade:
+            queryset = queryset.filter(grade=period.grade)
+        for row in queryset.filter(basis=period.basis).values("mode", "bucket").annotate(n=Sum("count")).order_by():
+            hist = histograms.setdefault(row["mode"], {})
+            hist[row["bucket"]] = hist.get(row["bucket"], 0) + row["n"]
+
+    month_start, month_end = _month_split(period.first, period.last)
+    if month_start is None:
+        add(ClearanceBucket.objects.filter(day__gte=period.first, day__lte=period.last))
+    else:
+        add(ClearanceBucketMonth.objects.filter(month__gte=month_start, month__lt=month_end))
+        add(ClearanceBucket.objects.filter(Q(day__gte=period.first, day__lt=month_start)
+                                           | Q(day__gte=month_end, day__lte=period.last)))
+    return histograms
+
+
 def _ratio(numerator, denominator):
     return (numerator / denominator) if denominator else None
 
@@ -251,10 +282,7 @@ def dashboard(period: Period) -> dict:
     mode_rows = {row["mode"]: row for row in _stat_rows(period).values("mode").annotate(
         released=Sum("released"), decided=Sum("decided"), sub_n=Sum("clear_sub_count"),
         sub_min=Sum("clear_sub_minutes"), arr_n=Sum("clear_arr_count"), arr_min=Sum("clear_arr_minutes"))}
-    histograms: dict[str, dict[int, int]] = {}
-    for row in (_stat_rows(period, ClearanceBucket).filter(basis=period.basis).values("mode", "bucket")
-                .annotate(n=Sum("count"))):
-        histograms.setdefault(row["mode"], {})[row["bucket"]] = row["n"]
+    histograms = clearance_histograms(period)
     by_mode = []
     for mode in matrix.MODES:
         row = mode_rows.get(mode, {})
@@ -336,20 +364,26 @@ def queue_age(*, port: str = "", now=None) -> dict:
 
 
 def inspector_workload(limit: int = 30) -> list[dict]:
-    """Open tasks and tasks concluded in the last 30 days per officer."""
+    """Open tasks per officer now (live) and inspections each concluded in the last 30 days (summary rows)."""
     from inspection.models import InspectionTask
     from inspection.transitions import OPEN_STATUSES
 
-    since = timezone.now() - timedelta(days=30)
-    rows = (InspectionTask.objects.filter(assigned_to__isnull=False)
-            .filter(Q(status__in=OPEN_STATUSES) | Q(concluded_at__gte=since))
-            .values("assigned_to_id", "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
-            .annotate(open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-                      concluded=Count("id", filter=Q(concluded_at__gte=since)))
-            .order_by("-open", "assigned_to__username")[:limit])
-    return [{"officer": (f"{r['assigned_to__last_name']}{r['assigned_to__first_name']}".strip()
-                         or r["assigned_to__username"]), "open": r["open"], "concluded": r["concluded"]}
-            for r in rows]
+    from .models import OfficerDailyStat
+
+    open_counts = dict(InspectionTask.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=False)
+                       .values_list("assigned_to_id").annotate(n=Count("id")).values_list("assigned_to_id", "n")
+                       .order_by())
+    since = timezone.localdate() - timedelta(days=29)
+    concluded = dict(OfficerDailyStat.objects.filter(day__gte=since).values_list("officer_id")
+                     .annotate(n=Sum("concluded")).values_list("officer_id", "n").order_by())
+    from django.contrib.auth import get_user_model
+
+    ids = set(open_counts) | set(concluded)
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
+    rows = [{"officer": (f"{u.last_name}{u.first_name}".strip() or u.username), "open": open_counts.get(pk, 0),
+             "concluded": concluded.get(pk, 0)} for pk, u in users.items()]
+    rows.sort(key=lambda r: (-r["open"], -r["concluded"], r["officer"]))
+    return rows[:limit]
 
 
 def open_recalls(limit: int = 20) -> list[dict]:

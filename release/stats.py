@@ -8,11 +8,18 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from .choices import ClearanceBasis
-from .models import ClearanceBucket, DailyReleaseStat, Release, ReleaseDecision
+from .models import (
+    ClearanceBucket,
+    ClearanceBucketMonth,
+    DailyReleaseStat,
+    OfficerDailyStat,
+    Release,
+    ReleaseDecision,
+)
 
 BATCH = 5000
 
@@ -88,4 +95,23 @@ def rebuild(first: date, last: date) -> int:
             buckets.append(ClearanceBucket(day=r["released_on"], port=r["port"], grade=r["grade"], mode=r["mode"],
                                            basis=basis, bucket=r[column], count=r["n"]))
     ClearanceBucket.objects.bulk_create(buckets, batch_size=BATCH)
-    return len(stats) + len(buckets)
+
+    # Monthly roll-up of every month the range touches, from the (complete) daily rows of those months.
+    first_month = first.replace(day=1)
+    month_end = (last.replace(day=1) + timedelta(days=32)).replace(day=1)
+    ClearanceBucketMonth.objects.filter(month__gte=first_month, month__lt=month_end).delete()
+    months = [ClearanceBucketMonth(month=r["m"], port=r["port"], grade=r["grade"], mode=r["mode"], basis=r["basis"],
+                                   bucket=r["bucket"], count=r["n"])
+              for r in (ClearanceBucket.objects.filter(day__gte=first_month, day__lt=month_end)
+                        .annotate(m=TruncMonth("day")).values("m", "port", "grade", "mode", "basis", "bucket")
+                        .annotate(n=Sum("count")).order_by())]
+    ClearanceBucketMonth.objects.bulk_create(months, batch_size=BATCH)
+
+    OfficerDailyStat.objects.filter(day__gte=first, day__lte=last).delete()
+    officers = [OfficerDailyStat(day=r["day"], officer_id=r["assigned_to_id"], concluded=r["n"])
+                for r in (InspectionTask.objects.filter(status="concluded", concluded_at__gte=start,
+                                                        concluded_at__lt=end, assigned_to__isnull=False)
+                          .annotate(day=TruncDate("concluded_at")).values("day", "assigned_to_id")
+                          .annotate(n=Count("id")).order_by())]
+    OfficerDailyStat.objects.bulk_create(officers, batch_size=BATCH)
+    return len(stats) + len(buckets) + len(months) + len(officers)

@@ -112,3 +112,22 @@ def test_percentile_interpolation():
     assert clearance.bucket_of(0) == 0 and clearance.bucket_of(4) == 0 and clearance.bucket_of(5) == 1
     assert clearance.bucket_of(10 ** 6) == len(clearance.BUCKET_EDGES) - 1
     assert clearance.percentile({clearance.bucket_of(60): 10}, 0.5) == 75.0  # [60, 90): halfway
+
+
+def test_monthly_rollup_equals_daily_rows(enterprise_a, officer):
+    from release.models import ClearanceBucket, ClearanceBucketMonth
+    from release.selectors import clearance_histograms
+
+    today = timezone.localdate()
+    for days_ago, minutes in ((75, 15), (60, 200), (45, 50), (31, 3000), (20, 7), (2, 61)):
+        at = timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(10, 0)))
+        consignment(enterprise_a, at=at, mode="verify", minutes=minutes)
+    services.release_stats_refresh(first_day=today - timedelta(days=80), last_day=today)
+    assert ClearanceBucketMonth.objects.exists()
+    for first_days_ago, last_days_ago in ((80, 0), (70, 10), (40, 25), (3, 1)):
+        period = Period(first=today - timedelta(days=first_days_ago), last=today - timedelta(days=last_days_ago))
+        expected = {}
+        for row in ClearanceBucket.objects.filter(day__gte=period.first, day__lte=period.last, basis="submission"):
+            expected.setdefault(row.mode, {}).setdefault(row.bucket, 0)
+            expected[row.mode][row.bucket] += row.count
+        assert clearance_histograms(period) == expected
