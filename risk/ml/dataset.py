@@ -33,6 +33,20 @@ def _kcs_transport(mode: str) -> str:
     return {"sea": "10", "rail": "20", "road": "30", "air": "40", "post": "50"}.get(mode, "90")
 
 
+def _party(declaration, field, prefix) -> str:
+    """A party's identifier: for historical imports the original KCS id (kept by the declarations import in
+    Enterprise.external_id as KCS-IMP-<id> / KCS-SEL-<id>), so that a model trained from the database also scores
+    KCS files; otherwise the enterprise's primary key (no query)."""
+    pk = getattr(declaration, f"{field}_id")
+    if not pk:
+        return ""
+    if declaration.source == "historical":
+        external = getattr(getattr(declaration, field), "external_id", "") or ""
+        if external.startswith(prefix):
+            return external[len(prefix):]
+    return str(pk)
+
+
 def line_row(declaration, line, extra: dict | None = None) -> dict:
     """One goods line of a portal declaration in the KCS row shape (historical attributes in ``extra``)."""
     extra = extra or {}
@@ -43,8 +57,8 @@ def line_row(declaration, line, extra: dict | None = None) -> dict:
         "Office ID": declaration.port_of_entry,
         "Mode of Transport": _kcs_transport(declaration.transport_mode),
         "Declarant ID": declaration.declarant_ref or str(declaration.created_by_id or ""),
-        "Importer ID": str(declaration.consignee_id or declaration.enterprise_id),
-        "Seller ID": str(declaration.consignor_id or ""),
+        "Importer ID": _party(declaration, "enterprise", "KCS-IMP-"),
+        "Seller ID": _party(declaration, "consignor", "KCS-SEL-"),
         "Courier ID": "",
         "HS6 Code": (line.hs_code or "")[:6],
         "Country of Departure": declaration.departure_country,
