@@ -566,7 +566,7 @@ def clearance_settle(*, declaration, actor=None) -> ReleaseDecision | None:
     """
     from inspection.choices import TaskStatus
 
-    decision = (ReleaseDecision.objects.select_for_update().select_related("task")
+    decision = (ReleaseDecision.objects.select_for_update(of=("self",)).select_related("task")
                 .filter(declaration=declaration).first())
     if decision is None or decision.task_id is None:
         return decision
