@@ -219,6 +219,12 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "ciq_portal.models.DeliveryStatus",
         "SubscriptionKindEnum": "ciq_portal.models.Subscription.Kind",
         "CreditEventKindEnum": "credit.choices.CreditEventKind",
+        # Choice sets shared by several apps' serializers: one name each.
+        "ReleaseModeEnum": "declarations.choices.ReleaseMode",
+        "RiskTierEnum": "risk.choices.Tier",
+        "InspectionAgencyEnum": "inspection.choices.Agency",
+        "InspectionConclusionEnum": "inspection.choices.Conclusion",
+        "JointKindEnum": "inspection.choices.JointKind",
     },
     # Operations are tagged with their audience (ciq_portal/api/agency_views.py and each app's API views).
     "TAGS": [
