@@ -21,6 +21,7 @@ In-app notifications go to the enterprise's declarants (audience "declarant") an
 """
 
 import json
+import threading
 import uuid
 from datetime import timedelta
 
@@ -111,10 +112,28 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
                          reference=reference[:64], link=link[:300], created_at=event.created_at)
             for user_id in sorted(user_ids)
         ])
-    from .tasks import outbox_dispatch_task
-
-    outbox_dispatch_task.delay_on_commit(event.pk)
+    _pending.ids.append(event.pk)
+    transaction.on_commit(_dispatch_pending)
     return event
+
+
+class _Pending(threading.local):
+    def __init__(self):
+        self.ids = []
+
+
+# Events published in the current transaction: one dispatch task per commit, however many events it wrote (a
+# submit that moves a declaration twice costs one broker message, not two). Ids of a rolled-back transaction may
+# linger and ride along with the next commit's; the dispatch finds no row for them and skips them.
+_pending = _Pending()
+
+
+def _dispatch_pending():
+    ids, _pending.ids = _pending.ids, []
+    if ids:
+        from .tasks import outbox_dispatch_task
+
+        outbox_dispatch_task.delay(sorted(set(ids)))
 
 
 def notification_in_app_bulk(*, items) -> int:
@@ -271,8 +290,8 @@ def notifications_sweep(*, older_than: timedelta = timedelta(minutes=5)) -> dict
     cutoff = now - older_than
     events = list(OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
                   .values_list("pk", flat=True)[:1000])
-    for pk in events:
-        outbox_dispatch_task.delay(pk)
+    if events:
+        outbox_dispatch_task.delay(events)
     stuck = list(WebhookDelivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING])
                  .filter(Q(next_attempt_at__lt=cutoff) | Q(next_attempt_at__isnull=True, created_at__lt=cutoff))
                  .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))

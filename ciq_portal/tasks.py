@@ -9,12 +9,13 @@ def audit_seal_task():
 
 
 @shared_task(name="ciq_portal.tasks.outbox_dispatch_task")
-def outbox_dispatch_task(event_pk):
-    """Fan an outbox event out to its subscriptions and queue each delivery (idempotent)."""
+def outbox_dispatch_task(event_pks):
+    """Fan outbox events (one id or a list) out to their subscriptions and queue each delivery (idempotent)."""
     from .notifications import outbox_dispatch
 
-    for delivery_pk in outbox_dispatch(event_pk=event_pk):
-        webhook_deliver_task.delay(delivery_pk, 1)
+    for event_pk in event_pks if isinstance(event_pks, list | tuple) else [event_pks]:
+        for delivery_pk in outbox_dispatch(event_pk=event_pk):
+            webhook_deliver_task.delay(delivery_pk, 1)
 
 
 @shared_task(name="ciq_portal.tasks.webhook_deliver_task", bind=True, max_retries=None)

@@ -266,3 +266,14 @@ def test_in_app_bulk(officer, declarant_a):
     ])
     assert made == 2 and not OutboxEvent.objects.exists()
     assert Notification.objects.get(user=officer).reference == "NGB1"
+
+
+def test_one_dispatch_message_per_commit(enterprise_a, monkeypatch, django_capture_on_commit_callbacks):
+    from ciq_portal import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.outbox_dispatch_task, "delay", lambda ids: sent.append(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notification_publish(event_type=EventType.STATUS_CHANGED, payload={}, enterprise_id=enterprise_a.pk)
+        second = notification_publish(event_type=EventType.RELEASED, payload={}, enterprise_id=enterprise_a.pk)
+    assert sent == [sorted([first.pk, second.pk])]
