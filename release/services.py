@@ -324,24 +324,62 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
                "v": version, "m": matrix_mode, "t": tier, "g": grade},
            data={"forced_by": forced_by, "inputs": inputs})
 
-    # From here the pipeline acts as the system (actor None): the declarant may not make the bureau's moves.
     if hold:
         _declaration_move("declaration_hold", declaration=declaration, actor=None, to_status=DeclarationStatus.ON_HOLD,
                           message=_("Held by the risk assessment."), visible_to_declarant=True)
-    elif inspection_reason:
+    else:
+        _start_mode(decision, declaration, actor=None)
+    return decision
+
+
+def _start_mode(decision, declaration, *, actor):
+    """Start what the decided mode needs: an inspection, a request for a report, or the release itself. The
+    pipeline acts as the system (actor None) unless an officer resumes a held declaration."""
+    if decision.inspection_reason:
         from inspection.services import inspection_task_create
 
-        _declaration_move("declaration_await_inspection", declaration=declaration, actor=None,
+        _declaration_move("declaration_await_inspection", declaration=declaration, actor=actor,
                           to_status=DeclarationStatus.AWAITING_INSPECTION, message=decision.get_next_step_display())
-        task = inspection_task_create(declaration=declaration, reason=inspection_reason, mode=mode, actor=None)
+        task = inspection_task_create(declaration=declaration, reason=decision.inspection_reason, mode=decision.mode,
+                                      actor=actor)
         decision.task = task
         decision.save(update_fields=["task"])
-    elif mode == matrix.VERIFY:
-        _declaration_move("declaration_request_documents", declaration=declaration, actor=None,
+    elif decision.mode == matrix.VERIFY:
+        _declaration_move("declaration_request_documents", declaration=declaration, actor=actor,
                           to_status=DeclarationStatus.AWAITING_DOCUMENTS, kinds=["test_report"],
                           message=_("Upload a test report of an accredited third-party laboratory for these goods."))
     else:
-        consignment_release(declaration=declaration, actor=None, inspection_result=InspectionResult.NOT_INSPECTED)
+        consignment_release(declaration=declaration, actor=actor, inspection_result=InspectionResult.NOT_INSPECTED)
+
+
+@transaction.atomic
+def clearance_resume(*, declaration, actor, note: str = "") -> ReleaseDecision:
+    """An officer lifts the risk hold: the dual-random draw and the decided mode's steps run as they would have at
+    submission (the mode stays the one decided, with its matrix version and reasons)."""
+    _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="declaration")
+    decision = ReleaseDecision.objects.select_for_update().get(declaration=declaration)
+    declaration = Declaration.objects.get(pk=declaration.pk)
+    if not decision.on_hold or declaration.status != DeclarationStatus.ON_HOLD:
+        raise ValidationError({"declaration": [_("This declaration is not on hold.")]})
+    from inspection.services import object_draw_for_declaration
+
+    draw = object_draw_for_declaration(declaration=declaration)
+    reason = decision.inputs.get("force_inspection") and "risk" or (
+        "release_mode" if decision.mode in (matrix.SAMPLE, matrix.SUPERVISED) else "")
+    if draw.selected and not reason:
+        reason = "random"
+    decision.on_hold = False
+    decision.random_selected = draw.selected
+    decision.inspection_required, decision.inspection_reason = bool(reason), reason
+    decision.next_step = (NextStep.AWAIT_SAMPLING if decision.mode == matrix.SAMPLE else NextStep.AWAIT_INSPECTION) \
+        if reason else (NextStep.SUPPLY_REPORT if decision.mode == matrix.VERIFY else NextStep.NONE)
+    decision.inputs = {**decision.inputs, "draw": draw.pk, "draw_selected": draw.selected, "resumed_by": actor.pk}
+    decision.save(update_fields=["on_hold", "random_selected", "inspection_required", "inspection_reason",
+                                 "next_step", "inputs"])
+    audit_record(actor=actor, action="release_decision.resume", obj=decision, enterprise_id=decision.enterprise_id,
+                 before={"on_hold": True}, after={"next_step": decision.next_step, "note": (note or "")[:500]})
+    _start_mode(decision, declaration, actor=actor)
+    decision.refresh_from_db()
     return decision
 
 

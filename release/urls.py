@@ -40,6 +40,7 @@ urlpatterns = [
     path("release/declarations/<int:pk>/reports/<int:report_pk>/verify/", views.report_verify, name="report_verify"),
     path("release/declarations/<int:pk>/sample-release/", views.sample_release, name="sample_release"),
     path("release/declarations/<int:pk>/conclude/", views.conclude, name="conclude"),
+    path("release/declarations/<int:pk>/resume/", views.resume, name="resume"),
     path("release/verification/", views.verification_queue, name="verification_queue"),
     path("release/direct/", views.direct_release, name="direct_release"),
 ]

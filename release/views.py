@@ -543,6 +543,20 @@ def conclude(request, pk):
 
 
 @login_required
+@require_POST
+def resume(request, pk):
+    _require(request, Role.OFFICER, Role.SUPERVISOR)
+    decision = _decision(request, pk)
+    try:
+        services.clearance_resume(declaration=decision.declaration, actor=request.user,
+                                  note=request.POST.get("note", ""))
+        messages.success(request, _("Hold lifted: the release continues."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("release:decision", pk=pk)
+
+
+@login_required
 def verification_queue(request):
     _require(request, *BUREAU_DESK)
     return render(request, "release/verification_queue.html", {

@@ -231,3 +231,17 @@ def test_manual_recall_adds_credit_event_and_post_check(hs, draw, enterprise_a, 
     assert release.status == "recalled" and release.recalls.get().source == "post_release_check"
     services.recall_close(recall=release.recalls.get(), note="Lot destroyed", actor=officer)
     assert release.recalls.get().status == "closed"
+
+
+def test_held_declaration_resumes_with_its_mode(hs, draw, enterprise_a, declarant_a, inspector):
+    declaration = submitted_declaration(grade(enterprise_a, "C"))
+    held = decide(declaration, None, tier="low", hold=True)
+    assert held.on_hold and held.task is None
+    with pytest.raises(ValidationError):
+        services.clearance_resume(declaration=declaration, actor=declarant_a)
+    resumed = services.clearance_resume(declaration=declaration, actor=inspector, note="Documents checked")
+    assert not resumed.on_hold and resumed.mode == "sample" and resumed.next_step == NextStep.AWAIT_SAMPLING
+    assert resumed.task is not None
+    assert Declaration.objects.get(pk=declaration.pk).status == "awaiting_inspection"
+    with pytest.raises(ValidationError):
+        services.clearance_resume(declaration=declaration, actor=inspector)

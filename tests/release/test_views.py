@@ -143,3 +143,16 @@ def test_supervisor_home_is_the_dashboard(client, supervisor):
     from ciq_portal.navigation import home_url_for
 
     assert home_url_for(supervisor) == "/release/dashboard/"
+
+
+def test_resume_from_the_desk(client, hs, draw, enterprise_a, officer, declarant_a):
+    declaration = submitted_declaration(enterprise_a)
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low", hold=True))
+    client.force_login(declarant_a)
+    assert client.post(f"/release/declarations/{declaration.pk}/resume/").status_code == 403
+    client.force_login(officer)
+    assert "Lift the hold" in client.get(f"/release/declarations/{declaration.pk}/",
+                                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post(f"/release/declarations/{declaration.pk}/resume/", {"note": "ok"})
+    declaration.refresh_from_db()
+    assert declaration.status != "on_hold"
