@@ -149,7 +149,7 @@ def celery_worker_process(transactional_db, tmp_path):
 
 
 @pytest.fixture
-def celery_workers(transactional_db, tmp_path):
+def celery_workers(django_db_serialized_rollback, transactional_db, tmp_path):
     """Real Celery workers started on demand, for fault tests (tests/proof/test_faults.py).
 
     ``start(queue=None, concurrency=1, env=None)`` starts a worker (prefetch 1, acks late) consuming ``queue`` (a
