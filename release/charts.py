@@ -15,6 +15,11 @@ BAR_WIDTH = 420
 VALUE_WIDTH = 110
 
 
+def _text_width(text: str) -> int:
+    """Rough width in pixels at 13 px: CJK characters are about twice as wide as Latin ones."""
+    return int(sum(13 if ord(char) >= 0x2E80 else 7.2 for char in text))
+
+
 def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
 
@@ -42,7 +47,7 @@ def bar_chart(rows, *, series, title, fmt="{:,}", targets=None, target_label="")
     for i, name in enumerate(series):
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{COLOURS[i % len(COLOURS)]}"/>'
                      f'<text x="{x + 16}" y="16" class="legend">{escape(name)}</text>')
-        x += 30 + 8 * len(str(name))
+        x += 34 + _text_width(str(name))
     if targets:
         parts.append(f'<line x1="{x}" y1="6" x2="{x}" y2="18" class="target"/>'
                      f'<text x="{x + 6}" y="16" class="legend">{escape(target_label)}</text>')

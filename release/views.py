@@ -43,9 +43,10 @@ def _errors_to_form(form, exc: ValidationError):
 
 
 def _period(request) -> tuple[forms.DashboardFilterForm, selectors.Period]:
-    form = forms.DashboardFilterForm(request.GET or None)
     today = timezone.localdate()
     period = selectors.Period(first=today - timedelta(days=29), last=today)
+    form = forms.DashboardFilterForm(request.GET or None,
+                                     initial={"first": period.first, "last": period.last, "basis": period.basis})
     if form.is_valid():
         data = form.cleaned_data
         period = selectors.Period(first=data.get("first") or period.first, last=data.get("last") or period.last,
