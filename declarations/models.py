@@ -84,6 +84,7 @@ class Declaration(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "-created_at"]),
             models.Index(fields=["enterprise", "status"]),
+            models.Index(fields=["enterprise", "status", "-created_at"], name="decl_ent_status_created"),
         ]
 
     def __str__(self):
