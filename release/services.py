@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.roles import Role, has_role
-from declarations.choices import DeclarationStatus, InspectionPlace
+from declarations.choices import DeclarationStatus, InspectionPlace, ReleaseMode
 from declarations.models import Declaration
 
 from . import clearance, matrix
@@ -317,7 +317,7 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
     # The declarant sees the mode and the next step; the reasons stay with the bureau.
     _event(declaration=declaration, kind="release_mode_decided", actor=actor,
            message=_("Release mode: %(mode)s. Next: %(next)s") % {
-               "mode": declaration.get_release_mode_display(), "next": decision.get_next_step_display()},
+               "mode": ReleaseMode(mode).label, "next": decision.get_next_step_display()},
            data={"mode": mode, "next_step": next_step})
     _event(declaration=declaration, kind="release_mode_reasons", actor=actor, visible_to_declarant=False,
            message=_("Matrix v%(v)s gave %(m)s for tier %(t)s and grade %(g)s.") % {

@@ -245,3 +245,17 @@ def test_held_declaration_resumes_with_its_mode(hs, draw, enterprise_a, declaran
     assert Declaration.objects.get(pk=declaration.pk).status == "awaiting_inspection"
     with pytest.raises(ValidationError):
         services.clearance_resume(declaration=declaration, actor=inspector)
+
+
+def test_the_declarant_timeline_names_the_mode_and_not_the_reasons(hs, draw, enterprise_a):
+    from declarations.models import DeclarationEvent
+
+    from django.utils import translation
+
+    declaration = submitted_declaration(grade(enterprise_a, "B"))
+    with translation.override("en"):
+        decide(declaration, None, tier="low")
+    visible = DeclarationEvent.objects.filter(declaration=declaration, kind="release_mode_decided").get()
+    assert visible.visible_to_declarant and "Verify-release" in visible.message
+    hidden = DeclarationEvent.objects.get(declaration=declaration, kind="release_mode_reasons")
+    assert not hidden.visible_to_declarant
