@@ -88,3 +88,19 @@ def test_certificate_verify_api_is_public(hs, draw, api_client, enterprise_a):
     body = api_client.get(f"/api/v1/certificates/{number}/verify/").json()
     assert body["genuine"] is True and body["release_mode"] == "declare"
     assert api_client.get("/api/v1/certificates/NOPE/verify/").status_code == 404
+
+
+def test_partner_agencies_read_releases_with_their_scope(hs, draw, roles, enterprise_a):
+    from rest_framework.test import APIClient
+
+    from tests.ciq_portal.factories import make_key
+
+    declaration = submitted_declaration(grade(enterprise_a, "A"))
+    services.release_decide(declaration=declaration, assessment=FakeAssessment(tier="low"), actor=None)
+    _client, _key, raw = make_key(scopes=["release_status:read"], username="port-edi")
+    port = APIClient(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    body = port.get("/api/v1/releases/").json()
+    assert [r["declaration_number"] for r in body["results"]] == [declaration.number]
+    assert "value" not in str(body)
+    _client, _key, raw = make_key(scopes=["logistics:push"], username="other-edi")
+    assert APIClient(HTTP_AUTHORIZATION=f"Api-Key {raw}").get("/api/v1/releases/").status_code == 403
