@@ -111,13 +111,15 @@ def generate(declarations: int, enterprises: int) -> None:
                        f"{first} + (g::bigint * 7919) % {span} AS enterprise_id, "
                        "(ARRAY['NGB','NGB','NGB','NGB','ZOS','ZOS','WZH','TZO'])[1 + (g % 8)] AS port, "
                        "(ARRAY['low','low','low','medium','medium','high','very_high'])[1 + (g * 31 % 7)] AS tier, "
-                       "now() - make_interval(secs => ((g::bigint * 7919) % 31536000)::int) - interval '2 hours' AS submitted_at, "
+                       "now() - make_interval(secs => ((g::bigint * 7919) % 31536000)::int) - interval '2 hours' "
+                       "AS submitted_at, "
                        "random() AS r1, random() AS r2, random() AS r3 "
                        f"FROM generate_series(1, {declarations}) AS g")
         insert_select(cursor, Declaration, {
             "number": "'BR' || lpad(g::text, 10, '0')", "enterprise_id": "enterprise_id", "status": "'released'",
             "port_of_entry": "port", "departure_country": "'AU'", "transport_mode": "'sea'", "source": "'api'",
-            "bill_of_lading": "'BL' || g", "containers": "'[]'::jsonb", "arrival_date": "(submitted_at - interval '1 day')::date",
+            "bill_of_lading": "'BL' || g", "containers": "'[]'::jsonb",
+            "arrival_date": "(submitted_at - interval '1 day')::date",
             "inspection_place": "'port'", "created_at": "submitted_at", "updated_at": "submitted_at",
             "submitted_at": "submitted_at"}, "bench_d")
         cursor.execute("ALTER TABLE bench_d ADD COLUMN declaration_id bigint")

@@ -209,8 +209,8 @@ def seed(*, password: str, stdout) -> None:
                ("sample", "low", GOODS[5], "destination", "HZO")]
     for index, (mode, tier, goods, place, office) in enumerate(waiting):
         n += 1
-        declaration = _declaration(_number(n, today), enterprise_a, goods, submitted_at=now - timedelta(hours=3 + index),
-                                   status="submitted", place=place, office=office)
+        declaration = _declaration(_number(n, today), enterprise_a, goods, status="submitted", place=place,
+                                   office=office, submitted_at=now - timedelta(hours=3 + index))
         decision = services.release_decide(declaration=declaration, actor=None,
                                            assessment=_Assessment(tier=tier, score=30.0, forced_release_mode=mode,
                                                                   reasons=[{"code": "demo", "weight": 0}]))
