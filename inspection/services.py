@@ -97,12 +97,14 @@ def officer_profile_ensure(*, user, badge_no: str, categories=(), sites=(), acto
     profile, created = OfficerProfile.objects.select_for_update().get_or_create(
         user=user, defaults={"badge_no": badge_no, "categories": sorted(set(categories))})
     before = None if created else {"categories": profile.categories, "sites": sorted(s.pk for s in profile.sites.all())}
-    profile.categories = sorted(set(categories))
+    after = {"categories": sorted(set(categories)), "sites": sorted(s.pk for s in sites)}
+    if before == after:
+        return profile
+    profile.categories = after["categories"]
     profile.save(update_fields=["categories"])
     profile.sites.set(sites)
     audit_record(actor=actor, action="officer_profile.ensure", obj=profile, before=before,
-                 after={"badge_no": profile.badge_no, "categories": profile.categories,
-                        "sites": sorted(s.pk for s in sites)})
+                 after={"badge_no": profile.badge_no, **after})
     return profile
 
 
