@@ -37,7 +37,8 @@ class NegativeListForm(forms.Form):
     value = forms.CharField(label=_("HS code prefix or category"), max_length=32,
                             help_text=_("e.g. 0201 or meat"))
     min_mode = forms.ChoiceField(label=_("At least"), initial="supervised",
-                                 choices=[(m, l) for m, l in ReleaseMode.choices if m in ("sample", "supervised")])
+                                 choices=[(mode, label) for mode, label in ReleaseMode.choices
+                                          if mode in ("sample", "supervised")])
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 

@@ -92,6 +92,9 @@ class EnterpriseTightening(models.Model):
 
 # --- The decision and the release -------------------------------------------------------------------------------
 
+    def __str__(self):
+        return f"{self.enterprise_id} ≥ {self.min_mode} ({self.consignments_left})"
+
 
 class ReleaseDecision(models.Model):
     """How a declaration's release mode was chosen: the matrix version, the inputs and what forced it."""
@@ -201,6 +204,9 @@ class DistributionRecord(models.Model):
         verbose_name_plural = _("distribution records")
         ordering = ["distributed_on", "id"]
 
+    def __str__(self):
+        return f"{self.buyer_name} {self.quantity} {self.unit}"
+
 
 class Recall(models.Model):
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="recalls")
@@ -221,6 +227,9 @@ class Recall(models.Model):
         constraints = [models.UniqueConstraint(fields=["release"], condition=Q(status="open"),
                                                name="release_one_open_recall")]
 
+    def __str__(self):
+        return f"{self.release_id} {self.status}"
+
 
 class RecallNotice(models.Model):
     """The recall as it reaches one downstream buyer, and the buyer's acknowledgement."""
@@ -238,6 +247,9 @@ class RecallNotice(models.Model):
         verbose_name_plural = _("recall notices")
         ordering = ["notified_at", "id"]
         constraints = [models.UniqueConstraint(fields=["recall", "distribution"], name="release_notice_once")]
+
+    def __str__(self):
+        return f"{self.recall_id} → {self.distribution_id}"
 
 
 class PostReleaseCheck(models.Model):
@@ -262,6 +274,9 @@ class PostReleaseCheck(models.Model):
 
 
 # --- Materialised dashboard figures (refreshed by a Celery task) ------------------------------------------------
+
+    def __str__(self):
+        return f"{self.release_id} {self.scheduled_for}"
 
 
 class DailyReleaseStat(models.Model):
@@ -290,6 +305,9 @@ class DailyReleaseStat(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "mode"], name="release_stat_key")]
         indexes = [models.Index(fields=["day", "port", "grade"])]
 
+    def __str__(self):
+        return f"{self.day} {self.port} {self.grade} {self.mode}"
+
 
 class ClearanceBucket(models.Model):
     """A histogram of clearance times (release.clearance.BUCKET_EDGES) per day, port, grade, mode and basis."""
@@ -306,6 +324,9 @@ class ClearanceBucket(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "mode", "basis", "bucket"],
                                                name="release_bucket_key")]
         indexes = [models.Index(fields=["basis", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.port} {self.grade} {self.mode} {self.basis} #{self.bucket}"
 
 
 class ClearanceBucketMonth(models.Model):
@@ -325,6 +346,9 @@ class ClearanceBucketMonth(models.Model):
                                                name="release_bucket_month_key")]
         indexes = [models.Index(fields=["basis", "month"])]
 
+    def __str__(self):
+        return f"{self.month} {self.port} {self.grade} {self.mode} {self.basis} #{self.bucket}"
+
 
 class OfficerDailyStat(models.Model):
     """Inspections concluded per officer and day (the workload figure's history)."""
@@ -336,6 +360,9 @@ class OfficerDailyStat(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "officer"], name="release_officer_day_key")]
 
+    def __str__(self):
+        return f"{self.day} {self.officer_id}"
+
 
 class StatsRefresh(models.Model):
     refreshed_at = models.DateTimeField()
@@ -346,3 +373,6 @@ class StatsRefresh(models.Model):
 
     class Meta:
         ordering = ["-refreshed_at"]
+
+    def __str__(self):
+        return f"{self.first_day}–{self.last_day} at {self.refreshed_at}"

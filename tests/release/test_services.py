@@ -248,9 +248,9 @@ def test_held_declaration_resumes_with_its_mode(hs, draw, enterprise_a, declaran
 
 
 def test_the_declarant_timeline_names_the_mode_and_not_the_reasons(hs, draw, enterprise_a):
-    from declarations.models import DeclarationEvent
-
     from django.utils import translation
+
+    from declarations.models import DeclarationEvent
 
     declaration = submitted_declaration(grade(enterprise_a, "B"))
     with translation.override("en"):
