@@ -480,11 +480,28 @@ def consignment_release(*, declaration, actor, inspection_result) -> Release:
                  after={"declaration": declaration.number, "mode": release.mode,
                         "inspection_result": inspection_result, "certificate": certificate.number,
                         "signature": certificate.signature})
-    _event(declaration=declaration, kind="released", actor=actor,
-           message=_("Released (%(mode)s). Certificate %(n)s issued.") % {
-               "mode": decision.get_mode_display(), "n": certificate.number},
+    message = _("Released (%(mode)s). Certificate %(n)s issued.") % {
+        "mode": decision.get_mode_display(), "n": certificate.number}
+    _event(declaration=declaration, kind="released", actor=actor, message=message,
            data={"certificate_number": certificate.number, "trace_code": release.trace_code})
+    # The paperless release order for the declarant, the port and customs (webhooks after commit).
+    _publish("declaration.released", release, message=message, payload={
+        "mode": release.mode, "released_at": release.released_at, "inspection_result": release.inspection_result,
+        "certificate_number": certificate.number, "trace_code": release.trace_code,
+        "bill_of_lading": declaration.bill_of_lading, "containers": declaration.containers,
+        "port": release.port}, actor=actor)
     return release
+
+
+def _publish(event_type, release, *, message, payload, actor):
+    from django.urls import reverse
+
+    from ciq_portal.notifications import notification_publish
+
+    declaration = release.declaration
+    notification_publish(event_type=event_type, enterprise_id=release.enterprise_id, reference=declaration.number,
+                         link=reverse("release:detail", args=[release.pk]), message=message, actor=actor,
+                         payload={"declaration": declaration.number, **payload})
 
 
 def _reject(declaration, actor, reason):
@@ -767,8 +784,12 @@ def recall_open(*, release, source, reason, actor) -> Recall:
     audit_record(actor=actor, action="recall.open", obj=recall, enterprise_id=release.enterprise_id,
                  before={"status": before}, after={"release": release.pk, "source": source, "reason": recall.reason,
                                                    "buyers": release.distributions.count()})
-    _event(declaration=release.declaration, kind="recalled", actor=actor,
-           message=_("Recall of the lot: %(r)s") % {"r": recall.reason}, data={"recall": recall.pk})
+    message = _("Recall of the lot: %(r)s") % {"r": recall.reason}
+    _event(declaration=release.declaration, kind="recalled", actor=actor, message=message,
+           data={"recall": recall.pk})
+    _publish("recall.issued", release, message=message, actor=actor, payload={
+        "trace_code": release.trace_code, "reason": recall.reason, "cause": source, "opened_at": now,
+        "buyers": release.distributions.count()})
     if source == RecallSource.MANUAL:
         from credit.services import credit_event_record
 

@@ -259,3 +259,16 @@ def test_the_declarant_timeline_names_the_mode_and_not_the_reasons(hs, draw, ent
     assert visible.visible_to_declarant and "Verify-release" in visible.message
     hidden = DeclarationEvent.objects.get(declaration=declaration, kind="release_mode_reasons")
     assert not hidden.visible_to_declarant
+
+
+def test_release_and_recall_are_published(hs, draw, enterprise_a, declarant_a, officer):
+    from ciq_portal.models import OutboxEvent
+
+    declaration = submitted_declaration(grade(enterprise_a, "A"))
+    decide(declaration, None, tier="low")
+    release = Release.objects.get(declaration=declaration)
+    released = OutboxEvent.objects.get(event_type="declaration.released")
+    assert released.payload["trace_code"] == release.trace_code and released.enterprise_id == enterprise_a.pk
+    assert "risk" not in str(released.payload) and "value" not in released.payload
+    services.recall_open(release=release, source="manual", reason="Labels", actor=officer)
+    assert OutboxEvent.objects.get(event_type="recall.issued").payload["declaration"] == declaration.number
