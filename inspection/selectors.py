@@ -14,7 +14,7 @@ from ciq_portal.scoping import get_in_scope, scope_queryset
 from . import draws, transitions
 from .choices import TaskStatus
 from .filtersets import InspectionTaskFilterSet, JointInspectionFilterSet, LabFilterSet
-from .models import Draw, DrawPeriod, InspectionTask, JointInspection, Lab, OfficerProfile
+from .models import Draw, DrawPeriod, InspectionTask, JointInspection, Lab, ObjectDraw, OfficerProfile
 
 QUEUE_PAGE = 50
 
@@ -178,3 +178,9 @@ def draw_period_verify(period: DrawPeriod) -> VerifyReport:
                 report.mismatches.append(f"draw {draw.pk} ({draw.subject}): recorded inspector {stored}, "
                                          f"re-run gives {again['chosen']}")
     return report
+
+
+def control_sample_ids(since, until) -> list[int]:
+    """Declarations drawn at random (the dual-random control sample) in a period, for risk's rule performance."""
+    return list(ObjectDraw.objects.filter(selected=True, created_at__gte=since, created_at__lte=until)
+                .values_list("declaration_id", flat=True))
