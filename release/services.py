@@ -218,7 +218,7 @@ def _active_tightening(enterprise_id, today):
             .order_by("-created_at").first())
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own when nested in the caller's transaction
 def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
     """Choose the release mode of a submitted declaration and start what the mode needs.
 
@@ -446,7 +446,7 @@ def _certificate_issue(release: Release) -> Certificate:
     return certificate
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own when nested in the caller's transaction
 def consignment_release(*, declaration, actor, inspection_result) -> Release:
     """Release a consignment whose mode's steps are done: the declaration moves to released, and the release
     gets its unguessable trace code and its signed certificate. Releasing again returns the first release."""
