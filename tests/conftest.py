@@ -149,7 +149,32 @@ def celery_worker_process(transactional_db, tmp_path):
 
 
 @pytest.fixture
-def celery_workers(django_db_serialized_rollback, transactional_db, tmp_path):
+def reference_data(transactional_db):
+    """The data the migrations seed (HS code table, default inspection policy, ...), back in place.
+
+    A transactional test's database is flushed after each such test, which empties those tables for the next one.
+    Every RunPython step of the project's migrations is idempotent and is simply run again here (Django's
+    serialized rollback would clash with the content types that other transactional tests re-create).
+    """
+    from django.apps import apps as django_apps
+    from django.conf import settings
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
+    for key in plan:
+        if key[0] not in settings.DOMAIN_APPS:
+            continue
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                operation.code(django_apps, None)
+
+
+@pytest.fixture
+def celery_workers(reference_data, transactional_db, tmp_path):
     """Real Celery workers started on demand, for fault tests (tests/proof/test_faults.py).
 
     ``start(queue=None, concurrency=1, env=None)`` starts a worker (prefetch 1, acks late) consuming ``queue`` (a

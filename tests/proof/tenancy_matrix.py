@@ -119,6 +119,8 @@ MATRIX: dict[str, object] = {
     "declaration-lines": Own(pk("draft")),
     "declaration-submit": Own(pk("draft"), get=False),
     "declaration-withdraw": Own(pk("declaration"), get=False),
+    "registration-list": Listing(aimed_at_a),
+    "registration-detail": Own(pk("registration")),
     "declarations:list": Listing(aimed_at_a),
     "declarations:all": Listing(aimed_at_a),  # bureau staff see all; a declarant sees their own
     "declarations:create": Listing(),
@@ -203,6 +205,7 @@ MATRIX: dict[str, object] = {
     "release:report_verify": Bureau(lambda w: {"pk": w.need("declaration").pk, "report_pk": w.need("test_report").pk}),
     "release:sample_release": Bureau(pk("declaration")),
     "release:conclude": Bureau(pk("declaration")),
+    "release:resume": Bureau(pk("declaration"), reason="the desk resumes a held declaration"),
     "release:verification_queue": Bureau(),
     "release:direct_release": Bureau(),
     # --- inspection ------------------------------------------------------------------------------------------------

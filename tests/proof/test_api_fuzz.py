@@ -78,7 +78,8 @@ def _fuzz_operation(operation, headers, mode, checks):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_fuzz_per_role(role, django_db_serialized_rollback, transactional_db, declarant_a, declarant_b, officer, supervisor, agency_user):
+def test_api_fuzz_per_role(role, reference_data, transactional_db, declarant_a, declarant_b, officer, supervisor,
+                           agency_user):
     from schemathesis import GenerationMode
     from schemathesis.checks import not_a_server_error
 
@@ -109,7 +110,7 @@ def test_api_fuzz_per_role(role, django_db_serialized_rollback, transactional_db
     assert not failures, f"{len(failures)} failing operation(s) of {operations} as {role}:\n" + "\n".join(failures)
 
 
-def test_every_api_operation_refuses_anonymous_and_bad_credentials(django_db_serialized_rollback, transactional_db,
+def test_every_api_operation_refuses_anonymous_and_bad_credentials(reference_data, transactional_db,
                                                                    declarant_a):
     """Besides the fuzzer's probes: each operation, called with no credentials or a wrong token, is refused."""
     from django.test import Client

@@ -216,7 +216,7 @@ def _counts(models):
 
 @pytest.mark.parametrize("language, text", [("en", "Nothing was saved"), ("zh-hans", None)])
 def test_database_outage_mid_request_shows_the_error_page_and_writes_nothing(
-        django_db_serialized_rollback, transactional_db, declarant_a, language, text):
+        reference_data, transactional_db, declarant_a, language, text):
     from django.test import Client
 
     from ciq_portal.models import AuditEntry, Subscription

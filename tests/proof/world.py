@@ -142,6 +142,15 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 
     _step(world, "import_job", import_job)
 
+    def registration():
+        from declarations.services import registration_apply
+
+        return registration_apply(enterprise=enterprise_a, actor=declarant_a, kind="manufacturer_registration",
+                                  valid_from=date.today(), valid_until=date.today() + timedelta(days=365),
+                                  categories=["machinery"], manufacturer_name="Maker of A GmbH")
+
+    _step(world, "registration", registration)
+
     def officer_profile():
         from inspection.services import officer_profile_ensure
 
