@@ -1,9 +1,14 @@
-"""Per-role navigation. Each domain app lists its menu entries in its own ``navigation.py`` as ``ITEMS``."""
+"""Per-role navigation. Each domain app lists its menu entries in its own ``navigation.py`` as ``ITEMS``.
 
-from dataclasses import dataclass, field
+Entries are grouped by app in the menu; an app's group is labelled with its ``navigation.GROUP`` or, failing
+that, its AppConfig's verbose name.
+"""
+
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
@@ -18,6 +23,8 @@ class NavItem:
     order: int = 100
     # Roles for which this entry is the landing page after login.
     home_for: frozenset[str] = field(default_factory=frozenset)
+    # The menu group (set from the app the entry comes from).
+    group: str = ""
 
 
 @cache
@@ -30,20 +37,25 @@ def all_items() -> tuple[NavItem, ...]:
             if exc.name != f"{app}.navigation":
                 raise
             continue
-        items.extend(getattr(module, "ITEMS", ()))
+        group = getattr(module, "GROUP", None) or apps.get_app_config(app).verbose_name
+        items.extend(replace(item, group=group) for item in getattr(module, "ITEMS", ()))
     return tuple(sorted(items, key=lambda item: item.order))
 
 
 def nav_for(user) -> list[dict]:
+    """The user's menu: groups in order, each with its entries (label, url, url_name)."""
     roles = user_roles(user)
-    entries = []
+    groups: dict[str, dict] = {}
     for item in all_items():
-        if item.roles & roles:
-            try:
-                entries.append({"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name})
-            except NoReverseMatch:
-                continue
-    return entries
+        if not item.roles & roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        group = groups.setdefault(str(item.group), {"label": item.group, "items": []})
+        group["items"].append({"label": item.label, "url": url, "url_name": item.url_name})
+    return list(groups.values())
 
 
 def home_url_for(user) -> str:
@@ -58,6 +70,12 @@ def home_url_for(user) -> str:
 
 
 # The portal's own entries (ciq_portal is the first of settings.DOMAIN_APPS, so all_items() reads these too).
+def _portal_group():
+    from django.utils.translation import gettext_lazy as _
+
+    return _("Single window")
+
+
 def _portal_items():
     from django.utils.translation import gettext_lazy as _
 
@@ -74,4 +92,5 @@ def _portal_items():
     ]
 
 
+GROUP = _portal_group()
 ITEMS = _portal_items()
