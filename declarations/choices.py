@@ -95,3 +95,41 @@ class CommodityCategory(models.TextChoices):
     FURNITURE = "furniture", _("Furniture")
     TOY = "toy", _("Toys")
     GENERAL = "general", _("General goods")
+
+
+class EventKind(models.TextChoices):
+    """Kinds of declaration timeline events written across the apps (DeclarationEvent.kind), with their labels.
+    An unknown kind is shown by ``event_kind_label`` as a readable fallback."""
+
+    CREATED = "created", _("Draft created")
+    DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+    SUBMIT = "submit", _("Submitted")
+    REQUEST_DOCUMENTS = "request_documents", _("Documents requested")
+    ANSWER = "answer", _("Declarant answered")
+    AWAIT_INSPECTION = "await_inspection", _("Awaiting inspection")
+    START_INSPECTION = "start_inspection", _("Inspection started")
+    RELEASE = "release", _("Released")
+    REJECT = "reject", _("Rejected")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    HOLD = "hold", _("Put on hold")
+    RELEASE_MODE_SET = "release_mode_set", _("Release mode recorded")
+    HISTORICAL_IMPORT = "historical_import", _("Imported from history")
+    # risk
+    RISK_TIER_CHANGED = "risk_tier_changed", _("Risk tier changed")
+    # inspection
+    RANDOM_DRAW = "random_draw", _("Random inspection draw")
+    INSPECTION_SCHEDULED = "inspection_scheduled", _("Inspection scheduled")
+    INSPECTION_SAMPLED = "inspection_sampled", _("Samples taken")
+    LAB_ORDERED = "lab_ordered", _("Laboratory test ordered")
+    LAB_RESULTED = "lab_resulted", _("Laboratory result received")
+    INSPECTION_CONCLUDED = "inspection_concluded", _("Inspection concluded")
+    TEST_REPORT_CHECKED = "test_report_checked", _("Test report checked")
+    # release
+    DIRECT_RELEASE_REFUSED = "direct_release_refused", _("Direct release refused")
+    RELEASE_MODE_DECIDED = "release_mode_decided", _("Release mode decided")
+    RELEASE_MODE_REASONS = "release_mode_reasons", _("Reasons for the release mode")
+    RELEASED = "released", _("Goods released")
+    REPORT_SUPPLIED = "report_supplied", _("Test report supplied")
+    LAB_PASSED = "lab_passed", _("Laboratory test passed")
+    RECALLED = "recalled", _("Recalled")
+    POST_CHECK_SCHEDULED = "post_check_scheduled", _("Post-release check scheduled")

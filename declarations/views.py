@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, is_bureau_user
@@ -15,14 +16,14 @@ from ciq_portal.scoping import user_enterprise_id
 from credit.models import Enterprise
 
 from . import bulk, selectors, services, transitions
-from .choices import DeclarationStatus, DocumentKind, InspectionPlace, TransportMode
+from .choices import DeclarationStatus, DocumentKind
 from .filtersets import DeclarationFilterSet
-from .models import ImportJob
-from .validation import HEADER_FIELDS, LINE_FIELDS
+from .forms import (
+    LINE_PREFIX, MAX_LINES, AnswerForm, DeclarationHeaderForm, DocumentUploadForm, GoodsLineForm, ImportForm,
+    MessageForm, RequestDocumentsForm, errors_to_forms, line_formset, line_initial,
+)
 
 PAGE_SIZE = 25
-FORM_HEADER = [f for f in HEADER_FIELDS if f not in ("consignee", "consignor", "customs_broker")]
-FORM_LINE = [f for f in LINE_FIELDS if f != "manufacturer"]
 
 
 def _declarant_required(request):
@@ -48,63 +49,52 @@ def declaration_list(request):
         "can_create": has_role(request.user, Role.DECLARANT)})
 
 
-def _lines_from_post(post) -> list[dict]:
-    indices = sorted({int(key.split("-")[1]) for key in post if key.startswith("lines-") and
-                      key.split("-")[1].isdigit()})
-    lines = []
-    for i in indices:
-        line = {f: post.get(f"lines-{i}-{f}", "").strip() for f in FORM_LINE}
-        if any(line.values()):
-            lines.append(line)
-    return lines
+def _form_page(request, header_form, formset, *, declaration=None, status=200):
+    line_forms = []
+    for index, form in enumerate(formset.forms):
+        form.index = index
+        # Rows the user removed or left blank are not shown again after a failed save.
+        if not (form.is_bound and not form.errors and form.is_blank()):
+            line_forms.append(form)
+    if not line_forms and formset.forms:
+        line_forms = formset.forms[:1]
+    has_errors = bool(header_form.errors or formset.non_form_errors() or any(f.errors for f in formset.forms))
+    return render(request, "declarations/form.html", {
+        "form": header_form, "formset": formset, "line_forms": line_forms, "declaration": declaration,
+        "creating": declaration is None, "has_errors": has_errors}, status=status)
 
 
-def _header_from_post(post) -> dict:
-    header = {f: post.get(f, "").strip() for f in FORM_HEADER if f != "containers"}
-    header["containers"] = post.get("containers", "")
-    header["arrival_date"] = header.get("arrival_date") or None
-    return header
-
-
-def _form_context(header, lines, errors):
-    line_rows = []
-    for i, line in enumerate(lines or [{}]):
-        line_errors = [m for key, msgs in errors.items() if key.startswith(f"lines.{i}.") for m in msgs]
-        line_rows.append({"index": i, "values": line, "errors": line_errors})
-    header_errors = {k: v for k, v in errors.items() if not k.startswith("lines.")}
-    return {"header": header, "lines": line_rows, "errors": header_errors, "next_index": len(line_rows),
-            "transport_modes": TransportMode.choices, "inspection_places": InspectionPlace.choices,
-            "line_fields": FORM_LINE}
-
-
-def _header_of(declaration) -> dict:
-    header = {f: getattr(declaration, f) for f in FORM_HEADER}
-    header["containers"] = " ".join(declaration.containers or [])
-    header["arrival_date"] = declaration.arrival_date.isoformat() if declaration.arrival_date else ""
-    return header
-
-
-def _lines_of(declaration) -> list[dict]:
-    return [{f: ("" if getattr(line, f) is None else getattr(line, f)) for f in FORM_LINE}
-            for line in declaration.lines.order_by("line_no")]
+def _save_draft(request, declaration=None):
+    """Parse the header form and the goods-line formset, call the service, map its errors back onto the fields."""
+    header_form, formset = DeclarationHeaderForm(request.POST), line_formset(request.POST)
+    if not (header_form.is_valid() and formset.is_valid()):
+        return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
+    lines, used_forms = formset.lines()
+    try:
+        if declaration is None:
+            enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
+            declaration = services.declaration_create(enterprise=enterprise, actor=request.user, lines=lines,
+                                                      **header_form.service_kwargs())
+        else:
+            services.declaration_update(declaration=declaration, actor=request.user, lines=lines,
+                                        **header_form.service_kwargs())
+    except ValidationError as exc:
+        errors_to_forms(exc, header_form, line_forms=used_forms)
+        return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
+    return declaration, None
 
 
 @login_required
 def declaration_create(request):
     _declarant_required(request)
     if request.method == "POST":
-        header, lines = _header_from_post(request.POST), _lines_from_post(request.POST)
-        try:
-            enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
-            declaration = services.declaration_create(enterprise=enterprise, actor=request.user, lines=lines,
-                                                      **header)
-        except ValidationError as exc:
-            return render(request, "declarations/form.html",
-                          {**_form_context(header, lines, exc.message_dict), "creating": True}, status=400)
+        declaration, page = _save_draft(request)
+        if page is not None:
+            return page
         messages.success(request, _("Draft %(number)s saved.") % {"number": declaration.number})
         return redirect("declarations:detail", pk=declaration.pk)
-    header = {"port_of_entry": "", "transport_mode": TransportMode.SEA, "inspection_place": InspectionPlace.PORT}
-    return render(request, "declarations/form.html", {**_form_context(header, [], {}), "creating": True})
+    return _form_page(request, DeclarationHeaderForm(initial=DeclarationHeaderForm.initial_for()),
+                      line_formset(initial=line_initial()))
 
 
 @login_required
@@ -115,58 +105,68 @@ def declaration_edit(request, pk):
         messages.error(request, _("Only a draft can be changed."))
         return redirect("declarations:detail", pk=pk)
     if request.method == "POST":
-        header, lines = _header_from_post(request.POST), _lines_from_post(request.POST)
-        try:
-            services.declaration_update(declaration=declaration, actor=request.user, lines=lines, **header)
-        except ValidationError as exc:
-            return render(request, "declarations/form.html",
-                          {**_form_context(header, lines, exc.message_dict), "declaration": declaration},
-                          status=400)
+        _saved, page = _save_draft(request, declaration)
+        if page is not None:
+            return page
         messages.success(request, _("Draft saved."))
         return redirect("declarations:detail", pk=pk)
-    return render(request, "declarations/form.html",
-                  {**_form_context(_header_of(declaration), _lines_of(declaration), {}),
-                   "declaration": declaration})
+    return _form_page(request, DeclarationHeaderForm(initial=DeclarationHeaderForm.initial_for(declaration)),
+                      line_formset(initial=line_initial(declaration)), declaration=declaration)
 
 
 @login_required
 def line_row(request):
-    """One empty goods-line row for the draft form (fetched by htmx when the user adds a line)."""
+    """One empty goods-line row of the formset (fetched when the user adds a line; lines.js bumps TOTAL_FORMS)."""
     _declarant_required(request)
     try:
-        index = int(request.GET.get("index", "0"))
+        index = max(0, min(int(request.GET.get("index", "0")), MAX_LINES - 1))
     except ValueError:
         index = 0
-    return render(request, "declarations/_line_row.html",
-                  {"line": {"index": index, "values": {}, "errors": []}})
+    form = GoodsLineForm(prefix=f"{LINE_PREFIX}-{index}", initial={"currency": "USD"})
+    return render(request, "declarations/_line_row.html", {"line_form": form, "index": index})
 
 
-@login_required
-def declaration_detail(request, pk):
-    _reader_required(request)
+def _detail_page(request, pk, *, status=200, **forms):
+    """The declaration page; ``forms`` are bound action forms carrying errors (shown next to their fields)."""
     declaration = selectors.declaration_get_detail(user=request.user, pk=pk)
     roles = [r for r in (Role.DECLARANT, *BUREAU_ROLES) if has_role(request.user, r)]
     actions = transitions.actions_for(declaration.status, roles)
     duplicates = services.declaration_duplicates(declaration=declaration) \
         if declaration.status == DeclarationStatus.DRAFT else []
+    officer_forms = [(name, forms.get(name) or (RequestDocumentsForm(prefix=name) if name == "request_documents"
+                                                else MessageForm(prefix=name)))
+                     for name in OFFICER_ACTIONS if name in actions]
     return render(request, "declarations/detail.html", {
         "d": declaration, "actions": actions, "duplicates": duplicates,
         "instructions": selectors.declaration_instructions(user=request.user, declaration=declaration),
-        "document_kinds": DocumentKind.choices, "bureau": is_bureau_user(request.user),
-        "is_declarant": has_role(request.user, Role.DECLARANT),
-        "required_documents": [DocumentKind(k).label for k in sorted(services.required_documents(declaration))]})
+        "bureau": is_bureau_user(request.user), "is_declarant": has_role(request.user, Role.DECLARANT),
+        "upload_form": forms.get("upload") or DocumentUploadForm(),
+        "answer_form": forms.get("answer") or AnswerForm(prefix="answer"),
+        "withdraw_form": forms.get("withdraw") or MessageForm(prefix="withdraw"),
+        "officer_forms": officer_forms,
+        "required_documents": [DocumentKind(k).label for k in sorted(services.required_documents(declaration))]},
+        status=status)
 
 
-def _act(request, pk, fn, success, **kwargs):
+@login_required
+def declaration_detail(request, pk):
+    _reader_required(request)
+    return _detail_page(request, pk)
+
+
+def _act(request, pk, fn, success, *, form, form_key, **extra):
+    """Call a lifecycle service with the parsed form; on a ValidationError show the page again with the messages
+    next to the form's fields (400); on success redirect to the page (POST/redirect/GET)."""
     declaration = selectors.declaration_get(user=request.user, pk=pk)
-    try:
-        fn(declaration=declaration, actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect("declarations:detail", pk=pk)
+    if form.is_valid():
+        try:
+            fn(declaration=declaration, actor=request.user, **form.cleaned_data, **extra)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, success)
+            return redirect("declarations:detail", pk=pk)
+    return _detail_page(request, pk, status=400, **{form_key: form})
 
 
 @login_required
@@ -175,7 +175,32 @@ def declaration_submit(request, pk):
     _declarant_required(request)
     from release.services import clearance_submit
 
-    return _act(request, pk, clearance_submit, _("Declaration submitted."))
+    declaration = selectors.declaration_get(user=request.user, pk=pk)
+    try:
+        clearance_submit(declaration=declaration, actor=request.user)
+    except ValidationError as exc:
+        # The submission check names header fields and goods lines: show them on the draft's form.
+        if declaration.status == DeclarationStatus.DRAFT:
+            header_form = DeclarationHeaderForm(initial=DeclarationHeaderForm.initial_for(declaration))
+            formset = line_formset(initial=line_initial(declaration))
+            _bind_for_errors(header_form, *formset.forms)
+            errors_to_forms(exc, header_form, line_forms=formset.forms)
+            messages.error(request, _("The declaration cannot be submitted yet: correct what is marked below."))
+            return _form_page(request, header_form, formset, declaration=declaration, status=400)
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("declarations:detail", pk=pk)
+    messages.success(request, _("Declaration submitted."))
+    return redirect("declarations:detail", pk=pk)
+
+
+def _bind_for_errors(*forms):
+    """Bind unbound forms to their initial values so that the service's errors can be added to their fields."""
+    for form in forms:
+        form.is_bound = True
+        form.data = {form.add_prefix(name): ("" if value is None else value)
+                     for name, value in {**form.initial}.items()}
+        form.full_clean()
 
 
 @login_required
@@ -183,7 +208,8 @@ def declaration_submit(request, pk):
 def declaration_withdraw(request, pk):
     _declarant_required(request)
     return _act(request, pk, services.declaration_withdraw, _("Declaration withdrawn."),
-                message=request.POST.get("message", ""))
+                form=MessageForm(request.POST, prefix="withdraw") if "withdraw-message" in request.POST
+                else MessageForm(request.POST), form_key="withdraw")
 
 
 @login_required
@@ -191,7 +217,8 @@ def declaration_withdraw(request, pk):
 def declaration_answer(request, pk):
     _declarant_required(request)
     return _act(request, pk, services.declaration_answer, _("Your answer was sent."),
-                message=request.POST.get("message", ""))
+                form=AnswerForm(request.POST, prefix="answer") if "answer-message" in request.POST
+                else AnswerForm(request.POST), form_key="answer")
 
 
 @login_required
@@ -211,6 +238,8 @@ def declaration_delete(request, pk):
 
 OFFICER_ACTIONS = {"request_documents": services.declaration_request_documents, "hold": services.declaration_hold,
                    "reject": services.declaration_reject}
+OFFICER_SUCCESS = {"request_documents": _lazy("The declarant was asked for documents."),
+                   "hold": _lazy("The declaration is on hold."), "reject": _lazy("The declaration was rejected.")}
 
 
 @login_required
@@ -218,10 +247,9 @@ OFFICER_ACTIONS = {"request_documents": services.declaration_request_documents, 
 def declaration_officer_action(request, pk, action):
     if not is_bureau_user(request.user) or action not in OFFICER_ACTIONS:
         raise PermissionDenied
-    kwargs = {"message": request.POST.get("message", "")}
-    if action == "request_documents":
-        kwargs["kinds"] = request.POST.getlist("kinds")
-    return _act(request, pk, OFFICER_ACTIONS[action], _("Done."), **kwargs)
+    form_class = RequestDocumentsForm if action == "request_documents" else MessageForm
+    form = form_class(request.POST, prefix=action) if f"{action}-message" in request.POST else form_class(request.POST)
+    return _act(request, pk, OFFICER_ACTIONS[action], OFFICER_SUCCESS[action], form=form, form_key=action)
 
 
 @login_required
@@ -229,7 +257,7 @@ def declaration_officer_action(request, pk, action):
 def document_upload(request, pk):
     _declarant_required(request)
     return _act(request, pk, services.document_upload, _("Document uploaded."),
-                kind=request.POST.get("kind", ""), file=request.FILES.get("file"))
+                form=DocumentUploadForm(request.POST, request.FILES), form_key="upload")
 
 
 @login_required
@@ -245,15 +273,17 @@ def document_download(request, pk, document_pk):
 @login_required
 def import_page(request):
     _declarant_required(request)
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("File: this field is required."))
-            return redirect("declarations:import")
-        job = bulk.import_job_start(enterprise_id=user_enterprise_id(request.user), actor=request.user,
-                                    file=upload, skip_invalid=bool(request.POST.get("skip_invalid")))
-        return redirect("declarations:import_job", pk=job.pk)
-    return render(request, "declarations/import.html", {"columns": bulk.COLUMNS})
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = bulk.import_job_start(enterprise_id=user_enterprise_id(request.user), actor=request.user,
+                                        **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            return redirect("declarations:import_job", pk=job.pk)
+    return render(request, "declarations/import.html", {"columns": bulk.COLUMNS, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

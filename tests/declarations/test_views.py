@@ -62,3 +62,91 @@ def test_officer_all_list_and_actions(client, officer, declarant_a, enterprise_a
     client.post(f"/declarations/{d.pk}/answer/", {"message": "done"})
     d.refresh_from_db()
     assert d.status == "submitted"
+
+
+def _field_block(page, name):
+    """The markup of the partials/field.html block holding input ``name``."""
+    at = page.index(f'name="{name}"')
+    start = page.rindex('<div class="field', 0, at)
+    end = page.index("</div>", at)
+    return page[start:end]
+
+
+def test_service_errors_sit_next_to_their_fields(client, declarant_a):
+    client.force_login(declarant_a)
+    data = form_data(**{"containers": "ABCU1234567", "lines-3-currency": "QQQ", "lines-TOTAL_FORMS": "4",
+                        "lines-INITIAL_FORMS": "0"})
+    response = client.post("/declarations/new/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "has-error" in _field_block(page, "containers") and "ISO 6346" in _field_block(page, "containers")
+    # service line 1 (the second non-blank row) is the formset's row 3
+    assert "ISO 4217" in _field_block(page, "lines-3-currency")
+    assert "ISO 4217" not in _field_block(page, "lines-0-currency")
+    assert 'name="lines-TOTAL_FORMS"' in page and 'value="4"' in page
+
+
+def test_type_error_shown_without_calling_the_service(client, declarant_a):
+    client.force_login(declarant_a)
+    response = client.post("/declarations/new/", form_data(**{"lines-0-quantity": "ten"}), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "has-error" in _field_block(response.content.decode(), "lines-0-quantity")
+    assert not Declaration.objects.exists()
+
+
+def test_edit_form_prefilled_and_lines_replaced(client, declarant_a, make_draft):
+    d = make_draft()
+    client.force_login(declarant_a)
+    page = client.get(f"/declarations/{d.pk}/edit/").content.decode()
+    assert 'value="0306170000"' in page and 'name="lines-TOTAL_FORMS"' in page
+    response = client.post(f"/declarations/{d.pk}/edit/", form_data())
+    assert response.status_code == 302
+    assert list(d.lines.values_list("hs_code", flat=True)) == ["0306170000", "3304990000"]
+
+
+def test_submit_errors_shown_on_the_draft_form(client, declarant_a, make_draft, no_requirements):
+    d = make_draft(arrival_date=None, bill_of_lading="")
+    client.force_login(declarant_a)
+    response = client.post(f"/declarations/{d.pk}/submit/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "has-error" in _field_block(page, "arrival_date") and "has-error" in _field_block(page, "bill_of_lading")
+    assert f'action="/declarations/{d.pk}/edit/"' in page
+    d.refresh_from_db()
+    assert d.status == "draft"
+
+
+def test_upload_error_next_to_the_file_field(client, declarant_a, make_draft):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    d = make_draft()
+    client.force_login(declarant_a)
+    response = client.post(f"/declarations/{d.pk}/documents/",
+                           {"kind": "invoice", "file": SimpleUploadedFile("a.txt", b"hello")},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "only PDF, JPEG and PNG" in _field_block(response.content.decode(), "file")
+    assert not d.documents.exists()
+
+
+def test_officer_reject_needs_a_message(client, officer, declarant_a, make_draft, no_requirements):
+    from declarations.services import declaration_submit
+
+    d = make_draft()
+    declaration_submit(declaration=d, actor=declarant_a)
+    client.force_login(officer)
+    response = client.post(f"/declarations/{d.pk}/officer/reject/", {"reject-message": "  "},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "give the reason" in _field_block(response.content.decode(), "reject-message")
+    d.refresh_from_db()
+    assert d.status == "submitted"
+    client.post(f"/declarations/{d.pk}/officer/hold/", {"hold-message": "Wait"})
+    d.refresh_from_db()
+    assert d.status == "on_hold"
+
+
+def test_import_without_file_error_on_field(client, declarant_a):
+    client.force_login(declarant_a)
+    response = client.post("/declarations/import/", {}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "has-error" in _field_block(response.content.decode(), "file")

@@ -1,0 +1,186 @@
+"""The browser face's input parsing. Forms only parse types (text, dates, decimals, files); every business rule
+(required fields, ISO codes, HS nomenclature, container check digits, plausible dates, lifecycle) lives in
+validation.py / services.py. A service ValidationError is put back onto the form fields with ``errors_to_forms``."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DocumentKind, InspectionPlace, TransportMode
+from .models import Registration
+
+LINE_PREFIX = "lines"
+MAX_LINES = 200
+
+
+def _text(label, *, max_length=None, placeholder="", **attrs):
+    widget_attrs = dict(attrs)
+    if placeholder:
+        widget_attrs["placeholder"] = placeholder
+    return forms.CharField(label=label, required=False, max_length=max_length, strip=True,
+                           widget=forms.TextInput(attrs=widget_attrs))
+
+
+def _decimal(label):
+    return forms.DecimalField(label=label, required=False, localize=False,
+                              widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+
+class DeclarationHeaderForm(forms.Form):
+    """The header of a draft. Choices are offered with select widgets but checked by the service."""
+
+    port_of_entry = _text(_("Port / office of entry"), max_length=16, placeholder="NGB")
+    transport_mode = forms.CharField(label=_("Transport mode"), required=False,
+                                     widget=forms.Select(choices=TransportMode.choices))
+    vessel_voyage = _text(_("Vessel and voyage / flight"), max_length=64)
+    bill_of_lading = _text(_("Bill of lading"), max_length=64)
+    containers = _text(_("Containers"), placeholder="CSQU3054383")
+    arrival_date = forms.DateField(label=_("Date of arrival"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    departure_country = _text(_("Country of departure"), max_length=2, placeholder="AU")
+    use_of_goods = _text(_("Use of goods"), max_length=64)
+    inspection_place = forms.CharField(label=_("Inspection place"), required=False,
+                                       widget=forms.Select(choices=InspectionPlace.choices))
+    destination_office = _text(_("Destination office"), max_length=16)
+    trade_terms = _text(_("Trade terms"), max_length=3, placeholder="CIF")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["containers"].help_text = _("ISO 6346 numbers separated by spaces or commas")
+        self.fields["port_of_entry"].widget.attrs["required"] = True
+
+    @classmethod
+    def initial_for(cls, declaration=None) -> dict:
+        if declaration is None:
+            return {"transport_mode": TransportMode.SEA, "inspection_place": InspectionPlace.PORT}
+        initial = {name: getattr(declaration, name) for name in cls.base_fields}
+        initial["containers"] = " ".join(declaration.containers or [])
+        return initial
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["transport_mode"] = data.get("transport_mode") or TransportMode.SEA
+        data["inspection_place"] = data.get("inspection_place") or InspectionPlace.PORT
+        return data
+
+
+class GoodsLineForm(forms.Form):
+    hs_code = _text(_("HS code"), max_length=13, inputmode="numeric")
+    description = _text(_("Description"), max_length=300)
+    origin_country = _text(_("Country of origin"), max_length=2, placeholder="AU")
+    quantity = _decimal(_("Quantity"))
+    unit = _text(_("Unit"), max_length=16, placeholder="kg")
+    net_weight_kg = _decimal(_("Net weight (kg)"))
+    gross_weight_kg = _decimal(_("Gross weight (kg)"))
+    value = _decimal(_("Value"))
+    currency = _text(_("Currency"), max_length=3)
+    manufacturer_name = _text(_("Manufacturer"), max_length=200)
+    lot_numbers = _text(_("Lot numbers"), max_length=200)
+
+    def is_blank(self) -> bool:
+        """A row the user left empty (the currency default alone does not count)."""
+        data = getattr(self, "cleaned_data", None) or {}
+        return not any(value not in (None, "") for name, value in data.items() if name != "currency")
+
+
+class BaseGoodsLineFormSet(forms.BaseFormSet):
+    def lines(self) -> tuple[list[dict], list[GoodsLineForm]]:
+        """The non-blank lines in order (what the service gets) and the form each came from (for errors)."""
+        used = [form for form in self.forms if form.is_valid() and not form.is_blank()]
+        return [{**form.cleaned_data, "currency": form.cleaned_data.get("currency") or "USD"} for form in used], used
+
+
+GoodsLineFormSet = forms.formset_factory(GoodsLineForm, formset=BaseGoodsLineFormSet, extra=0, max_num=MAX_LINES,
+                                         validate_max=True, absolute_max=MAX_LINES)
+
+
+def line_initial(declaration=None) -> list[dict]:
+    if declaration is None:
+        return [{"currency": "USD"}]
+    names = GoodsLineForm.base_fields
+    return [{name: getattr(line, name) for name in names} for line in declaration.lines.order_by("line_no")] or \
+        [{"currency": "USD"}]
+
+
+def line_formset(data=None, initial=None):
+    """The goods-line formset; a POST without a management form (an old client) is read by its row numbers."""
+    if data is not None and f"{LINE_PREFIX}-TOTAL_FORMS" not in data:
+        data = data.copy()
+        indices = [int(key.split("-")[1]) for key in data if key.startswith(f"{LINE_PREFIX}-") and
+                   key.split("-")[1].isdigit()]
+        data[f"{LINE_PREFIX}-TOTAL_FORMS"] = str(max(indices) + 1 if indices else 0)
+        data[f"{LINE_PREFIX}-INITIAL_FORMS"] = "0"
+    return GoodsLineFormSet(data, initial=initial if data is None else None, prefix=LINE_PREFIX)
+
+
+def errors_to_forms(exc: ValidationError, form, *, line_forms=(), line_field_prefix=LINE_PREFIX) -> None:
+    """Put a service ValidationError onto forms: ``field`` onto ``form``'s field, ``lines.<i>.<field>`` onto the
+    i-th of ``line_forms`` (the forms whose data went to the service, in order); anything else (or a field the
+    form does not have) becomes a non-field error of ``form``."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for key, messages in errors.items():
+        target_form, name = form, key
+        if key and key.startswith(f"{line_field_prefix}.") and key.count(".") >= 2:
+            _prefix, index, name = key.split(".", 2)
+            if index.isdigit() and int(index) < len(line_forms):
+                target_form = line_forms[int(index)]
+        if name == "__all__" or name not in target_form.fields:
+            name = None
+        for message in messages:
+            target_form.add_error(name, message)
+
+
+# --- small action forms ---------------------------------------------------------------------------------------
+
+class MessageForm(forms.Form):
+    message = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    message = forms.CharField(label=_("Your answer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequestDocumentsForm(MessageForm):
+    kinds = forms.MultipleChoiceField(label=_("Documents asked for"), required=False, choices=DocumentKind.choices,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choice is checked by the service; accept any posted value here.
+        self.fields["kinds"].valid_value = lambda value: True
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.CharField(label=_("Document type"), required=False,
+                           widget=forms.Select(choices=DocumentKind.choices))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), required=False,
+                           widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File"), widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}))
+    skip_invalid = forms.BooleanField(label=_("Import the valid declarations and skip invalid rows"), required=False)
+
+
+class RegistrationApplyForm(forms.Form):
+    kind = forms.CharField(label=_("Kind"), required=False, widget=forms.Select(choices=Registration.KIND_CHOICES))
+    manufacturer_name = _text(_("Manufacturer name"), max_length=200)
+    registration_number = _text(_("Registration number"), max_length=64)
+    categories = forms.MultipleChoiceField(label=_("Scope (commodity categories)"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                                format="%Y-%m-%d"))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                                  format="%Y-%m-%d"))
+    note = _text(_("Note"), max_length=300)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = list(categories)
+        self.fields["manufacturer_name"].help_text = _("As written on the goods lines; required for a manufacturer "
+                                                       "registration.")
+
+
+class RegistrationDecideForm(forms.Form):
+    note = _text(_("Note"), max_length=300)
+
