@@ -29,7 +29,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
-# The working-day load test (100 users, headless, loopback, 90 s); needs PostgreSQL and Redis.
+# The working-day load test (100 users, headless, loopback, 150 s); needs PostgreSQL and Redis.
 locust: $(STAMP)
 	$(BIN)/python benchmarks/locust_run.py
 

@@ -51,6 +51,14 @@ class PortalUser(HttpUser):
             if response.status_code != 302:
                 response.failure(f"log-in as {username} failed: {response.status_code}")
 
+    def api_write_headers(self, **extra):
+        """A browser user's session is also sent with API calls, so unsafe ones carry the CSRF token too."""
+        headers = {**self.api_headers, **extra}
+        token = self.client.cookies.get("csrftoken")
+        if token:
+            headers["X-CSRFToken"] = token
+        return headers
+
     def api_get(self, path, name=None, **params):
         return self.client.get(path, headers=self.api_headers, params=params or None, name=name or path)
 
@@ -82,11 +90,11 @@ class Declarant(PortalUser):
                 "lines": [{"hs_code": hs, "description": d, "origin_country": o, "quantity": q, "unit": u,
                            "value": v, "currency": "USD"} for hs, d, o, q, u, v in LINES]}
         response = self.client.post("/api/v1/declarations/", json=body, name="/api/v1/declarations/ (file)",
-                                    headers={**self.api_headers, "Idempotency-Key": uuid.uuid4().hex})
+                                    headers=self.api_write_headers(**{"Idempotency-Key": uuid.uuid4().hex}))
         if response.status_code == 201:
             pk = response.json()["id"]
             self.client.post(f"/api/v1/declarations/{pk}/submit/", name="/api/v1/declarations/<id>/submit/",
-                             headers={**self.api_headers, "Idempotency-Key": uuid.uuid4().hex})
+                             headers=self.api_write_headers(**{"Idempotency-Key": uuid.uuid4().hex}))
 
     @task(1)
     def my_credit(self):
@@ -159,4 +167,4 @@ class Agency(PortalUser):
         body = dict(push["body"])
         body["event_id"] = uuid.uuid4().hex
         self.client.post(push["path"], json=body, name=push["path"] + " (push)",
-                         headers={**self.api_headers, "Idempotency-Key": uuid.uuid4().hex})
+                         headers=self.api_write_headers(**{"Idempotency-Key": uuid.uuid4().hex}))
