@@ -79,14 +79,20 @@ class DeclarationSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
     release_mode = serializers.CharField(read_only=True, help_text=MODE_HELP)
     source = serializers.CharField(read_only=True)
+    # Kept by the release app on its own rows; read through the reverse one-to-ones (no import of release).
+    next_step = serializers.CharField(source="release_decision.next_step", read_only=True, default="",
+                                      help_text="What the declarant must do next once the mode is decided.")
+    trace_code = serializers.CharField(source="release.trace_code", read_only=True, default=None, allow_null=True)
+    certificate_number = serializers.CharField(source="release.certificate.number", read_only=True, default=None,
+                                               allow_null=True)
 
     class Meta:
         model = Declaration
         fields = ["id", "number", "status", "enterprise", "consignee", "consignor", "customs_broker", "port_of_entry",
                   "transport_mode", "vessel_voyage", "bill_of_lading", "containers", "arrival_date",
                   "departure_country", "use_of_goods", "inspection_place", "destination_office", "trade_terms",
-                  "release_mode", "source", "created_at", "updated_at", "submitted_at", "released_at", "lines",
-                  "documents"]
+                  "release_mode", "next_step", "trace_code", "certificate_number", "source", "created_at",
+                  "updated_at", "submitted_at", "released_at", "lines", "documents"]
         read_only_fields = fields
 
 

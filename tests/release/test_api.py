@@ -104,3 +104,21 @@ def test_partner_agencies_read_releases_with_their_scope(hs, draw, roles, enterp
     assert "value" not in str(body)
     _client, _key, raw = make_key(scopes=["logistics:push"], username="other-edi")
     assert APIClient(HTTP_AUTHORIZATION=f"Api-Key {raw}").get("/api/v1/releases/").status_code == 403
+
+
+def test_declaration_api_carries_mode_next_step_trace_code_and_certificate(hs, draw, api_as, enterprise_a,
+                                                                           declarant_a):
+    from tests.release.test_pipeline import draft
+
+    declaration = draft(grade(enterprise_a, "AA"))
+    client = api_as(declarant_a)
+    before = client.get(f"/api/v1/declarations/{declaration.pk}/").json()
+    assert before["release_mode"] == "" and before["trace_code"] is None and before["certificate_number"] is None
+    body = client.post(f"/api/v1/declarations/{declaration.pk}/submit/", HTTP_IDEMPOTENCY_KEY="s-1").json()
+    release = Release.objects.filter(declaration=declaration).first()
+    assert body["release_mode"] in ("declare", "verify", "sample", "supervised") and body["next_step"]
+    if release is not None:
+        assert body["trace_code"] == release.trace_code
+        assert body["certificate_number"] == release.certificate.number
+    else:
+        assert body["trace_code"] is None and body["next_step"] != "none"
