@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DeclarationStatus, ReleaseMode
-from .models import Declaration, GoodsLine
+from .models import Declaration, GoodsLine, Registration
 
 ORDERING = (
     ("created_at", "created_at"), ("submitted_at", "submitted_at"), ("number", "number"), ("status", "status"),
@@ -39,3 +39,15 @@ class DeclarationFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Exists(GoodsLine.objects.filter(declaration=OuterRef("pk"),
                                                                hs_code__startswith=value)))
+
+
+class RegistrationFilterSet(django_filters.FilterSet):
+    """Filings and registrations: by status and kind (the registrations page; usable by the API viewset)."""
+
+    status = django_filters.ChoiceFilter(choices=Registration.STATUS_CHOICES, label=_("Status"),
+                                         empty_label=_("Any"))
+    kind = django_filters.ChoiceFilter(choices=Registration.KIND_CHOICES, label=_("Kind"), empty_label=_("Any"))
+
+    class Meta:
+        model = Registration
+        fields = ["status", "kind"]

@@ -9,4 +9,6 @@ ITEMS = [
     NavItem(label=_("Bulk import"), url_name="declarations:import", roles=frozenset({Role.DECLARANT}), order=15),
     NavItem(label=_("All declarations"), url_name="declarations:all",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=20),
+    NavItem(label=_("Filings and registrations"), url_name="declarations:registrations",
+            roles=frozenset({Role.DECLARANT, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=25),
 ]

@@ -97,22 +97,27 @@ def import_job_get(*, user, pk):
     return get_in_scope(ImportJob.objects.all(), user=user, pk=pk)
 
 
-def registration_list(*, user):
+def registration_list(*, user, filters=None):
     """Declarants: their own enterprise's filings and registrations; bureau staff and partner agencies: all."""
     from ciq_portal.roles import Role, has_role
 
+    from .filtersets import RegistrationFilterSet
     from .models import Registration
 
     queryset = Registration.objects.select_related("enterprise").order_by("-created_at", "-id")
-    if has_role(user, Role.PARTNER_AGENCY) and not has_role(user, Role.DECLARANT):
-        return queryset
-    return scope_queryset(queryset, user=user)
+    if not (has_role(user, Role.PARTNER_AGENCY) and not has_role(user, Role.DECLARANT)):
+        queryset = scope_queryset(queryset, user=user)
+    if filters is not None:
+        queryset = RegistrationFilterSet(filters, queryset=queryset).qs
+    return queryset
 
 
 def registration_get(*, user, pk):
     from django.http import Http404
 
+    from .models import Registration
+
     try:
         return registration_list(user=user).get(pk=pk)
-    except Exception as exc:  # DoesNotExist
+    except Registration.DoesNotExist as exc:
         raise Http404 from exc

@@ -21,4 +21,8 @@ urlpatterns = [
     path("<int:pk>/officer/<str:action>/", views.declaration_officer_action, name="officer_action"),
     path("<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),
+    path("registrations/", views.registration_list, name="registrations"),
+    path("registrations/apply/", views.registration_apply, name="registration_apply"),
+    path("registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("registrations/<int:pk>/<str:action>/", views.registration_decide, name="registration_decide"),
 ]

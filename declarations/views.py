@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, is_bureau_user
@@ -16,11 +16,12 @@ from ciq_portal.scoping import user_enterprise_id
 from credit.models import Enterprise
 
 from . import bulk, selectors, services, transitions
-from .choices import DeclarationStatus, DocumentKind
-from .filtersets import DeclarationFilterSet
+from .choices import CommodityCategory, DeclarationStatus, DocumentKind
+from .filtersets import DeclarationFilterSet, RegistrationFilterSet
 from .forms import (
     LINE_PREFIX, MAX_LINES, AnswerForm, DeclarationHeaderForm, DocumentUploadForm, GoodsLineForm, ImportForm,
-    MessageForm, RequestDocumentsForm, errors_to_forms, line_formset, line_initial,
+    MessageForm, RegistrationApplyForm, RegistrationDecideForm, RequestDocumentsForm, errors_to_forms, line_formset,
+    line_initial,
 )
 
 PAGE_SIZE = 25
@@ -238,8 +239,9 @@ def declaration_delete(request, pk):
 
 OFFICER_ACTIONS = {"request_documents": services.declaration_request_documents, "hold": services.declaration_hold,
                    "reject": services.declaration_reject}
-OFFICER_SUCCESS = {"request_documents": _lazy("The declarant was asked for documents."),
-                   "hold": _lazy("The declaration is on hold."), "reject": _lazy("The declaration was rejected.")}
+OFFICER_SUCCESS = {"request_documents": gettext_lazy("The declarant was asked for documents."),
+                   "hold": gettext_lazy("The declaration is on hold."),
+                   "reject": gettext_lazy("The declaration was rejected.")}
 
 
 @login_required
@@ -311,3 +313,86 @@ def import_template(request, fmt):
     response = HttpResponse(bulk.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="declarations-template.csv"'
     return response
+
+
+# --- registrations and filings (§4.4) -------------------------------------------------------------------------
+
+REGISTRATION_DECIDERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+REGISTRATION_SUCCESS = {"approve": gettext_lazy("Approved."), "refuse": gettext_lazy("Refused."),
+                        "suspend": gettext_lazy("Suspended.")}
+
+
+def _registration_reader_required(request):
+    if not has_role(request.user, Role.DECLARANT, *BUREAU_ROLES) or (
+            has_role(request.user, Role.DECLARANT) and not is_bureau_user(request.user)
+            and user_enterprise_id(request.user) is None):
+        raise PermissionDenied
+
+
+@login_required
+def registration_list(request):
+    """Declarants: their enterprise's filings and registrations and a link to apply; officers: every application,
+    pending first by default."""
+    _registration_reader_required(request)
+    bureau = is_bureau_user(request.user)
+    params = request.GET.copy()
+    if bureau and "status" not in params:
+        params["status"] = "pending"
+    filterset = RegistrationFilterSet(params, queryset=selectors.registration_list(user=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "declarations/registrations.html", {
+        "filter": filterset, "page_obj": page, "bureau": bureau,
+        "can_apply": has_role(request.user, Role.DECLARANT) and user_enterprise_id(request.user) is not None})
+
+
+@login_required
+def registration_apply(request):
+    _declarant_required(request)
+    form = RegistrationApplyForm(request.POST if request.method == "POST" else None,
+                                 categories=CommodityCategory.choices, initial={"kind": "importer_filing"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
+            registration = services.registration_apply(enterprise=enterprise, actor=request.user,
+                                                       **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, _("Your application was filed; the bureau will decide on it."))
+            return redirect("declarations:registration_detail", pk=registration.pk)
+    return render(request, "declarations/registration_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+def _registration_page(request, registration, *, form=None, failed_move="", status=200):
+    can_decide = has_role(request.user, *REGISTRATION_DECIDERS)
+    moves = [name for name, (sources, _target) in services.REGISTRATION_MOVES.items()
+             if registration.status in sources] if can_decide else []
+    return render(request, "declarations/registration_detail.html", {
+        "r": registration, "moves": moves, "decide_form": form or RegistrationDecideForm(), "failed_move": failed_move,
+        "bureau": is_bureau_user(request.user)}, status=status)
+
+
+@login_required
+def registration_detail(request, pk):
+    _registration_reader_required(request)
+    return _registration_page(request, selectors.registration_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def registration_decide(request, pk, action):
+    if not has_role(request.user, *REGISTRATION_DECIDERS) or action not in services.REGISTRATION_MOVES:
+        raise PermissionDenied
+    registration = selectors.registration_get(user=request.user, pk=pk)
+    form = RegistrationDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.registration_decide(registration=registration, action=action, actor=request.user,
+                                         **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, REGISTRATION_SUCCESS[action])
+            return redirect("declarations:registration_detail", pk=pk)
+    return _registration_page(request, registration, form=form, failed_move=action, status=400)
