@@ -708,10 +708,38 @@ def _require_enterprise_actor(actor, release, field):
 
 
 def _notice(recall, distribution) -> RecallNotice:
-    notice, _created = RecallNotice.objects.get_or_create(
+    notice, created = RecallNotice.objects.get_or_create(
         recall=recall, distribution=distribution,
         defaults={"token": secrets.token_urlsafe(24), "notified_at": timezone.now()})
+    if created:
+        from .tasks import recall_notice_send_task
+
+        recall_notice_send_task.delay_on_commit(notice.pk)
     return notice
+
+
+def recall_notice_send(*, notice) -> bool:
+    """Send the notice to the buyer's e-mail address, if one was recorded, with the link to acknowledge it
+    (a telephone contact is called by the importer, who records the acknowledgement). Idempotent per notice
+    only in effect: a second run sends the same message again, which is harmless for a recall."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from .certificates import public_base_url
+
+    contact = (notice.distribution.buyer_contact or "").strip()
+    if "@" not in contact or notice.acknowledged_at:
+        return False
+    release = notice.recall.release
+    goods = ", ".join(release.declaration.lines.values_list("description", flat=True))
+    link = public_base_url() + reverse("release:recall_ack", args=[notice.token])
+    subject = _("Recall of goods you bought: %(goods)s") % {"goods": goods[:120]}
+    body = _("%(importer)s recalls goods you bought on %(date)s (%(quantity)s %(unit)s): %(goods)s.\n"
+             "Reason: %(reason)s\nStop selling them, keep them apart and confirm receipt of this notice: %(link)s") % {
+        "importer": release.enterprise.name_zh, "date": notice.distribution.distributed_on,
+        "quantity": _plain(notice.distribution.quantity), "unit": notice.distribution.unit, "goods": goods,
+        "reason": notice.recall.reason, "link": link}
+    return bool(send_mail(subject, body, None, [contact], fail_silently=True))
 
 
 @transaction.atomic

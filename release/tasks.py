@@ -18,3 +18,12 @@ def clearance_settle_pending_task() -> int:
     from .services import clearance_settle_pending
 
     return clearance_settle_pending()
+
+
+@shared_task(acks_late=True)
+def recall_notice_send_task(notice_id: int) -> bool:
+    from .models import RecallNotice
+    from .services import recall_notice_send
+
+    notice = RecallNotice.objects.select_related("recall__release", "distribution").filter(pk=notice_id).first()
+    return recall_notice_send(notice=notice) if notice else False

@@ -272,3 +272,18 @@ def test_release_and_recall_are_published(hs, draw, enterprise_a, declarant_a, o
     assert "risk" not in str(released.payload) and "value" not in released.payload
     services.recall_open(release=release, source="manual", reason="Labels", actor=officer)
     assert OutboxEvent.objects.get(event_type="recall.issued").payload["declaration"] == declaration.number
+
+
+def test_recall_notice_is_mailed_to_buyers_with_an_address(hs, draw, enterprise_a, declarant_a, officer, mailoutbox,
+                                                           django_capture_on_commit_callbacks):
+    declaration = submitted_declaration(grade(enterprise_a, "A"))
+    decide(declaration, None, tier="low")
+    release = Release.objects.get(declaration=declaration)
+    for name, contact in (("Mail Shop", "shop@example.cn"), ("Phone Shop", "0574-1234567")):
+        services.distribution_record_add(release=release, buyer_name=name, buyer_contact=contact, quantity="1",
+                                         unit="kg", distributed_on=timezone.localdate(), actor=declarant_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        recall = services.recall_open(release=release, source="manual", reason="Labels", actor=officer)
+    assert [m.to for m in mailoutbox] == [["shop@example.cn"]]
+    notice = recall.notices.get(distribution__buyer_name="Mail Shop")
+    assert f"/recall/ack/{notice.token}/" in mailoutbox[0].body
