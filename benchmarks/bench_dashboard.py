@@ -84,7 +84,7 @@ def generate(declarations: int, enterprises: int) -> None:
 
     from credit.models import Enterprise
     from declarations.models import Declaration
-    from inspection.models import InspectionTask, Lab, LabOrder, Sample
+    from inspection.models import InspectionTask, LabOrder, Sample
     from release.models import Recall, Release, ReleaseDecision
 
     with connection.cursor() as cursor:
