@@ -127,8 +127,10 @@ def with_release_fields(queryset):
 
 def verification_queue() -> QuerySet[ReleaseDecision]:
     """Verify-release declarations whose report waits for an officer."""
-    return (ReleaseDecision.objects.filter(next_step=NextStep.AWAIT_VERIFICATION)
-            .select_related("declaration", "enterprise").order_by("decided_at"))
+    supplied_elsewhere = Q(next_step=NextStep.SUPPLY_REPORT, declaration__status="submitted",
+                           declaration__test_reports__isnull=False)
+    return (ReleaseDecision.objects.filter(Q(next_step=NextStep.AWAIT_VERIFICATION) | supplied_elsewhere)
+            .select_related("declaration", "enterprise").distinct().order_by("decided_at"))
 
 
 def direct_release_list(*, office: str = "") -> QuerySet[ReleaseDecision]:

@@ -534,6 +534,16 @@ def verify_report_supplied(*, declaration, report, actor) -> ReleaseDecision:
     return decision
 
 
+def awaits_verification(decision) -> bool:
+    """A report waits for an officer: supplied through the release desk, or registered through the inspection
+    API and answered through the declaration's page (the declaration is back to submitted)."""
+    if decision.next_step == NextStep.AWAIT_VERIFICATION:
+        return True
+    return (decision.next_step == NextStep.SUPPLY_REPORT
+            and Declaration.objects.filter(pk=decision.declaration_id, status=DeclarationStatus.SUBMITTED,
+                                           test_reports__isnull=False).exists())
+
+
 @transaction.atomic
 def verify_release_decide(*, declaration, report, accept: bool, actor, reason: str = "") -> ReleaseDecision:
     """An officer's verification of the report: the automatic acceptance checks (inspection.test_report_check)
@@ -542,7 +552,7 @@ def verify_release_decide(*, declaration, report, accept: bool, actor, reason: s
     from inspection.services import test_report_check
 
     decision = ReleaseDecision.objects.select_for_update().get(declaration=declaration)
-    if decision.next_step != NextStep.AWAIT_VERIFICATION:
+    if not awaits_verification(decision):
         raise ValidationError({"report": [_("No report is waiting for verification on this declaration.")]})
     if report.declaration_id != declaration.pk:
         raise ValidationError({"report": [_("The report belongs to another declaration.")]})

@@ -445,6 +445,7 @@ def _decision_context(request, decision, **forms_):
             initial={"hs_codes": ", ".join(sorted(set(declaration.lines.values_list("hs_code", flat=True))))}),
         "verify_form": forms_.get("verify_form") or forms.VerifyForm(),
         "conclusion_form": forms_.get("conclusion_form") or ConclusionForm(),
+        "can_verify": has_role(request.user, Role.OFFICER, Role.SUPERVISOR) and services.awaits_verification(decision),
         "can_sample_release": bool(task and decision.mode == "sample" and task.samples.exists()
                                    and not hasattr(declaration, "release")),
     }

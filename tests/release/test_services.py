@@ -287,3 +287,20 @@ def test_recall_notice_is_mailed_to_buyers_with_an_address(hs, draw, enterprise_
     assert [m.to for m in mailoutbox] == [["shop@example.cn"]]
     notice = recall.notices.get(distribution__buyer_name="Mail Shop")
     assert f"/recall/ack/{notice.token}/" in mailoutbox[0].body
+
+
+def test_report_registered_through_inspection_and_answered_on_the_declaration(hs, draw, enterprise_a, declarant_a,
+                                                                              officer):
+    from declarations.services import declaration_answer
+    from release.selectors import verification_queue
+
+    declaration = submitted_declaration(grade(enterprise_a, "B"))
+    decide(declaration, None, tier="low")
+    report = inspection_services.test_report_submit(
+        declaration=declaration, lab_accreditation_no=LabFactory().accreditation_no, report_no="R-9",
+        issued_on=timezone.localdate(), hs_codes=["0306"], results=[], actor=declarant_a)
+    assert declaration not in [d.declaration for d in verification_queue()]
+    declaration_answer(declaration=declaration, actor=declarant_a, message="Report uploaded")
+    assert [d.declaration_id for d in verification_queue()] == [declaration.pk]
+    services.verify_release_decide(declaration=declaration, report=report, accept=True, actor=officer)
+    assert Declaration.objects.get(pk=declaration.pk).status == "released"
