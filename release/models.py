@@ -18,6 +18,7 @@ from .choices import (
     RecallSource,
     RecallStatus,
     ReleaseStatus,
+    RiskTier,
 )
 
 User = settings.AUTH_USER_MODEL
@@ -105,7 +106,7 @@ class ReleaseDecision(models.Model):
     decided_on = models.DateField(_("decided on"), db_index=True)
     port = models.CharField(_("port"), max_length=16)
     grade = models.CharField(_("credit grade"), max_length=2)
-    tier = models.CharField(_("risk tier"), max_length=16)
+    tier = models.CharField(_("risk tier"), max_length=16, choices=RiskTier.choices)
     risk_score = models.FloatField(_("risk score"), null=True, blank=True)
     matrix_version = models.PositiveIntegerField(_("matrix version"))
     matrix_mode = models.CharField(_("mode from the matrix"), max_length=16, choices=ReleaseMode.choices)
