@@ -184,3 +184,34 @@ def control_sample_ids(since, until) -> list[int]:
     """Declarations drawn at random (the dual-random control sample) in a period, for risk's rule performance."""
     return list(ObjectDraw.objects.filter(selected=True, created_at__gte=since, created_at__lte=until)
                 .values_list("declaration_id", flat=True))
+
+
+# --- Case referrals --------------------------------------------------------------------------------------------
+
+
+def case_referral_list(*, user, filters=None):
+    """Bureau staff see every case; an agency the cases referred to or by it; nobody else (declarants) any."""
+    from ciq_portal.agencies import is_agency_principal, principal_agency
+
+    from .filtersets import CaseReferralFilterSet
+    from .models import CaseReferral
+
+    queryset = CaseReferral.objects.select_related("agency", "declaration", "enterprise", "referred_by")
+    if is_agency_principal(user):
+        agency = principal_agency(user)
+        queryset = queryset.filter(agency=agency) if agency is not None else queryset.none()
+    elif not is_bureau_user(user):
+        queryset = queryset.none()
+    queryset = queryset.order_by("-referred_at", "-id")
+    if filters is not None:
+        queryset = CaseReferralFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def case_referral_get(*, user, pk):
+    from .models import CaseReferral
+
+    try:
+        return case_referral_list(user=user).prefetch_related("evidence__document", "evidence__added_by").get(pk=pk)
+    except (CaseReferral.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

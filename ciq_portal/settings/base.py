@@ -225,6 +225,10 @@ SPECTACULAR_SETTINGS = {
         "InspectionAgencyEnum": "inspection.choices.Agency",
         "InspectionConclusionEnum": "inspection.choices.Conclusion",
         "JointKindEnum": "inspection.choices.JointKind",
+        "ReferralKindEnum": "inspection.choices.ReferralKind",
+        "ReferralStatusEnum": "inspection.choices.ReferralStatus",
+        "ReferralDirectionEnum": "inspection.choices.ReferralDirection",
+        "ReferralOutcomeEnum": "inspection.choices.ReferralOutcome",
     },
     # Operations are tagged with their audience (ciq_portal/api/agency_views.py and each app's API views).
     "TAGS": [
