@@ -25,6 +25,9 @@ from .forms import (
 )
 
 PAGE_SIZE = 25
+# Filters folded under "More filters" on the list page (number, HS code, status and sort stay in view).
+ADVANCED_FILTERS = ("port", "bill_of_lading", "release_mode", "created_after", "created_before", "arrival_after",
+                    "arrival_before")
 
 
 def _declarant_required(request):
@@ -42,12 +45,15 @@ def declaration_list(request):
     _reader_required(request)
     filterset = DeclarationFilterSet(request.GET or None, queryset=selectors.declaration_list(user=request.user))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.declaration_page(queryset, request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    selected = set(request.GET.getlist("status"))
     return render(request, "declarations/list.html", {
         "filter": filterset, "page": page, "query": query.urlencode(), "bureau": is_bureau_user(request.user),
-        "can_create": has_role(request.user, Role.DECLARANT)})
+        "can_create": has_role(request.user, Role.DECLARANT), "advanced_fields": ADVANCED_FILTERS,
+        "advanced_active": sum(1 for name in ADVANCED_FILTERS if request.GET.get(name)),
+        "selected_statuses": [label for value, label in DeclarationStatus.choices if value in selected]})
 
 
 def _form_page(request, header_form, formset, *, declaration=None, status=200):
