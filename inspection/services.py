@@ -1242,7 +1242,8 @@ def case_referral_create(*, actor, kind: str, summary: str, agency=None, details
 
 
 def _referral_move(referral, *, move: str, actor, changes: dict) -> CaseReferral:
-    referral = CaseReferral.objects.select_for_update().select_related("agency", "declaration").get(pk=referral.pk)
+    referral = (CaseReferral.objects.select_for_update(of=("self",)).select_related("agency", "declaration")
+                .get(pk=referral.pk))
     side = _referral_side(referral, actor)
     if not transitions.referral_can(move, referral.status, side):
         raise ValidationError({"status": [
