@@ -10,7 +10,8 @@ class ReleaseSerializer(serializers.ModelSerializer):
     declaration_number = serializers.CharField(source="declaration.number", read_only=True)
     declaration_id = serializers.IntegerField(read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name_zh", read_only=True)
-    certificate_number = serializers.CharField(source="certificate.number", read_only=True, default=None)
+    certificate_number = serializers.CharField(source="certificate.number", read_only=True, default=None,
+                                               allow_null=True)
     bill_of_lading = serializers.CharField(source="declaration.bill_of_lading", read_only=True)
     containers = serializers.JSONField(source="declaration.containers", read_only=True)
 
@@ -27,8 +28,9 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     declaration_number = serializers.CharField(source="declaration.number", read_only=True)
     next_step_label = serializers.CharField(source="get_next_step_display", read_only=True)
-    trace_code = serializers.CharField(source="release.trace_code", read_only=True, default=None)
-    certificate_number = serializers.CharField(source="release.certificate.number", read_only=True, default=None)
+    trace_code = serializers.CharField(source="release.trace_code", read_only=True, default=None, allow_null=True)
+    certificate_number = serializers.CharField(source="release.certificate.number", read_only=True, default=None,
+                                               allow_null=True)
 
     class Meta:
         model = ReleaseDecision
@@ -92,6 +94,9 @@ class ConcludeSerializer(serializers.Serializer):
 
 
 class MatrixSerializer(serializers.ModelSerializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    created_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
     class Meta:
         model = ReleaseMatrixVersion
         fields = ["version", "cells", "note", "created_at"]

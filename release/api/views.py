@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -41,6 +41,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, requires_scope("release_status:read")]
     filterset_class = ReleaseFilterSet
     queryset = Release.objects.none()
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -82,13 +83,16 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(RecallSerializer(self.get_object().recalls.all(), many=True).data)
 
 
+@extend_schema_view(retrieve=extend_schema(responses=DecisionSerializer))
 class ReleaseDecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A declaration's release decision, addressed by the declaration's id: mode and next step for the declarant,
-    with the inputs and forcing reasons for the bureau; and the steps of verify- and sample-release."""
+    """A declaration's release decision, addressed by the declaration's id: mode and next step for the declarant;
+    bureau staff also get matrix_version, matrix_mode, tier, grade, risk_score, forced_by, random_selected,
+    inspection_required, inspection_reason, task and inputs. The steps of verify- and sample-release are actions."""
 
     permission_classes = [IsAuthenticated, role_required(Role.DECLARANT, *DESK, Role.RISK_ANALYST)]
     queryset = ReleaseDecision.objects.none()
     lookup_field = "declaration"
+    lookup_value_regex = r"[0-9]+"
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False) or is_bureau_user(self.request.user):
@@ -118,7 +122,7 @@ class ReleaseDecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
             services.verify_report_supplied(declaration=decision.declaration, report=report, actor=request.user)
         return self._answer(decision)
 
-    @extend_schema(request=VerifySerializer, responses={200: BureauDecisionSerializer})
+    @extend_schema(request=VerifySerializer, responses={200: DecisionSerializer})
     @action(detail=True, methods=["post"], serializer_class=VerifySerializer,
             permission_classes=[role_required(Role.OFFICER, Role.SUPERVISOR)])
     def verify(self, request, declaration=None):
@@ -133,7 +137,7 @@ class ReleaseDecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
                                        reason=serializer.validated_data["reason"], actor=request.user)
         return self._answer(decision)
 
-    @extend_schema(request=None, responses={200: BureauDecisionSerializer})
+    @extend_schema(request=None, responses={200: DecisionSerializer})
     @action(detail=True, methods=["post"], url_path="sample-release",
             permission_classes=[role_required(Role.OFFICER, Role.SUPERVISOR)])
     def sample_release(self, request, declaration=None):
@@ -143,7 +147,7 @@ class ReleaseDecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
         services.sample_release(task=decision.task, actor=request.user)
         return self._answer(decision)
 
-    @extend_schema(request=ConcludeSerializer, responses={200: BureauDecisionSerializer})
+    @extend_schema(request=ConcludeSerializer, responses={200: DecisionSerializer})
     @action(detail=True, methods=["post"], serializer_class=ConcludeSerializer,
             permission_classes=[role_required(Role.OFFICER, Role.SUPERVISOR)])
     def conclude(self, request, declaration=None):
@@ -164,8 +168,11 @@ class ReleaseMatrixView(APIView):
 
     @extend_schema(responses={200: MatrixSerializer})
     def get(self, request):
-        version, cells = selectors.release_matrix_current()
-        return Response({"version": version, "cells": cells})
+        current = selectors.release_matrix_versions().first()
+        if current is None:
+            version, cells = selectors.release_matrix_current()
+            return Response({"version": version, "cells": cells, "note": "", "created_at": None})
+        return Response(MatrixSerializer(current).data)
 
     @extend_schema(request=MatrixSerializer, responses={201: MatrixSerializer})
     def post(self, request):
@@ -183,6 +190,7 @@ class NegativeListViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins
     serializer_class = NegativeListSerializer
     permission_classes = [IsAuthenticated, role_required(*DESK, Role.RISK_ANALYST)]
     queryset = NegativeListEntry.objects.none()
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         return selectors.negative_list()

@@ -122,3 +122,9 @@ def test_declaration_api_carries_mode_next_step_trace_code_and_certificate(hs, d
         assert body["certificate_number"] == release.certificate.number
     else:
         assert body["trace_code"] is None and body["next_step"] != "none"
+
+
+def test_bad_ids_are_404_not_500(api_as, officer):
+    client = api_as(officer)
+    for url in ("/api/v1/releases/x/", "/api/v1/release-decisions/x/", "/api/v1/releases/1e3/distributions/"):
+        assert client.get(url).status_code == 404, url
