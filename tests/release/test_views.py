@@ -156,3 +156,13 @@ def test_resume_from_the_desk(client, hs, draw, enterprise_a, officer, declarant
     client.post(f"/release/declarations/{declaration.pk}/resume/", {"note": "ok"})
     declaration.refresh_from_db()
     assert declaration.status != "on_hold"
+
+
+def test_bad_filters_never_fail(client, supervisor):
+    client.force_login(supervisor)
+    for url in ("/release/releases/?released_from=abc&mode=zzz", "/release/dashboard/?first=abc&grade=Q&basis=x",
+                "/release/dashboard/export.csv?first=abc", "/release/recalls/?status=zzz",
+                "/release/post-checks/?status=zzz", "/release/direct/?office=%00", "/api/v1/releases/?released_from=abc",
+                "/verify/%20/", "/t/%00/"):
+        r = client.get(url)
+        assert r.status_code < 500, (url, r.status_code)
