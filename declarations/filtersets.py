@@ -60,10 +60,16 @@ class DeclarationFilterSet(django_filters.FilterSet):
                                                                hs_code__startswith=value)))
 
 
+REGISTRATION_STATUS_CHOICES = [("pending", _("Pending decision")),
+                               ("approved", _("Approved")),
+                               ("refused", _("Refused")),
+                               ("suspended", _("Suspended"))]
+
+
 class RegistrationFilterSet(django_filters.FilterSet):
     """Filings and registrations: by status and kind (the registrations page; usable by the API viewset)."""
 
-    status = django_filters.ChoiceFilter(choices=Registration.STATUS_CHOICES, label=_("Status"),
+    status = django_filters.ChoiceFilter(choices=REGISTRATION_STATUS_CHOICES, label=_("Status"),
                                          empty_label=_("Any"))
     kind = django_filters.ChoiceFilter(choices=Registration.KIND_CHOICES, label=_("Kind"), empty_label=_("Any"))
 

@@ -3,6 +3,7 @@
 validation.py / services.py. A service ValidationError is put back onto the form fields with ``errors_to_forms``."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +53,8 @@ class DeclarationHeaderForm(forms.Form):
     @classmethod
     def initial_for(cls, declaration=None) -> dict:
         if declaration is None:
-            return {"transport_mode": TransportMode.SEA, "inspection_place": InspectionPlace.PORT}
+            return {"port_of_entry": settings.CIQ["OFFICE_CODE"], "transport_mode": TransportMode.SEA,
+                    "inspection_place": InspectionPlace.PORT}
         initial = {name: getattr(declaration, name) for name in cls.base_fields}
         initial["containers"] = " ".join(declaration.containers or [])
         return initial

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -355,7 +356,8 @@ def registration_list(request):
 def registration_apply(request):
     _declarant_required(request)
     form = RegistrationApplyForm(request.POST if request.method == "POST" else None,
-                                 categories=CommodityCategory.choices, initial={"kind": "importer_filing"})
+                                 categories=CommodityCategory.choices,
+                                 initial={"kind": "importer_filing", "valid_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))

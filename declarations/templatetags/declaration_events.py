@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..choices import DeclarationStatus, EventKind
 
@@ -23,3 +24,15 @@ def status_label(status: str) -> str:
     if status in DeclarationStatus.values:
         return str(DeclarationStatus(status).label)
     return status or ""
+
+
+# "Pending decision": a bare "Pending" is translated differently by other apps' catalogues (a message "to send").
+REGISTRATION_STATUS = {"pending": gettext_lazy("Pending decision"),
+                       "approved": gettext_lazy("Approved"),
+                       "refused": gettext_lazy("Refused"),
+                       "suspended": gettext_lazy("Suspended")}
+
+
+@register.filter
+def registration_status_label(status: str) -> str:
+    return str(REGISTRATION_STATUS.get(status, status or ""))
