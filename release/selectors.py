@@ -3,6 +3,7 @@ views (which carry nothing private), and the figures of the supervisors' dashboa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,6 +30,10 @@ from .models import (
     ReleaseMatrixVersion,
     StatsRefresh,
 )
+
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # trace codes and recall tokens (secrets.token_urlsafe)
+NUMBER_RE = re.compile(r"[A-Za-z0-9-]{1,40}")  # certificate numbers
+OFFICE_RE = re.compile(r"[A-Za-z0-9]{1,16}")
 
 # --- Policy tables ----------------------------------------------------------------------------------------------
 
@@ -137,6 +142,8 @@ def direct_release_list(*, office: str = "") -> QuerySet[ReleaseDecision]:
     """Direct-release (直通) consignments inspected at destination, for the destination office."""
     queryset = (ReleaseDecision.objects.filter(inspection_place="destination")
                 .select_related("declaration", "enterprise", "task").order_by("-decided_at"))
+    if office and not OFFICE_RE.fullmatch(office):
+        return queryset.none()
     return queryset.filter(destination_office=office) if office else queryset
 
 
@@ -153,6 +160,8 @@ def recall_list(*, user, status: str = "") -> QuerySet[Recall]:
 
 
 def recall_notice_by_token(token: str) -> RecallNotice:
+    if not TOKEN_RE.fullmatch(token or ""):
+        raise Http404
     notice = (RecallNotice.objects.select_related("recall__release__declaration", "recall__release__enterprise",
                                                   "distribution").filter(token=token).first())
     if notice is None:
@@ -182,6 +191,8 @@ def _goods(declaration) -> list[dict]:
 
 
 def trace_view(trace_code: str) -> dict:
+    if not TOKEN_RE.fullmatch(trace_code or ""):
+        raise Http404
     release = (Release.objects.select_related("declaration", "enterprise", "certificate")
                .filter(trace_code=trace_code).first())
     if release is None:
@@ -207,8 +218,9 @@ class Verification:
 def certificate_verify(number: str, check: str | None = None) -> Verification:
     from . import certificates
 
-    certificate = (Certificate.objects.select_related("release__enterprise").filter(number=number.strip()).first()
-                   if number else None)
+    number = (number or "").strip()
+    certificate = (Certificate.objects.select_related("release__enterprise").filter(number=number).first()
+                   if NUMBER_RE.fullmatch(number) else None)
     if certificate is None:
         return Verification(False, None, "unknown")
     if not certificates.is_genuine(certificate.facts, certificate.signature):
@@ -219,6 +231,8 @@ def certificate_verify(number: str, check: str | None = None) -> Verification:
 
 
 def certificate_get(*, user, number) -> Certificate:
+    if not NUMBER_RE.fullmatch(number or ""):
+        raise Http404
     return get_in_scope(Certificate.objects.select_related("release__declaration", "release__enterprise"),
                         user=user, enterprise_field="release__enterprise", number=number)
 

@@ -163,6 +163,8 @@ def test_bad_filters_never_fail(client, supervisor):
     for url in ("/release/releases/?released_from=abc&mode=zzz", "/release/dashboard/?first=abc&grade=Q&basis=x",
                 "/release/dashboard/export.csv?first=abc", "/release/recalls/?status=zzz",
                 "/release/post-checks/?status=zzz", "/release/direct/?office=%00",
-                "/api/v1/releases/?released_from=abc", "/verify/%20/", "/t/%00/"):
+                "/api/v1/releases/?released_from=abc", "/verify/%20/", "/t/%00/", "/verify/%00/",
+                "/recall/ack/%00/", "/release/certificates/%00.pdf", "/api/v1/certificates/%00/verify/",
+                "/release/releases/?number=%00"):
         r = client.get(url)
         assert r.status_code < 500, (url, r.status_code)
