@@ -133,3 +133,30 @@ class EventKind(models.TextChoices):
     LAB_PASSED = "lab_passed", _("Laboratory test passed")
     RECALLED = "recalled", _("Recalled")
     POST_CHECK_SCHEDULED = "post_check_scheduled", _("Post-release check scheduled")
+    # single window: logistics steps pushed by the port and agencies (declarations.services.logistics_event_push)
+    LOGISTICS_VESSEL_BERTHED = "logistics_vessel_berthed", _("Vessel berthed")
+    LOGISTICS_CONTAINER_DISCHARGED = "logistics_container_discharged", _("Container discharged")
+    LOGISTICS_MOVED_TO_INSPECTION_SITE = "logistics_moved_to_inspection_site", _("Moved to the inspection site")
+    LOGISTICS_SITE_GATE_IN = "logistics_site_gate_in", _("Inspection site gate in")
+    LOGISTICS_SITE_GATE_OUT = "logistics_site_gate_out", _("Inspection site gate out")
+    LOGISTICS_PORT_RELEASE = "logistics_port_release", _("Port release (gate out of the port)")
+    # single window: case referrals (inspection.services; bureau-only entries)
+    CASE_REFERRAL_REFERRED = "case_referral_referred", _("Case referred")
+    CASE_REFERRAL_ACKNOWLEDGE = "case_referral_acknowledge", _("Case referral acknowledged")
+    CASE_REFERRAL_REPORT_OUTCOME = "case_referral_report_outcome", _("Case referral outcome reported")
+    CASE_REFERRAL_WITHDRAW = "case_referral_withdraw", _("Case referral withdrawn")
+
+
+class LogisticsEventKind(models.TextChoices):
+    """Steps of the logistics chain pushed by the port and agencies, in their natural order (see LOGISTICS_ORDER)."""
+
+    VESSEL_BERTHED = "vessel_berthed", _("Vessel berthed")
+    CONTAINER_DISCHARGED = "container_discharged", _("Container discharged")
+    MOVED_TO_INSPECTION_SITE = "moved_to_inspection_site", _("Moved to the inspection site")
+    SITE_GATE_IN = "site_gate_in", _("Inspection site gate in")
+    SITE_GATE_OUT = "site_gate_out", _("Inspection site gate out")
+    PORT_RELEASE = "port_release", _("Port release (gate out of the port)")
+
+
+# Rank of each step: an event may not be earlier than a lower-ranked one, nor later than a higher-ranked one.
+LOGISTICS_ORDER = {kind: rank for rank, kind in enumerate(LogisticsEventKind.values, start=1)}

@@ -87,3 +87,33 @@ def seed(*, password: str, stdout) -> None:
                 clearance_submit(declaration=declaration, actor=actor)
             created += 1
     stdout.write(f"declarations: {created} demo declarations")
+
+
+def seed_logistics(*, stdout) -> None:
+    """The port's logistics steps for enterprise A's first consignment (idempotent by their event ids)."""
+    from ciq_portal.models import Agency
+
+    from .services import logistics_event_push
+
+    port = Agency.objects.filter(code="port").first()
+    declaration = Declaration.objects.filter(declarant_ref="demo-A-1").exclude(submitted_at=None).first()
+    if port is None or declaration is None or not declaration.containers:
+        return
+    actor = User.objects.filter(agency_client__agency=port).first()
+    base = (declaration.submitted_at or timezone.now()) - datetime.timedelta(hours=30)
+    for n, (kind, hours, location) in enumerate([("vessel_berthed", 0, "北仑三期 7 号泊位 Beilun berth 7"),
+                                                 ("container_discharged", 3, "北仑三期堆场 Beilun yard"),
+                                                 ("moved_to_inspection_site", 20, "NGB-CC")], start=1):
+        logistics_event_push(actor=actor, agency=port, external_id=f"DEMO-NBPORT-{n}", kind=kind,
+                             container_no=declaration.containers[0], occurred_at=base + datetime.timedelta(hours=hours),
+                             bill_of_lading=declaration.bill_of_lading, vessel_voyage=declaration.vessel_voyage,
+                             location=location)
+    stdout.write("  logistics: 3 port events for demo-A-1")
+
+
+_seed_declarations = seed
+
+
+def seed(*, password: str, stdout) -> None:  # noqa: F811 - the declarations, then their logistics steps
+    _seed_declarations(password=password, stdout=stdout)
+    seed_logistics(stdout=stdout)

@@ -3,8 +3,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DeclarationStatus, ReleaseMode
-from .models import Declaration, GoodsLine, Registration
+from .choices import DeclarationStatus, LogisticsEventKind, ReleaseMode
+from .models import Declaration, GoodsLine, LogisticsEvent, Registration
 
 ORDERING = (
     ("created_at", "created_at"), ("submitted_at", "submitted_at"), ("number", "number"), ("status", "status"),
@@ -76,3 +76,18 @@ class RegistrationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Registration
         fields = ["status", "kind"]
+
+
+class LogisticsEventFilterSet(django_filters.FilterSet):
+    """Shared by the API and the pages."""
+
+    container_no = django_filters.CharFilter(field_name="container_no", lookup_expr="iexact",
+                                             label=_("Container number"))
+    kind = django_filters.ChoiceFilter(choices=LogisticsEventKind.choices, label=_("Kind"))
+    declaration = django_filters.CharFilter(field_name="declarations__number", label=_("Declaration number"))
+    occurred_from = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("From"))
+    occurred_to = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = LogisticsEvent
+        fields = ["container_no", "kind", "declaration", "occurred_from", "occurred_to"]

@@ -11,6 +11,7 @@ from .choices import (
     DocumentKind,
     InspectionOutcome,
     InspectionPlace,
+    LogisticsEventKind,
     ReleaseMode,
     TransportMode,
 )
@@ -76,6 +77,9 @@ class Declaration(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True, db_index=True)
+    # When the goods arrived, from the logistics events (the earliest "vessel berthed" or "container discharged",
+    # declarations.services.logistics_event_push): the start of the WCO Time Release Study clearance time.
+    arrived_at = models.DateTimeField(_("arrived at (logistics)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("declaration")
@@ -289,3 +293,42 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.registration_number}"
+
+
+class LogisticsEvent(models.Model):
+    """One step of the logistics chain of a container, pushed by the port or an agency (single window, §6).
+
+    Idempotent by the pusher's own event id: ``(source, external_id)`` is unique, ``source`` being the agency's
+    code (or "bureau" for the bureau's own staff). The event is linked to every open declaration that lists the
+    container; each gets a timeline entry, and the arrival steps set ``Declaration.arrived_at``.
+    """
+
+    source = models.CharField(_("source"), max_length=32)
+    agency = models.ForeignKey("ciq_portal.Agency", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("agency"))
+    external_id = models.CharField(_("event id at the source"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=32, choices=LogisticsEventKind.choices)
+    container_no = models.CharField(_("container number"), max_length=16, db_index=True)
+    bill_of_lading = models.CharField(_("bill of lading"), max_length=64, blank=True)
+    vessel_voyage = models.CharField(_("vessel and voyage"), max_length=64, blank=True)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("pushed by"))
+    declarations = models.ManyToManyField(Declaration, related_name="logistics_events",
+                                          verbose_name=_("declarations"))
+    # SHA-256 of what was pushed: a repeated push with the same id and content is a replay, anything else a conflict.
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("logistics event")
+        verbose_name_plural = _("logistics events")
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="logistics_source_external_id_unique"),
+        ]
+        indexes = [models.Index(fields=["container_no", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.source}:{self.external_id} {self.kind} {self.container_no}"

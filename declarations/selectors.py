@@ -186,3 +186,39 @@ def registration_get(*, user, pk):
         return registration_list(user=user).get(pk=pk)
     except Registration.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def logistics_event_list(*, user, filters=None):
+    """Logistics events a user may see: bureau staff all; an agency the events it pushed; a declarant those of
+    its enterprise's declarations."""
+    from ciq_portal.agencies import is_agency_principal, principal_agency
+    from ciq_portal.scoping import user_enterprise_id
+
+    from .filtersets import LogisticsEventFilterSet
+    from .models import LogisticsEvent
+
+    queryset = LogisticsEvent.objects.select_related("agency").prefetch_related("declarations")
+    if is_bureau_user(user):
+        pass
+    elif is_agency_principal(user):
+        agency = principal_agency(user)
+        queryset = queryset.filter(agency=agency) if agency is not None else queryset.none()
+    else:
+        enterprise_id = user_enterprise_id(user)
+        queryset = (queryset.filter(declarations__enterprise_id=enterprise_id).distinct()
+                    if enterprise_id is not None else queryset.none())
+    queryset = queryset.order_by("-occurred_at", "-id")
+    if filters is not None:
+        queryset = LogisticsEventFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def logistics_event_get(*, user, pk):
+    from django.http import Http404
+
+    from .models import LogisticsEvent
+
+    try:
+        return logistics_event_list(user=user).get(pk=pk)
+    except (LogisticsEvent.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

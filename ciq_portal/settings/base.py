@@ -229,6 +229,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "inspection.choices.ReferralStatus",
         "ReferralDirectionEnum": "inspection.choices.ReferralDirection",
         "ReferralOutcomeEnum": "inspection.choices.ReferralOutcome",
+        "LogisticsEventKindEnum": "declarations.choices.LogisticsEventKind",
     },
     # Operations are tagged with their audience (ciq_portal/api/agency_views.py and each app's API views).
     "TAGS": [
