@@ -16,8 +16,12 @@ LAST_BUCKET_WIDTH = 43200
 
 
 def arrival_time(declaration) -> datetime | None:
-    """When the goods arrived. THE place to switch to the logistics "arrival" event once it exists; until then
-    the declared date of arrival, taken as the start of that day at the port (local time)."""
+    """When the goods arrived: the logistics arrival (``Declaration.arrived_at``, set by the first "vessel
+    berthed" or "container discharged" event) when one was recorded; otherwise the declared date of arrival, taken
+    as the start of that day at the port (local time). The one place that decides it."""
+    arrived_at = getattr(declaration, "arrived_at", None)
+    if arrived_at is not None:
+        return arrived_at
     if declaration.arrival_date is None:
         return None
     return timezone.make_aware(datetime.combine(declaration.arrival_date, time.min))

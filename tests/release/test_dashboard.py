@@ -131,3 +131,14 @@ def test_monthly_rollup_equals_daily_rows(enterprise_a, officer):
             expected.setdefault(row.mode, {}).setdefault(row.bucket, 0)
             expected[row.mode][row.bucket] += row.count
         assert clearance_histograms(period) == expected
+
+
+def test_arrival_time_prefers_the_logistics_event():
+    from types import SimpleNamespace
+
+    day = timezone.localdate()
+    berthed = timezone.make_aware(datetime.combine(day, time(6, 30)))
+    assert clearance.arrival_time(SimpleNamespace(arrived_at=berthed, arrival_date=day)) == berthed
+    assert clearance.arrival_time(SimpleNamespace(arrived_at=None, arrival_date=day)) == \
+        timezone.make_aware(datetime.combine(day, time.min))
+    assert clearance.arrival_time(SimpleNamespace(arrival_date=None)) is None
