@@ -148,14 +148,8 @@ def celery_worker_process(transactional_db, tmp_path):
             process.kill()
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """The data the migrations seed (HS code table, default inspection policy, ...), back in place.
-
-    A transactional test's database is flushed after each such test, which empties those tables for the next one.
-    Every RunPython step of the project's migrations is idempotent and is simply run again here (Django's
-    serialized rollback would clash with the content types that other transactional tests re-create).
-    """
+def _run_seeding_migrations():
+    """Run again every RunPython step of the project's migrations (each is idempotent): the data they seed."""
     from django.apps import apps as django_apps
     from django.conf import settings
     from django.db.migrations.loader import MigrationLoader
@@ -171,6 +165,50 @@ def reference_data(transactional_db):
         for operation in loader.graph.nodes[key].operations:
             if isinstance(operation, RunPython):
                 operation.code(django_apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The data the migrations seed (HS code table, default inspection policy, ...), back in place.
+
+    A transactional test's database is flushed after each such test, which empties those tables for the next one.
+    (Django's serialized rollback would clash with the content types that other transactional tests re-create.)
+    """
+    _run_seeding_migrations()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request with Accept-Language en in an earlier test
+    leaves English active in the thread otherwise."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_present(request):
+    """Any database test finds the seeded reference data, even in a database kept (--reuse-db) from a run whose
+    last transactional test flushed it."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    try:
+        from declarations.models import HSCode
+
+        if HSCode.objects.exists():
+            return
+    except Exception:  # noqa: BLE001 - no database access for this test after all
+        return
+    _run_seeding_migrations()
 
 
 @pytest.fixture

@@ -176,3 +176,33 @@ def test_the_raw_sql_allowlist_has_no_stale_entries():
 def test_media_is_not_served_even_to_anonymous_users(client):
     response = client.get(settings.MEDIA_URL + "documents/1/1/invoice.pdf")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_uploads_and_certificates_are_not_fetchable_without_scope(client, declarant_a, declarant_b, officer,
+                                                                  supervisor, enterprise_a):
+    """Anonymous users and another enterprise's declarant get no uploaded file and no certificate PDF; the owner
+    does (so the routes tested are the real ones). Photos of inspections are for bureau staff only."""
+    from django.urls import reverse
+
+    from .world import build_world
+
+    world = build_world(enterprise_a=enterprise_a, declarant_a=declarant_a, officer=officer, supervisor=supervisor)
+    urls = [
+        reverse("declarations:document_download", args=[world.need("draft").pk, world.need("document").pk]),
+        reverse("declaration-document-download", args=[world.need("draft").pk, world.need("document").pk]),
+        reverse("release:certificate_pdf", args=[world.need("certificate").number]),
+    ]
+    for url in urls:
+        client.logout()
+        anonymous = client.get(url)
+        assert anonymous.status_code in (302, 401, 403, 404), (url, anonymous.status_code)
+        assert not anonymous.get("Content-Disposition") and b"%PDF" not in anonymous.content[:10], url
+        client.force_login(declarant_b)
+        other = client.get(url)
+        assert other.status_code == 404, (url, other.status_code)
+        client.force_login(declarant_a)
+        own = client.get(url)
+        assert own.status_code == 200, (url, own.status_code)
+        body = b"".join(own.streaming_content) if own.streaming else own.content
+        assert body[:5] == b"%PDF-", url
