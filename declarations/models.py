@@ -332,3 +332,31 @@ class LogisticsEvent(models.Model):
 
     def __str__(self):
         return f"{self.source}:{self.external_id} {self.kind} {self.container_no}"
+
+
+def registration_document_upload_to(instance, filename):
+    return f"registrations/{instance.registration.enterprise_id}/{instance.registration_id}/{filename}"
+
+
+class RegistrationDocument(models.Model):
+    """A document filed with a registration application (licence, certificate, scope statement): PDF, JPEG, PNG."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="documents",
+                                     verbose_name=_("registration"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=registration_document_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration document")
+        verbose_name_plural = _("registration documents")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name

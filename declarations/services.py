@@ -713,3 +713,45 @@ def _status_publish(declaration, *, action, actor, from_status, message="", visi
     if action == "request_documents":
         notification_publish(event_type=EventType.DOCUMENTS_REQUESTED, message=text, payload={
             **payload, "kinds": list((data or {}).get("kinds") or []), "message": text}, **common)
+
+
+@transaction.atomic
+def registration_document_upload(*, registration, file, actor, title=""):
+    """File a document (PDF, JPEG, PNG, sniffed from its bytes, up to DOCUMENT_MAX_BYTES) with a filing or
+    registration application of the actor's enterprise; not once it is refused."""
+    from .models import Registration, RegistrationDocument
+
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if actor is not None and not (user_roles(actor) & transitions.BUREAU) and \
+            user_enterprise_id(actor) != registration.enterprise_id:
+        raise ValidationError({"registration": [_("This registration is not yours.")]})
+    if registration.status == "refused":
+        raise ValidationError({"file": [_("Documents cannot be added to a refused application.")]})
+    if file is None:
+        raise ValidationError({"file": [_("File: this field is required.")]})
+    size = getattr(file, "size", None)
+    if size is None or size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError({"file": [_("File: larger than the limit of %(mb).0f MB.")
+                                        % {"mb": settings.DOCUMENT_MAX_BYTES / 1024 / 1024}]})
+    if size == 0:
+        raise ValidationError({"file": [_("File: the file is empty.")]})
+    file.seek(0)
+    sniffed = sniff_content_type(file.read(16))
+    if sniffed is None:
+        raise ValidationError({"file": [_("File: only PDF, JPEG and PNG files are accepted.")]})
+    content_type, ext = sniffed
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    document = RegistrationDocument(
+        registration=registration, title=(title or "").strip()[:200], content_type=content_type, size=size,
+        sha256=digest.hexdigest(), uploaded_by=actor,
+        original_name=(getattr(file, "name", "") or f"document.{ext}").rsplit("/", 1)[-1][:255])
+    document.file.save(f"{uuid.uuid4().hex}.{ext}", file, save=False)
+    document.save()
+    audit_record(actor=actor, action="registration.document_upload", obj=document,
+                 after={"registration": registration.pk, "sha256": document.sha256, "size": size},
+                 enterprise_id=registration.enterprise_id)
+    return document
