@@ -175,6 +175,10 @@ class RegistrationApplyForm(forms.Form):
     valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"},
                                                                                   format="%Y-%m-%d"))
     note = _text(_("Note"), max_length=300)
+    file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False,
+                           widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+                           help_text=_("For example the business licence, the registration certificate of the "
+                                       "manufacturer or a statement of the scope. More can be added later."))
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,3 +190,9 @@ class RegistrationApplyForm(forms.Form):
 class RegistrationDecideForm(forms.Form):
     note = _text(_("Note"), max_length=300)
 
+
+
+class RegistrationDocumentForm(forms.Form):
+    title = _text(_("Title"), max_length=200)
+    file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False,
+                           widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))

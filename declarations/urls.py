@@ -24,5 +24,8 @@ urlpatterns = [
     path("registrations/", views.registration_list, name="registrations"),
     path("registrations/apply/", views.registration_apply, name="registration_apply"),
     path("registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("registrations/<int:pk>/documents/", views.registration_document_upload, name="registration_document_upload"),
+    path("registrations/<int:pk>/documents/<int:document_pk>/", views.registration_document_download,
+         name="registration_document_download"),
     path("registrations/<int:pk>/<str:action>/", views.registration_decide, name="registration_decide"),
 ]

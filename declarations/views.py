@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +22,8 @@ from .choices import CommodityCategory, DeclarationStatus, DocumentKind
 from .filtersets import DeclarationFilterSet, RegistrationFilterSet
 from .forms import (
     LINE_PREFIX, MAX_LINES, AnswerForm, DeclarationHeaderForm, DocumentUploadForm, GoodsLineForm, ImportForm,
-    MessageForm, RegistrationApplyForm, RegistrationDecideForm, RequestDocumentsForm, errors_to_forms, line_formset,
-    line_initial,
+    MessageForm, RegistrationApplyForm, RegistrationDecideForm, RegistrationDocumentForm, RequestDocumentsForm,
+    errors_to_forms, line_formset, line_initial,
 )
 
 PAGE_SIZE = 25
@@ -356,13 +357,19 @@ def registration_list(request):
 def registration_apply(request):
     _declarant_required(request)
     form = RegistrationApplyForm(request.POST if request.method == "POST" else None,
+                                 request.FILES if request.method == "POST" else None,
                                  categories=CommodityCategory.choices,
                                  initial={"kind": "importer_filing", "valid_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        document = data.pop("file", None)
         try:
-            enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
-            registration = services.registration_apply(enterprise=enterprise, actor=request.user,
-                                                       **form.cleaned_data)
+            with transaction.atomic():  # the application and its first document, or neither
+                enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
+                registration = services.registration_apply(enterprise=enterprise, actor=request.user, **data)
+                if document:
+                    services.registration_document_upload(registration=registration, file=document,
+                                                          actor=request.user)
         except ValidationError as exc:
             errors_to_forms(exc, form)
         else:
@@ -372,12 +379,16 @@ def registration_apply(request):
                   status=400 if form.errors else 200)
 
 
-def _registration_page(request, registration, *, form=None, failed_move="", status=200):
+def _registration_page(request, registration, *, form=None, failed_move="", document_form=None, status=200):
     can_decide = has_role(request.user, *REGISTRATION_DECIDERS)
+    can_upload = (has_role(request.user, Role.DECLARANT) and registration.status != "refused"
+                  and user_enterprise_id(request.user) == registration.enterprise_id)
     moves = [name for name, (sources, _target) in services.REGISTRATION_MOVES.items()
              if registration.status in sources] if can_decide else []
     return render(request, "declarations/registration_detail.html", {
         "r": registration, "moves": moves, "decide_form": form or RegistrationDecideForm(), "failed_move": failed_move,
+        "documents": registration.documents.select_related("uploaded_by"), "can_upload": can_upload,
+        "document_form": document_form or RegistrationDocumentForm(),
         "bureau": is_bureau_user(request.user)}, status=status)
 
 
@@ -404,3 +415,30 @@ def registration_decide(request, pk, action):
             messages.success(request, REGISTRATION_SUCCESS[action])
             return redirect("declarations:registration_detail", pk=pk)
     return _registration_page(request, registration, form=form, failed_move=action, status=400)
+
+
+@login_required
+@require_POST
+def registration_document_upload(request, pk):
+    _declarant_required(request)
+    registration = selectors.registration_get(user=request.user, pk=pk)
+    form = RegistrationDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.registration_document_upload(registration=registration, actor=request.user,
+                                                  **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, _("Document uploaded."))
+            return redirect("declarations:registration_detail", pk=pk)
+    return _registration_page(request, registration, document_form=form, status=400)
+
+
+@login_required
+def registration_document_download(request, pk, document_pk):
+    _registration_reader_required(request)
+    registration = selectors.registration_get(user=request.user, pk=pk)
+    document = get_object_or_404(registration.documents, pk=document_pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)

@@ -94,3 +94,38 @@ def test_declarant_cannot_decide(client, declarant_a, enterprise_a):
 def test_officer_cannot_apply(client, officer):
     client.force_login(officer)
     assert client.get("/declarations/registrations/apply/").status_code == 403
+
+
+def test_documents_filed_with_the_application_and_later(client, declarant_a, declarant_b, enterprise_b, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import PDF
+
+    client.force_login(declarant_a)
+    response = client.post("/declarations/registrations/apply/",
+                           apply_data(file=SimpleUploadedFile("licence.pdf", PDF, "application/pdf")))
+    registration = Registration.objects.get()
+    assert response.status_code == 302 and registration.documents.count() == 1
+    detail = client.get(f"/declarations/registrations/{registration.pk}/", **EN).content.decode()
+    assert "licence.pdf" in detail
+    document = registration.documents.get()
+    url = f"/declarations/registrations/{registration.pk}/documents/{document.pk}/"
+    assert client.get(url).status_code == 200
+    # a bad file: the message next to the file field, nothing stored
+    response = client.post(f"/declarations/registrations/{registration.pk}/documents/",
+                           {"title": "scan", "file": SimpleUploadedFile("x.txt", b"hello")}, **EN)
+    assert response.status_code == 400 and "only PDF, JPEG and PNG" in response.content.decode()
+    assert registration.documents.count() == 1
+    # an application whose document is refused is not filed either
+    response = client.post("/declarations/registrations/apply/",
+                           apply_data(file=SimpleUploadedFile("x.txt", b"hello")), **EN)
+    assert response.status_code == 400 and Registration.objects.count() == 1
+    # another enterprise: 404 for the document and the upload
+    client.force_login(declarant_b)
+    assert client.get(url).status_code == 404
+    assert client.post(f"/declarations/registrations/{registration.pk}/documents/",
+                       {"file": SimpleUploadedFile("b.pdf", PDF)}).status_code == 404
+    assert registration.documents.count() == 1
+    # the officer reads it
+    client.force_login(officer)
+    assert client.get(url).status_code == 200
