@@ -22,7 +22,8 @@ TAGS = ["case-referrals", "partner-agency", "bureau"]
 
 class CaseEvidenceSerializer(serializers.ModelSerializer):
     added_by = serializers.CharField(source="added_by.username", read_only=True)
-    document_name = serializers.CharField(source="document.original_name", read_only=True, default=None)
+    document_name = serializers.CharField(source="document.original_name", read_only=True, default=None,
+                                          allow_null=True)
 
     class Meta:
         model = CaseEvidence
@@ -32,8 +33,11 @@ class CaseEvidenceSerializer(serializers.ModelSerializer):
 
 class CaseReferralSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code", read_only=True)
-    declaration_number = serializers.CharField(source="declaration.number", read_only=True, default=None)
-    enterprise_name = serializers.CharField(source="enterprise.name_zh", read_only=True, default=None)
+    declaration_number = serializers.CharField(source="declaration.number", read_only=True, default=None,
+                                               allow_null=True)
+    enterprise_name = serializers.CharField(source="enterprise.name_zh", read_only=True, default=None,
+                                            allow_null=True)
+    outcome = serializers.ChoiceField(choices=ReferralOutcome.choices, read_only=True, allow_blank=True)
     referred_by = serializers.CharField(source="referred_by.username", read_only=True)
     evidence = CaseEvidenceSerializer(many=True, read_only=True)
 
