@@ -17,6 +17,9 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
+CONTAINERS = {1: "CSQU3054383", 2: "MSKU1234565", 3: "TGHU1234567"}  # ISO 6346 (valid check digits)
+
+
 class World(SimpleNamespace):
     def need(self, name):
         value = getattr(self, name, None)
@@ -59,6 +62,7 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 
         return declaration_create(enterprise=enterprise_a, actor=declarant_a, lines=lines,
                                   bill_of_lading=f"BLA-PROOF-{n}", departure_country="DE", vessel_voyage="MV A",
+                                  containers=[CONTAINERS[n]],
                                   arrival_date=date.today() + timedelta(days=2), trade_terms="CIF")
 
     _step(world, "draft", lambda: new_declaration(1))
@@ -142,6 +146,18 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 
     _step(world, "import_job", import_job)
 
+    def logistics_event():
+        from django.utils import timezone
+
+        from declarations.services import logistics_event_push
+
+        event, _created = logistics_event_push(actor=officer, external_id="A-LOG-1", kind="vessel_berthed",
+                                               container_no=world.need("declaration").containers[0],
+                                               occurred_at=timezone.now() - timedelta(hours=2))
+        return event
+
+    _step(world, "logistics_event", logistics_event)
+
     def registration():
         from declarations.services import registration_apply
 
@@ -150,6 +166,15 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
                                   categories=["machinery"], manufacturer_name="Maker of A GmbH")
 
     _step(world, "registration", registration)
+
+    def registration_document():
+        from declarations.services import registration_document_upload
+
+        upload = SimpleUploadedFile("registration-a.pdf", PDF, content_type="application/pdf")
+        return registration_document_upload(registration=world.need("registration"), file=upload, actor=declarant_a,
+                                            title="A's registration certificate")
+
+    _step(world, "registration_document", registration_document)
 
     def officer_profile():
         from inspection.services import officer_profile_ensure
@@ -271,7 +296,7 @@ def markers(world) -> list[str]:
             found += [decl.number, decl.bill_of_lading]
     for name, attr in (("sample", "sample_no"), ("test_report", "report_no"), ("document", "original_name"),
                        ("certificate", "number"), ("release", "trace_code"), ("distribution", "buyer_name"),
-                       ("import_job", "original_name")):
+                       ("import_job", "original_name"), ("registration", "manufacturer_name")):
         obj = getattr(world, name, None)
         if obj is not None:
             found.append(getattr(obj, attr))
