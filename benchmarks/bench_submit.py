@@ -313,6 +313,7 @@ def main():
                             {**token_of(n), "Idempotency-Key": f"bench-{run}-fsubmit-{n}"})
         return True if status == 200 else f"submit {status}: {data[:300]!r}"
 
+    load_before = os.getloadavg()[0]
     gunicorn, worker = start_processes(args, log_dir)
     results = {"bare": [], "full": [], "file+submit": []}
     try:
@@ -355,7 +356,7 @@ def main():
     ratio = f_rate / b_rate if b_rate else 0.0
     p99_ratio = f_p99 / b_p99 if b_p99 else float("inf")
     met = ratio >= 0.5 and p99_ratio < 2.0 and f_err == 0 and b_err == 0
-    host = machine()
+    host = f"{machine()}, load average {load_before:.1f} before the run"
     print(f"submit pipeline over HTTP (full submit vs bare write, alternating, {args.rounds} rounds each): "
           f"full {f_rate:.1f} req/s = {ratio:.2f} x bare {b_rate:.1f} req/s; p50 {f_p50:.0f} vs {b_p50:.0f} ms, "
           f"p99 {f_p99:.0f} vs {b_p99:.0f} ms ({p99_ratio:.2f} x); errors {f_err}+{b_err} "

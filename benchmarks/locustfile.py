@@ -11,7 +11,7 @@ import os
 import random
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from locust import HttpUser, between, task
 
@@ -165,6 +165,7 @@ class Agency(PortalUser):
         if not push:
             return
         body = dict(push["body"])
-        body["event_id"] = uuid.uuid4().hex
+        body["external_id"] = uuid.uuid4().hex
+        body["occurred_at"] = datetime.now(timezone.utc).isoformat()
         self.client.post(push["path"], json=body, name=push["path"] + " (push)",
                          headers=self.api_write_headers(**{"Idempotency-Key": uuid.uuid4().hex}))
