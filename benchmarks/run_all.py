@@ -44,7 +44,7 @@ def machine() -> str:
     return f"nproc {nproc}, {cpu}{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-FIELD_SPLIT = re.compile(r"\s\|\s|;\s(?=(?:target|volume|database|machine|PostgreSQL|SQLite)\b)", re.I)
+FIELD_SPLIT = re.compile(r"\s\|\s|[;,]\s(?=(?:target|volume|database|machine|PostgreSQL|SQLite)\b)", re.I)
 
 
 def parse(line: str) -> dict | None:
@@ -75,10 +75,11 @@ def parse(line: str) -> dict | None:
 def run(path: Path, timeout: int) -> tuple[list[dict], str]:
     started = time.monotonic()
     print(f"== {path.name}", file=sys.stderr, flush=True)
-    process = subprocess.Popen([sys.executable, str(path)], cwd=ROOT, stdout=subprocess.PIPE, stderr=None, text=True)
+    process = subprocess.Popen([sys.executable, str(path)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
     rows, lines = [], []
     try:
-        out, _ = process.communicate(timeout=timeout)
+        out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         out, _ = process.communicate()
@@ -87,12 +88,13 @@ def run(path: Path, timeout: int) -> tuple[list[dict], str]:
         return rows + [{"figure": f"{path.stem}: TIMED OUT after {timeout} s", "target": "", "volume": "",
                         "database": ""}], "timeout"
     lines = out.splitlines()
-    for line in lines:
+    for line in (err or "").splitlines() + lines:
         print(f"   {line}", file=sys.stderr, flush=True)
     rows = [r for r in map(parse, lines) if r]
     status = "ok" if process.returncode == 0 else f"exit {process.returncode}"
     if process.returncode != 0 and not rows:
-        tail = " / ".join(lines[-2:]) if lines else "no output"
+        errors = [line for line in (err or "").splitlines() if line.strip()]
+        tail = (errors[-1] if errors else " / ".join(lines[-2:]) if lines else "no output")[:200]
         rows.append({"figure": f"{path.stem}: FAILED ({status}): {tail}", "target": "", "volume": "", "database": ""})
     print(f"   ({path.name}: {status}, {time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True)
     for row in rows:
