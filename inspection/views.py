@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciq_portal.roles import Role, has_role
+from release.services import clearance_conclude, clearance_sample
 
 from . import draws, selectors, services
 from .choices import TaskStatus, checklist_for
@@ -207,7 +208,7 @@ def task_photo(request, pk):
 def task_sample(request, pk):
     return _task_form_post(
         request, pk, SampleForm, "sample_form",
-        lambda task, data: services.sample_take(task=task, actor=request.user, **data),
+        lambda task, data: clearance_sample(task=task, actor=request.user, **data),
         _("Sample recorded."))
 
 
@@ -269,9 +270,9 @@ def lab_order_results(request, pk, order_pk):
 def task_conclude(request, pk):
     return _task_form_post(
         request, pk, ConclusionForm, "conclusion_form",
-        lambda task, data: services.inspection_conclude(task=task, conclusion=data["conclusion"],
-                                                        disposition=data["disposition"], note=data["note"],
-                                                        actor=request.user),
+        lambda task, data: clearance_conclude(task=task, conclusion=data["conclusion"],
+                                              disposition=data["disposition"], note=data["note"],
+                                              actor=request.user),
         _("Inspection concluded."))
 
 

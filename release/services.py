@@ -597,6 +597,16 @@ def sample_release(*, task, actor) -> Release:
 
 
 @transaction.atomic
+def clearance_sample(*, task, actor, **sample):
+    """Take and seal a sample (inspection.sample_take); under sample-release the goods are released at once."""
+    from inspection.services import sample_take
+
+    taken = sample_take(task=task, actor=actor, **sample)
+    clearance_settle(declaration=task.declaration, actor=actor)
+    return taken
+
+
+@transaction.atomic
 def clearance_conclude(*, task, conclusion: str, actor, disposition: str = "", note: str = ""):
     """Conclude an inspection (inspection.inspection_conclude) and settle the consignment at once: released when
     conform; rejected with the disposition when non-conform; for sample-release, the lab outcome."""

@@ -14,6 +14,7 @@ from ciq_portal.api.permissions import requires_scope
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import scope_queryset
+from release.services import clearance_conclude
 
 from .. import selectors, services
 from ..choices import Agency
@@ -95,7 +96,8 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
     def conclude(self, request, pk=None):
         serializer = ConclusionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        task = services.inspection_conclude(task=self._task(pk), actor=request.user, **serializer.validated_data)
+        # Through the clearance pipeline, so the consignment is released (or rejected) in the same request.
+        task = clearance_conclude(task=self._task(pk), actor=request.user, **serializer.validated_data)
         return Response(InspectionTaskSerializer(task).data)
 
 

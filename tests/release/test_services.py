@@ -304,3 +304,20 @@ def test_report_registered_through_inspection_and_answered_on_the_declaration(hs
     assert [d.declaration_id for d in verification_queue()] == [declaration.pk]
     services.verify_release_decide(declaration=declaration, report=report, accept=True, actor=officer)
     assert Declaration.objects.get(pk=declaration.pk).status == "released"
+
+
+def test_officer_pages_and_api_settle_the_consignment_at_once(hs, draw, enterprise_a, enterprise_b, declarant_a,
+                                                              inspector, client, api_as):
+    sampled = submitted_declaration(grade(enterprise_a, "C"))
+    task = inspection_services.inspection_task_claim(task=decide(sampled, declarant_a, tier="low").task,
+                                                     actor=inspector)
+    client.force_login(inspector)
+    client.post(f"/inspection/tasks/{task.pk}/samples/",
+                {"description": "2 cartons", "quantity": "2", "unit": "carton", "seal_no": "SEAL-9"})
+    assert Declaration.objects.get(pk=sampled.pk).status == "released"
+
+    supervised = submitted_declaration(grade(enterprise_b, "D"))
+    task, _sample_ = _sample(decide(supervised, None, tier="low").task, inspector)
+    response = api_as(inspector).post(f"/api/v1/inspection-tasks/{task.pk}/conclude/", {"conclusion": "conform"})
+    assert response.status_code == 200
+    assert Declaration.objects.get(pk=supervised.pk).status == "released"
