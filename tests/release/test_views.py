@@ -168,3 +168,10 @@ def test_bad_filters_never_fail(client, supervisor):
                 "/release/releases/?number=%00"):
         r = client.get(url)
         assert r.status_code < 500, (url, r.status_code)
+
+
+def test_declarant_finds_certificate_and_trace_page_on_the_declaration(client, released, declarant_a):
+    client.force_login(declarant_a)
+    page = client.get(f"/declarations/{released.declaration_id}/").content.decode()
+    assert f"/release/certificates/{released.certificate.number}.pdf" in page
+    assert f"/t/{released.trace_code}/" in page and f"/release/declarations/{released.declaration_id}/" in page
