@@ -22,6 +22,7 @@ In-app notifications go to the enterprise's declarants (audience "declarant") an
 
 import json
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -103,8 +104,7 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
                                        enterprise_id=enterprise_id, audience=audience)
     user_ids = {getattr(r, "pk", r) for r in recipients} if in_app else set()
     if in_app and DECLARANT in audience and enterprise_id is not None and event_type in DECLARANT_EVENT_TYPES:
-        user_ids |= set(User.objects.filter(enterprise_membership__enterprise_id=enterprise_id, is_active=True,
-                                            groups__name=Role.DECLARANT).values_list("pk", flat=True))
+        user_ids |= _declarant_ids(enterprise_id)
     user_ids.discard(getattr(actor, "pk", None))
     if user_ids:
         Notification.objects.bulk_create([
@@ -115,6 +115,29 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
     _pending.ids.append(event.pk)
     transaction.on_commit(_dispatch_pending)
     return event
+
+
+# The declarant accounts of an enterprise, remembered for a short while in each process (CIQ
+# ["NOTIFY_DECLARANT_CACHE_SECONDS"], 0 in tests): status changes come in bursts (a submit moves a declaration
+# twice) and accounts change rarely. A new colleague may miss the in-app notifications of the first seconds;
+# webhooks are not affected.
+_declarants: dict[int, tuple[float, frozenset[int]]] = {}
+
+
+def _declarant_ids(enterprise_id: int) -> frozenset[int]:
+    from django.conf import settings
+
+    ttl = getattr(settings, "CIQ", {}).get("NOTIFY_DECLARANT_CACHE_SECONDS", 30)
+    now = time.monotonic()
+    cached = _declarants.get(enterprise_id)
+    if ttl and cached is not None and now - cached[0] < ttl:
+        return cached[1]
+    ids = frozenset(User.objects.filter(enterprise_membership__enterprise_id=enterprise_id, is_active=True,
+                                        groups__name=Role.DECLARANT).values_list("pk", flat=True))
+    if len(_declarants) > 10000:
+        _declarants.clear()
+    _declarants[enterprise_id] = (now, ids)
+    return ids
 
 
 class _Pending(threading.local):

@@ -250,6 +250,8 @@ CIQ = {
     "WEBHOOK_BACKOFF_CAP_SECONDS": env.int("WEBHOOK_BACKOFF_CAP_SECONDS", default=1800),
     "WEBHOOK_TIMEOUT_SECONDS": env.int("WEBHOOK_TIMEOUT_SECONDS", default=10),
     "WEBHOOK_ALLOW_PRIVATE_NETWORKS": env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False),
+    # In-app notifications: how long a process remembers the declarant accounts of an enterprise.
+    "NOTIFY_DECLARANT_CACHE_SECONDS": env.int("NOTIFY_DECLARANT_CACHE_SECONDS", default=30),
 }
 
 LOGGING = {

@@ -18,3 +18,6 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 # Tests run tasks in-process; tests about workers start a real one on Redis (tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_AUTOREFRESH = True
+
+# Test transactions roll back and ids are reused: no process-level memory of an enterprise's declarants.
+CIQ = {**CIQ, "NOTIFY_DECLARANT_CACHE_SECONDS": 0}  # noqa: F405
