@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.models import EventType
+from ciq_portal.notifications import notification_publish
 
 from . import engine as risk_engine
 from .choices import TIER_ORDER, BulletinStatus, RuleStatus
@@ -325,6 +327,13 @@ def bulletin_publish(*, bulletin, actor) -> RiskBulletin:
     _new_ruleset_version(actor, f"bulletin {bulletin.pk} published")
     audit_record(actor=actor, action="riskbulletin.publish", obj=bulletin, before=before,
                  after=_bulletin_snapshot(bulletin))
+    notification_publish(
+        event_type=EventType.BULLETIN_PUBLISHED, audience=["agency", "bureau"], actor=actor,
+        payload={"id": bulletin.pk, "title_zh": bulletin.title_zh, "title_en": bulletin.title_en,
+                 "hazard": bulletin.hazard, "hs_prefixes": bulletin.hs_prefixes, "countries": bulletin.countries,
+                 "valid_from": bulletin.valid_from, "valid_to": bulletin.valid_to},
+        message=bulletin.title_zh, reference=f"bulletin {bulletin.pk}",
+    )
     _queue_reassessment(f"bulletin {bulletin.pk} published")
     return bulletin
 

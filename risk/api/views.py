@@ -1,7 +1,8 @@
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from ciq_portal.api.permissions import role_required
+from ciq_portal.api.permissions import requires_scope, role_required
+from ciq_portal.models import AgencyScope
 from ciq_portal.roles import Role
 
 from ..filtersets import RiskAssessmentFilterSet, RiskBulletinFilterSet, RiskRuleFilterSet
@@ -26,7 +27,7 @@ class RiskBulletinViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RiskBulletinSerializer
     filterset_class = RiskBulletinFilterSet
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, requires_scope(AgencyScope.BULLETINS_READ)]
 
     def get_queryset(self):
         return bulletin_list(user=self.request.user)

@@ -340,3 +340,12 @@ def test_openapi_operations_carry_their_audience():
                 assert set(operation["tags"]) & {"partner-agency", "declarant", "bureau"}, (path, method)
     tag_names = {tag["name"] for tag in schema.get("tags", [])}
     assert {"partner-agency", "declarant", "bureau"} <= tag_names
+
+
+def test_risk_bulletins_need_the_bulletins_scope(roles):
+    _client, _key, with_scope = make_key(username="msa-gw", scopes=[AgencyScope.BULLETINS_READ])
+    assert key_client(with_scope).get("/api/v1/risk-bulletins/").status_code == 200
+    _client, _key, without = make_key(make_client(make_agency(code="port", kind="port"), username="port-gw",
+                                                  scopes=[AgencyScope.LOGISTICS_PUSH]))
+    response = key_client(without).get("/api/v1/risk-bulletins/")
+    assert response.status_code == 403 and AgencyScope.BULLETINS_READ in response.json()["detail"]

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ciq_portal.models import EventType, OutboxEvent
 from declarations.models import DeclarationEvent
 from risk import services
 from risk.choices import RuleStatus
@@ -120,6 +121,8 @@ def test_bulletin_publish_activates_and_withdraw_retires_linked_rules(analyst):
     a = services.declaration_assess(declaration=submitted_declaration(hs_code="0203290000", origin="BE"))
     assert {r["code"] for r in a.reasons} == {"asf", f"bulletin-{bulletin.pk}"}
     assert a.score == 45
+    published = OutboxEvent.objects.get(event_type=EventType.BULLETIN_PUBLISHED)
+    assert published.payload["id"] == bulletin.pk and "declarant" not in published.audience
     services.bulletin_withdraw(bulletin=bulletin, actor=analyst)
     rule.refresh_from_db()
     assert rule.status == RuleStatus.RETIRED
