@@ -119,7 +119,8 @@ def celery_worker_process(transactional_db, tmp_path):
 
     queue = f"ciq-test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ciq_portal.settings.test", "CIQ_WORKER_UNDER_TEST": "1"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ciq_portal.settings.test", "CIQ_WORKER_UNDER_TEST": "1",
+           "CIQ_WORKER_QUEUE": queue}
     if connection.vendor == "postgresql":
         env["DATABASE_URL"] = (f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
                                f"{db['NAME']}")
@@ -246,7 +247,7 @@ def celery_workers(reference_data, transactional_db, tmp_path):
             [sys.executable, "-m", "celery", "-A", "tests.proof.celery_app", "worker", "-Q", queue,
              "-c", str(concurrency), "--pool", "prefork", "--prefetch-multiplier", "1", "-n", f"{name}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
-            env={**base_env, **(env or {})}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            env={**base_env, "CIQ_WORKER_QUEUE": queue, **(env or {})}, stdout=log.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True, cwd=str(Path(__file__).resolve().parents[1]),
         )
         handle = {"process": process, "queue": queue, "log": log}

@@ -15,8 +15,10 @@ STORAGES = {
 }
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 
-# Tests run tasks in-process; tests about workers start a real one on Redis (tests/conftest.py).
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests run tasks in-process; tests about workers start a real one on Redis (tests/conftest.py), and that
+# worker queues the tasks it sends (retries, follow-ups) through Redis on the test's private queue.
+CELERY_TASK_ALWAYS_EAGER = not env.bool("CIQ_WORKER_UNDER_TEST", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env("CIQ_WORKER_QUEUE", default="celery")
 WHITENOISE_AUTOREFRESH = True
 
 # Test transactions roll back and ids are reused: no process-level memory of an enterprise's declarants.
