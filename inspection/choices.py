@@ -19,6 +19,14 @@ class TaskStatus(models.TextChoices):
     CANCELLED = transitions.CANCELLED, _("Cancelled")
 
 
+class DeclarantInspectionStatus(models.TextChoices):
+    """A task's status as its declarant sees it: whether, not how or by whom, the goods are being inspected."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    CONCLUDED = transitions.CONCLUDED, _("Concluded")
+    CANCELLED = transitions.CANCELLED, _("Cancelled")
+
+
 class TaskReason(models.TextChoices):
     RISK = "risk", _("Risk targeted")
     RANDOM = "random", _("Random control sample")

@@ -1,13 +1,20 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from declarations.models import Declaration
 
-from ..choices import Agency, Conclusion, JointKind
+from ..choices import Agency, Conclusion, DeclarantInspectionStatus, Disposition, JointKind
 from ..models import InspectionTask, JointFinding, JointInspection, Lab, TestReport
 
 
-class InspectionTaskSerializer(serializers.ModelSerializer):
+class _OutcomeFields(serializers.Serializer):
+    # Declared here because read-only model fields lose allow_blank, and "" is what an open task carries.
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices, allow_blank=True, read_only=True)
+    disposition = serializers.ChoiceField(choices=Disposition.choices, allow_blank=True, read_only=True)
+
+
+class InspectionTaskSerializer(_OutcomeFields, serializers.ModelSerializer):
     """What bureau staff see of a task."""
 
     declaration_number = serializers.CharField(source="declaration.number", read_only=True)
@@ -28,7 +35,7 @@ class InspectionTaskSerializer(serializers.ModelSerializer):
         return task.is_open and task.due_at < timezone.now()
 
 
-class DeclarantInspectionSerializer(serializers.ModelSerializer):
+class DeclarantInspectionSerializer(_OutcomeFields, serializers.ModelSerializer):
     """What a declarant sees: the status of their consignment's inspection, never why or by whom."""
 
     declaration_number = serializers.CharField(source="declaration.number", read_only=True)
@@ -41,9 +48,11 @@ class DeclarantInspectionSerializer(serializers.ModelSerializer):
                   "disposition", "concluded_at"]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=DeclarantInspectionStatus.choices))
     def get_status(self, task) -> str:
-        return "concluded" if task.status == "concluded" else ("cancelled" if task.status == "cancelled"
-                                                               else "scheduled")
+        if task.status in (DeclarantInspectionStatus.CONCLUDED, DeclarantInspectionStatus.CANCELLED):
+            return task.status
+        return DeclarantInspectionStatus.SCHEDULED
 
 
 class ConclusionSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -36,6 +36,14 @@ from .serializers import (
 INSPECTORS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
+_TASK_FOR_AUDIENCE = PolymorphicProxySerializer(
+    component_name="InspectionTaskForAudience",
+    serializers=[InspectionTaskSerializer, DeclarantInspectionSerializer],
+    resource_type_field_name=None,
+)
+
+
+@extend_schema_view(list=extend_schema(responses=_TASK_FOR_AUDIENCE), retrieve=extend_schema(responses=_TASK_FOR_AUDIENCE))
 class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
     """Inspection tasks. Bureau staff see them all; a declarant sees the inspection status of their own
     consignments only (no reasons, no inspector)."""
