@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from ciq_portal.filters import UTCIsoDateTimeFilter
+
 from .choices import DeclarationStatus, LogisticsEventKind, ReleaseMode
 from .models import Declaration, GoodsLine, LogisticsEvent, Registration
 
@@ -85,8 +87,8 @@ class LogisticsEventFilterSet(django_filters.FilterSet):
                                              label=_("Container number"))
     kind = django_filters.ChoiceFilter(choices=LogisticsEventKind.choices, label=_("Kind"))
     declaration = django_filters.CharFilter(field_name="declarations__number", label=_("Declaration number"))
-    occurred_from = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("From"))
-    occurred_to = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte", label=_("Until"))
+    occurred_from = UTCIsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("From"))
+    occurred_to = UTCIsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte", label=_("Until"))
 
     class Meta:
         model = LogisticsEvent

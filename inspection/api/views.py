@@ -48,6 +48,7 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
     """Inspection tasks. Bureau staff see them all; a declarant sees the inspection status of their own
     consignments only (no reasons, no inspector)."""
 
+    lookup_value_regex = r"[0-9]+"
     permission_classes = [IsAuthenticated]
     filterset_class = InspectionTaskFilterSet
     queryset = InspectionTask.objects.none()
@@ -112,6 +113,7 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
 class LabViewSet(viewsets.ReadOnlyModelViewSet):
     """The registry of laboratories (third-party acceptance, §4.3)."""
 
+    lookup_value_regex = r"[0-9]+"
     permission_classes = [IsAuthenticated]
     serializer_class = LabSerializer
     filterset_class = LabFilterSet
@@ -125,6 +127,7 @@ class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.R
                         viewsets.GenericViewSet):
     """Third-party test reports submitted with a declaration, each with its acceptance check."""
 
+    lookup_value_regex = r"[0-9]+"
     permission_classes = [IsAuthenticated]
     serializer_class = TestReportSerializer
     queryset = TestReport.objects.none()
@@ -187,6 +190,7 @@ class JointInspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     """Joint inspections (一次开箱, 联合登临): a partner agency requests, the bureau schedules one appointment at
     one site, each agency records its findings, the agency reads the outcome."""
 
+    lookup_value_regex = r"[0-9]+"
     permission_classes = [requires_scope("joint_inspection", allow_roles=set(INSPECTORS))]
     serializer_class = JointInspectionSerializer
     filterset_class = JointInspectionFilterSet

@@ -176,3 +176,8 @@ def test_task_page_shows_risk_reasons_and_bulletins_to_officers_only(client, api
     assert "Origin under watch" in page and "Shrimp white spot alert" in page and "Unrelated toys" not in page
     body = api_as(declarant_a).get(f"/api/v1/inspection-tasks/{task.pk}/").content.decode()
     assert "Origin under watch" not in body and "reason" not in body and task.assigned_to.username not in body
+
+
+def test_api_ids_that_are_not_numbers_are_not_found(api_as, officer):
+    assert api_as(officer).post("/api/v1/inspection-tasks/x/claim/").status_code == 404
+    assert api_as(officer).get("/api/v1/labs/x/").status_code == 404
