@@ -6,3 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+def service_errors_to_form(form, exc) -> None:
+    """Show a service's ValidationError on the form: next to the field it names, else above the form."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for name, messages in errors.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)

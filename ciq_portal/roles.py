@@ -62,3 +62,11 @@ def has_role(user, *roles: str) -> bool:
 
 def is_bureau_user(user) -> bool:
     return bool(user_roles(user) & BUREAU_ROLES)
+
+
+def require_role(user, *roles: str) -> None:
+    """Raise PermissionDenied (403) unless ``user`` holds one of ``roles``: the pages' role check."""
+    from django.core.exceptions import PermissionDenied
+
+    if not has_role(user, *roles):
+        raise PermissionDenied

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ciq_portal.roles import BUREAU_ROLES, Role, has_role, user_roles
+from ciq_portal.roles import BUREAU_ROLES, Role, has_role, require_role, user_roles
 from ciq_portal.scoping import user_enterprise_id
 
 from . import selectors, services
@@ -25,11 +25,6 @@ from .transitions import OBJECTION_FILING_DAYS, objection_actions
 
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 HISTORY_DAYS = 3 * 365
-
-
-def _require(request, *roles):
-    if not has_role(request.user, *roles):
-        raise PermissionDenied
 
 
 def _apply_errors(form, exc: ValidationError):
@@ -78,7 +73,7 @@ def my_credit(request):
 
 @login_required
 def objection_new(request, change_pk):
-    _require(request, Role.DECLARANT)
+    require_role(request.user, Role.DECLARANT)
     change = selectors.grade_change_get(user=request.user, pk=change_pk)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -95,7 +90,7 @@ def objection_new(request, change_pk):
 
 @login_required
 def enterprise_list(request):
-    _require(request, *BUREAU_ROLES)
+    require_role(request.user, *BUREAU_ROLES)
     filterset = EnterpriseFilterSet(request.GET or None, queryset=selectors.enterprise_list(user=request.user))
     page = Paginator(filterset.qs.order_by("name_zh"), 50).get_page(request.GET.get("page"))
     return render(request, "credit/enterprise_list.html", {"filter": filterset, "page_obj": page})
@@ -103,14 +98,14 @@ def enterprise_list(request):
 
 @login_required
 def enterprise_detail(request, pk):
-    _require(request, *BUREAU_ROLES)
+    require_role(request.user, *BUREAU_ROLES)
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     return render(request, "credit/enterprise_detail.html", _credit_context(request, enterprise))
 
 
 @login_required
 def overview(request):
-    _require(request, *BUREAU_ROLES)
+    require_role(request.user, *BUREAU_ROLES)
     distribution = selectors.grade_distribution()
     movements = selectors.grade_movements(months=12)
     distribution_chart = bar_chart_svg([(row["grade"], row["count"], GRADE_COLOURS[row["grade"]])
@@ -130,7 +125,7 @@ def overview(request):
 
 @login_required
 def objection_queue(request):
-    _require(request, *SUPERVISORS)
+    require_role(request.user, *SUPERVISORS)
     filterset = GradeObjectionFilterSet(request.GET or None, queryset=selectors.grade_objection_list(user=request.user))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(request, "credit/objection_queue.html", {"filter": filterset, "page_obj": page,
@@ -143,7 +138,7 @@ def objection_detail(request, pk):
     actions = objection_actions(objection.status, user_roles(request.user))
     form = ObjectionDecisionForm(request.POST or None) if actions else None
     if request.method == "POST":
-        _require(request, *SUPERVISORS)
+        require_role(request.user, *SUPERVISORS)
         if form is not None and form.is_valid():
             decision, note = form.cleaned_data["decision"], form.cleaned_data["decision_note"]
             try:
@@ -167,13 +162,13 @@ def objection_detail(request, pk):
 
 @login_required
 def policy(request):
-    _require(request, *BUREAU_ROLES)
+    require_role(request.user, *BUREAU_ROLES)
     current = selectors.inspection_policy_versions().first()
     can_edit = has_role(request.user, *SUPERVISORS)
     initial = {field: getattr(current, field) for field in FIELD_FOR_GRADE.values()} if current else None
     form = PolicyForm(request.POST or None, initial=initial) if can_edit else None
     if request.method == "POST":
-        _require(request, *SUPERVISORS)
+        require_role(request.user, *SUPERVISORS)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -195,7 +190,7 @@ def policy(request):
 @login_required
 def recompute_now(request):
     """Supervisors may run the nightly recomputation at once (queued to the worker)."""
-    _require(request, *SUPERVISORS)
+    require_role(request.user, *SUPERVISORS)
     from .tasks import credit_grades_recompute_task
 
     credit_grades_recompute_task.delay()

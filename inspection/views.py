@@ -5,13 +5,14 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ciq_portal.roles import Role, has_role
+from ciq_portal.forms import service_errors_to_form
+from ciq_portal.roles import Role, has_role, require_role
 from release.services import clearance_conclude, clearance_sample
 
 from . import draws, selectors, services
@@ -32,21 +33,9 @@ from .models import LabOrder, Sample
 BUREAU_INSPECTION_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
-def _require(request, *roles):
-    if not has_role(request.user, *roles):
-        raise PermissionDenied
-
-
-def _errors_to_form(form, exc: ValidationError):
-    for name, messages_ in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        target = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
-
-
 @login_required
 def queue(request):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     context = {
         "tasks": selectors.my_queue(user=request.user),
         "total": selectors.my_queue_count(user=request.user),
@@ -61,7 +50,7 @@ def queue(request):
 @login_required
 @require_POST
 def claim_next(request):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = services.inspection_task_claim_next(actor=request.user)
     if task is None:
         messages.info(request, _("No task in the pool for you right now."))
@@ -104,13 +93,13 @@ def _task_context(request, task, **forms_):
 
 @login_required
 def task_detail(request, pk):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     return render(request, "inspection/task.html", _task_context(request, task))
 
 
 def _task_form_post(request, pk, form_class, form_key, call, success, form_kwargs=None):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     form = form_class(request.POST, request.FILES, **(form_kwargs(task) if form_kwargs else {}))
     if form.is_valid():
@@ -119,7 +108,7 @@ def _task_form_post(request, pk, form_class, form_key, call, success, form_kwarg
             messages.success(request, success)
             return redirect("inspection:task", pk=task.pk)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
     task.refresh_from_db()
     return render(request, "inspection/task.html", _task_context(request, task, **{form_key: form}), status=400)
 
@@ -127,7 +116,7 @@ def _task_form_post(request, pk, form_class, form_key, call, success, form_kwarg
 @login_required
 @require_POST
 def task_claim(request, pk):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     try:
         services.inspection_task_claim(task=task, actor=request.user)
@@ -139,7 +128,7 @@ def task_claim(request, pk):
 @login_required
 @require_POST
 def task_release(request, pk):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     try:
         services.inspection_task_release(task=task, actor=request.user, reason=request.POST.get("reason", ""))
@@ -153,7 +142,7 @@ def task_release(request, pk):
 @login_required
 @require_POST
 def task_reassign(request, pk):
-    _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    require_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR)
     return _task_form_post(
         request, pk, ReassignForm, "reassign_form",
         lambda task, data: services.inspection_task_reassign(task=task, officer=data["officer"],
@@ -165,7 +154,7 @@ def task_reassign(request, pk):
 @require_POST
 def task_checklist(request, pk):
     """htmx: save one checklist answer as soon as it is ticked; answers the updated row."""
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     item = request.POST.get("item", "")
     ok = {"yes": True, "no": False}.get(request.POST.get("ok", ""), None)
@@ -215,7 +204,7 @@ def task_sample(request, pk):
 @login_required
 @require_POST
 def sample_custody(request, pk, sample_pk):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     sample = Sample.objects.filter(task=task, pk=sample_pk).first()
     if sample is None:
@@ -247,7 +236,7 @@ def task_lab_order(request, pk):
 @login_required
 @require_POST
 def lab_order_results(request, pk, order_pk):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     order = LabOrder.objects.filter(task=task, pk=order_pk).first()
     if order is None:
@@ -278,7 +267,7 @@ def task_conclude(request, pk):
 
 @login_required
 def lab_list(request):
-    _require(request, *BUREAU_INSPECTION_ROLES, Role.RISK_ANALYST)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES, Role.RISK_ANALYST)
     labs = selectors.lab_list(user=request.user, filters=request.GET)
     return render(request, "inspection/labs.html", {"labs": labs,
                                                     "is_supervisor": has_role(request.user, Role.SUPERVISOR)})
@@ -286,7 +275,7 @@ def lab_list(request):
 
 @login_required
 def lab_detail(request, pk):
-    _require(request, *BUREAU_INSPECTION_ROLES, Role.RISK_ANALYST)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES, Role.RISK_ANALYST)
     lab = selectors.lab_get(user=request.user, pk=pk)
     return render(request, "inspection/lab.html", {
         "lab": lab, "changes": lab.status_changes.select_related("actor"),
@@ -297,7 +286,7 @@ def lab_detail(request, pk):
 @login_required
 @require_POST
 def lab_status(request, pk, action):
-    _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    require_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR)
     lab = selectors.lab_get(user=request.user, pk=pk)
     service = {"suspend": services.lab_suspend, "reinstate": services.lab_reinstate,
                "revoke": services.lab_revoke}.get(action)
@@ -317,7 +306,7 @@ def lab_status(request, pk, action):
 
 @login_required
 def joint_list(request):
-    _require(request, *BUREAU_INSPECTION_ROLES)
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
     return render(request, "inspection/joint_list.html", {
         "joints": selectors.joint_inspection_list(user=request.user, filters=request.GET)[:200],
         "form": JointScheduleForm()})
@@ -326,7 +315,7 @@ def joint_list(request):
 @login_required
 @require_POST
 def joint_schedule(request, pk):
-    _require(request, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    require_role(request.user, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
     joint = selectors.joint_inspection_get(user=request.user, pk=pk)
     form = JointScheduleForm(request.POST)
     if form.is_valid():

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
-from ciq_portal.roles import Role, has_role, is_bureau_user
+from ciq_portal.forms import service_errors_to_form
+from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 
 from . import certificates, charts, forms, matrix, selectors, services
 from .choices import RecallStatus, RiskTier
@@ -25,18 +26,6 @@ from .models import NegativeListEntry, PostReleaseCheck
 
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 BUREAU_DESK = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
-
-
-def _require(request, *roles):
-    if not has_role(request.user, *roles):
-        raise PermissionDenied
-
-
-def _errors_to_form(form, exc: ValidationError):
-    for name, messages_ in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        target = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 # --- Dashboard ----------------------------------------------------------------------------------------------------
@@ -133,7 +122,7 @@ def dashboard_charts(data) -> dict:
 
 @login_required
 def dashboard(request):
-    _require(request, *SUPERVISORS)
+    require_role(request.user, *SUPERVISORS)
     form, period = _period(request)
     data = selectors.dashboard(period)
     tables = dashboard_tables(data)
@@ -147,7 +136,7 @@ def dashboard(request):
 
 @login_required
 def dashboard_export(request, fmt):
-    _require(request, *SUPERVISORS)
+    require_role(request.user, *SUPERVISORS)
     _form, period = _period(request)
     tables = dashboard_tables(selectors.dashboard(period))
     stamp = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
@@ -197,13 +186,13 @@ def dashboard_export(request, fmt):
 
 @login_required
 def matrix_edit(request):
-    _require(request, *SUPERVISORS, Role.OFFICER, Role.RISK_ANALYST)
+    require_role(request.user, *SUPERVISORS, Role.OFFICER, Role.RISK_ANALYST)
     version, cells = selectors.release_matrix_current()
     can_edit = has_role(request.user, *SUPERVISORS)
     form = forms.MatrixForm(cells=cells)
     status = 200
     if request.method == "POST":
-        _require(request, *SUPERVISORS)
+        require_role(request.user, *SUPERVISORS)
         form = forms.MatrixForm(request.POST, cells=cells)
         if form.is_valid():
             try:
@@ -212,7 +201,7 @@ def matrix_edit(request):
                 messages.success(request, _("Matrix version %(v)s is now in force.") % {"v": new.version})
                 return redirect("release:matrix")
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                service_errors_to_form(form, exc)
         status = 400
     return render(request, "release/matrix.html", {
         "form": form, "version": version, "cells": cells, "can_edit": can_edit, "grades": matrix.GRADES,
@@ -222,12 +211,12 @@ def matrix_edit(request):
 
 @login_required
 def negative_list(request):
-    _require(request, *BUREAU_DESK, Role.RISK_ANALYST)
+    require_role(request.user, *BUREAU_DESK, Role.RISK_ANALYST)
     can_edit = has_role(request.user, *SUPERVISORS)
     form = forms.NegativeListForm()
     status = 200
     if request.method == "POST":
-        _require(request, *SUPERVISORS)
+        require_role(request.user, *SUPERVISORS)
         form = forms.NegativeListForm(request.POST)
         if form.is_valid():
             try:
@@ -235,7 +224,7 @@ def negative_list(request):
                 messages.success(request, _("Added to the negative list."))
                 return redirect("release:negative_list")
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                service_errors_to_form(form, exc)
         status = 400
     return render(request, "release/negative_list.html", {
         "form": form, "entries": selectors.negative_list(), "can_edit": can_edit,
@@ -245,7 +234,7 @@ def negative_list(request):
 @login_required
 @require_POST
 def negative_list_retire(request, pk):
-    _require(request, *SUPERVISORS)
+    require_role(request.user, *SUPERVISORS)
     entry = NegativeListEntry.objects.filter(pk=pk).first()
     if entry is None:
         raise Http404
@@ -259,7 +248,7 @@ def negative_list_retire(request, pk):
 
 @login_required
 def release_list(request):
-    _require(request, *BUREAU_DESK, Role.DECLARANT, Role.RISK_ANALYST)
+    require_role(request.user, *BUREAU_DESK, Role.DECLARANT, Role.RISK_ANALYST)
     from django.core.paginator import Paginator
 
     releases = selectors.release_list(user=request.user, filters=request.GET)
@@ -310,7 +299,7 @@ def _release_post(request, pk, form_class, form_key, call, success):
             messages.success(request, success)
             return redirect("release:detail", pk=release.pk)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
     return render(request, "release/release_detail.html", _release_context(request, release, **{form_key: form}),
                   status=400)
 
@@ -318,7 +307,7 @@ def _release_post(request, pk, form_class, form_key, call, success):
 @login_required
 @require_POST
 def distribution_add(request, pk):
-    _require(request, Role.DECLARANT, *BUREAU_DESK)
+    require_role(request.user, Role.DECLARANT, *BUREAU_DESK)
     return _release_post(request, pk, forms.DistributionForm, "distribution_form",
                          lambda release, data: services.distribution_record_add(release=release, actor=request.user,
                                                                                 **data),
@@ -328,7 +317,7 @@ def distribution_add(request, pk):
 @login_required
 @require_POST
 def recall_open(request, pk):
-    _require(request, *BUREAU_DESK)
+    require_role(request.user, *BUREAU_DESK)
     return _release_post(request, pk, forms.RecallForm, "recall_form",
                          lambda release, data: services.recall_open(release=release, source="manual",
                                                                     reason=data["reason"], actor=request.user),
@@ -338,7 +327,7 @@ def recall_open(request, pk):
 @login_required
 @require_POST
 def recall_close(request, pk):
-    _require(request, *BUREAU_DESK)
+    require_role(request.user, *BUREAU_DESK)
 
     def call(release, data):
         recall = release.recalls.filter(status=RecallStatus.OPEN).first()
@@ -353,7 +342,7 @@ def recall_close(request, pk):
 @require_POST
 def notice_acknowledge(request, pk, notice_pk):
     """The importer records a buyer's acknowledgement (e.g. received by phone)."""
-    _require(request, Role.DECLARANT, *BUREAU_DESK)
+    require_role(request.user, Role.DECLARANT, *BUREAU_DESK)
     release = selectors.release_get(user=request.user, pk=pk)
     notice = next((n for r in release.recalls.all() for n in r.notices.all() if n.pk == int(notice_pk)), None)
     if notice is None:
@@ -373,7 +362,7 @@ def notice_acknowledge(request, pk, notice_pk):
 @login_required
 @require_POST
 def post_check_schedule(request, pk):
-    _require(request, *BUREAU_DESK)
+    require_role(request.user, *BUREAU_DESK)
     return _release_post(request, pk, forms.PostCheckScheduleForm, "check_form",
                          lambda release, data: services.post_check_schedule(release=release, actor=request.user,
                                                                             **data),
@@ -383,7 +372,7 @@ def post_check_schedule(request, pk):
 @login_required
 @require_POST
 def post_check_record(request, pk, check_pk):
-    _require(request, *BUREAU_DESK)
+    require_role(request.user, *BUREAU_DESK)
     check = PostReleaseCheck.objects.filter(pk=check_pk, release_id=pk).first()
     if check is None:
         raise Http404
@@ -399,7 +388,7 @@ def post_check_record(request, pk, check_pk):
 
 @login_required
 def post_check_list(request):
-    _require(request, *BUREAU_DESK)
+    require_role(request.user, *BUREAU_DESK)
     return render(request, "release/post_checks.html", {
         "checks": selectors.post_check_list(status=request.GET.get("status", "scheduled"))[:200],
         "status": request.GET.get("status", "scheduled")})
@@ -407,7 +396,7 @@ def post_check_list(request):
 
 @login_required
 def recall_list(request):
-    _require(request, *BUREAU_DESK, Role.DECLARANT)
+    require_role(request.user, *BUREAU_DESK, Role.DECLARANT)
     status = request.GET.get("status", "")
     return render(request, "release/recalls.html", {
         "recalls": selectors.recall_list(user=request.user, status=status)[:200], "status": status})
@@ -467,7 +456,7 @@ def decision_detail(request, pk):
 @login_required
 @require_POST
 def report_supply(request, pk):
-    _require(request, Role.DECLARANT)
+    require_role(request.user, Role.DECLARANT)
     decision = _decision(request, pk)
     form = forms.ReportForm(request.POST)
     if form.is_valid():
@@ -483,7 +472,7 @@ def report_supply(request, pk):
             messages.success(request, _("Report supplied: an officer will verify it."))
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
     return render(request, "release/decision.html", _decision_context(request, decision, report_form=form),
                   status=400)
 
@@ -491,7 +480,7 @@ def report_supply(request, pk):
 @login_required
 @require_POST
 def report_verify(request, pk, report_pk):
-    _require(request, Role.OFFICER, Role.SUPERVISOR)
+    require_role(request.user, Role.OFFICER, Role.SUPERVISOR)
     decision = _decision(request, pk)
     report = decision.declaration.test_reports.filter(pk=report_pk).first()
     if report is None:
@@ -505,7 +494,7 @@ def report_verify(request, pk, report_pk):
             messages.success(request, _("Verification recorded."))
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
     return render(request, "release/decision.html", _decision_context(request, decision, verify_form=form),
                   status=400)
 
@@ -513,7 +502,7 @@ def report_verify(request, pk, report_pk):
 @login_required
 @require_POST
 def sample_release(request, pk):
-    _require(request, Role.OFFICER, Role.SUPERVISOR)
+    require_role(request.user, Role.OFFICER, Role.SUPERVISOR)
     decision = _decision(request, pk)
     try:
         services.sample_release(task=decision.task, actor=request.user)
@@ -526,7 +515,7 @@ def sample_release(request, pk):
 @login_required
 @require_POST
 def conclude(request, pk):
-    _require(request, Role.OFFICER, Role.SUPERVISOR)
+    require_role(request.user, Role.OFFICER, Role.SUPERVISOR)
     from inspection.forms import ConclusionForm
 
     decision = _decision(request, pk)
@@ -539,7 +528,7 @@ def conclude(request, pk):
             messages.success(request, _("Inspection concluded."))
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
     return render(request, "release/decision.html", _decision_context(request, decision, conclusion_form=form),
                   status=400)
 
@@ -547,7 +536,7 @@ def conclude(request, pk):
 @login_required
 @require_POST
 def resume(request, pk):
-    _require(request, Role.OFFICER, Role.SUPERVISOR)
+    require_role(request.user, Role.OFFICER, Role.SUPERVISOR)
     decision = _decision(request, pk)
     try:
         services.clearance_resume(declaration=decision.declaration, actor=request.user,
@@ -560,14 +549,14 @@ def resume(request, pk):
 
 @login_required
 def verification_queue(request):
-    _require(request, *BUREAU_DESK)
+    require_role(request.user, *BUREAU_DESK)
     return render(request, "release/verification_queue.html", {
         "decisions": selectors.verification_queue()[:200]})
 
 
 @login_required
 def direct_release(request):
-    _require(request, *BUREAU_DESK)
+    require_role(request.user, *BUREAU_DESK)
     office = request.GET.get("office", "").strip().upper()
     return render(request, "release/direct_release.html", {
         "decisions": selectors.direct_release_list(office=office)[:200], "office": office})
@@ -631,6 +620,6 @@ def recall_acknowledge(request, token):
             services.recall_notice_acknowledge(notice=notice, **form.cleaned_data)
             return redirect("release:recall_ack", token=token)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
     return render(request, "release/recall_ack.html", {"notice": notice, "form": form,
                                                        "release": notice.recall.release})

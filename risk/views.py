@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ciq_portal.roles import Role, has_role, is_bureau_user
+from ciq_portal.forms import service_errors_to_form
+from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 
 from . import selectors, services
 from .engine import thresholds
@@ -19,21 +20,9 @@ from .models import RiskModel
 ANALYSTS = (Role.RISK_ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
-def _require(request, *roles):
-    if not has_role(request.user, *roles):
-        raise PermissionDenied
-
-
-def _errors_to_form(form, exc: ValidationError):
-    for name, msgs in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        target = name if name in form.fields else None
-        for message in msgs:
-            form.add_error(target, message)
-
-
 @login_required
 def home(request):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     from .models import RiskRule
 
     return render(request, "risk/home.html", {
@@ -47,20 +36,20 @@ def home(request):
 
 @login_required
 def rule_list(request):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     return render(request, "risk/rule_list.html", {"rules": selectors.rule_list(user=request.user,
                                                                                    filters=request.GET)})
 
 
 @login_required
 def rule_create(request):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     form = RuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             rule = services.rule_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("Rule saved as a draft."))
             return redirect("risk:rule_detail", pk=rule.pk)
@@ -69,7 +58,7 @@ def rule_create(request):
 
 @login_required
 def rule_edit(request, pk):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     rule = selectors.rule_get(user=request.user, pk=pk)
     form = RuleForm.for_rule(rule, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +66,7 @@ def rule_edit(request, pk):
         try:
             services.rule_update(rule=rule, actor=request.user, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("Rule updated."))
             return redirect("risk:rule_detail", pk=rule.pk)
@@ -86,7 +75,7 @@ def rule_edit(request, pk):
 
 @login_required
 def rule_detail(request, pk):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     rule = selectors.rule_get(user=request.user, pk=pk)
     whatif, form = None, WhatIfForm(request.GET if "days" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -100,7 +89,7 @@ def rule_detail(request, pk):
 @login_required
 @require_POST
 def rule_move(request, pk, verb):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     rule = selectors.rule_get(user=request.user, pk=pk)
     action = {"activate": services.rule_activate, "retire": services.rule_retire}.get(verb)
     if action is None:
@@ -114,7 +103,7 @@ def rule_move(request, pk, verb):
 
 @login_required
 def performance(request):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     try:
         days = max(1, min(int(request.GET.get("days", 90)), 730))
     except ValueError:
@@ -142,7 +131,7 @@ def bulletin_detail(request, pk):
 
 @login_required
 def bulletin_form(request, pk=None):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     bulletin = selectors.bulletin_get(user=request.user, pk=pk) if pk else None
     initial = BulletinForm.initial_for(bulletin) if bulletin else None
     form = BulletinForm(request.POST or None, initial=initial)
@@ -155,7 +144,7 @@ def bulletin_form(request, pk=None):
             else:
                 bulletin = services.bulletin_create(actor=request.user, rules=rules, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("Bulletin saved."))
             return redirect("risk:bulletin_detail", pk=bulletin.pk)
@@ -165,7 +154,7 @@ def bulletin_form(request, pk=None):
 @login_required
 @require_POST
 def bulletin_move(request, pk, verb):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     bulletin = selectors.bulletin_get(user=request.user, pk=pk)
     action = {"publish": services.bulletin_publish, "withdraw": services.bulletin_withdraw}.get(verb)
     if action is None:
@@ -179,14 +168,14 @@ def bulletin_move(request, pk, verb):
 
 @login_required
 def model_list(request):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     return render(request, "risk/model_list.html", {"models": selectors.model_list(user=request.user)})
 
 
 @login_required
 @require_POST
 def model_activate(request, pk):
-    _require(request, *ANALYSTS)
+    require_role(request.user, *ANALYSTS)
     model = selectors.model_list(user=request.user).filter(pk=pk).first()
     if model is None:
         raise Http404
