@@ -8,9 +8,7 @@ reuses it unless --regenerate). Prints one line per figure: figure, target, volu
 """
 
 import argparse
-import io
 import os
-import platform
 import random
 import statistics
 import sys
@@ -20,32 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import ensure_database, machine  # noqa: E402
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/ciq_bench_credit"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ciq_portal.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores {cpu}, {platform.system()} {platform.release()}"
 
 
 KINDS = [("inspection_passed", 1, 70), ("non_conformity", -8, 10), ("lab_failure", -12, 4), ("recall", -15, 2),
@@ -56,7 +33,7 @@ KINDS = [("inspection_passed", 1, 70), ("non_conformity", -8, 10), ("lab_failure
 def generate(enterprises: int, events: int, seed: int = 2026) -> None:
     from django.db import connection
 
-    from credit.models import CreditEvent, Enterprise, GradeChange
+    from credit.models import GradeChange
 
     rng = random.Random(seed)
     with connection.cursor() as cursor:

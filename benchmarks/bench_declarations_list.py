@@ -16,21 +16,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import ensure_database  # noqa: E402
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ciq-bench-list-')}/db.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ciq_portal.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 OWN, OTHER = 100_000, 20_000
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main():
@@ -44,7 +35,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench_import import machine
+    from benchmarks.common import machine
     from ciq_portal.roles import Role
     from ciq_portal.services import roles_sync
     from declarations.models import Declaration, GoodsLine

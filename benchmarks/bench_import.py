@@ -7,7 +7,6 @@ Prints one line per figure: figure, target, volume, database, machine.
 """
 
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -15,22 +14,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import machine  # noqa: E402
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ciq-bench-import-')}/db.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ciq_portal.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
-
-
-def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores {cpu}, {platform.system()} {platform.release()}"
 
 
 def main():

@@ -12,7 +12,6 @@ them unless --regenerate). Prints one line per figure: figure, target, volume, d
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import ensure_database, machine  # noqa: E402
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/ciq_bench_inspection"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ciq_portal.settings.test")
@@ -28,28 +28,6 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij
 
 INSPECTORS, DISPATCH_TASKS, QUEUE_TASKS, DECLARATIONS, ENTERPRISES = 200, 10_000, 1_000_000, 20_000, 1_000
 CATEGORIES = ["aquatic", "food", "cosmetics", "meat", "toy", "electrical", "textile", "machinery"]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores {cpu}, {platform.system()} {platform.release()}"
 
 
 def database() -> str:

@@ -17,7 +17,6 @@ Bounded: each round stops at --round-jobs jobs or --round-seconds seconds, which
 
 import argparse
 import os
-import platform
 import random
 import signal
 import subprocess
@@ -30,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import ensure_database, machine  # noqa: E402
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/ciq_bench_submit"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
@@ -46,18 +46,6 @@ LINES = [  # goods that need no supporting document, so a draft can be submitted
     ("640399", "Leather shoes", "VN", "1200", "pairs", "1400", "36000"),
     ("950300", "Plastic building-block toys", "DE", "800", "sets", "640", "12800"),
 ]
-
-
-def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores {cpu}, {platform.system()} {platform.release()}"
 
 
 def line_payload(n: int) -> list[dict]:
@@ -85,16 +73,6 @@ def header_payload(n: int) -> dict:
             "bill_of_lading": f"BLB{n:010d}", "containers": [container_number(n)],
             "departure_country": "CN", "use_of_goods": "retail", "trade_terms": "CIF",
             "arrival_date": (date.today() + timedelta(days=3)).isoformat()}
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def database_label() -> str:
