@@ -376,6 +376,7 @@ def subscription_create(*, actor, url: str, event_types, secret: str = "", name:
 
     kind = subscription_kind_for(actor, auth)
     event_types = _event_types_validate(event_types, user=actor, auth=auth, kind=kind)
+    webhooks.target_validate(url)
     secret = _secret_validate(secret) if secret else "whsec_" + _secrets.token_urlsafe(32)
     subscription = Subscription.objects.create(
         owner=actor, kind=kind, enterprise_id=user_enterprise_id(actor) if kind == Subscription.Kind.DECLARANT else None,
@@ -394,6 +395,10 @@ def subscription_update(*, subscription: Subscription, actor, auth=None, **chang
                                                          kind=subscription.kind)
     if "secret" in changes and changes["secret"]:
         subscription.secret = _secret_validate(changes["secret"])
+    # Only a new URL is checked: renaming or pausing must not fail because an old name's DNS changed (each POST
+    # is checked anyway).
+    if changes.get("url", subscription.url) != subscription.url:
+        webhooks.target_validate(changes["url"])
     for field in ("url", "name", "is_active"):
         if field in changes:
             setattr(subscription, field, changes[field])

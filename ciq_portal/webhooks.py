@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 SIGNATURE_HEADER = "X-CIQ-Signature"
 TOLERANCE_SECONDS = 300
@@ -102,12 +104,14 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def address_allowed(url: str) -> bool:
-    """Refuse loopback, private and link-local targets unless CIQ["WEBHOOK_ALLOW_PRIVATE_NETWORKS"] (or DEBUG)."""
+    """The one rule for webhook targets, checked when a subscription is saved and again before every POST (DNS
+    answers change): refuse a host that is, or resolves to any, loopback, private, link-local or reserved address,
+    unless CIQ["WEBHOOK_ALLOW_PRIVATE_NETWORKS"] (or DEBUG)."""
     if _conf("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False) or settings.DEBUG:
         return True
     host = urlsplit(url).hostname or ""
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host, None)  # an IP literal comes back as itself, without a DNS query
     except OSError:
         return True  # the POST will fail with a clear DNS error, logged as the attempt's error
     for info in infos:
@@ -115,6 +119,14 @@ def address_allowed(url: str) -> bool:
         if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
             return False
     return True
+
+
+def target_validate(url: str) -> str:
+    """``url`` when :func:`address_allowed`; a ValidationError on the field ``url`` otherwise."""
+    if not address_allowed(url):
+        raise ValidationError({"url": [_("This address is in a loopback, private, link-local or reserved network; "
+                                          "webhooks are not sent there.")]})
+    return url
 
 
 def send(*, url: str, body: bytes, headers: dict, timeout: float | None = None) -> SendResult:

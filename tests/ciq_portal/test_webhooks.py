@@ -2,14 +2,23 @@
 
 import json
 import random
+import socket
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from ciq_portal import webhooks
-from ciq_portal.models import AuditEntry, DeliveryAttempt, DeliveryStatus, EventType, WebhookDelivery
-from ciq_portal.notifications import notification_publish, subscription_create, webhook_attempt
+from ciq_portal.models import (
+    AuditEntry,
+    DeliveryAttempt,
+    DeliveryStatus,
+    EventType,
+    Subscription,
+    WebhookDelivery,
+)
+from ciq_portal.notifications import notification_publish, subscription_create, subscription_update, webhook_attempt
 from ciq_portal.tasks import webhook_deliver_task
 
 from .factories import Receiver
@@ -219,6 +228,98 @@ def test_redirects_are_not_followed_and_private_addresses_refused(settings):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- private-network targets refused when a subscription is saved --------------------------------------------
+
+PRIVATE_TARGETS = ["http://127.0.0.1/hook", "http://10.0.0.5/hook", "http://[::1]/hook"]
+
+
+@pytest.fixture
+def private_refused(settings):
+    settings.CIQ = {**settings.CIQ, "WEBHOOK_ALLOW_PRIVATE_NETWORKS": False}
+
+
+@pytest.fixture
+def resolve_to(monkeypatch):
+    """``resolve_to(*addresses)``: every host name resolves to ``addresses`` (no DNS query leaves the test)."""
+    def install(*addresses):
+        def getaddrinfo(host, port, *args, **kwargs):
+            return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0))
+                    for a in addresses]
+
+        monkeypatch.setattr(webhooks.socket, "getaddrinfo", getaddrinfo)
+
+    return install
+
+
+@pytest.mark.parametrize("url", PRIVATE_TARGETS)
+def test_the_service_refuses_a_private_target(private_refused, declarant_a, url):
+    with pytest.raises(ValidationError) as refused:
+        subscription_create(actor=declarant_a, url=url, event_types=[EventType.RELEASED], secret=SECRET)
+    assert "url" in refused.value.message_dict
+    assert not Subscription.objects.exists()
+
+
+@pytest.mark.parametrize("url", PRIVATE_TARGETS)
+def test_the_api_refuses_a_private_target(private_refused, api_as, declarant_a, url):
+    response = api_as(declarant_a).post("/api/v1/subscriptions/", {"url": url, "event_types": [EventType.RELEASED]},
+                                        format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["url"]
+    assert not Subscription.objects.exists()
+
+
+def test_the_page_refuses_a_private_target_on_the_url_field(private_refused, client, declarant_a):
+    client.force_login(declarant_a)
+    response = client.post("/portal/subscriptions/", {"url": "http://10.0.0.5/hook",
+                                                      "event_types": [EventType.RELEASED]})
+    assert response.status_code == 200 and "url" in response.context["form"].errors
+    assert not Subscription.objects.exists()
+
+
+@pytest.mark.parametrize("addresses", [("10.1.2.3",), ("169.254.169.254",), ("93.184.216.34", "192.168.0.7")])
+def test_a_name_resolving_to_a_private_address_is_refused(private_refused, resolve_to, declarant_a, addresses):
+    resolve_to(*addresses)
+    with pytest.raises(ValidationError):
+        subscription_create(actor=declarant_a, url="https://erp.example.com/ciq", event_types=[EventType.RELEASED])
+
+
+def test_a_public_name_is_accepted(private_refused, resolve_to, api_as, declarant_a):
+    resolve_to("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946")
+    response = api_as(declarant_a).post("/api/v1/subscriptions/", {
+        "url": "https://erp.example.com/ciq", "event_types": [EventType.RELEASED]}, format="json")
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("allow", [{"WEBHOOK_ALLOW_PRIVATE_NETWORKS": True}, {"DEBUG": True}])
+def test_private_targets_are_accepted_when_the_settings_allow(settings, declarant_a, allow):
+    settings.CIQ = {**settings.CIQ, "WEBHOOK_ALLOW_PRIVATE_NETWORKS": allow.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS",
+                                                                                 False)}
+    settings.DEBUG = allow.get("DEBUG", False)
+    for url in PRIVATE_TARGETS:
+        subscription_create(actor=declarant_a, url=url, event_types=[EventType.RELEASED], secret=SECRET)
+    assert Subscription.objects.count() == len(PRIVATE_TARGETS)
+
+
+def test_an_update_to_a_private_target_is_refused_but_other_changes_are_not(settings, resolve_to, api_as,
+                                                                            declarant_a):
+    subscription, _ = subscription_create(actor=declarant_a, url="http://10.0.0.5/old",
+                                          event_types=[EventType.RELEASED], secret=SECRET)
+    settings.CIQ = {**settings.CIQ, "WEBHOOK_ALLOW_PRIVATE_NETWORKS": False}
+    api = api_as(declarant_a)
+    moved = api.patch(f"/api/v1/subscriptions/{subscription.pk}/", {"url": "http://127.0.0.1/new"}, format="json")
+    assert moved.status_code == 400 and list(moved.json()["errors"]) == ["url"]
+    with pytest.raises(ValidationError):
+        subscription_update(subscription=subscription, actor=declarant_a, url="http://[::1]/new")
+    subscription.refresh_from_db()
+    assert subscription.url == "http://10.0.0.5/old"
+    # The URL already saved is not re-checked by a change that keeps it; deliveries still refuse it.
+    paused = api.patch(f"/api/v1/subscriptions/{subscription.pk}/", {"is_active": False}, format="json")
+    assert paused.status_code == 200 and paused.json()["is_active"] is False
+    resolve_to("93.184.216.34")
+    public = api.patch(f"/api/v1/subscriptions/{subscription.pk}/", {"url": "https://erp.example.com/ciq"},
+                       format="json")
+    assert public.status_code == 200 and public.json()["url"] == "https://erp.example.com/ciq"
 
 
 def test_sweep_requeues_events_whose_dispatch_was_lost(declarant_subscription, enterprise_a):
