@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from ..roles import has_role
@@ -7,7 +8,7 @@ def role_required(*roles: str) -> type[BasePermission]:
     """A DRF permission class admitting users holding any of ``roles``."""
 
     class HasRole(BasePermission):
-        message = "Your role may not use this operation."
+        message = _("Your role may not use this operation.")
 
         def has_permission(self, request, view):
             return bool(request.user and request.user.is_authenticated and has_role(request.user, *roles))

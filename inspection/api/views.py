@@ -1,7 +1,6 @@
 """The inspection REST face: thin views over services and selectors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -10,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ciq_portal.api.permissions import requires_scope
+from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import scope_queryset
@@ -34,6 +33,8 @@ from .serializers import (
 )
 
 INSPECTORS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+# Every write on a task is the bureau's: the role is checked before the body is read or the task looked up.
+TASK_WORKERS = [role_required(*INSPECTORS)]
 
 
 _TASK_FOR_AUDIENCE = PolymorphicProxySerializer(
@@ -67,30 +68,26 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
         return InspectionTaskFilterSet if is_bureau_user(self.request.user) else None
 
     def _task(self, pk):
-        if not has_role(self.request.user, *INSPECTORS):
-            raise Http404
         return selectors.inspection_task_get(user=self.request.user, pk=pk)
 
     @extend_schema(request=None, responses=InspectionTaskSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=TASK_WORKERS)
     def claim(self, request, pk=None):
         task = services.inspection_task_claim(task=self._task(pk), actor=request.user)
         return Response(InspectionTaskSerializer(task).data)
 
     @extend_schema(request=None, responses=InspectionTaskSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=TASK_WORKERS)
     def release(self, request, pk=None):
         task = services.inspection_task_release(task=self._task(pk), actor=request.user,
                                                 reason=str(request.data.get("reason", ""))[:500])
         return Response(InspectionTaskSerializer(task).data)
 
     @extend_schema(request=ReassignSerializer, responses=InspectionTaskSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)])
     def reassign(self, request, pk=None):
         from ciq_portal.models import User
 
-        if not has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR):
-            raise PermissionDenied(_("Only a supervisor may reassign a task."))
         serializer = ReassignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         officer = User.objects.filter(pk=serializer.validated_data["officer"]).first()
@@ -101,7 +98,7 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(InspectionTaskSerializer(task).data)
 
     @extend_schema(request=ConclusionSerializer, responses=InspectionTaskSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=TASK_WORKERS)
     def conclude(self, request, pk=None):
         serializer = ConclusionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -88,7 +88,7 @@ def test_api_declarant_sees_status_only(api_as, declarant_a, declarant_b, task):
     other = api_as(declarant_b).get("/api/v1/inspection-tasks/").json()
     assert (other["results"] if isinstance(other, dict) else other) == []
     assert api_as(declarant_b).get(f"/api/v1/inspection-tasks/{task.pk}/").status_code == 404
-    assert api_as(declarant_a).post(f"/api/v1/inspection-tasks/{task.pk}/claim/").status_code == 404
+    assert api_as(declarant_a).post(f"/api/v1/inspection-tasks/{task.pk}/claim/").status_code == 403
 
 
 def test_api_officer_claims_and_conflicting_reassign_is_refused(api_as, task, supervisor, officers, enterprise_a):
