@@ -9,7 +9,7 @@ from credit.demo import ENTERPRISES
 from credit.models import Enterprise
 
 from .choices import DocumentKind
-from .models import Declaration, DocumentRequirement
+from .models import Declaration, DocumentRequirement, Registration, RegulatedGoods
 
 REQUIREMENTS = [
     ("aquatic", DocumentKind.HEALTH_CERTIFICATE), ("meat", DocumentKind.HEALTH_CERTIFICATE),
@@ -111,9 +111,83 @@ def seed_logistics(*, stdout) -> None:
     stdout.write("  logistics: 3 port events for demo-A-1")
 
 
+# Goods declared only by a filed importer and, where the last field says so, only from a registered overseas
+# manufacturer (§4.4): (category, importer filing required, manufacturer registration required).
+REGULATED_GOODS = [("aquatic", True, True), ("meat", True, True), ("dairy", True, True), ("cosmetics", True, False)]
+
+APPROVE = ("approve", "资料齐全，准予备案/注册 Documents complete: approved")
+# Each enterprise's filings and registrations: the approved ones let A declare its seafood (the shipments above
+# and inspection/demo.py's shrimps from Viet Nam) and B its cosmetics; A has one application waiting for an
+# officer and a suspended registration, B a refused filing. ``since``: days between the application and today.
+REGISTRATIONS = {
+    "A": [
+        dict(kind="importer_filing", categories=["aquatic", "meat", "dairy", "food"],
+             registration_number="3302A2023041701", since=420, decisions=[APPROVE]),
+        dict(kind="manufacturer_registration", manufacturer_name="Sea Harvest Pty Ltd", categories=["aquatic"],
+             registration_number="CAUS03012207", since=380, decisions=[APPROVE]),
+        dict(kind="manufacturer_registration", manufacturer_name="Lerøy Seafood AS", categories=["aquatic"],
+             registration_number="CNOR04112301", since=300, decisions=[APPROVE]),
+        dict(kind="manufacturer_registration", manufacturer_name="Mekong Delta Seafood JSC", categories=["aquatic"],
+             registration_number="CVNM02012305", since=200, decisions=[APPROVE]),
+        dict(kind="manufacturer_registration", manufacturer_name="Acuícola del Golfo S.A.", categories=["aquatic"],
+             registration_number="CECU03021901", since=500,
+             decisions=[APPROVE, ("suspend", "境外生产商召回冷冻虾批次，暂停注册待整改 Suspended after the producer's "
+                                             "recall of a frozen shrimp lot")]),
+        dict(kind="manufacturer_registration", manufacturer_name="Pesquera Austral Ltda", categories=["aquatic"],
+             since=2, note="智利扇贝柱加工厂 Scallop meat processing plant, Chile",
+             document="境外生产企业注册申请表 Registration application form"),
+    ],
+    "B": [
+        dict(kind="importer_filing", categories=["cosmetics"], registration_number="3302B2024009301", since=600,
+             decisions=[APPROVE]),
+        dict(kind="importer_filing", categories=["food", "dairy"], since=30,
+             note="拟进口婴幼儿配方乳粉 To import infant formula",
+             decisions=[("refuse", "经营范围不含食品经营 Food trading is not in the business scope")]),
+    ],
+}
+
+
+def seed_registrations(*, stdout) -> None:
+    """The regulated goods and the demo enterprises' filings and registrations, through the services
+    (idempotent: an application already on record is left alone)."""
+    from django.core.files.base import ContentFile
+
+    from .services import registration_apply, registration_decide, registration_document_upload
+
+    for category, filing, registration in REGULATED_GOODS:
+        RegulatedGoods.objects.get_or_create(category=category, hs_prefix="", defaults={
+            "needs_importer_filing": filing, "needs_manufacturer_registration": registration})
+    officer = User.objects.filter(username="officer1").first()
+    today = timezone.localdate()
+    created = 0
+    for key, applications in REGISTRATIONS.items():
+        enterprise = Enterprise.objects.filter(uscc=ENTERPRISES[key]["uscc"]).first()
+        if enterprise is None:
+            continue
+        declarant = User.objects.filter(enterprise_membership__enterprise=enterprise).first()
+        for spec in applications:
+            identity = dict(enterprise=enterprise, kind=spec["kind"], categories=spec["categories"],
+                            manufacturer_name=spec.get("manufacturer_name", ""))
+            if Registration.objects.filter(**identity).exists():
+                continue
+            valid_from = today - datetime.timedelta(days=spec["since"])
+            registration = registration_apply(
+                actor=declarant, valid_from=valid_from, valid_until=valid_from + datetime.timedelta(days=5 * 365),
+                registration_number=spec.get("registration_number", ""), note=spec.get("note", ""), **identity)
+            if "document" in spec:
+                registration_document_upload(registration=registration, actor=declarant, title=spec["document"],
+                                             file=ContentFile(DEMO_PDF, name="application.pdf"))
+            for action, note in spec.get("decisions", ()):
+                registration_decide(registration=registration, action=action, actor=officer, note=note)
+            created += 1
+    stdout.write(f"  registrations: {created} filings and registrations; {RegulatedGoods.objects.count()} "
+                 "regulated goods")
+
+
 _seed_declarations = seed
 
 
-def seed(*, password: str, stdout) -> None:  # noqa: F811 - the declarations, then their logistics steps
+def seed(*, password: str, stdout) -> None:  # noqa: F811 - registrations first: the declarations need them
+    seed_registrations(stdout=stdout)
     _seed_declarations(password=password, stdout=stdout)
     seed_logistics(stdout=stdout)
