@@ -1,18 +1,29 @@
 """Demo data: sites, officers' profiles and calendars, labs, several past days of revealed draws, today's
-committed seed and a few tasks in the officers' queues. Idempotent."""
+committed seed and a few tasks in the officers' queues. Idempotent.
+
+The consignments are filed and submitted by the demo declarants through the clearance pipeline, which decides
+each release mode and opens the inspections: enterprise A's frozen shrimps come from Viet Nam, whose aquatic
+products a risk rule sends to sample-release (risk/demo.py), so each fills the queue; enterprise B's skin care
+gets whatever its risk and grade give (usually a test report to supply).
+"""
 
 from datetime import datetime, time, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from ciq_portal.models import User
+from credit.demo import ENTERPRISES
 from credit.models import Enterprise
-from declarations.models import Declaration, GoodsLine
+from declarations.choices import DocumentKind
+from declarations.demo import DEMO_PDF
+from declarations.models import Declaration
+from declarations.reference import container_check_digit
 
 from . import services
-from .choices import LabKind, LabStatus, SiteKind, TaskReason
-from .models import DrawPeriod, InspectionSite, Lab, OfficerProfile, OfficerShift
+from .choices import LabKind, LabStatus, SiteKind
+from .models import DrawPeriod, InspectionSite, Lab, OfficerShift
 
 SITES = [
     ("NGB-G1", "北仑港区综合查验场", SiteKind.GENERAL, 80),
@@ -36,6 +47,19 @@ LABS = [
     ("某某检测有限公司", LabKind.THIRD_PARTY, "CNAS L9999", ["food"], ["total_bacteria"], LabStatus.SUSPENDED),
 ]
 PAST_DAYS = 5
+# What each demo enterprise ships (A's shrimp plant is registered for it by declarations/demo.py).
+GOODS = {
+    "A": dict(line=dict(hs_code="0306170000", description="冻南美白对虾 Frozen whiteleg shrimps", origin_country="VN",
+                        quantity="20000", unit="kg", net_weight_kg="20000", gross_weight_kg="21000", value="120000",
+                        currency="USD", manufacturer_name="Mekong Delta Seafood JSC"),
+              use_of_goods="food", documents=[DocumentKind.INVOICE, DocumentKind.PACKING_LIST,
+                                              DocumentKind.HEALTH_CERTIFICATE]),
+    "B": dict(line=dict(hs_code="3304990000", description="护肤品 Skin care preparations", origin_country="KR",
+                        quantity="20000", unit="pcs", net_weight_kg="2000", gross_weight_kg="2300", value="800000",
+                        currency="USD", manufacturer_name="Seoul Beauty Lab Co."),
+              use_of_goods="retail", documents=[DocumentKind.INVOICE, DocumentKind.PACKING_LIST,
+                                                DocumentKind.TEST_REPORT]),
+}
 
 
 def _shifts(profile, days):
@@ -46,16 +70,39 @@ def _shifts(profile, days):
             OfficerShift.objects.create(officer=profile, starts_at=start, ends_at=start + timedelta(days=1))
 
 
-def _declaration(number, enterprise, hs_code, description, unit_value):
-    declaration, created = Declaration.objects.get_or_create(
-        number=number, defaults={"enterprise": enterprise, "port_of_entry": "NGB", "departure_country": "EC",
-                                 "status": "awaiting_inspection", "release_mode": "supervised",
-                                 "bill_of_lading": f"BL{number[-6:]}", "containers": [f"MSKU{number[-7:]}"]})
-    if created:
-        GoodsLine.objects.create(declaration=declaration, line_no=1, hs_code=hs_code, description=description,
-                                 origin_country="EC", quantity=20000, unit="kg", net_weight_kg=20000,
-                                 gross_weight_kg=21000, value=unit_value * 20000, currency="USD")
-    return declaration
+def _consignment(*, key, shipper, ref, serial, day, at=None):
+    """File and submit one consignment of ``GOODS[key]`` through the services, once per ``ref``.
+
+    With ``at`` it is one of a past day's: its object draw is made first, at that time and in that day's period
+    (the pipeline keeps a declaration's first draw), and the inspection the pipeline decides is dispatched at that
+    time too."""
+    from declarations.services import declaration_create, document_upload
+    from release.models import ReleaseDecision
+    from release.services import clearance_submit
+
+    enterprise, declarant = shipper
+    if Declaration.objects.filter(enterprise=enterprise, declarant_ref=ref).exists():
+        return
+    goods = GOODS[key]
+    first_ten = f"MSKU{serial}"
+    declaration = declaration_create(
+        enterprise=enterprise, actor=declarant, declarant_ref=ref, lines=[goods["line"]], port_of_entry="NGB",
+        departure_country=goods["line"]["origin_country"], vessel_voyage="MSC AURORA 046W",
+        bill_of_lading=f"MEDU{serial}{key}", containers=[f"{first_ten}{container_check_digit(first_ten)}"],
+        arrival_date=day, use_of_goods=goods["use_of_goods"], trade_terms="CIF")
+    for kind in goods["documents"]:
+        document_upload(declaration=declaration, kind=kind, actor=declarant,
+                        file=ContentFile(DEMO_PDF, name=f"{kind}.pdf"))
+    if at is not None:
+        services.object_draw_for_declaration(declaration=declaration, at=at)
+    clearance_submit(declaration=declaration, actor=declarant)
+    decision = ReleaseDecision.objects.get(declaration=declaration)
+    if at is not None and decision.inspection_required:
+        # The pipeline may open the inspection only once its transaction commits; asking for it here opens it
+        # now, or returns the one already open, so that it can be dispatched on its day.
+        task = services.inspection_task_create(declaration=declaration, reason=decision.inspection_reason,
+                                               mode=decision.mode)
+        services.inspection_tasks_dispatch(task_ids=[task.pk], at=at)
 
 
 @transaction.atomic
@@ -84,46 +131,36 @@ def seed(*, password: str, stdout) -> None:
             if status == LabStatus.SUSPENDED:
                 services._lab_status_set(lab, LabStatus.SUSPENDED, "演示：复检结果多次不一致", actor=None,
                                          automatic=True)
-    enterprises = list(Enterprise.objects.filter(kind="importer").order_by("id")[:2])
-    if not enterprises or not profiles:
-        stdout.write("  inspection: sites, labs (no enterprises or officers yet: no draws)")
+    shippers = {}
+    for key in GOODS:
+        enterprise = Enterprise.objects.filter(uscc=ENTERPRISES[key]["uscc"]).first()
+        declarant = User.objects.filter(enterprise_membership__enterprise=enterprise).first() if enterprise else None
+        if declarant is not None:
+            shippers[key] = (enterprise, declarant)
+    if not shippers or not profiles:
+        stdout.write("  inspection: sites, labs (no declarants or officers yet: no draws)")
         return
+    keys = sorted(shippers)
     tz = timezone.get_current_timezone()
     if not DrawPeriod.objects.filter(day=today - timedelta(days=PAST_DAYS)).exists():
-        n = 0
         for back in range(PAST_DAYS, 0, -1):
             day = today - timedelta(days=back)
             period = services.draw_period_commit(day=day)
             DrawPeriod.objects.filter(pk=period.pk).update(
                 committed_at=datetime.combine(day - timedelta(days=1), time(0, 5), tzinfo=tz))
             for k in range(4):
-                n += 1
-                enterprise = enterprises[n % len(enterprises)]
-                shrimp = n % 2 == 0
-                declaration = _declaration(f"NGB{day:%Y%m%d}D{n:05d}", enterprise,
-                                           "0306170000" if shrimp else "3304990000",
-                                           "冻南美白对虾" if shrimp else "护肤品", 6 if shrimp else 40)
-                at = datetime.combine(day, time(9 + k, 15), tzinfo=tz)
-                draw = services.object_draw_for_declaration(declaration=declaration, at=at)
-                if draw.selected or k < 2:
-                    task = services.inspection_task_create(
-                        declaration=declaration, reason=TaskReason.RANDOM if draw.selected else TaskReason.RISK,
-                        mode="supervised", category="aquatic" if shrimp else "cosmetics")
-                    services.inspection_tasks_dispatch(task_ids=[task.pk], at=at)
+                key = keys[k % len(keys)]
+                _consignment(key=key, shipper=shippers[key], ref=f"demo-draw-{day:%Y%m%d}-{k}",
+                             serial=f"{day:%m%d}0{k}", day=day, at=datetime.combine(day, time(9 + k, 15), tzinfo=tz))
             DrawPeriod.objects.filter(pk=period.pk).update(revealed_at=datetime.combine(day + timedelta(days=1),
                                                                                         time(0, 5), tzinfo=tz))
     services.draw_period_commit(day=today)
     services.draw_period_commit(day=today + timedelta(days=1))
-    # Today's queue (idempotent: the same declarations, one open task each).
+    # Today's consignments (once a day): the pipeline queues their inspections and dispatches them after commit.
     for k in range(5):
-        enterprise = enterprises[k % len(enterprises)]
-        shrimp = k % 2 == 0
-        declaration = _declaration(f"NGB{today:%Y%m%d}Q{k:05d}", enterprise,
-                                   "0306170000" if shrimp else "3304990000",
-                                   "冻南美白对虾" if shrimp else "护肤品", 6 if shrimp else 40)
-        services.object_draw_for_declaration(declaration=declaration)
-        services.inspection_task_create(declaration=declaration, reason=TaskReason.RISK, mode="supervised",
-                                        category="aquatic" if shrimp else "cosmetics")
+        key = keys[k % len(keys)]
+        _consignment(key=key, shipper=shippers[key], ref=f"demo-queue-{today:%Y%m%d}-{k}",
+                     serial=f"{today:%m%d}1{k}", day=today)
     stdout.write(f"  inspection: {len(sites)} sites, {len(profiles)} officer profiles, {Lab.objects.count()} labs, "
                  f"{DrawPeriod.objects.count()} draw periods")
 
