@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from .journal import journal_save
 from .models import AuditChainHead, AuditEntry
 from .request_context import client_address
 
@@ -29,11 +30,12 @@ def audit_record(
     *, actor, action: str, obj=None, object_type: str = "", object_id="", before=None, after=None,
     enterprise_id=None,
 ) -> AuditEntry:
-    """Write one audit row in the caller's transaction and queue the chain sealing for after commit."""
+    """Write one audit row in the caller's transaction (ciq_portal.journal) and queue the chain sealing for after
+    commit."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    entry = AuditEntry.objects.create(
+    entry = AuditEntry(
         actor_id=getattr(actor, "pk", None),
         actor_username=getattr(actor, "username", "") or "system",
         action=action,
@@ -44,7 +46,7 @@ def audit_record(
         after=_jsonable(after),
         client_address=client_address.get(),
     )
-    transaction.on_commit(_queue_seal)
+    journal_save(entry, after_commit=_queue_seal)
     return entry
 
 

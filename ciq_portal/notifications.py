@@ -22,7 +22,6 @@ In-app notifications go to the enterprise's declarants (audience "declarant") an
 
 import json
 import threading
-import time
 import uuid
 from datetime import timedelta
 
@@ -35,6 +34,7 @@ from django.utils.translation import gettext as _
 from . import webhooks
 from .agencies import is_agency_principal, principal_scopes
 from .audit import audit_record
+from .journal import journal_save
 from .models import (
     AgencyClient,
     AgencyScope,
@@ -47,6 +47,7 @@ from .models import (
     User,
     WebhookDelivery,
 )
+from .reference import reference_cached
 from .roles import Role, has_role
 from .scoping import user_enterprise_id
 
@@ -77,7 +78,6 @@ class MissingScopeError(PermissionDenied):
 # --- publishing ------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def notification_publish(*, event_type: str, payload: dict, enterprise_id: int | None = None, audience=None,
                          agency_id: int | None = None, recipients=(), message: str = "", reference: str = "",
                          link: str = "", in_app: bool = True, actor=None) -> OutboxEvent:
@@ -100,59 +100,48 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
     data = dict(payload or {})
     if agency_id is not None:
         data.setdefault("agency_id", agency_id)
-    event = OutboxEvent.objects.create(event_id=uuid.uuid4(), event_type=event_type, payload=webhooks_jsonable(data),
-                                       enterprise_id=enterprise_id, audience=audience)
+    event = OutboxEvent(event_id=uuid.uuid4(), event_type=event_type, payload=webhooks_jsonable(data),
+                        enterprise_id=enterprise_id, audience=audience, created_at=timezone.now())
     user_ids = {getattr(r, "pk", r) for r in recipients} if in_app else set()
     if in_app and DECLARANT in audience and enterprise_id is not None and event_type in DECLARANT_EVENT_TYPES:
         user_ids |= _declarant_ids(enterprise_id)
     user_ids.discard(getattr(actor, "pk", None))
-    if user_ids:
-        Notification.objects.bulk_create([
-            Notification(user_id=user_id, event=event, event_type=event_type, message=message[:500],
-                         reference=reference[:64], link=link[:300], created_at=event.created_at)
-            for user_id in sorted(user_ids)
-        ])
-    _pending.ids.append(event.pk)
-    transaction.on_commit(_dispatch_pending)
+    notifications = [Notification(user_id=user_id, event=event, event_type=event_type, message=message[:500],
+                                  reference=reference[:64], link=link[:300], created_at=event.created_at)
+                     for user_id in sorted(user_ids)]
+    _pending.events.append(event)
+    with transaction.atomic(savepoint=False):  # the event and its notifications together, even with no caller's
+        journal_save(event, *notifications, after_commit=_dispatch_pending)
     return event
 
 
-# The declarant accounts of an enterprise, remembered for a short while in each process (CIQ
-# ["NOTIFY_DECLARANT_CACHE_SECONDS"], 0 in tests): status changes come in bursts (a submit moves a declaration
-# twice) and accounts change rarely. A new colleague may miss the in-app notifications of the first seconds;
-# webhooks are not affected.
-_declarants: dict[int, tuple[float, frozenset[int]]] = {}
-
-
 def _declarant_ids(enterprise_id: int) -> frozenset[int]:
+    """The declarant accounts of an enterprise, remembered for CIQ["NOTIFY_DECLARANT_CACHE_SECONDS"]: status
+    changes come in bursts and accounts change rarely. A new colleague may miss the in-app notifications of the
+    first seconds; webhooks are not affected."""
     from django.conf import settings
 
-    ttl = getattr(settings, "CIQ", {}).get("NOTIFY_DECLARANT_CACHE_SECONDS", 30)
-    now = time.monotonic()
-    cached = _declarants.get(enterprise_id)
-    if ttl and cached is not None and now - cached[0] < ttl:
-        return cached[1]
-    ids = frozenset(User.objects.filter(enterprise_membership__enterprise_id=enterprise_id, is_active=True,
-                                        groups__name=Role.DECLARANT).values_list("pk", flat=True))
-    if len(_declarants) > 10000:
-        _declarants.clear()
-    _declarants[enterprise_id] = (now, ids)
-    return ids
+    return reference_cached(
+        f"notify-declarants:{enterprise_id}",
+        lambda: frozenset(User.objects.filter(enterprise_membership__enterprise_id=enterprise_id, is_active=True,
+                                              groups__name=Role.DECLARANT).values_list("pk", flat=True)),
+        seconds=settings.CIQ.get("NOTIFY_DECLARANT_CACHE_SECONDS", 30))
 
 
 class _Pending(threading.local):
     def __init__(self):
-        self.ids = []
+        self.events = []
 
 
 # Events published in the current transaction: one dispatch task per commit, however many events it wrote (a
-# submit that moves a declaration twice costs one broker message, not two). Ids of a rolled-back transaction may
-# linger and ride along with the next commit's; the dispatch finds no row for them and skips them.
+# submit that moves a declaration twice costs one broker message, not two). Events of a rolled-back transaction
+# may linger and ride along with the next commit's; the dispatch finds no row for them and skips them.
 _pending = _Pending()
 
 
 def _dispatch_pending():
-    ids, _pending.ids = _pending.ids, []
+    events, _pending.events = _pending.events, []
+    ids = [event.pk for event in events if event.pk is not None]
     if ids:
         from .tasks import outbox_dispatch_task
 

@@ -17,8 +17,8 @@ from credit.choices import EnterpriseKind
 from credit.models import Enterprise
 
 from .choices import DeclarationSource, DeclarationStatus, InspectionOutcome, TransportMode
-from .models import Declaration, DeclarationEvent, GoodsLine, HistoricalAttributes, HSCode, ImportJob
-from .validation import HEADER_FIELDS, clean_header, clean_line
+from .models import Declaration, DeclarationEvent, GoodsLine, HistoricalAttributes, ImportJob
+from .validation import clean_header, clean_line
 
 # The documented column set: one row per goods line; rows sharing a `ref` form one declaration.
 COLUMNS = [
@@ -98,12 +98,6 @@ class BulkResult:
 def validate_rows(rows: list[dict]) -> tuple[OrderedDict, list[dict]]:
     """Group rows by ``ref`` and validate them; returns (groups, errors). Row numbers count the header as row 1."""
     errors = []
-    candidates = {str(r.get("hs_code", "")).replace(".", "")[:n] for r in rows for n in (10, 8, 6, 4)}
-    known_set = set(HSCode.objects.filter(code__in=candidates).values_list("code", flat=True))
-
-    def known(code):
-        return any(code[:n] in known_set for n in (10, 8, 6, 4) if len(code) >= n)
-
     groups: OrderedDict = OrderedDict()
     for number, row in enumerate(rows, start=2):
         if not any(row.values()):
@@ -115,7 +109,7 @@ def validate_rows(rows: list[dict]) -> tuple[OrderedDict, list[dict]]:
         header_data["inspection_place"] = header_data["inspection_place"] or "port"
         header_data["arrival_date"] = header_data["arrival_date"] or None
         header = clean_header(header_data, row_errors)
-        line = clean_line({c: row.get(c, "") for c in LINE_COLUMNS}, 0, row_errors, hs_known=known)
+        line = clean_line({c: row.get(c, "") for c in LINE_COLUMNS}, 0, row_errors)
         for field, messages in row_errors.items():
             for message in messages:
                 errors.append({"row": number, "field": field.replace("lines.0.", ""), "message": message})

@@ -118,7 +118,7 @@ class GoodsLine(models.Model):
     class Meta:
         verbose_name = _("goods line")
         verbose_name_plural = _("goods lines")
-        ordering = ["declaration", "line_no"]
+        ordering = ["declaration_id", "line_no"]  # by the column: no join to the declaration to sort
         constraints = [
             models.UniqueConstraint(fields=["declaration", "line_no"], name="goodsline_unique_line_no"),
         ]

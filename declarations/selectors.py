@@ -117,6 +117,16 @@ def declaration_get_detail(*, user, pk):
     return get_in_scope(queryset, user=user, pk=pk)
 
 
+def declaration_get_representation(*, user, pk):
+    """One declaration as the API represents it: lines, documents, and the release app's decision, release and
+    certificate (reverse one-to-ones, read without importing release)."""
+    queryset = Declaration.objects.select_related(
+        "enterprise", "release_decision", "release__certificate").prefetch_related(
+        Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")),
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")))
+    return get_in_scope(queryset, user=user, pk=pk)
+
+
 def declaration_events(*, user, declaration):
     events = declaration.events.select_related("actor")
     if not is_bureau_user(user):

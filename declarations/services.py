@@ -7,25 +7,41 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.journal import journal_save
+from ciq_portal.reference import reference_cached
 from ciq_portal.roles import user_roles
 from ciq_portal.scoping import user_enterprise_id
 
 from . import transitions
 from .choices import (
-    LOGISTICS_ORDER, DeclarationSource, DeclarationStatus, DocumentKind, LogisticsEventKind, ReleaseMode,
+    LOGISTICS_ORDER,
+    DeclarationSource,
+    DeclarationStatus,
+    DocumentKind,
+    LogisticsEventKind,
+    ReleaseMode,
 )
 from .models import (
-    Declaration, DeclarationEvent, DeclarationSequence, Document, DocumentRequirement, GoodsLine, HSCode,
+    Declaration,
+    DeclarationEvent,
+    DeclarationSequence,
+    Document,
+    DocumentRequirement,
+    GoodsLine,
     LogisticsEvent,
 )
+from .nomenclature import hs_categories, hs_category, hs_prefixes
 from .reference import is_valid_container
 from .validation import clean_header, clean_line
 
 DUPLICATE_WINDOW_DAYS = 30
+DOCUMENT_RULES_KEY = "document-requirements"
+REGULATED_GOODS_KEY = "regulated-goods"
 
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -74,8 +90,13 @@ def _check_owner(declaration: Declaration, actor) -> None:
             raise ValidationError({"declaration": [_("This declaration is not yours.")]})
 
 
-def _lock(declaration: Declaration) -> Declaration:
-    return Declaration.objects.select_for_update().get(pk=declaration.pk)
+def _lock(declaration: Declaration, *, with_lines: bool = False) -> Declaration:
+    """The declaration's row, locked until the transaction ends (with its enterprise, and its goods lines in
+    ``line_no`` order when asked)."""
+    queryset = Declaration.objects.select_for_update(of=("self",)).select_related("enterprise")
+    if with_lines:
+        queryset = queryset.prefetch_related(Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")))
+    return queryset.get(pk=declaration.pk)
 
 
 def _require_draft(declaration: Declaration) -> None:
@@ -86,10 +107,11 @@ def _require_draft(declaration: Declaration) -> None:
 
 def declaration_event_add(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True,
                           from_status="", to_status="") -> DeclarationEvent:
-    """Append one event to the declaration's timeline (used by every app's services)."""
-    return DeclarationEvent.objects.create(
-        declaration=declaration, kind=kind, actor=actor, message=message, data=data or {},
-        visible_to_declarant=visible_to_declarant, from_status=from_status, to_status=to_status)
+    """Append one event to the declaration's timeline (used by every app's services; ciq_portal.journal)."""
+    event = DeclarationEvent(declaration=declaration, kind=kind, actor=actor, message=message, data=data or {},
+                             visible_to_declarant=visible_to_declarant, from_status=from_status, to_status=to_status)
+    journal_save(event)
+    return event
 
 
 def _header_errors_to_fields(header, errors):
@@ -97,14 +119,7 @@ def _header_errors_to_fields(header, errors):
 
 
 def _clean_lines(lines, errors):
-    codes = {str(line.get("hs_code") or "").strip().replace(".", "") for line in lines}
-    candidates = {c[:n] for c in codes for n in (10, 8, 6, 4) if len(c) >= n}
-    known_set = set(HSCode.objects.filter(code__in=candidates).values_list("code", flat=True))
-
-    def known(code):
-        return any(code[:n] in known_set for n in (10, 8, 6, 4) if len(code) >= n)
-
-    return [clean_line(line, i, errors, hs_known=known) for i, line in enumerate(lines)]
+    return [clean_line(line, i, errors) for i, line in enumerate(lines)]
 
 
 def _write_lines(declaration, cleaned) -> None:
@@ -282,12 +297,12 @@ def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Docum
 
 def required_documents(declaration) -> set[str]:
     """The document kinds the goods of ``declaration`` need (DocumentRequirement by HS prefix or category)."""
-    codes = list(declaration.lines.values_list("hs_code", flat=True))
-    if not codes:
+    rules = reference_cached(DOCUMENT_RULES_KEY, lambda: list(DocumentRequirement.objects.all()))
+    codes = [line.hs_code for line in declaration.lines.all()]
+    if not rules or not codes:
         return set()
-    prefixes = {c[:n] for c in codes for n in (2, 4, 6, 8, 10) if len(c) >= n}
-    categories = set(HSCode.objects.filter(code__in=prefixes).exclude(category="").values_list("category", flat=True))
-    rules = DocumentRequirement.objects.all()
+    prefixes = {prefix for code in codes for prefix in hs_prefixes(code)}
+    categories = set().union(*(hs_categories(code) for code in codes))
     return {r.kind for r in rules if (r.hs_prefix and r.hs_prefix in prefixes) or
             (r.category and not r.hs_prefix and r.category in categories)}
 
@@ -298,7 +313,7 @@ def declaration_duplicates(*, declaration, days: int = DUPLICATE_WINDOW_DAYS) ->
     if not declaration.bill_of_lading:
         return []
     since = timezone.now() - datetime.timedelta(days=days)
-    codes = set(declaration.lines.values_list("hs_code", flat=True))
+    codes = {line.hs_code for line in declaration.lines.all()}
     containers = set(declaration.containers or [])
     candidates = (Declaration.objects.filter(enterprise_id=declaration.enterprise_id,
                                              bill_of_lading=declaration.bill_of_lading, created_at__gte=since)
@@ -315,9 +330,13 @@ def declaration_duplicates(*, declaration, days: int = DUPLICATE_WINDOW_DAYS) ->
 
 # --- lifecycle ----------------------------------------------------------------------------------------------
 
-def _move(declaration, *, action, actor, message="", data=None, visible_to_declarant=True, changes=None,
-          event_kind=None) -> Declaration:
-    declaration = _lock(declaration)
+def _move(declaration, **move) -> Declaration:
+    return _apply_move(_lock(declaration), **move)
+
+
+def _apply_move(declaration, *, action, actor, message="", data=None, visible_to_declarant=True, changes=None,
+                event_kind=None) -> Declaration:
+    """Make one lifecycle move on a declaration the caller has locked: status, event, audit, notifications."""
     _check_owner(declaration, actor)
     if not transitions.allowed(action, declaration.status, _actor_roles(actor)):
         raise ValidationError({"status": [
@@ -328,7 +347,7 @@ def _move(declaration, *, action, actor, message="", data=None, visible_to_decla
     declaration.status = transitions.target(action)
     for name, value in (changes or {}).items():
         setattr(declaration, name, value)
-    declaration.save()
+    declaration.save(update_fields=["status", "updated_at", *(changes or {})])
     declaration_event_add(declaration=declaration, kind=event_kind or action, actor=actor, message=message,
                           data=data, visible_to_declarant=visible_to_declarant, from_status=from_status,
                           to_status=declaration.status)
@@ -359,7 +378,8 @@ def declaration_check_complete(declaration) -> dict:
                                                  "net_weight_kg", "gross_weight_kg", "value", "currency")}
                   for line in lines], errors)
     errors.update(registration_errors(declaration))
-    missing = required_documents(declaration) - set(declaration.documents.values_list("kind", flat=True))
+    required = required_documents(declaration)
+    missing = required - set(declaration.documents.values_list("kind", flat=True)) if required else set()
     if missing:
         labels = ", ".join(str(DocumentKind(kind).label) for kind in sorted(missing))
         errors["documents"] = [_("Documents: these goods need %(kinds)s.") % {"kinds": labels}]
@@ -369,14 +389,14 @@ def declaration_check_complete(declaration) -> dict:
 @transaction.atomic
 def declaration_submit(*, declaration, actor) -> Declaration:
     """Validate a draft and move it to submitted (risk and release mode are sequenced by release)."""
-    locked = _lock(declaration)
+    locked = _lock(declaration, with_lines=True)
     _check_owner(locked, actor)
     _require_draft(locked)
     errors = declaration_check_complete(locked)
     if errors:
         raise ValidationError(errors)
     duplicates = declaration_duplicates(declaration=locked)
-    return _move(locked, action="submit", actor=actor, message=_("Declaration submitted."),
+    return _apply_move(locked, action="submit", actor=actor, message=_("Declaration submitted."),
                  data={"duplicates": duplicates} if duplicates else None,
                  changes={"submitted_at": timezone.now()})
 
@@ -509,21 +529,17 @@ def registration_decide(*, registration, action, actor, note=""):
 
 def registration_errors(declaration) -> dict:
     """Goods lines of regulated goods without a valid filing/registration: {"lines.<i>.<field>": [message]}."""
-    from .models import RegulatedGoods, Registration
+    from .models import Registration, RegulatedGoods
 
-    rules = list(RegulatedGoods.objects.all())
+    rules = reference_cached(REGULATED_GOODS_KEY, lambda: list(RegulatedGoods.objects.all()))
     if not rules:
         return {}
     today = timezone.localdate()
     valid = list(Registration.objects.filter(enterprise_id=declaration.enterprise_id, status="approved",
                                              valid_from__lte=today, valid_until__gte=today))
-    lines = list(declaration.lines.order_by("line_no"))
-    prefixes = {line.hs_code[:n] for line in lines for n in (2, 4, 6, 8, 10)}
-    category_of = dict(HSCode.objects.filter(code__in=prefixes).exclude(category="").values_list("code", "category"))
     errors: dict = {}
-    for index, line in enumerate(lines):
-        category = next((category_of[line.hs_code[:n]] for n in (10, 8, 6, 4, 2) if line.hs_code[:n] in category_of),
-                        "")
+    for index, line in enumerate(declaration.lines.all()):
+        category = hs_category(line.hs_code)
         matched = [r for r in rules if (r.hs_prefix and line.hs_code.startswith(r.hs_prefix)) or
                    (r.category and r.category == category)]
         if not matched:

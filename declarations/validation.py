@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import InspectionPlace, TransportMode
-from .models import HSCode
+from .nomenclature import hs_code_known
 from .reference import COUNTRIES, CURRENCIES, TRADE_TERMS, is_valid_container
 
 HEADER_FIELDS = (
@@ -98,12 +98,7 @@ def clean_header(data: dict, errors: dict) -> dict:
     return out
 
 
-def known_hs_code(code: str) -> bool:
-    candidates = [code[:n] for n in (10, 8, 6, 4) if len(code) >= n]
-    return HSCode.objects.filter(code__in=candidates).exists()
-
-
-def clean_line(data: dict, index: int, errors: dict, hs_known=None) -> dict:
+def clean_line(data: dict, index: int, errors: dict) -> dict:
     """Normalise one goods line; errors are keyed ``lines.<index>.<field>`` and name the line number."""
     out = {name: data[name] for name in LINE_FIELDS if name in data}
     label = index + 1
@@ -115,7 +110,7 @@ def clean_line(data: dict, index: int, errors: dict, hs_known=None) -> dict:
     out["hs_code"] = code
     if not code.isdigit() or not 6 <= len(code) <= 10:
         err("hs_code", _("Line %(line)s, HS code: enter 6 to 10 digits.") % {"line": label})
-    elif not (hs_known(code) if hs_known else known_hs_code(code)):
+    elif not hs_code_known(code):
         err("hs_code", _("Line %(line)s, HS code: %(code)s is not in the nomenclature.") % {"line": label,
                                                                                            "code": code})
     out["description"] = str(out.get("description") or "").strip()

@@ -172,15 +172,9 @@ def site_route(*, category: str, port: str, day: date) -> InspectionSite | None:
 
 
 def declaration_category(declaration) -> str:
-    from declarations.models import HSCode
+    from declarations.nomenclature import hs_category
 
-    codes = list(declaration.lines.values_list("hs_code", flat=True))
-    categories = set()
-    for code in codes:
-        match = (HSCode.objects.filter(code__in=[code[:n] for n in (10, 8, 6, 4, 2)]).exclude(category="")
-                 .order_by("-code").values_list("category", flat=True).first())
-        if match:
-            categories.add(match)
+    categories = {hs_category(line.hs_code) for line in declaration.lines.all()} - {""}
     return routing.main_category(categories)
 
 
@@ -218,9 +212,16 @@ def draw_period_reveal(*, day: date, actor=None) -> DrawPeriod:
 
 
 def _period_for(at: datetime) -> DrawPeriod:
+    from ciq_portal.reference import reference_cached, reference_forget
+
     day = timezone.localdate(at)
-    period = DrawPeriod.objects.filter(day=day).first()
-    return period or draw_period_commit(day=day)
+    key = f"draw-period:{day}"
+    # What a draw reads of its period (id, seed, algorithm) never changes once committed.
+    period = reference_cached(key, lambda: DrawPeriod.objects.filter(day=day).first())
+    if period is None:
+        period = draw_period_commit(day=day)
+        reference_forget(key)
+    return period
 
 
 def _grade_ratio(grade: str) -> tuple[float, int]:

@@ -10,6 +10,7 @@
 
 import random
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -40,8 +41,19 @@ TIERS = ("low", "low", "low", "medium", "medium", "high", "very_high")
 PORTS = ("NGB", "NGB", "NGB", "ZOS")
 
 
-class _Assessment(services._Assessment):
-    pass
+@dataclass
+class _Assessment:
+    """A stated risk assessment for the demo's waiting consignments (the fields release_decide reads)."""
+
+    tier: str = "medium"
+    score: float | None = None
+    reasons: list = field(default_factory=list)
+    forced_release_mode: str = ""
+    force_inspection: bool = False
+    hold: bool = False
+    rules_version: object = None
+    model_version: object = None
+    pk: int | None = None
 
 
 def _number(n: int, day) -> str:
@@ -116,7 +128,7 @@ def _history(declaration, *, mode, tier, decided_at, release_minutes, inspection
         port=declaration.port_of_entry, grade=enterprise.credit_grade, minutes_from_submission=from_submission,
         minutes_from_arrival=from_arrival, bucket_submission=clearance.bucket_of(from_submission),
         bucket_arrival=clearance.bucket_of(from_arrival))
-    services._certificate_issue(release)
+    services._certificate_issue(release, list(declaration.lines.all()))
     return decision, release
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from ciq_portal.reference import reference_cached
 from ciq_portal.scoping import get_in_scope, scope_queryset
 
 from . import clearance, matrix
@@ -38,12 +39,20 @@ OFFICE_RE = re.compile(r"[A-Za-z0-9]{1,16}")
 # --- Policy tables ----------------------------------------------------------------------------------------------
 
 
-def release_matrix_current() -> tuple[int, dict]:
-    """(version, cells) in force; version 0 is the built-in default."""
+MATRIX_KEY = "release-matrix"
+NEGATIVE_LIST_KEY = "negative-list"
+
+
+def _matrix_in_force() -> tuple[int, dict]:
     current = ReleaseMatrixVersion.objects.order_by("-version").first()
     if current is None:
         return 0, matrix.DEFAULT_CELLS
     return current.version, current.cells
+
+
+def release_matrix_current() -> tuple[int, dict]:
+    """(version, cells) in force; version 0 is the built-in default."""
+    return reference_cached(MATRIX_KEY, _matrix_in_force)
 
 
 def release_matrix_versions() -> QuerySet[ReleaseMatrixVersion]:
@@ -57,17 +66,13 @@ def negative_list(*, active_only: bool = True) -> QuerySet[NegativeListEntry]:
 
 def negative_list_matches(declaration) -> list[NegativeListEntry]:
     """Active negative-list entries that cover any goods line (HS code prefix, or the line's category)."""
-    from declarations.models import HSCode
+    from declarations.nomenclature import hs_categories
 
-    entries = list(NegativeListEntry.objects.filter(active=True))
+    entries = reference_cached(NEGATIVE_LIST_KEY, lambda: list(NegativeListEntry.objects.filter(active=True)))
     if not entries:
         return []
-    codes = set(declaration.lines.values_list("hs_code", flat=True))
-    categories = set()
-    if any(e.kind == NegativeListKind.CATEGORY for e in entries):
-        prefixes = {code[:n] for code in codes for n in (2, 4, 6, 8, 10) if len(code) >= n}
-        categories = set(HSCode.objects.filter(code__in=prefixes).exclude(category="")
-                         .values_list("category", flat=True))
+    codes = {line.hs_code for line in declaration.lines.all()}
+    categories = set().union(*(hs_categories(code) for code in codes))
     return [e for e in entries
             if (e.kind == NegativeListKind.HS_PREFIX and any(code.startswith(e.value) for code in codes))
             or (e.kind == NegativeListKind.CATEGORY and e.value in categories)]

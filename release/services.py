@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -21,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.journal import journal_batch
 from ciq_portal.roles import Role, has_role
+from declarations import services as declaration_services
 from declarations.choices import DeclarationStatus, InspectionPlace, ReleaseMode
 from declarations.models import Declaration
 
@@ -65,55 +66,10 @@ def _require_role(actor, *roles, field="actor"):
 # --- Calls into the declarations app (its services own every write of a declaration) ----------------------------
 
 
-def _declaration_service(name):
-    try:
-        from declarations import services as declaration_services
-    except ImportError:
-        return None
-    return getattr(declaration_services, name, None)
-
-
 def _event(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True):
-    add = _declaration_service("declaration_event_add")
-    if add is None:  # until the declarations services land: the same row, written the same way
-        from declarations.models import DeclarationEvent
-
-        return DeclarationEvent.objects.create(declaration=declaration, kind=kind, actor=actor, message=message,
-                                               data=data or {}, visible_to_declarant=visible_to_declarant)
-    return add(declaration=declaration, kind=kind, actor=actor, message=message, data=data or {},
-               visible_to_declarant=visible_to_declarant)
-
-
-def _declaration_move(name: str, *, declaration, actor, to_status: str, **kwargs):
-    """Call the declarations service ``name`` (one per lifecycle move). Until that service exists, make the same
-    move here (lock, status, event, audit) so the pipeline can be exercised end to end."""
-    service = _declaration_service(name)
-    if service is not None:
-        return service(declaration=declaration, actor=actor, **kwargs)
-    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
-    before = locked.status
-    locked.status = to_status
-    fields = ["status", "updated_at"]
-    if to_status == DeclarationStatus.RELEASED:
-        locked.released_at = timezone.now()
-        locked.release_mode = kwargs.get("release_mode", locked.release_mode)
-        fields += ["released_at", "release_mode"]
-    locked.save(update_fields=fields)
-    _event(declaration=locked, kind=name.removeprefix("declaration_"), actor=actor,
-           message=kwargs.get("message") or "", data={"from": before, "to": to_status})
-    audit_record(actor=actor, action=f"declaration.{name.removeprefix('declaration_')}", obj=locked,
-                 before={"status": before}, after={"status": to_status}, enterprise_id=locked.enterprise_id)
-    return locked
-
-
-def _declaration_mode_set(*, declaration, mode, actor):
-    """Record the chosen mode on the declaration (shown by its pages and API at once)."""
-    service = _declaration_service("declaration_release_mode_set")
-    if service is not None:
-        return service(declaration=declaration, release_mode=mode, actor=actor)
-    Declaration.objects.filter(pk=declaration.pk).update(release_mode=mode)
-    declaration.release_mode = mode
-    return declaration
+    return declaration_services.declaration_event_add(declaration=declaration, kind=kind, actor=actor,
+                                                      message=message, data=data or {},
+                                                      visible_to_declarant=visible_to_declarant)
 
 
 # --- The release-mode matrix and the negative list (supervisors) -------------------------------------------------
@@ -183,29 +139,6 @@ def negative_list_retire(*, entry, actor) -> NegativeListEntry:
 
 
 # --- The decision -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Assessment:
-    """What the pipeline reads of a risk assessment (the risk app's RiskAssessment has these fields)."""
-
-    tier: str = "medium"
-    score: float | None = None
-    reasons: list = field(default_factory=list)
-    forced_release_mode: str = ""
-    force_inspection: bool = False
-    hold: bool = False
-    rules_version: object = None
-    model_version: object = None
-    pk: int | None = None
-
-
-def _assess(declaration, actor):
-    try:
-        from risk.services import declaration_assess
-    except ImportError:  # the risk engine not installed yet: a neutral medium-risk assessment, recorded as such
-        return _Assessment(reasons=[{"code": "risk_unavailable", "label": "risk engine unavailable", "weight": 0}])
-    return declaration_assess(declaration=declaration, actor=actor)
 
 
 def _bulletin_forced(reasons) -> bool:
@@ -299,7 +232,7 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
         "rules_version": str(getattr(assessment, "rules_version", "") or ""),
         "model_version": str(getattr(assessment, "model_version", "") or ""),
         "force_inspection": bool(getattr(assessment, "force_inspection", False)), "hold": hold,
-        "hs_codes": sorted(set(declaration.lines.values_list("hs_code", flat=True))),
+        "hs_codes": sorted({line.hs_code for line in declaration.lines.all()}),
         "inspection_place_requested": declaration.inspection_place,
         "draw": draw.pk if draw else None, "draw_selected": bool(draw and draw.selected),
     }
@@ -313,7 +246,7 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
     audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=enterprise.pk,
                  after={"declaration": declaration.number, "matrix_version": version, "matrix_mode": matrix_mode,
                         "mode": mode, "forced_by": forced_by, "inputs": inputs, "next_step": next_step})
-    _declaration_mode_set(declaration=declaration, mode=mode, actor=actor)
+    declaration_services.declaration_release_mode_set(declaration=declaration, release_mode=mode, actor=actor)
     # The declarant sees the mode and the next step; the reasons stay with the bureau.
     _event(declaration=declaration, kind="release_mode_decided", actor=actor,
            message=_("Release mode: %(mode)s. Next: %(next)s") % {
@@ -325,8 +258,8 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
            data={"forced_by": forced_by, "inputs": inputs})
 
     if hold:
-        _declaration_move("declaration_hold", declaration=declaration, actor=None, to_status=DeclarationStatus.ON_HOLD,
-                          message=_("Held by the risk assessment."), visible_to_declarant=True)
+        declaration_services.declaration_hold(declaration=declaration, actor=None,
+                                              message=_("Held by the risk assessment."), visible_to_declarant=True)
     else:
         _start_mode(decision, declaration, actor=None)
     return decision
@@ -338,18 +271,18 @@ def _start_mode(decision, declaration, *, actor):
     if decision.inspection_reason:
         from inspection.services import inspection_task_create
 
-        _declaration_move("declaration_await_inspection", declaration=declaration, actor=actor,
-                          to_status=DeclarationStatus.AWAITING_INSPECTION, message=decision.get_next_step_display())
+        declaration_services.declaration_await_inspection(declaration=declaration, actor=actor,
+                                                          message=decision.get_next_step_display())
         task = inspection_task_create(declaration=declaration, reason=decision.inspection_reason, mode=decision.mode,
                                       actor=actor)
         decision.task = task
         decision.save(update_fields=["task"])
     elif decision.mode == matrix.VERIFY:
-        _declaration_move("declaration_request_documents", declaration=declaration, actor=actor,
-                          to_status=DeclarationStatus.AWAITING_DOCUMENTS, kinds=["test_report"],
-                          message=_("Upload a test report of an accredited third-party laboratory for these goods."))
+        declaration_services.declaration_request_documents(
+            declaration=declaration, actor=actor, kinds=["test_report"],
+            message=_("Upload a test report of an accredited third-party laboratory for these goods."))
     else:
-        consignment_release(declaration=declaration, actor=actor, inspection_result=InspectionResult.NOT_INSPECTED)
+        _release(decision, declaration, actor=actor, inspection_result=InspectionResult.NOT_INSPECTED)
 
 
 @transaction.atomic
@@ -389,11 +322,13 @@ def clearance_submit(*, declaration, actor):
     (declarations), risk assessment (risk), release mode (matrix, negative list, forced modes), the dual-random
     overlay and dispatch (inspection), and for declare-release the release itself. Returns the declaration, with
     ``release_decision`` (mode, next step) attached."""
-    from declarations.services import declaration_submit
+    from risk.services import declaration_assess
 
-    declaration = declaration_submit(declaration=declaration, actor=actor)
-    assessment = _assess(declaration, actor)
-    decision = release_decide(declaration=declaration, assessment=assessment, actor=actor)
+    # Several moves in one transaction: their timeline, audit and outbox rows go in one INSERT per table.
+    with journal_batch():
+        declaration = declaration_services.declaration_submit(declaration=declaration, actor=actor)
+        assessment = declaration_assess(declaration=declaration, actor=actor)
+        decision = release_decide(declaration=declaration, assessment=assessment, actor=actor)
     declaration.refresh_from_db()
     declaration.release_decision = decision
     return declaration
@@ -416,7 +351,7 @@ def _plain(number) -> str:
     return text
 
 
-def _certificate_facts(release: Release, number: str) -> dict:
+def _certificate_facts(release: Release, number: str, lines) -> dict:
     declaration = release.declaration
     enterprise = declaration.enterprise
     return {
@@ -432,15 +367,15 @@ def _certificate_facts(release: Release, number: str) -> dict:
         "lines": [{"hs_code": line.hs_code, "description": line.description, "origin": line.origin_country,
                    "quantity": _plain(line.quantity),
                    "unit": line.unit, "lots": line.lot_numbers}
-                  for line in declaration.lines.order_by("line_no")],
+                  for line in lines],
     }
 
 
-def _certificate_issue(release: Release) -> Certificate:
+def _certificate_issue(release: Release, lines) -> Certificate:
     from . import certificates
 
     number = _certificate_number(release.port, release.released_on)
-    facts = _certificate_facts(release, number)
+    facts = _certificate_facts(release, number, lines)
     certificate = Certificate.objects.create(release=release, number=number, issued_at=release.released_at,
                                              facts=facts, signature=certificates.sign(facts))
     return certificate
@@ -458,11 +393,17 @@ def consignment_release(*, declaration, actor, inspection_result) -> Release:
     if declaration.status not in WAITING_STATUSES:
         raise ValidationError({"declaration": [_("This declaration cannot be released: it is %(s)s.") % {
             "s": declaration.get_status_display()}]})
+    return _release(decision, declaration, actor=actor, inspection_result=inspection_result)
+
+
+def _release(decision, declaration, *, actor, inspection_result) -> Release:
+    """The release itself, for a decision locked (or made) in this transaction and a declaration waiting for it."""
+    lines = list(declaration.lines.all())
     outcome = {InspectionResult.CONFORM: "conform", InspectionResult.NON_CONFORM: "non_conform"}.get(
         inspection_result)
-    extra = {"inspection_outcome": outcome} if outcome and _declaration_service("declaration_release") else {}
-    declaration = _declaration_move("declaration_release", declaration=declaration, actor=actor,
-                                    to_status=DeclarationStatus.RELEASED, release_mode=decision.mode, **extra)
+    extra = {"inspection_outcome": outcome} if outcome else {}
+    declaration = declaration_services.declaration_release(declaration=declaration, actor=actor,
+                                                           release_mode=decision.mode, **extra)
     released_at = declaration.released_at or timezone.now()
     from_submission = clearance.minutes_between(declaration.submitted_at or decision.decided_at, released_at)
     from_arrival = clearance.minutes_between(clearance.arrival_time(declaration), released_at)
@@ -473,9 +414,10 @@ def consignment_release(*, declaration, actor, inspection_result) -> Release:
         port=decision.port, grade=decision.grade, minutes_from_submission=from_submission,
         minutes_from_arrival=from_arrival, bucket_submission=clearance.bucket_of(from_submission),
         bucket_arrival=clearance.bucket_of(from_arrival))
-    certificate = _certificate_issue(release)
-    decision.next_step = NextStep.NONE
-    decision.save(update_fields=["next_step"])
+    certificate = _certificate_issue(release, lines)
+    if decision.next_step != NextStep.NONE:
+        decision.next_step = NextStep.NONE
+        decision.save(update_fields=["next_step"])
     audit_record(actor=actor, action="release.create", obj=release, enterprise_id=release.enterprise_id,
                  after={"declaration": declaration.number, "mode": release.mode,
                         "inspection_result": inspection_result, "certificate": certificate.number,
@@ -505,8 +447,7 @@ def _publish(event_type, release, *, message, payload, actor):
 
 
 def _reject(declaration, actor, reason):
-    return _declaration_move("declaration_reject", declaration=declaration, actor=actor,
-                             to_status=DeclarationStatus.REJECTED, message=reason)
+    return declaration_services.declaration_reject( declaration=declaration, actor=actor, message=reason)
 
 
 # --- Verify-release ---------------------------------------------------------------------------------------------
@@ -522,8 +463,7 @@ def verify_report_supplied(*, declaration, report, actor) -> ReleaseDecision:
     if decision.next_step not in (NextStep.SUPPLY_REPORT, NextStep.AWAIT_VERIFICATION):
         raise ValidationError({"report": [_("A report is no longer needed for this declaration.")]})
     if Declaration.objects.filter(pk=declaration.pk, status=DeclarationStatus.AWAITING_DOCUMENTS).exists():
-        _declaration_move("declaration_answer", declaration=declaration, actor=actor,
-                          to_status=DeclarationStatus.SUBMITTED,
+        declaration_services.declaration_answer( declaration=declaration, actor=actor,
                           message=_("Test report %(n)s supplied.") % {"n": report.report_no})
     decision.next_step = NextStep.AWAIT_VERIFICATION
     decision.save(update_fields=["next_step"])

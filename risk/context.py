@@ -37,7 +37,8 @@ def _num(value):
 
 def declaration_contexts(declaration, lines, *, model=None) -> list[LineContext]:
     """Contexts of a portal declaration's goods lines (``lines`` already loaded)."""
-    from declarations.models import Declaration, Document, GoodsLine, HSCode
+    from declarations.models import Declaration, Document, GoodsLine
+    from declarations.nomenclature import hs_category
 
     total = sum(float(line.value or 0) for line in lines)
     cache = {}
@@ -71,9 +72,7 @@ def declaration_contexts(declaration, lines, *, model=None) -> list[LineContext]
                 .exclude(declaration_id=declaration.pk).exclude(declaration__submitted_at=None).exists()
 
         def category(hs=hs):
-            row = HSCode.objects.filter(code__in=[hs[:n] for n in (10, 8, 6, 4, 2) if len(hs) >= n]) \
-                .exclude(category="").order_by("-code").values_list("category", flat=True).first()
-            return row or ""
+            return hs_category(hs)
 
         out.append(LineContext({
             "hs_code": hs,

@@ -147,6 +147,7 @@ class Engine:
 
 _lock = threading.Lock()
 _cached: Engine | None = None
+VERSIONS_KEY = "risk-versions"
 
 
 def current_versions() -> tuple[int, int | None]:
@@ -175,11 +176,14 @@ def load_rules(day=None) -> list[CompiledRule]:
 
 
 def get_engine() -> Engine:
-    """The engine for the current rules and model versions (two tiny queries; rebuilt only on change)."""
+    """The engine for the current rules and model versions (rebuilt only on change; the versions are read through
+    ciq_portal.reference)."""
     global _cached
+    from ciq_portal.reference import reference_cached
+
     from .models import RiskModel
 
-    rules_version, model_id = current_versions()
+    rules_version, model_id = reference_cached(VERSIONS_KEY, current_versions)
     engine = _cached
     if engine is not None and engine.rules_version == rules_version and \
             engine.model_version == (f"m{model_id}" if model_id else ""):

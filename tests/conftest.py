@@ -191,6 +191,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _reference_tables_forgotten():
+    """Rows of the previous test rolled back without a signal: no process memory of them (ciq_portal.reference)."""
+    from ciq_portal.reference import reference_forget
+
+    reference_forget()
+    yield
+    reference_forget()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_present(request):
     """Any database test finds the seeded reference data, even in a database kept (--reuse-db) from a run whose
     last transactional test flushed it."""

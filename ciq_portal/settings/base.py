@@ -252,6 +252,8 @@ CIQ = {
     "WEBHOOK_ALLOW_PRIVATE_NETWORKS": env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False),
     # In-app notifications: how long a process remembers the declarant accounts of an enterprise.
     "NOTIFY_DECLARANT_CACHE_SECONDS": env.int("NOTIFY_DECLARANT_CACHE_SECONDS", default=30),
+    # How long a process remembers the reference tables every submission reads (ciq_portal/reference.py).
+    "REFERENCE_CACHE_SECONDS": env.int("REFERENCE_CACHE_SECONDS", default=10),
 }
 
 LOGGING = {

@@ -21,5 +21,6 @@ CELERY_TASK_ALWAYS_EAGER = not env.bool("CIQ_WORKER_UNDER_TEST", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CIQ_WORKER_QUEUE", default="celery")
 WHITENOISE_AUTOREFRESH = True
 
-# Test transactions roll back and ids are reused: no process-level memory of an enterprise's declarants.
+# Test transactions roll back and ids are reused: no process-level memory of an enterprise's declarants (the
+# reference tables' memory is forgotten at the start of each test, tests/conftest.py).
 CIQ = {**CIQ, "NOTIFY_DECLARANT_CACHE_SECONDS": 0}  # noqa: F405

@@ -71,7 +71,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
             raise NotFound from None
 
     def _detail(self, declaration, code=status.HTTP_200_OK):
-        fresh = selectors.declaration_get_detail(user=self.request.user, pk=declaration.pk)
+        fresh = selectors.declaration_get_representation(user=self.request.user, pk=declaration.pk)
         return Response(DeclarationSerializer(fresh, context={"request": self.request}).data, status=code)
 
     @extend_schema(request=DeclarationWriteSerializer, responses={201: DeclarationSerializer})

@@ -281,14 +281,13 @@ def test_one_dispatch_message_per_commit(enterprise_a, monkeypatch, django_captu
 
 
 def test_declarant_accounts_are_remembered_briefly(settings, enterprise_a, declarant_a, django_assert_num_queries):
-    from ciq_portal import notifications
+    from ciq_portal.reference import reference_forget
 
     settings.CIQ = {**settings.CIQ, "NOTIFY_DECLARANT_CACHE_SECONDS": 30}
-    notifications._declarants.clear()
     try:
         notification_publish(event_type=EventType.STATUS_CHANGED, payload={}, enterprise_id=enterprise_a.pk)
-        with django_assert_num_queries(4):  # savepoint, outbox row, notification, release: no account lookup
+        with django_assert_num_queries(2):  # outbox row, notification: no account lookup
             notification_publish(event_type=EventType.STATUS_CHANGED, payload={}, enterprise_id=enterprise_a.pk)
         assert Notification.objects.filter(user=declarant_a).count() == 2
     finally:
-        notifications._declarants.clear()
+        reference_forget()

@@ -46,11 +46,12 @@ def test_rule_performance_and_control_sample_hook(history, analyst):
     services.rule_activate(rule=rule, actor=analyst)
     for d in history:
         services.declaration_assess(declaration=d)
+    installed = selectors._control_sample_provider
     selectors.set_control_sample_provider(lambda since, until: [history[6].pk, history[8].pk])
     try:
         perf = selectors.rule_performance(days=30)
     finally:
-        selectors.set_control_sample_provider(None)
+        selectors.set_control_sample_provider(installed)
     row = next(r for r in perf["rules"] if r["code"] == "vn")
     assert (row["hits"], row["inspections"], row["non_conformities"], row["hit_rate"]) == (6, 4, 3, 0.75)
     assert perf["control"] == {"drawn": 2, "inspections": 2, "non_conformities": 1, "hit_rate": 0.5}

@@ -1,0 +1,67 @@
+"""Writes to the append-only journals: the audit log, declaration timelines, outbox events, in-app notifications.
+
+A service writes its journal rows with :func:`journal_save`. Inside ``with journal_batch():`` (a pipeline that
+makes many moves in one transaction, such as a submission) the rows are inserted at the end of the block with
+one statement per table instead of one statement each; outside a batch they are inserted at once. Either way
+they commit or roll back with the caller's transaction. Nothing inside a batch reads these rows back before the
+block ends: they are written, never read, by the moves that make them.
+"""
+
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.db import models, transaction
+
+
+class _Batch(threading.local):
+    def __init__(self):
+        self.rows: list[models.Model] | None = None
+        self.after_commit: list[Callable[[], None]] = []
+
+
+_batch = _Batch()
+
+
+def journal_save(*rows: models.Model, after_commit: Callable[[], None] | None = None) -> None:
+    """Insert ``rows`` now, or at the end of the current batch. ``after_commit`` (e.g. queue the task that reads
+    these rows) runs once after the transaction commits, however many rows of the batch ask for it."""
+    if _batch.rows is None:
+        _insert(rows)
+        if after_commit is not None:
+            transaction.on_commit(after_commit)
+        return
+    _batch.rows.extend(rows)
+    if after_commit is not None and after_commit not in _batch.after_commit:
+        _batch.after_commit.append(after_commit)
+
+
+@contextmanager
+def journal_batch():
+    """Collect the journal rows written inside the block and insert them when it ends. Nested batches join the
+    outermost one. If the block raises, its rows are dropped with the transaction they belonged to."""
+    if _batch.rows is not None:
+        yield
+        return
+    _batch.rows, _batch.after_commit = [], []
+    try:
+        yield
+        rows, after_commit = _batch.rows, _batch.after_commit
+    finally:
+        _batch.rows, _batch.after_commit = None, []
+    _insert(rows)
+    for callback in after_commit:
+        transaction.on_commit(callback)
+
+
+def _insert(rows) -> None:
+    # Tables in the order their first row was written, so a row referring to another journal row (a notification
+    # to its outbox event) is inserted after it and reads its primary key.
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for model, model_rows in by_model.items():
+        if len(model_rows) == 1:
+            model_rows[0].save(force_insert=True)
+        else:
+            model.objects.bulk_create(model_rows)
