@@ -397,19 +397,28 @@ def declaration_submit(*, declaration, actor) -> Declaration:
         raise ValidationError(errors)
     duplicates = declaration_duplicates(declaration=locked)
     return _apply_move(locked, action="submit", actor=actor, message=_("Declaration submitted."),
-                 data={"duplicates": duplicates} if duplicates else None,
-                 changes={"submitted_at": timezone.now()})
+                       data={"duplicates": duplicates} if duplicates else None,
+                       changes={"submitted_at": timezone.now()})
+
+
+def _mode_recorded(release_mode) -> dict:
+    """The change that records the release mode the pipeline decided, made with the move that follows it."""
+    if release_mode is None:
+        return {}
+    if release_mode not in ReleaseMode.values:
+        raise ValidationError({"release_mode": [_("Release mode: choose one of the four modes.")]})
+    return {"release_mode": release_mode}
 
 
 @transaction.atomic
-def declaration_request_documents(*, declaration, actor, message, kinds=()) -> Declaration:
+def declaration_request_documents(*, declaration, actor, message, kinds=(), release_mode=None) -> Declaration:
     if not (message or "").strip():
         raise ValidationError({"message": [_("Message: tell the declarant what is needed.")]})
     bad = [k for k in kinds if k not in DocumentKind.values]
     if bad:
         raise ValidationError({"kinds": [_("Document type: choose a valid type.")]})
     return _move(declaration, action="request_documents", actor=actor, message=message.strip(),
-                 data={"kinds": list(kinds)})
+                 data={"kinds": list(kinds)}, changes=_mode_recorded(release_mode))
 
 
 @transaction.atomic
@@ -419,10 +428,10 @@ def declaration_answer(*, declaration, actor, message="") -> Declaration:
 
 
 @transaction.atomic
-def declaration_await_inspection(*, declaration, actor=None, message="", data=None,
-                                 visible_to_declarant=True) -> Declaration:
+def declaration_await_inspection(*, declaration, actor=None, message="", data=None, visible_to_declarant=True,
+                                 release_mode=None) -> Declaration:
     return _move(declaration, action="await_inspection", actor=actor, message=message, data=data,
-                 visible_to_declarant=visible_to_declarant)
+                 visible_to_declarant=visible_to_declarant, changes=_mode_recorded(release_mode))
 
 
 @transaction.atomic
@@ -433,10 +442,7 @@ def declaration_start_inspection(*, declaration, actor=None, message="") -> Decl
 @transaction.atomic
 def declaration_release(*, declaration, actor=None, release_mode=None, message="", data=None,
                         inspection_outcome=None) -> Declaration:
-    mode = release_mode or _lock(declaration).release_mode
-    if mode not in ReleaseMode.values:
-        raise ValidationError({"release_mode": [_("Release mode: choose one of the four modes.")]})
-    changes = {"release_mode": mode, "released_at": timezone.now()}
+    changes = {**_mode_recorded(release_mode or _lock(declaration).release_mode), "released_at": timezone.now()}
     if inspection_outcome is not None:
         changes["inspection_outcome"] = inspection_outcome
     return _move(declaration, action="release", actor=actor, message=message or _("Released."), data=data,
@@ -456,27 +462,10 @@ def declaration_withdraw(*, declaration, actor, message="") -> Declaration:
 
 
 @transaction.atomic
-def declaration_hold(*, declaration, actor=None, message="", data=None, visible_to_declarant=True) -> Declaration:
+def declaration_hold(*, declaration, actor=None, message="", data=None, visible_to_declarant=True,
+                     release_mode=None) -> Declaration:
     return _move(declaration, action="hold", actor=actor, message=message or _("Put on hold."), data=data,
-                 visible_to_declarant=visible_to_declarant)
-
-
-@transaction.atomic
-def declaration_release_mode_set(*, declaration, release_mode, actor=None, message="") -> Declaration:
-    """Record the release mode chosen at submission (by release's pipeline) without moving the status."""
-    declaration = _lock(declaration)
-    if release_mode not in ReleaseMode.values:
-        raise ValidationError({"release_mode": [_("Release mode: choose one of the four modes.")]})
-    if declaration.status in transitions.TERMINAL:
-        raise ValidationError({"status": [_("The declaration is closed.")]})
-    before = _snapshot(declaration)
-    declaration.release_mode = release_mode
-    declaration.save(update_fields=["release_mode", "updated_at"])
-    declaration_event_add(declaration=declaration, kind="release_mode_set", actor=actor,
-                          message=message or str(ReleaseMode(release_mode).label), data={"release_mode": release_mode})
-    audit_record(actor=actor, action="declaration.release_mode_set", obj=declaration, before=before,
-                 after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
-    return declaration
+                 visible_to_declarant=visible_to_declarant, changes=_mode_recorded(release_mode))
 
 
 # --- registrations and filings (§4.4) -----------------------------------------------------------------------

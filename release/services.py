@@ -246,7 +246,6 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
     audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=enterprise.pk,
                  after={"declaration": declaration.number, "matrix_version": version, "matrix_mode": matrix_mode,
                         "mode": mode, "forced_by": forced_by, "inputs": inputs, "next_step": next_step})
-    declaration_services.declaration_release_mode_set(declaration=declaration, release_mode=mode, actor=actor)
     # The declarant sees the mode and the next step; the reasons stay with the bureau.
     _event(declaration=declaration, kind="release_mode_decided", actor=actor,
            message=_("Release mode: %(mode)s. Next: %(next)s") % {
@@ -258,7 +257,7 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
            data={"forced_by": forced_by, "inputs": inputs})
 
     if hold:
-        declaration_services.declaration_hold(declaration=declaration, actor=None,
+        declaration_services.declaration_hold(declaration=declaration, actor=None, release_mode=mode,
                                               message=_("Held by the risk assessment."), visible_to_declarant=True)
     else:
         _start_mode(decision, declaration, actor=None)
@@ -272,6 +271,7 @@ def _start_mode(decision, declaration, *, actor):
         from inspection.services import inspection_task_create
 
         declaration_services.declaration_await_inspection(declaration=declaration, actor=actor,
+                                                          release_mode=decision.mode,
                                                           message=decision.get_next_step_display())
         task = inspection_task_create(declaration=declaration, reason=decision.inspection_reason, mode=decision.mode,
                                       actor=actor)
@@ -279,7 +279,7 @@ def _start_mode(decision, declaration, *, actor):
         decision.save(update_fields=["task"])
     elif decision.mode == matrix.VERIFY:
         declaration_services.declaration_request_documents(
-            declaration=declaration, actor=actor, kinds=["test_report"],
+            declaration=declaration, actor=actor, kinds=["test_report"], release_mode=decision.mode,
             message=_("Upload a test report of an accredited third-party laboratory for these goods."))
     else:
         _release(decision, declaration, actor=actor, inspection_result=InspectionResult.NOT_INSPECTED)

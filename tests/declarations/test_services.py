@@ -203,11 +203,14 @@ def test_duplicate_warning(make_draft, declarant_a, no_requirements):
     assert done.events.get(kind="submit").data["duplicates"] == [first.number]
 
 
-def test_release_mode_set(make_draft, declarant_a, no_requirements):
+def test_the_move_after_submission_records_the_release_mode(make_draft, declarant_a, no_requirements):
     d = make_draft()
     services.declaration_submit(declaration=d, actor=declarant_a)
-    d = services.declaration_release_mode_set(declaration=d, release_mode=ReleaseMode.VERIFY)
-    assert d.release_mode == ReleaseMode.VERIFY and d.status == S.SUBMITTED
+    d = services.declaration_request_documents(declaration=d, actor=None, message="Test report, please.",
+                                               kinds=["test_report"], release_mode=ReleaseMode.VERIFY)
+    assert d.release_mode == ReleaseMode.VERIFY and d.status == S.AWAITING_DOCUMENTS
+    with pytest.raises(ValidationError):
+        services.declaration_hold(declaration=d, actor=None, release_mode="fast")
 
 
 @pytest.mark.django_db(transaction=True)
