@@ -6,8 +6,8 @@
 
 :func:`notification_publish` runs inside the caller's transaction (the *outbox* pattern): it writes one
 ``OutboxEvent`` row and the in-app notifications, and queues the fan-out for after the commit, so an event
-exists if and only if the change it describes was committed. After commit, :func:`outbox_dispatch` creates one
-``WebhookDelivery`` per matching subscription and :func:`webhook_attempt` POSTs it, signed (webhooks.py),
+exists if and only if the change it describes was committed. After commit, :func:`outbox_dispatch_due` (one
+task at a time for every event committed meanwhile) creates one ``WebhookDelivery`` per matching subscription and :func:`webhook_attempt` POSTs it, signed (webhooks.py),
 retried with exponential backoff and jitter, logged per attempt, dead-lettered after the last attempt, and
 replayable from the browser or the API (:func:`webhook_delivery_replay`). A beat task
 (:func:`notifications_sweep`) catches outbox rows and retries whose queue message was lost.
@@ -21,12 +21,12 @@ In-app notifications go to the enterprise's declarants (audience "declarant") an
 """
 
 import json
-import threading
 import uuid
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,7 +109,6 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
     notifications = [Notification(user_id=user_id, event=event, event_type=event_type, message=message[:500],
                                   reference=reference[:64], link=link[:300], created_at=event.created_at)
                      for user_id in sorted(user_ids)]
-    _pending.events.append(event)
     with transaction.atomic(savepoint=False):  # the event and its notifications together, even with no caller's
         journal_save(event, *notifications, after_commit=_dispatch_pending)
     return event
@@ -128,24 +127,17 @@ def _declarant_ids(enterprise_id: int) -> frozenset[int]:
         seconds=settings.CIQ.get("NOTIFY_DECLARANT_CACHE_SECONDS", 30))
 
 
-class _Pending(threading.local):
-    def __init__(self):
-        self.events = []
-
-
-# Events published in the current transaction: one dispatch task per commit, however many events it wrote (a
-# submit that moves a declaration twice costs one broker message, not two). Events of a rolled-back transaction
-# may linger and ride along with the next commit's; the dispatch finds no row for them and skips them.
-_pending = _Pending()
+DISPATCH_PENDING_KEY = "ciq:outbox-dispatch-pending"
+DISPATCH_BATCH_SIZE = 500
 
 
 def _dispatch_pending():
-    events, _pending.events = _pending.events, []
-    ids = [event.pk for event in events if event.pk is not None]
-    if ids:
-        from .tasks import outbox_dispatch_task
+    # One pending dispatch at a time is enough: it fans out every event committed before it starts, so a burst of
+    # submissions costs the worker one task, not one per commit.
+    if cache.add(DISPATCH_PENDING_KEY, 1, timeout=5):
+        from .tasks import outbox_dispatch_due_task
 
-        outbox_dispatch_task.delay(sorted(set(ids)))
+        outbox_dispatch_due_task.delay()
 
 
 def notification_in_app_bulk(*, items) -> int:
@@ -190,24 +182,46 @@ def _subscription_receives(subscription: Subscription, event: OutboxEvent, agenc
     return EVENT_SCOPES.get(event.event_type) in scopes
 
 
+def _fan_out(events: list[OutboxEvent]) -> list[int]:
+    """Deliveries for the locked ``events`` not yet dispatched; returns the ids of every delivery still to send."""
+    due = [event for event in events if event.dispatched_at is None]
+    if due:
+        candidates = list(Subscription.objects.select_related("owner").filter(is_active=True))
+        agency_of = {c.user_id: c for c in AgencyClient.objects.select_related("agency").filter(
+            user_id__in=[s.owner_id for s in candidates if s.kind == Subscription.Kind.AGENCY])}
+        WebhookDelivery.objects.bulk_create(
+            [WebhookDelivery(subscription=s, event=event) for event in due for s in candidates
+             if _subscription_receives(s, event, agency_of)],
+            ignore_conflicts=True,
+        )
+        OutboxEvent.objects.filter(pk__in=[event.pk for event in due]).update(dispatched_at=timezone.now())
+    return list(WebhookDelivery.objects.filter(event__in=events, status=DeliveryStatus.PENDING, attempts=0)
+                .order_by("pk").values_list("pk", flat=True))
+
+
 def outbox_dispatch(*, event_pk: int) -> list[int]:
     """Fan one outbox event out into deliveries (idempotent) and return the ids of those to send now."""
     with transaction.atomic():
         event = OutboxEvent.objects.select_for_update().filter(pk=event_pk).first()
-        if event is None:
-            return []
-        if event.dispatched_at is None:
-            candidates = list(Subscription.objects.select_related("owner").filter(is_active=True))
-            agency_of = {c.user_id: c for c in AgencyClient.objects.select_related("agency").filter(
-                user_id__in=[s.owner_id for s in candidates if s.kind == Subscription.Kind.AGENCY])}
-            WebhookDelivery.objects.bulk_create(
-                [WebhookDelivery(subscription=s, event=event) for s in candidates
-                 if _subscription_receives(s, event, agency_of)],
-                ignore_conflicts=True,
-            )
-            event.dispatched_at = timezone.now()
-            event.save(update_fields=["dispatched_at"])
-        return list(event.deliveries.filter(status=DeliveryStatus.PENDING, attempts=0).values_list("pk", flat=True))
+        return _fan_out([event]) if event is not None else []
+
+
+def outbox_dispatch_due(*, batch_size: int = DISPATCH_BATCH_SIZE) -> list[int]:
+    """Fan out every committed, undispatched event, oldest first, in batches; returns the deliveries to send.
+    Rows another dispatcher holds are skipped (it is fanning them out)."""
+    cache.delete(DISPATCH_PENDING_KEY)
+    to_send: list[int] = []
+    while True:
+        with transaction.atomic():
+            queryset = OutboxEvent.objects.filter(dispatched_at__isnull=True).order_by("pk")
+            if connection.features.has_select_for_update_skip_locked:
+                queryset = queryset.select_for_update(skip_locked=True)
+            else:
+                queryset = queryset.select_for_update()
+            events = list(queryset[:batch_size])
+            if not events:
+                return to_send
+            to_send += _fan_out(events)
 
 
 # --- delivering ------------------------------------------------------------------------------------------------
@@ -296,21 +310,20 @@ def webhook_delivery_replay(*, delivery: WebhookDelivery, actor) -> WebhookDeliv
 
 def notifications_sweep(*, older_than: timedelta = timedelta(minutes=5)) -> dict:
     """Re-queue what a lost message left behind: undispatched outbox rows, overdue retries, expired leases."""
-    from .tasks import outbox_dispatch_task, webhook_deliver_task
+    from .tasks import outbox_dispatch_due_task, webhook_deliver_task
 
     now = timezone.now()
     cutoff = now - older_than
-    events = list(OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
-                  .values_list("pk", flat=True)[:1000])
+    events = OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff).count()
     if events:
-        outbox_dispatch_task.delay(events)
+        outbox_dispatch_due_task.delay()
     stuck = list(WebhookDelivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING])
                  .filter(Q(next_attempt_at__lt=cutoff) | Q(next_attempt_at__isnull=True, created_at__lt=cutoff))
                  .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
                  .values_list("pk", "attempts")[:1000])
     for pk, attempts in stuck:
         webhook_deliver_task.delay(pk, attempts + 1)
-    return {"events": len(events), "deliveries": len(stuck)}
+    return {"events": events, "deliveries": len(stuck)}
 
 
 # --- subscriptions ---------------------------------------------------------------------------------------------

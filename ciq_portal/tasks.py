@@ -8,14 +8,13 @@ def audit_seal_task():
     return audit_seal()
 
 
-@shared_task(name="ciq_portal.tasks.outbox_dispatch_task")
-def outbox_dispatch_task(event_pks):
-    """Fan outbox events (one id or a list) out to their subscriptions and queue each delivery (idempotent)."""
-    from .notifications import outbox_dispatch
+@shared_task(name="ciq_portal.tasks.outbox_dispatch_due_task")
+def outbox_dispatch_due_task():
+    """Fan out every event committed and not yet dispatched, and queue each delivery (idempotent)."""
+    from .notifications import outbox_dispatch_due
 
-    for event_pk in event_pks if isinstance(event_pks, list | tuple) else [event_pks]:
-        for delivery_pk in outbox_dispatch(event_pk=event_pk):
-            webhook_deliver_task.delay(delivery_pk, 1)
+    for delivery_pk in outbox_dispatch_due():
+        webhook_deliver_task.delay(delivery_pk, 1)
 
 
 @shared_task(name="ciq_portal.tasks.webhook_deliver_task", bind=True, max_retries=None)
