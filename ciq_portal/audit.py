@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .journal import journal_save
@@ -92,10 +92,19 @@ def audit_seal(*, batch_size: int = SEAL_BATCH_SIZE) -> int:
                 seq += 1
                 entry.seq, entry.prev_hash = seq, prev
                 entry.row_hash = prev = row_digest(entry, prev, seq)
-            AuditEntry.objects.bulk_update(batch, ["seq", "prev_hash", "row_hash"], batch_size=1000)
+            _chain_write(batch)
             head.last_seq, head.last_hash, head.sealed_at = seq, prev, timezone.now()
             head.save(update_fields=["last_seq", "last_hash", "sealed_at"])
             sealed += len(batch)
+
+
+def _chain_write(batch: list[AuditEntry]) -> None:
+    # One parameterised UPDATE run for every row (psycopg pipelines it): bulk_update's CASE expression over a batch
+    # cost the sealing worker twenty times the hashing itself.
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, row_hash = %s WHERE id = %s",
+                           [(entry.seq, entry.prev_hash, entry.row_hash, entry.pk) for entry in batch])
 
 
 @dataclass(frozen=True)
