@@ -11,6 +11,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="ciq_portal.ping")
+@app.task(name="ciq_portal.ping", ignore_result=False)
 def ping():
     return "pong"

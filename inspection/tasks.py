@@ -10,7 +10,7 @@ from .choices import TaskStatus
 from .models import InspectionTask
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=False)  # the officer drawn (or None) is the result
 def inspection_dispatch(task_id: int) -> int | None:
     """Run the draw of people for one queued task (a no-op once it is assigned)."""
     task = InspectionTask.objects.filter(pk=task_id, status=TaskStatus.QUEUED).first()

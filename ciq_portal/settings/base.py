@@ -156,6 +156,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # Above the longest task's hard limit, so a running task is never handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Most tasks' effects are in the database; storing their return values cost every publish a result subscription.
+# Tasks whose result a caller reads say ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
