@@ -4,7 +4,8 @@ A service writes its journal rows with :func:`journal_save`. Inside ``with journ
 makes many moves in one transaction, such as a submission) the rows are inserted at the end of the block with
 one statement per table instead of one statement each; outside a batch they are inserted at once. Either way
 they commit or roll back with the caller's transaction. Nothing inside a batch reads these rows back before the
-block ends: they are written, never read, by the moves that make them.
+block ends: they are written, never read, by the moves that make them. A batch wraps code that lets a service's
+error end the transaction; code that catches such an error and goes on would keep the failed service's rows.
 """
 
 import threading

@@ -7,10 +7,11 @@
 :func:`notification_publish` runs inside the caller's transaction (the *outbox* pattern): it writes one
 ``OutboxEvent`` row and the in-app notifications, and queues the fan-out for after the commit, so an event
 exists if and only if the change it describes was committed. After commit, :func:`outbox_dispatch_due` (one
-task at a time for every event committed meanwhile) creates one ``WebhookDelivery`` per matching subscription and :func:`webhook_attempt` POSTs it, signed (webhooks.py),
-retried with exponential backoff and jitter, logged per attempt, dead-lettered after the last attempt, and
-replayable from the browser or the API (:func:`webhook_delivery_replay`). A beat task
-(:func:`notifications_sweep`) catches outbox rows and retries whose queue message was lost.
+task at a time for every event committed meanwhile) creates one ``WebhookDelivery`` per matching subscription
+and :func:`webhook_attempt` POSTs it, signed (webhooks.py), retried with exponential backoff and jitter, logged
+per attempt, dead-lettered after the last attempt, and replayable from the browser or the API
+(:func:`webhook_delivery_replay`). A beat task (:func:`notifications_sweep`) catches outbox rows and retries
+whose queue message was lost.
 
 Who receives what:
 - a declarant's subscription: only events of its own enterprise whose audience includes "declarant";

@@ -129,14 +129,8 @@ def _tier_event(declaration, old_tier, outcome, reason, actor):
     message = _("Risk tier changed from %(old)s to %(new)s after %(reason)s.") % {
         "old": old_tier, "new": outcome.tier, "reason": reason}
     data = {"from_tier": old_tier, "to_tier": outcome.tier, "score": outcome.score, "reason": reason}
-    try:
-        from declarations.services import declaration_event_add
-    except ImportError:  # the declarations services are being written; same row they would write
-        from declarations.models import DeclarationEvent
+    from declarations.services import declaration_event_add
 
-        DeclarationEvent.objects.create(declaration=declaration, kind="risk_tier_changed", actor=actor,
-                                        message=message, data=data, visible_to_declarant=False)
-        return
     declaration_event_add(declaration=declaration, kind="risk_tier_changed", actor=actor, message=message,
                           data=data, visible_to_declarant=False)
 
