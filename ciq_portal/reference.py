@@ -2,9 +2,8 @@
 rules, the release matrix, the negative list, the inspection policy, the risk engine's versions), remembered by
 each process for CIQ["REFERENCE_CACHE_SECONDS"].
 
-Saving or deleting a row of such a table forgets it in the process that wrote it
-(:func:`reference_forget_on_change`), so that process sees the change at once; the other processes see it
-within that many seconds. A decision records the versions it used (matrix, policy,
+The service that changes such a table calls :func:`reference_forget` with its key, so its own process sees the
+change at once; the other processes see it within that many seconds. A decision records the versions it used (matrix, policy,
 rules), so one taken in that window says which version decided it. 0 turns the memory off.
 """
 
@@ -13,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
 
 T = TypeVar("T")
 
@@ -35,19 +34,15 @@ def reference_cached(key: str, load: Callable[[], T], *, seconds: float | None =
 
 
 def reference_forget(*keys: str) -> None:
-    """Forget ``keys`` in this process (every key when none is given)."""
+    """Forget ``keys`` in this process (every key when none is given), now and again when the caller's transaction
+    commits: a read in between would remember the rows from before the change."""
+    _forget(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _forget(keys))
+
+
+def _forget(keys) -> None:
     if not keys:
         _values.clear()
     for key in keys:
         _values.pop(key, None)
-
-
-def reference_forget_on_change(model, *keys: str) -> None:
-    """Forget ``keys`` in this process whenever a row of ``model`` is saved or deleted here (call from an app's
-    ``ready``). Bulk writes send no signal: the memory then lasts its few seconds."""
-    def forget(**kwargs):
-        reference_forget(*keys)
-
-    uid = f"reference-forget:{model._meta.label_lower}:{','.join(keys)}"
-    post_save.connect(forget, sender=model, weak=False, dispatch_uid=uid)
-    post_delete.connect(forget, sender=model, weak=False, dispatch_uid=uid)

@@ -5,11 +5,13 @@ import datetime
 from django.utils import timezone
 
 from ciq_portal.models import User
+from ciq_portal.reference import reference_forget
 from credit.demo import ENTERPRISES
 from credit.models import Enterprise
 
 from .choices import DocumentKind
 from .models import Declaration, DocumentRequirement, Registration, RegulatedGoods
+from .services import DOCUMENT_RULES_KEY, REGULATED_GOODS_KEY
 
 REQUIREMENTS = [
     ("aquatic", DocumentKind.HEALTH_CERTIFICATE), ("meat", DocumentKind.HEALTH_CERTIFICATE),
@@ -57,7 +59,7 @@ DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Typ
             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
-def seed(*, password: str, stdout) -> None:
+def seed_declarations(*, password: str, stdout) -> None:
     from django.core.files.base import ContentFile
 
     from release.services import clearance_submit
@@ -66,6 +68,7 @@ def seed(*, password: str, stdout) -> None:
 
     for category, kind in REQUIREMENTS:
         DocumentRequirement.objects.get_or_create(category=category, hs_prefix="", kind=kind)
+    reference_forget(DOCUMENT_RULES_KEY)
     arrival = timezone.localdate() + datetime.timedelta(days=3)
     created = 0
     for key, shipments in SHIPMENTS.items():
@@ -157,6 +160,7 @@ def seed_registrations(*, stdout) -> None:
     for category, filing, registration in REGULATED_GOODS:
         RegulatedGoods.objects.get_or_create(category=category, hs_prefix="", defaults={
             "needs_importer_filing": filing, "needs_manufacturer_registration": registration})
+    reference_forget(REGULATED_GOODS_KEY)
     officer = User.objects.filter(username="officer1").first()
     today = timezone.localdate()
     created = 0
@@ -184,10 +188,7 @@ def seed_registrations(*, stdout) -> None:
                  "regulated goods")
 
 
-_seed_declarations = seed
-
-
-def seed(*, password: str, stdout) -> None:  # noqa: F811 - registrations first: the declarations need them
-    seed_registrations(stdout=stdout)
-    _seed_declarations(password=password, stdout=stdout)
+def seed(*, password: str, stdout) -> None:
+    seed_registrations(stdout=stdout)  # first: the declarations need them
+    seed_declarations(password=password, stdout=stdout)
     seed_logistics(stdout=stdout)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.journal import journal_batch
+from ciq_portal.reference import reference_forget
 from ciq_portal.roles import Role, has_role
 from declarations import services as declaration_services
 from declarations.choices import DeclarationStatus, InspectionPlace, ReleaseMode
@@ -49,7 +50,7 @@ from .models import (
     ReleaseDecision,
     ReleaseMatrixVersion,
 )
-from .selectors import negative_list_matches, release_matrix_current
+from .selectors import MATRIX_KEY, NEGATIVE_LIST_KEY, negative_list_matches, release_matrix_current
 
 TIGHTENING_CONSIGNMENTS = 5
 TIGHTENING_DAYS = 180
@@ -91,6 +92,7 @@ def release_matrix_update(*, cells, note: str = "", actor) -> ReleaseMatrixVersi
                                                   note=(note or "").strip()[:300], created_by=actor)
     audit_record(actor=actor, action="release_matrix.update", obj=version, before=before,
                  after={"version": version.version, "cells": cells, "note": version.note})
+    reference_forget(MATRIX_KEY)
     return version
 
 
@@ -122,6 +124,7 @@ def negative_list_add(*, kind, value, reason, actor, min_mode=matrix.SUPERVISED)
                                              created_by=actor)
     audit_record(actor=actor, action="negative_list.add", obj=entry,
                  after={"kind": kind, "value": value, "min_mode": min_mode, "reason": entry.reason})
+    reference_forget(NEGATIVE_LIST_KEY)
     return entry
 
 
@@ -135,6 +138,7 @@ def negative_list_retire(*, entry, actor) -> NegativeListEntry:
     entry.save(update_fields=["active", "retired_by", "retired_at"])
     audit_record(actor=actor, action="negative_list.retire", obj=entry, before={"active": True},
                  after={"active": False})
+    reference_forget(NEGATIVE_LIST_KEY)
     return entry
 
 

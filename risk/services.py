@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ciq_portal.audit import audit_record
 from ciq_portal.models import EventType
 from ciq_portal.notifications import notification_publish
+from ciq_portal.reference import reference_forget
 
 from . import engine as risk_engine
 from .choices import TIER_ORDER, BulletinStatus, RuleStatus
@@ -178,6 +179,7 @@ def _check_rule(rule):
 
 
 def _new_ruleset_version(actor, note) -> RulesetVersion:
+    reference_forget(risk_engine.VERSIONS_KEY)
     return RulesetVersion.objects.create(actor=actor if getattr(actor, "pk", None) else None, note=note[:200])
 
 
@@ -385,6 +387,7 @@ def model_activate(*, model, actor=None) -> RiskModel:
     model.save(update_fields=["is_active", "activated_at", "activated_by"])
     audit_record(actor=actor, action="riskmodel.activate", obj=model,
                  before={"active": previous.version if previous else None}, after={"active": model.version})
+    reference_forget(risk_engine.VERSIONS_KEY)
     _queue_reassessment(f"model {model.version} activated")
     return model
 
