@@ -1,10 +1,12 @@
 """Small, rarely changed tables that every submission reads (the HS nomenclature, document and registration
-rules, the release matrix, the negative list, the inspection policy, the risk engine's versions), remembered by
+rules, the release matrix, the negative list, the day's draw period, the risk engine's versions), remembered by
 each process for CIQ["REFERENCE_CACHE_SECONDS"].
 
 The service that changes such a table calls :func:`reference_forget` with its key, so its own process sees the
-change at once; the other processes see it within that many seconds. A decision records the versions it used (matrix, policy,
-rules), so one taken in that window says which version decided it. 0 turns the memory off.
+change at once; the other processes see it within that many seconds. A decision records the versions it used
+(matrix, policy, rules), so one taken in that window says which version decided it. 0 turns the memory off.
+The nomenclature and the document and registration rules have no service of their own (migrations and the demo
+write them): whatever writes them forgets them.
 """
 
 import time
