@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -251,6 +252,40 @@ def sniff_content_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class _CheckedFile:
+    content_type: str
+    ext: str
+    size: int
+    sha256: str
+    original_name: str
+
+
+def _checked_file(file) -> _CheckedFile:
+    """A PDF, JPEG or PNG (sniffed from its first bytes, never from its name) up to DOCUMENT_MAX_BYTES, or
+    ValidationError naming the file field."""
+    if file is None:
+        raise ValidationError({"file": [_("File: this field is required.")]})
+    size = getattr(file, "size", None)
+    if size is None or size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError({"file": [_("File: larger than the limit of %(mb).0f MB.")
+                                        % {"mb": settings.DOCUMENT_MAX_BYTES / 1024 / 1024}]})
+    if size == 0:
+        raise ValidationError({"file": [_("File: the file is empty.")]})
+    file.seek(0)
+    sniffed = sniff_content_type(file.read(16))
+    if sniffed is None:
+        raise ValidationError({"file": [_("File: only PDF, JPEG and PNG files are accepted.")]})
+    content_type, ext = sniffed
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    name = (getattr(file, "name", "") or f"document.{ext}").rsplit("/", 1)[-1][:255]
+    return _CheckedFile(content_type, ext, size, digest.hexdigest(), name)
+
+
 @transaction.atomic
 def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Document:
     """Store a PDF, JPEG or PNG (sniffed from its first bytes, never from its name) up to DOCUMENT_MAX_BYTES."""
@@ -262,35 +297,18 @@ def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Docum
         raise ValidationError({"kind": [_("Document type: choose a valid type.")]})
     if goods_line is not None and goods_line.declaration_id != declaration.pk:
         raise ValidationError({"goods_line": [_("Goods line: not a line of this declaration.")]})
-    if file is None:
-        raise ValidationError({"file": [_("File: this field is required.")]})
-    size = getattr(file, "size", None)
-    if size is None or size > settings.DOCUMENT_MAX_BYTES:
-        raise ValidationError({"file": [_("File: larger than the limit of %(mb).0f MB.")
-                                        % {"mb": settings.DOCUMENT_MAX_BYTES / 1024 / 1024}]})
-    if size == 0:
-        raise ValidationError({"file": [_("File: the file is empty.")]})
-    file.seek(0)
-    head = file.read(16)
-    sniffed = sniff_content_type(head)
-    if sniffed is None:
-        raise ValidationError({"file": [_("File: only PDF, JPEG and PNG files are accepted.")]})
-    content_type, ext = sniffed
-    file.seek(0)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
+    checked = _checked_file(file)
     document = Document(declaration=declaration, goods_line=goods_line, kind=kind,
-                        original_name=(getattr(file, "name", "") or f"document.{ext}").rsplit("/", 1)[-1][:255],
-                        content_type=content_type, size=size, sha256=digest.hexdigest(), uploaded_by=actor)
-    document.file.save(f"{uuid.uuid4().hex}.{ext}", file, save=False)
+                        original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
+                        sha256=checked.sha256, uploaded_by=actor)
+    document.file.save(f"{uuid.uuid4().hex}.{checked.ext}", file, save=False)
     document.save()
     declaration_event_add(declaration=declaration, kind="document_uploaded", actor=actor,
                           message=_("Document uploaded: %(name)s") % {"name": document.original_name},
                           data={"document_id": document.pk, "kind": kind})
     audit_record(actor=actor, action="document.upload", obj=document,
-                 after={"kind": kind, "sha256": document.sha256, "size": size, "declaration": declaration.number},
+                 after={"kind": kind, "sha256": document.sha256, "size": document.size,
+                        "declaration": declaration.number},
                  enterprise_id=declaration.enterprise_id)
     return document
 
@@ -732,31 +750,13 @@ def registration_document_upload(*, registration, file, actor, title=""):
         raise ValidationError({"registration": [_("This registration is not yours.")]})
     if registration.status == "refused":
         raise ValidationError({"file": [_("Documents cannot be added to a refused application.")]})
-    if file is None:
-        raise ValidationError({"file": [_("File: this field is required.")]})
-    size = getattr(file, "size", None)
-    if size is None or size > settings.DOCUMENT_MAX_BYTES:
-        raise ValidationError({"file": [_("File: larger than the limit of %(mb).0f MB.")
-                                        % {"mb": settings.DOCUMENT_MAX_BYTES / 1024 / 1024}]})
-    if size == 0:
-        raise ValidationError({"file": [_("File: the file is empty.")]})
-    file.seek(0)
-    sniffed = sniff_content_type(file.read(16))
-    if sniffed is None:
-        raise ValidationError({"file": [_("File: only PDF, JPEG and PNG files are accepted.")]})
-    content_type, ext = sniffed
-    file.seek(0)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
+    checked = _checked_file(file)
     document = RegistrationDocument(
-        registration=registration, title=(title or "").strip()[:200], content_type=content_type, size=size,
-        sha256=digest.hexdigest(), uploaded_by=actor,
-        original_name=(getattr(file, "name", "") or f"document.{ext}").rsplit("/", 1)[-1][:255])
-    document.file.save(f"{uuid.uuid4().hex}.{ext}", file, save=False)
+        registration=registration, title=(title or "").strip()[:200], content_type=checked.content_type,
+        size=checked.size, sha256=checked.sha256, uploaded_by=actor, original_name=checked.original_name)
+    document.file.save(f"{uuid.uuid4().hex}.{checked.ext}", file, save=False)
     document.save()
     audit_record(actor=actor, action="registration.document_upload", obj=document,
-                 after={"registration": registration.pk, "sha256": document.sha256, "size": size},
+                 after={"registration": registration.pk, "sha256": document.sha256, "size": document.size},
                  enterprise_id=registration.enterprise_id)
     return document
