@@ -16,13 +16,15 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def machine() -> str:
-    cpu = "unknown cpu"
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return f"{os.cpu_count()} cores {cpu}, {platform.system()} {platform.release()}"
+    return "unknown cpu"
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores {cpu_model()}, {platform.system()} {platform.release()}"

@@ -20,17 +20,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.common import cpu_model  # noqa: E402
 
 
 def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     try:
         nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
     except OSError:
@@ -41,6 +35,7 @@ def machine() -> str:
         memory = f", {kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, AttributeError):
         pass
+    cpu = cpu_model()
     return f"nproc {nproc}, {cpu}{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
