@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .journal import journal_save
+from .journal import journal_follow_up, journal_save
 from .models import AuditChainHead, AuditEntry
 from .request_context import client_address
 
@@ -51,11 +51,10 @@ def audit_record(
 
 
 def _queue_seal():
-    # One pending seal at a time is enough: a seal chains every row committed before it starts.
-    if cache.add(SEAL_PENDING_KEY, 1, timeout=5):
-        from .tasks import audit_seal_task
+    # A seal chains every row committed before it starts.
+    from .tasks import audit_seal_task
 
-        audit_seal_task.delay()
+    journal_follow_up(SEAL_PENDING_KEY, audit_seal_task)
 
 
 def row_digest(entry: AuditEntry, prev_hash: str, seq: int) -> str:

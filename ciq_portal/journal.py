@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 
 
@@ -66,3 +68,13 @@ def _insert(rows) -> None:
             model_rows[0].save(force_insert=True)
         else:
             model.objects.bulk_create(model_rows)
+
+
+def journal_follow_up(pending_key: str, task) -> None:
+    """Queue ``task`` (which reads every committed journal row it has not handled yet) unless one is queued and has
+    not started. The task starts after CIQ["JOURNAL_FOLLOW_UP_SECONDS"] and deletes ``pending_key`` first, so a
+    burst of commits costs the worker one run per interval, and every row is handled within about an interval.
+    The key also expires, in case a queued task is lost (the beat sweeps catch its rows)."""
+    delay = settings.CIQ["JOURNAL_FOLLOW_UP_SECONDS"]
+    if cache.add(pending_key, 1, timeout=delay + 30):
+        task.apply_async(countdown=delay)

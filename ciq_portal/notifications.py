@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from . import webhooks
 from .agencies import is_agency_principal, principal_scopes
 from .audit import audit_record
-from .journal import journal_save
+from .journal import journal_follow_up, journal_save
 from .models import (
     AgencyClient,
     AgencyScope,
@@ -133,12 +133,10 @@ DISPATCH_BATCH_SIZE = 500
 
 
 def _dispatch_pending():
-    # One pending dispatch at a time is enough: it fans out every event committed before it starts, so a burst of
-    # submissions costs the worker one task, not one per commit.
-    if cache.add(DISPATCH_PENDING_KEY, 1, timeout=5):
-        from .tasks import outbox_dispatch_due_task
+    # A dispatch fans out every event committed before it starts.
+    from .tasks import outbox_dispatch_due_task
 
-        outbox_dispatch_due_task.delay()
+    journal_follow_up(DISPATCH_PENDING_KEY, outbox_dispatch_due_task)
 
 
 def notification_in_app_bulk(*, items) -> int:

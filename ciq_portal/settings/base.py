@@ -87,6 +87,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets psycopg prepare the statements a connection repeats (from their fifth run), so
+    # PostgreSQL does not parse and plan them again on every request.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ciq_portal.User"
@@ -257,6 +261,9 @@ CIQ = {
     "NOTIFY_DECLARANT_CACHE_SECONDS": env.int("NOTIFY_DECLARANT_CACHE_SECONDS", default=30),
     # How long a process remembers the reference tables every submission reads (ciq_portal/reference.py).
     "REFERENCE_CACHE_SECONDS": env.int("REFERENCE_CACHE_SECONDS", default=10),
+    # How long after a commit the audit seal and the outbox dispatch start (ciq_portal/journal.py): the commits of
+    # one interval share one run of each.
+    "JOURNAL_FOLLOW_UP_SECONDS": env.float("JOURNAL_FOLLOW_UP_SECONDS", default=1.0),
 }
 
 LOGGING = {

@@ -1,6 +1,7 @@
 """The outbox, who receives which event (tenancy, scopes, audience), subscriptions API, in-app notifications."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
@@ -276,17 +277,18 @@ def test_one_dispatch_message_while_one_is_pending(enterprise_a, monkeypatch, dj
 
     cache.delete(DISPATCH_PENDING_KEY)
     sent = []
-    monkeypatch.setattr(tasks.outbox_dispatch_due_task, "delay", lambda: sent.append(1))
+    monkeypatch.setattr(tasks.outbox_dispatch_due_task, "apply_async", lambda countdown: sent.append(countdown))
     for _commit in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             notification_publish(event_type=EventType.STATUS_CHANGED, payload={}, enterprise_id=enterprise_a.pk)
             notification_publish(event_type=EventType.RELEASED, payload={}, enterprise_id=enterprise_a.pk)
-    assert sent == [1]  # two commits, four events: one task queued
+    interval = settings.CIQ["JOURNAL_FOLLOW_UP_SECONDS"]
+    assert sent == [interval]  # two commits, four events: one task queued, to start after the interval
     outbox_dispatch_due()  # the task runs: every event fanned out, and the next commit queues a task again
     assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
     with django_capture_on_commit_callbacks(execute=True):
         notification_publish(event_type=EventType.RELEASED, payload={}, enterprise_id=enterprise_a.pk)
-    assert sent == [1, 1]
+    assert sent == [interval, interval]
 
 
 def test_declarant_accounts_are_remembered_briefly(settings, enterprise_a, declarant_a, django_assert_num_queries):
