@@ -128,14 +128,15 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         return self._detail(declaration)
 
     @extend_schema(responses=DeclarationEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         declaration = self.get_object()
         events = selectors.declaration_events(user=request.user, declaration=declaration)
         return Response(DeclarationEventSerializer(events, many=True).data)
 
-    @extend_schema(request=GoodsLineWriteSerializer, responses=GoodsLineSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=GoodsLineSerializer(many=True))
+    @extend_schema(methods=["POST"], request=GoodsLineWriteSerializer, responses={201: GoodsLineSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def lines(self, request, pk=None):
         declaration = self.get_object()
         if request.method == "POST":
@@ -158,8 +159,10 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
             line = services.goods_line_update(line=line, actor=request.user, **serializer.validated_data)
         return Response(GoodsLineSerializer(line).data)
 
-    @extend_schema(request={"multipart/form-data": DocumentUploadSerializer}, responses=DocumentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def documents(self, request, pk=None):
         declaration = self.get_object()
         if request.method == "POST":

@@ -51,8 +51,9 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return selectors.release_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    @extend_schema(request=DistributionSerializer, responses={201: DistributionSerializer})
-    @action(detail=True, methods=["get", "post"], serializer_class=DistributionSerializer,
+    @extend_schema(methods=["GET"], responses={200: DistributionSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=DistributionSerializer, responses={201: DistributionSerializer})
+    @action(detail=True, methods=["get", "post"], serializer_class=DistributionSerializer, pagination_class=None,
             permission_classes=[role_required(Role.DECLARANT, *DESK)])
     @idempotent
     def distributions(self, request, pk=None):
@@ -78,7 +79,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(RecallSerializer(recall).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: RecallSerializer(many=True)})
-    @action(detail=True, methods=["get"], serializer_class=RecallSerializer)
+    @action(detail=True, methods=["get"], serializer_class=RecallSerializer, pagination_class=None)
     def recalls(self, request, pk=None):
         return Response(RecallSerializer(self.get_object().recalls.all(), many=True).data)
 
