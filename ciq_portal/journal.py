@@ -11,6 +11,7 @@ error end the transaction; code that catches such an error and goes on would kee
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,6 +56,19 @@ def journal_batch():
     _insert(rows)
     for callback in after_commit:
         transaction.on_commit(callback)
+
+
+def batch_atomic(service):
+    """``transaction.atomic`` for a service that pipelines call inside a batch. There it joins the pipeline's
+    transaction without a savepoint of its own: a batch lets a service's error end the transaction, so nothing
+    would ever roll back to that savepoint. Called anywhere else, it is ``transaction.atomic``."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic(savepoint=_batch.rows is None):
+            return service(*args, **kwargs)
+
+    return wrapper
 
 
 def _insert(rows) -> None:

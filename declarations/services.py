@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
-from ciq_portal.journal import journal_save
+from ciq_portal.journal import batch_atomic, journal_save
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import user_roles
 from ciq_portal.scoping import user_enterprise_id
@@ -92,12 +92,14 @@ def _check_owner(declaration: Declaration, actor) -> None:
 
 
 def _lock(declaration: Declaration, *, with_lines: bool = False) -> Declaration:
-    """The declaration's row, locked until the transaction ends (with its enterprise, and its goods lines in
-    ``line_no`` order when asked)."""
-    queryset = Declaration.objects.select_for_update(of=("self",)).select_related("enterprise")
+    """Lock the declaration's row until the transaction ends and reload the caller's instance from it (with its
+    enterprise, and its goods lines in ``line_no`` order when asked), so the caller's object shows every move
+    the services make on it."""
+    declaration.refresh_from_db(
+        from_queryset=Declaration.objects.select_for_update(of=("self",)).select_related("enterprise"))
     if with_lines:
-        queryset = queryset.prefetch_related(Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")))
-    return queryset.get(pk=declaration.pk)
+        prefetch_related_objects([declaration], Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")))
+    return declaration
 
 
 def _require_draft(declaration: Declaration) -> None:
@@ -404,7 +406,7 @@ def declaration_check_complete(declaration) -> dict:
     return errors
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_submit(*, declaration, actor) -> Declaration:
     """Validate a draft and move it to submitted (risk and release mode are sequenced by release)."""
     locked = _lock(declaration, with_lines=True)
@@ -428,7 +430,7 @@ def _mode_recorded(release_mode) -> dict:
     return {"release_mode": release_mode}
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_request_documents(*, declaration, actor, message, kinds=(), release_mode=None) -> Declaration:
     if not (message or "").strip():
         raise ValidationError({"message": [_("Message: tell the declarant what is needed.")]})
@@ -439,47 +441,48 @@ def declaration_request_documents(*, declaration, actor, message, kinds=(), rele
                  data={"kinds": list(kinds)}, changes=_mode_recorded(release_mode))
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_answer(*, declaration, actor, message="") -> Declaration:
     """The declarant answers an officer's request (after uploading what was asked)."""
     return _move(declaration, action="answer", actor=actor, message=(message or "").strip() or _("Answered."))
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_await_inspection(*, declaration, actor=None, message="", data=None, visible_to_declarant=True,
                                  release_mode=None) -> Declaration:
     return _move(declaration, action="await_inspection", actor=actor, message=message, data=data,
                  visible_to_declarant=visible_to_declarant, changes=_mode_recorded(release_mode))
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_start_inspection(*, declaration, actor=None, message="") -> Declaration:
     return _move(declaration, action="start_inspection", actor=actor, message=message)
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_release(*, declaration, actor=None, release_mode=None, message="", data=None,
                         inspection_outcome=None) -> Declaration:
-    changes = {**_mode_recorded(release_mode or _lock(declaration).release_mode), "released_at": timezone.now()}
+    declaration = _lock(declaration)
+    changes = {**_mode_recorded(release_mode or declaration.release_mode), "released_at": timezone.now()}
     if inspection_outcome is not None:
         changes["inspection_outcome"] = inspection_outcome
-    return _move(declaration, action="release", actor=actor, message=message or _("Released."), data=data,
-                 changes=changes)
+    return _apply_move(declaration, action="release", actor=actor, message=message or _("Released."), data=data,
+                       changes=changes)
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_reject(*, declaration, actor, message) -> Declaration:
     if not (message or "").strip():
         raise ValidationError({"message": [_("Message: give the reason for the rejection.")]})
     return _move(declaration, action="reject", actor=actor, message=message.strip())
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_withdraw(*, declaration, actor, message="") -> Declaration:
     return _move(declaration, action="withdraw", actor=actor, message=(message or "").strip() or _("Withdrawn."))
 
 
-@transaction.atomic
+@batch_atomic
 def declaration_hold(*, declaration, actor=None, message="", data=None, visible_to_declarant=True,
                      release_mode=None) -> Declaration:
     return _move(declaration, action="hold", actor=actor, message=message or _("Put on hold."), data=data,

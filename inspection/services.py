@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.journal import batch_atomic
 from ciq_portal.roles import Role, has_role, is_bureau_user
 
 from . import draws, routing, transitions
@@ -231,7 +232,7 @@ def _grade_ratio(grade: str) -> tuple[float, int]:
     return float(ratio), int(version)
 
 
-@transaction.atomic
+@batch_atomic
 def object_draw_for_declaration(*, declaration, at: datetime | None = None) -> ObjectDraw:
     """The draw of objects (random control sample) for one declaration; drawn once, later calls return it."""
     subject = f"declaration:{declaration.pk}"
@@ -263,7 +264,7 @@ def _priority_for(reason: str) -> int:
             TaskReason.RELEASE_MODE: Priority.HIGH}.get(reason, Priority.NORMAL)
 
 
-@transaction.atomic
+@batch_atomic
 def inspection_task_create(*, declaration, reason, mode, actor=None, priority=None,
                            category: str | None = None) -> InspectionTask:
     """Open the inspection of a declaration, routed to a site able to take its goods; the people draw runs

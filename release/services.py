@@ -333,7 +333,6 @@ def clearance_submit(*, declaration, actor):
         declaration = declaration_services.declaration_submit(declaration=declaration, actor=actor)
         assessment = declaration_assess(declaration=declaration, actor=actor)
         decision = release_decide(declaration=declaration, assessment=assessment, actor=actor)
-    declaration.refresh_from_db()
     declaration.release_decision = decision
     return declaration
 
