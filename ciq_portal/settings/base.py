@@ -89,8 +89,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side binding lets psycopg prepare the statements a connection repeats (from their fifth run), so
-    # PostgreSQL does not parse and plan them again on every request.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
+    # PostgreSQL does not parse and plan them again on every request. Django leaves preparing off unless
+    # prepare_threshold is set.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ciq_portal.User"
