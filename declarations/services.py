@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.i18n import stored_text
 from ciq_portal.journal import batch_atomic, journal_save
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import user_roles
@@ -110,8 +111,12 @@ def _require_draft(declaration: Declaration) -> None:
 
 def declaration_event_add(*, declaration, kind, actor=None, message="", data=None, visible_to_declarant=True,
                           from_status="", to_status="") -> DeclarationEvent:
-    """Append one event to the declaration's timeline (used by every app's services; ciq_portal.journal)."""
-    event = DeclarationEvent(declaration=declaration, kind=kind, actor=actor, message=message, data=data or {},
+    """Append one event to the declaration's timeline (used by every app's services; ciq_portal.journal).
+    ``message``: the words a person typed, or a function that builds the bureau's text with gettext (stored in
+    every language, ciq_portal.i18n)."""
+    text, translations = stored_text(message)
+    event = DeclarationEvent(declaration=declaration, kind=kind, actor=actor, message=text,
+                             message_translations=translations, data=data or {},
                              visible_to_declarant=visible_to_declarant, from_status=from_status, to_status=to_status)
     journal_save(event)
     return event
@@ -148,7 +153,7 @@ def declaration_create(*, enterprise, actor, lines=(), source=DeclarationSource.
         declarant_ref=declarant_ref, **cleaned_header)
     _write_lines(declaration, cleaned_lines)
     declaration_event_add(declaration=declaration, kind="created", actor=actor, to_status=declaration.status,
-                          message=_("Draft created."))
+                          message=lambda: _("Draft created."))
     audit_record(actor=actor, action="declaration.create", obj=declaration, after=_snapshot(declaration),
                  enterprise_id=enterprise.pk)
     return declaration
@@ -306,7 +311,7 @@ def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Docum
     document.file.save(f"{uuid.uuid4().hex}.{checked.ext}", file, save=False)
     document.save()
     declaration_event_add(declaration=declaration, kind="document_uploaded", actor=actor,
-                          message=_("Document uploaded: %(name)s") % {"name": document.original_name},
+                          message=lambda: _("Document uploaded: %(name)s") % {"name": document.original_name},
                           data={"document_id": document.pk, "kind": kind})
     audit_record(actor=actor, action="document.upload", obj=document,
                  after={"kind": kind, "sha256": document.sha256, "size": document.size,
@@ -368,12 +373,12 @@ def _apply_move(declaration, *, action, actor, message="", data=None, visible_to
     for name, value in (changes or {}).items():
         setattr(declaration, name, value)
     declaration.save(update_fields=["status", "updated_at", *(changes or {})])
-    declaration_event_add(declaration=declaration, kind=event_kind or action, actor=actor, message=message,
-                          data=data, visible_to_declarant=visible_to_declarant, from_status=from_status,
-                          to_status=declaration.status)
+    event = declaration_event_add(declaration=declaration, kind=event_kind or action, actor=actor, message=message,
+                                  data=data, visible_to_declarant=visible_to_declarant, from_status=from_status,
+                                  to_status=declaration.status)
     audit_record(actor=actor, action=f"declaration.{action}", obj=declaration, before=before,
                  after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
-    _status_publish(declaration, action=action, actor=actor, from_status=from_status, message=message,
+    _status_publish(declaration, action=action, actor=actor, from_status=from_status, message=event.message,
                     visible=visible_to_declarant, data=data)
     return declaration
 
@@ -416,7 +421,7 @@ def declaration_submit(*, declaration, actor) -> Declaration:
     if errors:
         raise ValidationError(errors)
     duplicates = declaration_duplicates(declaration=locked)
-    return _apply_move(locked, action="submit", actor=actor, message=_("Declaration submitted."),
+    return _apply_move(locked, action="submit", actor=actor, message=lambda: _("Declaration submitted."),
                        data={"duplicates": duplicates} if duplicates else None,
                        changes={"submitted_at": timezone.now()})
 
@@ -432,19 +437,24 @@ def _mode_recorded(release_mode) -> dict:
 
 @batch_atomic
 def declaration_request_documents(*, declaration, actor, message, kinds=(), release_mode=None) -> Declaration:
-    if not (message or "").strip():
-        raise ValidationError({"message": [_("Message: tell the declarant what is needed.")]})
+    """An officer's request (``message`` as typed) or the pipeline's (a function building the bureau's text)."""
+    if not callable(message):
+        message = (message or "").strip()
+        if not message:
+            raise ValidationError({"message": [_("Message: tell the declarant what is needed.")]})
     bad = [k for k in kinds if k not in DocumentKind.values]
     if bad:
         raise ValidationError({"kinds": [_("Document type: choose a valid type.")]})
-    return _move(declaration, action="request_documents", actor=actor, message=message.strip(),
+    return _move(declaration, action="request_documents", actor=actor, message=message,
                  data={"kinds": list(kinds)}, changes=_mode_recorded(release_mode))
 
 
 @batch_atomic
 def declaration_answer(*, declaration, actor, message="") -> Declaration:
     """The declarant answers an officer's request (after uploading what was asked)."""
-    return _move(declaration, action="answer", actor=actor, message=(message or "").strip() or _("Answered."))
+    if not callable(message):
+        message = (message or "").strip() or (lambda: _("Answered."))
+    return _move(declaration, action="answer", actor=actor, message=message)
 
 
 @batch_atomic
@@ -466,8 +476,8 @@ def declaration_release(*, declaration, actor=None, release_mode=None, message="
     changes = {**_mode_recorded(release_mode or declaration.release_mode), "released_at": timezone.now()}
     if inspection_outcome is not None:
         changes["inspection_outcome"] = inspection_outcome
-    return _apply_move(declaration, action="release", actor=actor, message=message or _("Released."), data=data,
-                       changes=changes)
+    return _apply_move(declaration, action="release", actor=actor, message=message or (lambda: _("Released.")),
+                       data=data, changes=changes)
 
 
 @batch_atomic
@@ -479,13 +489,14 @@ def declaration_reject(*, declaration, actor, message) -> Declaration:
 
 @batch_atomic
 def declaration_withdraw(*, declaration, actor, message="") -> Declaration:
-    return _move(declaration, action="withdraw", actor=actor, message=(message or "").strip() or _("Withdrawn."))
+    return _move(declaration, action="withdraw", actor=actor,
+                 message=(message or "").strip() or (lambda: _("Withdrawn.")))
 
 
 @batch_atomic
 def declaration_hold(*, declaration, actor=None, message="", data=None, visible_to_declarant=True,
                      release_mode=None) -> Declaration:
-    return _move(declaration, action="hold", actor=actor, message=message or _("Put on hold."), data=data,
+    return _move(declaration, action="hold", actor=actor, message=message or (lambda: _("Put on hold.")), data=data,
                  visible_to_declarant=visible_to_declarant, changes=_mode_recorded(release_mode))
 
 

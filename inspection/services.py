@@ -21,7 +21,6 @@ from ciq_portal.roles import Role, has_role, is_bureau_user
 
 from . import draws, routing, transitions
 from .choices import (
-    SAMPLING_CATEGORIES,
     Agency,
     Conclusion,
     Disposition,
@@ -250,7 +249,7 @@ def object_draw_for_declaration(*, declaration, at: datetime | None = None) -> O
     audit_record(actor=None, action="draw.object", obj=draw, enterprise_id=declaration.enterprise_id,
                  after={"subject": subject, "inputs": inputs, "result": result})
     _event(declaration=declaration, kind="random_draw",
-           message=_("Drawn for the random control sample.") if draw.selected
+           message=lambda: _("Drawn for the random control sample.") if draw.selected
            else _("Not drawn for the random control sample."),
            data={"draw": draw.pk, "selected": draw.selected}, visible_to_declarant=False)
     return draw
@@ -290,7 +289,8 @@ def inspection_task_create(*, declaration, reason, mode, actor=None, priority=No
     audit_record(actor=actor, action="inspection_task.create", obj=task, enterprise_id=task.enterprise_id,
                  after={**_task_snapshot(task), "reason": reason, "mode": task.mode, "category": category})
     _event(declaration=declaration, kind="inspection_scheduled", actor=actor,
-           message=_("Inspection scheduled at %(site)s.") % {"site": site.name if site else _("a site to be set")},
+           message=lambda: _("Inspection scheduled at %(site)s.") % {
+               "site": site.name if site else _("a site to be set")},
            data={"task": task.pk, "site": site.code if site else ""})
     _inspection_scheduled_publish(task, actor=actor)
     from .tasks import inspection_dispatch
@@ -651,7 +651,8 @@ def sample_take(*, task, description: str, quantity, unit: str, seal_no: str, ac
     audit_record(actor=actor, action="sample.take", obj=sample, enterprise_id=locked.enterprise_id,
                  after={"task": locked.pk, "sample_no": sample.sample_no, "quantity": quantity, "seal_no": seal_no})
     _event(declaration=locked.declaration, kind="inspection_sampled", actor=actor,
-           message=_("Sample %(n)s taken and sealed.") % {"n": sample.sample_no}, data={"sample": sample.sample_no})
+           message=lambda: _("Sample %(n)s taken and sealed.") % {"n": sample.sample_no},
+           data={"sample": sample.sample_no})
     return sample
 
 
@@ -705,7 +706,7 @@ def lab_order_create(*, task, sample, lab, test_items, actor) -> LabOrder:
     audit_record(actor=actor, action="lab_order.create", obj=order, enterprise_id=locked.enterprise_id,
                  after={"task": locked.pk, "sample": sample.sample_no, "lab": lab.accreditation_no, "items": items})
     _event(declaration=locked.declaration, kind="lab_ordered", actor=actor,
-           message=_("Sample %(n)s sent to the laboratory.") % {"n": sample.sample_no})
+           message=lambda: _("Sample %(n)s sent to the laboratory.") % {"n": sample.sample_no})
     return order
 
 
@@ -743,7 +744,7 @@ def lab_result_record(*, order, results, actor) -> LabOrder:
     audit_record(actor=actor, action="lab_result.record", obj=order, enterprise_id=order.task.enterprise_id,
                  after={"results": [{"item": r.test_item, "value": r.value, "passed": r.passed} for r in created]})
     _event(declaration=order.task.declaration, kind="lab_resulted", actor=actor,
-           message=_("Laboratory results recorded: %(n)s item(s) outside limits.") % {"n": len(failed)}
+           message=lambda: _("Laboratory results recorded: %(n)s item(s) outside limits.") % {"n": len(failed)}
            if failed else _("Laboratory results recorded: all within limits."), data={"failed": failed})
     return order
 
@@ -778,7 +779,7 @@ def inspection_conclude(*, task, conclusion: str, actor, disposition: str = "", 
     audit_record(actor=actor, action="inspection.conclude", obj=locked, enterprise_id=locked.enterprise_id,
                  before=before, after=_task_snapshot(locked))
     _event(declaration=locked.declaration, kind="inspection_concluded", actor=actor,
-           message=(_("Inspection concluded: conform.") if conclusion == Conclusion.CONFORM else
+           message=lambda: (_("Inspection concluded: conform.") if conclusion == Conclusion.CONFORM else
                     _("Inspection concluded: non-conform; disposition: %(d)s.") % {
                         "d": locked.get_disposition_display()}),
            data={"task": locked.pk, "conclusion": conclusion, "disposition": locked.disposition})
@@ -960,7 +961,7 @@ def test_report_submit(*, declaration, lab_accreditation_no, report_no, issued_o
     audit_record(actor=actor, action="test_report.submit", obj=report, enterprise_id=declaration.enterprise_id,
                  after={"report_no": report.report_no, "lab": lab_accreditation_no, **check.as_dict()})
     _event(declaration=declaration, kind="test_report_checked", actor=actor,
-           message=_("Third-party test report %(n)s accepted.") % {"n": report.report_no} if check.ok
+           message=lambda: _("Third-party test report %(n)s accepted.") % {"n": report.report_no} if check.ok
            else _("Third-party test report %(n)s not accepted: %(r)s") % {
                "n": report.report_no, "r": "; ".join(r["message"] for r in check.reasons)},
            data=check.as_dict())

@@ -203,7 +203,8 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
     if declaration.inspection_place == InspectionPlace.DESTINATION:
         if negatives:
             _event(declaration=declaration, kind="direct_release_refused", actor=actor,
-                   message=_("Goods on the negative list are inspected at the port of entry, not at destination."))
+                   message=lambda: _("Goods on the negative list are inspected at the port of entry, "
+                                     "not at destination."))
         else:
             place, office = InspectionPlace.DESTINATION, declaration.destination_office
 
@@ -252,17 +253,18 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
                         "mode": mode, "forced_by": forced_by, "inputs": inputs, "next_step": next_step})
     # The declarant sees the mode and the next step; the reasons stay with the bureau.
     _event(declaration=declaration, kind="release_mode_decided", actor=actor,
-           message=_("Release mode: %(mode)s. Next: %(next)s") % {
+           message=lambda: _("Release mode: %(mode)s. Next: %(next)s") % {
                "mode": ReleaseMode(mode).label, "next": decision.get_next_step_display()},
            data={"mode": mode, "next_step": next_step})
     _event(declaration=declaration, kind="release_mode_reasons", actor=actor, visible_to_declarant=False,
-           message=_("Matrix v%(v)s gave %(m)s for tier %(t)s and grade %(g)s.") % {
+           message=lambda: _("Matrix v%(v)s gave %(m)s for tier %(t)s and grade %(g)s.") % {
                "v": version, "m": matrix_mode, "t": tier, "g": grade},
            data={"forced_by": forced_by, "inputs": inputs})
 
     if hold:
         declaration_services.declaration_hold(declaration=declaration, actor=None, release_mode=mode,
-                                              message=_("Held by the risk assessment."), visible_to_declarant=True)
+                                              message=lambda: _("Held by the risk assessment."),
+                                              visible_to_declarant=True)
     else:
         _start_mode(decision, declaration, actor=None)
     return decision
@@ -276,7 +278,7 @@ def _start_mode(decision, declaration, *, actor):
 
         declaration_services.declaration_await_inspection(declaration=declaration, actor=actor,
                                                           release_mode=decision.mode,
-                                                          message=decision.get_next_step_display())
+                                                          message=decision.get_next_step_display)
         task = inspection_task_create(declaration=declaration, reason=decision.inspection_reason, mode=decision.mode,
                                       actor=actor)
         decision.task = task
@@ -284,7 +286,7 @@ def _start_mode(decision, declaration, *, actor):
     elif decision.mode == matrix.VERIFY:
         declaration_services.declaration_request_documents(
             declaration=declaration, actor=actor, kinds=["test_report"], release_mode=decision.mode,
-            message=_("Upload a test report of an accredited third-party laboratory for these goods."))
+            message=lambda: _("Upload a test report of an accredited third-party laboratory for these goods."))
     else:
         _release(decision, declaration, actor=actor, inspection_result=InspectionResult.NOT_INSPECTED)
 
@@ -425,12 +427,12 @@ def _release(decision, declaration, *, actor, inspection_result) -> Release:
                  after={"declaration": declaration.number, "mode": release.mode,
                         "inspection_result": inspection_result, "certificate": certificate.number,
                         "signature": certificate.signature})
-    message = _("Released (%(mode)s). Certificate %(n)s issued.") % {
-        "mode": decision.get_mode_display(), "n": certificate.number}
-    _event(declaration=declaration, kind="released", actor=actor, message=message,
-           data={"certificate_number": certificate.number, "trace_code": release.trace_code})
+    event = _event(declaration=declaration, kind="released", actor=actor,
+                   message=lambda: _("Released (%(mode)s). Certificate %(n)s issued.") % {
+                       "mode": decision.get_mode_display(), "n": certificate.number},
+                   data={"certificate_number": certificate.number, "trace_code": release.trace_code})
     # The paperless release order for the declarant, the port and customs (webhooks after commit).
-    _publish("declaration.released", release, message=message, payload={
+    _publish("declaration.released", release, message=event.message, payload={
         "mode": release.mode, "released_at": release.released_at, "inspection_result": release.inspection_result,
         "certificate_number": certificate.number, "trace_code": release.trace_code,
         "bill_of_lading": declaration.bill_of_lading, "containers": declaration.containers,
@@ -450,7 +452,7 @@ def _publish(event_type, release, *, message, payload, actor):
 
 
 def _reject(declaration, actor, reason):
-    return declaration_services.declaration_reject( declaration=declaration, actor=actor, message=reason)
+    return declaration_services.declaration_reject(declaration=declaration, actor=actor, message=reason)
 
 
 # --- Verify-release ---------------------------------------------------------------------------------------------
@@ -466,14 +468,14 @@ def verify_report_supplied(*, declaration, report, actor) -> ReleaseDecision:
     if decision.next_step not in (NextStep.SUPPLY_REPORT, NextStep.AWAIT_VERIFICATION):
         raise ValidationError({"report": [_("A report is no longer needed for this declaration.")]})
     if Declaration.objects.filter(pk=declaration.pk, status=DeclarationStatus.AWAITING_DOCUMENTS).exists():
-        declaration_services.declaration_answer( declaration=declaration, actor=actor,
-                          message=_("Test report %(n)s supplied.") % {"n": report.report_no})
+        declaration_services.declaration_answer(declaration=declaration, actor=actor,
+                          message=lambda: _("Test report %(n)s supplied.") % {"n": report.report_no})
     decision.next_step = NextStep.AWAIT_VERIFICATION
     decision.save(update_fields=["next_step"])
     audit_record(actor=actor, action="release_decision.report_supplied", obj=decision,
                  enterprise_id=decision.enterprise_id, after={"report": report.pk, "next_step": decision.next_step})
     _event(declaration=declaration, kind="report_supplied", actor=actor,
-           message=_("Test report %(n)s supplied; an officer will verify it.") % {"n": report.report_no})
+           message=lambda: _("Test report %(n)s supplied; an officer will verify it.") % {"n": report.report_no})
     return decision
 
 
@@ -610,7 +612,7 @@ def clearance_settle(*, declaration, actor=None) -> ReleaseDecision | None:
                      after={"inspection_result": release.inspection_result})
         if conform:
             _event(declaration=declaration, kind="lab_passed", actor=actor,
-                   message=_("Laboratory result after sample-release: conform."))
+                   message=lambda: _("Laboratory result after sample-release: conform."))
         else:
             _lab_failure_credit_event(task, actor)
             recall_open(release=release, source=RecallSource.LAB_FAILURE, actor=actor,
@@ -775,10 +777,9 @@ def recall_open(*, release, source, reason, actor) -> Recall:
     audit_record(actor=actor, action="recall.open", obj=recall, enterprise_id=release.enterprise_id,
                  before={"status": before}, after={"release": release.pk, "source": source, "reason": recall.reason,
                                                    "buyers": release.distributions.count()})
-    message = _("Recall of the lot: %(r)s") % {"r": recall.reason}
-    _event(declaration=release.declaration, kind="recalled", actor=actor, message=message,
-           data={"recall": recall.pk})
-    _publish("recall.issued", release, message=message, actor=actor, payload={
+    event = _event(declaration=release.declaration, kind="recalled", actor=actor,
+                   message=lambda: _("Recall of the lot: %(r)s") % {"r": recall.reason}, data={"recall": recall.pk})
+    _publish("recall.issued", release, message=event.message, actor=actor, payload={
         "trace_code": release.trace_code, "reason": recall.reason, "cause": source, "opened_at": now,
         "buyers": release.distributions.count()})
     if source == RecallSource.MANUAL:
@@ -849,7 +850,7 @@ def post_check_schedule(*, release, scheduled_for, reason, actor) -> PostRelease
     audit_record(actor=actor, action="post_check.schedule", obj=check, enterprise_id=release.enterprise_id,
                  after={"release": release.pk, "scheduled_for": scheduled_for, "reason": check.reason})
     _event(declaration=release.declaration, kind="post_check_scheduled", actor=actor, visible_to_declarant=False,
-           message=_("Post-release check scheduled for %(d)s.") % {"d": scheduled_for})
+           message=lambda: _("Post-release check scheduled for %(d)s.") % {"d": scheduled_for})
     return check
 
 

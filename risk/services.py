@@ -127,13 +127,13 @@ def _reassess_chunk(engine, ids, reason, actor):
 
 
 def _tier_event(declaration, old_tier, outcome, reason, actor):
-    message = _("Risk tier changed from %(old)s to %(new)s after %(reason)s.") % {
-        "old": old_tier, "new": outcome.tier, "reason": reason}
     data = {"from_tier": old_tier, "to_tier": outcome.tier, "score": outcome.score, "reason": reason}
     from declarations.services import declaration_event_add
 
-    declaration_event_add(declaration=declaration, kind="risk_tier_changed", actor=actor, message=message,
-                          data=data, visible_to_declarant=False)
+    declaration_event_add(declaration=declaration, kind="risk_tier_changed", actor=actor, data=data,
+                          visible_to_declarant=False,
+                          message=lambda: _("Risk tier changed from %(old)s to %(new)s after %(reason)s.") % {
+                              "old": old_tier, "new": outcome.tier, "reason": reason})
 
 
 def _queue_reassessment(reason: str):

@@ -45,6 +45,7 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 class DeclarationEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    message = serializers.CharField(source="text", read_only=True, help_text="In the language of the request.")
 
     class Meta:
         model = DeclarationEvent

@@ -49,3 +49,29 @@ def test_timeline_shows_labels_not_codes(client, declarant_a, make_draft):
     client.force_login(declarant_a)
     page = client.get(f"/declarations/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ">Risk tier changed<" in page and ">Draft created<" in page
+
+
+@pytest.mark.django_db
+def test_the_bureau_s_messages_read_in_the_reader_s_language(client, declarant_a, officer, make_draft,
+                                                            no_requirements):
+    """A move made from a Chinese page reads in English on an English page and in the API, and the reverse; the
+    words a person typed read as typed in both."""
+    from declarations import services
+
+    d = make_draft()
+    with translation.override("zh-hans"):
+        services.declaration_submit(declaration=d, actor=declarant_a)
+        services.declaration_request_documents(declaration=d, actor=officer, message="请补充卫生证书")
+    with translation.override("en"):
+        services.declaration_answer(declaration=d, actor=declarant_a)
+    client.force_login(declarant_a)
+    english = client.get(f"/declarations/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(f"/declarations/{d.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Declaration submitted." in english and "Answered." in english and "报检单已申报。" not in english
+    assert "报检单已申报。" in chinese and "Answered." not in chinese
+    assert "请补充卫生证书" in english and "请补充卫生证书" in chinese
+    events = client.get(f"/api/v1/declarations/{d.pk}/events/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [e["message"] for e in events if e["kind"] == "submit"] == ["Declaration submitted."]
+    stored = d.events.get(kind="submit")
+    assert stored.message == "报检单已申报。"  # the default language, for exports and search
+    assert d.events.get(kind="request_documents").message_translations == {}

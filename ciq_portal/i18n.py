@@ -1,0 +1,29 @@
+"""Texts the bureau's services write for people to read later (a declaration's timeline), kept in every language of
+the portal so that each reader sees them in their own, whoever's request wrote them.
+
+A service passes such a text as a function that builds it with ``gettext``, e.g.
+``message=lambda: _("Inspection scheduled at %(site)s.") % {"site": site.name}``; a text a person typed is passed
+as the string it is and shown as typed.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils import translation
+
+
+def stored_text(text: str | Callable[[], str]) -> tuple[str, dict[str, str]]:
+    """``text`` as a service stores it: the text in the default language, and the text in every language of the
+    portal when ``text`` is a function that builds it (a person's words come without translations)."""
+    if not callable(text):
+        return str(text or ""), {}
+    translations = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translations[code] = str(text())
+    return translations[settings.LANGUAGE_CODE], translations
+
+
+def text_for_reader(default: str, translations: dict[str, str]) -> str:
+    """The stored text in the active language, or ``default`` where it was not stored in it."""
+    return translations.get(translation.get_language(), default) if translations else default
