@@ -104,6 +104,12 @@ def declaration_get(*, user, pk):
                         user=user, pk=pk)
 
 
+def declaration_get_for_service(*, user, pk):
+    """One declaration in the user's scope without its related rows: what a service is handed, which locks and
+    reloads the row itself."""
+    return get_in_scope(Declaration.objects.all(), user=user, pk=pk)
+
+
 def declaration_get_detail(*, user, pk):
     """One declaration with its lines, documents and the events the user may see (declarants: visible only)."""
     events = DeclarationEvent.objects.select_related("actor")

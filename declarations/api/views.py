@@ -62,7 +62,10 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         return selectors.declaration_list(user=self.request.user).prefetch_related("lines", "documents")
 
     def get_object(self):
-        return selectors.declaration_get(user=self.request.user, pk=self._pk())
+        return selectors.declaration_get_for_service(user=self.request.user, pk=self._pk())
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self._pk())
 
     def _pk(self):
         try:
@@ -70,9 +73,9 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         except (TypeError, ValueError):
             raise NotFound from None
 
-    def _detail(self, declaration, code=status.HTTP_200_OK):
-        fresh = selectors.declaration_get_representation(user=self.request.user, pk=declaration.pk)
-        return Response(DeclarationSerializer(fresh, context={"request": self.request}).data, status=code)
+    def _detail(self, pk, code=status.HTTP_200_OK):
+        declaration = selectors.declaration_get_representation(user=self.request.user, pk=pk)
+        return Response(DeclarationSerializer(declaration, context={"request": self.request}).data, status=code)
 
     @extend_schema(request=DeclarationWriteSerializer, responses={201: DeclarationSerializer})
     @idempotent
@@ -84,7 +87,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
         declaration = services.declaration_create(enterprise=enterprise, actor=request.user, lines=lines,
                                                   source=DeclarationSource.API, **data)
-        return self._detail(declaration, status.HTTP_201_CREATED)
+        return self._detail(declaration.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=DeclarationWriteSerializer, responses=DeclarationSerializer)
     def update(self, request, *args, **kwargs):
@@ -94,7 +97,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         data = dict(serializer.validated_data)
         lines = [dict(line) for line in data.pop("lines")] if "lines" in data else None
         declaration = services.declaration_update(declaration=declaration, actor=request.user, lines=lines, **data)
-        return self._detail(declaration)
+        return self._detail(declaration.pk)
 
     def destroy(self, request, *args, **kwargs):
         services.declaration_delete(declaration=self.get_object(), actor=request.user)
@@ -107,7 +110,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         from release.services import clearance_submit
 
         declaration = clearance_submit(declaration=self.get_object(), actor=request.user)
-        return self._detail(declaration)
+        return self._detail(declaration.pk)
 
     @extend_schema(request=MessageSerializer, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"])
@@ -116,7 +119,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         serializer.is_valid(raise_exception=True)
         declaration = services.declaration_withdraw(declaration=self.get_object(), actor=request.user,
                                                     message=serializer.validated_data.get("message", ""))
-        return self._detail(declaration)
+        return self._detail(declaration.pk)
 
     @extend_schema(request=MessageSerializer, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"])
@@ -125,7 +128,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         serializer.is_valid(raise_exception=True)
         declaration = services.declaration_answer(declaration=self.get_object(), actor=request.user,
                                                   message=serializer.validated_data.get("message", ""))
-        return self._detail(declaration)
+        return self._detail(declaration.pk)
 
     @extend_schema(responses=DeclarationEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
