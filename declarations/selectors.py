@@ -1,7 +1,7 @@
 """Every read of declarations, scoped with ciq_portal.scoping (404 outside the user's scope)."""
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
 
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
@@ -124,12 +124,13 @@ def declaration_get_detail(*, user, pk):
 
 
 def declaration_get_representation(*, user, pk):
-    """One declaration as the API represents it: lines, documents, and the release app's decision, release and
-    certificate (reverse one-to-ones, read without importing release)."""
-    queryset = Declaration.objects.select_related(
-        "enterprise", "release_decision", "release__certificate").prefetch_related(
-        Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")),
-        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")))
+    """One declaration as the API represents it: lines, documents, and the three values the release app keeps for
+    it (next step, trace code, certificate number), read through its reverse one-to-ones without importing it."""
+    queryset = Declaration.objects.annotate(
+        next_step=Coalesce(F("release_decision__next_step"), Value("")),
+        trace_code=F("release__trace_code"),
+        certificate_number=F("release__certificate__number"),
+    ).prefetch_related(Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")), "documents")
     return get_in_scope(queryset, user=user, pk=pk)
 
 

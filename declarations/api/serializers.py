@@ -80,12 +80,11 @@ class DeclarationSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
     release_mode = serializers.CharField(read_only=True, help_text=MODE_HELP)
     source = serializers.CharField(read_only=True)
-    # Kept by the release app on its own rows; read through the reverse one-to-ones (no import of release).
-    next_step = serializers.CharField(source="release_decision.next_step", read_only=True, default="",
+    # Kept by the release app on its own rows (selectors.declaration_get_representation reads them).
+    next_step = serializers.CharField(read_only=True,
                                       help_text="What the declarant must do next once the mode is decided.")
-    trace_code = serializers.CharField(source="release.trace_code", read_only=True, default=None, allow_null=True)
-    certificate_number = serializers.CharField(source="release.certificate.number", read_only=True, default=None,
-                                               allow_null=True)
+    trace_code = serializers.CharField(read_only=True, allow_null=True)
+    certificate_number = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Declaration
