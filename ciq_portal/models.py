@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .i18n import text_for_reader
+
 
 class User(AbstractUser):
     """A person or an API client of a partner agency; roles are groups (see roles.py)."""
@@ -319,6 +321,8 @@ class Notification(models.Model):
     event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     event_type = models.CharField(_("event type"), max_length=48, choices=EventType.choices)
     message = models.CharField(_("message"), max_length=500, blank=True)
+    # The bureau's own messages in every language of the portal (ciq_portal/i18n.py); empty for a person's words.
+    message_translations = models.JSONField(_("message in every language"), default=dict, blank=True)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -335,3 +339,8 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.event_type}"
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's language."""
+        return text_for_reader(self.message, self.message_translations)

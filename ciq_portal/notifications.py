@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from . import webhooks
 from .agencies import is_agency_principal, principal_scopes
 from .audit import audit_record
+from .i18n import stored_text
 from .journal import journal_follow_up, journal_save
 from .models import (
     AgencyClient,
@@ -80,7 +81,7 @@ class MissingScopeError(PermissionDenied):
 
 
 def notification_publish(*, event_type: str, payload: dict, enterprise_id: int | None = None, audience=None,
-                         agency_id: int | None = None, recipients=(), message: str = "", reference: str = "",
+                         agency_id: int | None = None, recipients=(), message="", reference: str = "",
                          link: str = "", in_app: bool = True, actor=None) -> OutboxEvent:
     """Record an event in the caller's transaction; subscribers and in-app notifications get it after commit.
 
@@ -89,7 +90,8 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
     ``audience``: any of "declarant", "agency", "bureau" (default all three).
     ``agency_id``: deliver to this agency's subscriptions only (e.g. a case referred to it).
     ``recipients``: users (or ids) who also get an in-app notification, e.g. the assigned officer.
-    ``message``, ``reference``, ``link``: shown in the in-app notification (reference: e.g. a declaration number).
+    ``message``, ``reference``, ``link``: shown in the in-app notification (reference: e.g. a declaration number;
+    message: a person's words, or a function that builds the bureau's text, kept in every language, ciq_portal.i18n).
     ``in_app``: False for events that only go to subscriptions (e.g. the status change behind a release, whose
     in-app notification is the release itself). ``actor``: who caused it; gets no in-app notification of it.
     """
@@ -107,7 +109,9 @@ def notification_publish(*, event_type: str, payload: dict, enterprise_id: int |
     if in_app and DECLARANT in audience and enterprise_id is not None and event_type in DECLARANT_EVENT_TYPES:
         user_ids |= _declarant_ids(enterprise_id)
     user_ids.discard(getattr(actor, "pk", None))
-    notifications = [Notification(user_id=user_id, event=event, event_type=event_type, message=message[:500],
+    text, translations = stored_text(message) if user_ids else ("", {})
+    notifications = [Notification(user_id=user_id, event=event, event_type=event_type, message=text[:500],
+                                  message_translations={code: t[:500] for code, t in translations.items()},
                                   reference=reference[:64], link=link[:300], created_at=event.created_at)
                      for user_id in sorted(user_ids)]
     with transaction.atomic(savepoint=False):  # the event and its notifications together, even with no caller's

@@ -373,12 +373,12 @@ def _apply_move(declaration, *, action, actor, message="", data=None, visible_to
     for name, value in (changes or {}).items():
         setattr(declaration, name, value)
     declaration.save(update_fields=["status", "updated_at", *(changes or {})])
-    event = declaration_event_add(declaration=declaration, kind=event_kind or action, actor=actor, message=message,
-                                  data=data, visible_to_declarant=visible_to_declarant, from_status=from_status,
-                                  to_status=declaration.status)
+    declaration_event_add(declaration=declaration, kind=event_kind or action, actor=actor, message=message,
+                          data=data, visible_to_declarant=visible_to_declarant, from_status=from_status,
+                          to_status=declaration.status)
     audit_record(actor=actor, action=f"declaration.{action}", obj=declaration, before=before,
                  after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
-    _status_publish(declaration, action=action, actor=actor, from_status=from_status, message=event.message,
+    _status_publish(declaration, action=action, actor=actor, from_status=from_status, message=message,
                     visible=visible_to_declarant, data=data)
     return declaration
 
@@ -694,13 +694,17 @@ def logistics_event_push(*, actor, external_id: str, kind: str, container_no: st
     except IntegrityError:  # the same id pushed at the same moment for another container
         return _logistics_replay(LogisticsEvent.objects.get(source=source, external_id=external_id), fingerprint), False
     event.declarations.set(declarations)
-    label = str(LogisticsEventKind(kind).label)
+    def timeline_text():
+        return f"{LogisticsEventKind(kind).label} · {container_no}" + (f" · {event.location}" if event.location else "")
+
+    def notification_text():
+        return f"{LogisticsEventKind(kind).label} · {container_no}"
+
     for declaration in declarations:
         data = {"logistics_event": event.pk, "external_id": external_id, "source": source, "kind": kind,
                 "container_no": container_no, "occurred_at": occurred_at.isoformat(), "location": event.location}
         declaration_event_add(declaration=declaration, kind=f"logistics_{kind}", actor=actor,
-                              message=f"{label} · {container_no}" + (f" · {event.location}" if event.location else ""),
-                              data=data)
+                              message=timeline_text, data=data)
         if kind in ARRIVAL_KINDS and (declaration.arrived_at is None or occurred_at < declaration.arrived_at):
             before = {"arrived_at": declaration.arrived_at}
             declaration.arrived_at = occurred_at
@@ -710,7 +714,7 @@ def logistics_event_push(*, actor, external_id: str, kind: str, container_no: st
                          enterprise_id=declaration.enterprise_id)
         notification_publish(event_type=EventType.LOGISTICS, enterprise_id=declaration.enterprise_id,
                              payload={**data, "declaration_number": declaration.number},
-                             reference=declaration.number, message=f"{label} · {container_no}",
+                             reference=declaration.number, message=notification_text,
                              link=f"/declarations/{declaration.pk}/")
     audit_record(actor=actor, action="logistics_event.push", obj=event,
                  after={"source": source, "external_id": external_id, "kind": kind, "container_no": container_no,
@@ -741,15 +745,19 @@ def _status_publish(declaration, *, action, actor, from_status, message="", visi
                "from_status": from_status, "status": declaration.status,
                "release_mode": declaration.release_mode, "port_of_entry": declaration.port_of_entry,
                "bill_of_lading": declaration.bill_of_lading, "containers": declaration.containers}
-    text = str(message or "") if visible else ""
+    shown = message if visible else ""
+
+    def status_label():
+        return DeclarationStatus(declaration.status).label
+
     common = {"enterprise_id": declaration.enterprise_id, "reference": declaration.number,
               "link": f"/declarations/{declaration.pk}/", "actor": actor}
     in_app = action not in ("release", "request_documents")
     notification_publish(event_type=EventType.STATUS_CHANGED, payload=payload, in_app=in_app,
-                         message=text or str(DeclarationStatus(declaration.status).label), **common)
+                         message=shown or status_label, **common)
     if action == "request_documents":
-        notification_publish(event_type=EventType.DOCUMENTS_REQUESTED, message=text, payload={
-            **payload, "kinds": list((data or {}).get("kinds") or []), "message": text}, **common)
+        notification_publish(event_type=EventType.DOCUMENTS_REQUESTED, message=shown, payload={
+            **payload, "kinds": list((data or {}).get("kinds") or []), "message": stored_text(shown)[0]}, **common)
 
 
 @transaction.atomic

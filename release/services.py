@@ -427,12 +427,14 @@ def _release(decision, declaration, *, actor, inspection_result) -> Release:
                  after={"declaration": declaration.number, "mode": release.mode,
                         "inspection_result": inspection_result, "certificate": certificate.number,
                         "signature": certificate.signature})
-    event = _event(declaration=declaration, kind="released", actor=actor,
-                   message=lambda: _("Released (%(mode)s). Certificate %(n)s issued.") % {
-                       "mode": decision.get_mode_display(), "n": certificate.number},
-                   data={"certificate_number": certificate.number, "trace_code": release.trace_code})
+    def message():
+        return _("Released (%(mode)s). Certificate %(n)s issued.") % {
+            "mode": decision.get_mode_display(), "n": certificate.number}
+
+    _event(declaration=declaration, kind="released", actor=actor, message=message,
+           data={"certificate_number": certificate.number, "trace_code": release.trace_code})
     # The paperless release order for the declarant, the port and customs (webhooks after commit).
-    _publish("declaration.released", release, message=event.message, payload={
+    _publish("declaration.released", release, message=message, payload={
         "mode": release.mode, "released_at": release.released_at, "inspection_result": release.inspection_result,
         "certificate_number": certificate.number, "trace_code": release.trace_code,
         "bill_of_lading": declaration.bill_of_lading, "containers": declaration.containers,
@@ -777,9 +779,11 @@ def recall_open(*, release, source, reason, actor) -> Recall:
     audit_record(actor=actor, action="recall.open", obj=recall, enterprise_id=release.enterprise_id,
                  before={"status": before}, after={"release": release.pk, "source": source, "reason": recall.reason,
                                                    "buyers": release.distributions.count()})
-    event = _event(declaration=release.declaration, kind="recalled", actor=actor,
-                   message=lambda: _("Recall of the lot: %(r)s") % {"r": recall.reason}, data={"recall": recall.pk})
-    _publish("recall.issued", release, message=event.message, actor=actor, payload={
+    def message():
+        return _("Recall of the lot: %(r)s") % {"r": recall.reason}
+
+    _event(declaration=release.declaration, kind="recalled", actor=actor, message=message, data={"recall": recall.pk})
+    _publish("recall.issued", release, message=message, actor=actor, payload={
         "trace_code": release.trace_code, "reason": recall.reason, "cause": source, "opened_at": now,
         "buyers": release.distributions.count()})
     if source == RecallSource.MANUAL:

@@ -97,6 +97,7 @@ class WebhookDeliveryDetailSerializer(WebhookDeliverySerializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     event_type_label = serializers.CharField(source="get_event_type_display", read_only=True)
+    message = serializers.CharField(source="text", read_only=True, help_text="In the language of the request.")
     event_id = serializers.UUIDField(source="event.event_id", read_only=True, allow_null=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 import subprocess
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from declarations.choices import EventKind
@@ -75,3 +76,19 @@ def test_the_bureau_s_messages_read_in_the_reader_s_language(client, declarant_a
     stored = d.events.get(kind="submit")
     assert stored.message == "报检单已申报。"  # the default language, for exports and search
     assert d.events.get(kind="request_documents").message_translations == {}
+
+
+@pytest.mark.django_db
+def test_notifications_of_the_bureau_read_in_the_reader_s_language(client, declarant_a, officer, make_draft,
+                                                                   no_requirements):
+    from declarations import services
+
+    d = make_draft()
+    services.declaration_submit(declaration=d, actor=declarant_a)
+    with translation.override("en"):
+        services.declaration_hold(declaration=d, actor=officer)
+    client.force_login(declarant_a)
+    chinese = client.get(reverse("portal:notifications"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已暂停。" in chinese and "Put on hold." not in chinese
+    rows = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert [r["message"] for r in rows] == ["Put on hold."]
