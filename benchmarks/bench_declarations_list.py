@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.common import ensure_database  # noqa: E402
+
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ciq-bench-list-')}/db.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ciq_portal.settings.test")

@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.common import machine  # noqa: E402
+
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ciq-bench-import-')}/db.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ciq_portal.settings.test")

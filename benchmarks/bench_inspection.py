@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.common import ensure_database, machine  # noqa: E402
+
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/ciq_bench_inspection"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ciq_portal.settings.test")

@@ -11,7 +11,7 @@ import os
 import random
 import re
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from locust import HttpUser, between, task
 
@@ -166,6 +166,6 @@ class Agency(PortalUser):
             return
         body = dict(push["body"])
         body["external_id"] = uuid.uuid4().hex
-        body["occurred_at"] = datetime.now(timezone.utc).isoformat()
+        body["occurred_at"] = datetime.now(UTC).isoformat()
         self.client.post(push["path"], json=body, name=push["path"] + " (push)",
                          headers=self.api_write_headers(**{"Idempotency-Key": uuid.uuid4().hex}))

@@ -662,7 +662,7 @@ def logistics_event_push(*, actor, external_id: str, kind: str, container_no: st
         raise ValidationError(errors)
     source = agency.code if agency is not None else "bureau"
     fingerprint = _logistics_fingerprint({
-        "kind": kind, "container_no": container_no, "occurred_at": occurred_at.astimezone(datetime.timezone.utc),
+        "kind": kind, "container_no": container_no, "occurred_at": occurred_at.astimezone(datetime.UTC),
         "bill_of_lading": bill_of_lading, "vessel_voyage": vessel_voyage or "", "location": location or ""})
 
     existing = LogisticsEvent.objects.filter(source=source, external_id=external_id).first()

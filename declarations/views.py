@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,9 +20,21 @@ from . import bulk, selectors, services, transitions
 from .choices import CommodityCategory, DeclarationStatus, DocumentKind
 from .filtersets import DeclarationFilterSet, RegistrationFilterSet
 from .forms import (
-    LINE_PREFIX, MAX_LINES, AnswerForm, DeclarationHeaderForm, DocumentUploadForm, GoodsLineForm, ImportForm,
-    MessageForm, RegistrationApplyForm, RegistrationDecideForm, RegistrationDocumentForm, RequestDocumentsForm,
-    errors_to_forms, line_formset, line_initial,
+    LINE_PREFIX,
+    MAX_LINES,
+    AnswerForm,
+    DeclarationHeaderForm,
+    DocumentUploadForm,
+    GoodsLineForm,
+    ImportForm,
+    MessageForm,
+    RegistrationApplyForm,
+    RegistrationDecideForm,
+    RegistrationDocumentForm,
+    RequestDocumentsForm,
+    errors_to_forms,
+    line_formset,
+    line_initial,
 )
 
 PAGE_SIZE = 25

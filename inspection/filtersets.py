@@ -2,7 +2,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
-    LabStatus, Priority, ReferralDirection, ReferralKind, ReferralStatus, TaskReason, TaskStatus,
+    LabStatus,
+    Priority,
+    ReferralDirection,
+    ReferralKind,
+    ReferralStatus,
+    TaskReason,
+    TaskStatus,
 )
 from .models import CaseReferral, InspectionTask, JointInspection, Lab
 

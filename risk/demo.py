@@ -52,8 +52,7 @@ def _train_file():
 
 
 def seed(*, password, stdout):
-    from .services import (bulletin_create, bulletin_publish, model_activate, model_register, rule_activate,
-                           rule_create)
+    from .services import bulletin_create, bulletin_publish, model_activate, model_register, rule_activate, rule_create
     from .training import train_from_kcs
 
     analyst = User.objects.filter(username="analyst").first()

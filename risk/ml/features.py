@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from django.utils.translation import gettext_noop as N_
 import pandas as pd
+from django.utils.translation import gettext_noop as N_
 
 KCS_COLUMNS = [
     "Declaration ID", "Date", "Office ID", "Process Type", "Import Type", "Import Use", "Payment Type",
@@ -216,7 +216,7 @@ class FeatureEncoder:
                 "tables": self.tables, "categories": self.categories, "hs6_log_uv": self.hs6_log_uv}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "FeatureEncoder":
+    def from_dict(cls, data: dict) -> FeatureEncoder:
         encoder = cls(alpha=data["alpha"], folds=data["folds"], seed=data["seed"])
         encoder.prior = data["prior"]
         encoder.tables = {g: {k: tuple(v) for k, v in t.items()} for g, t in data["tables"].items()}

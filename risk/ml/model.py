@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import lightgbm as lgb
 import numpy as np
 
-from .features import GROUPS, FAMILY_LABELS, FeatureEncoder, family_of
+from .features import FAMILY_LABELS, GROUPS, FeatureEncoder, family_of
 
 PARAMS = {
     "objective": "binary", "learning_rate": 0.06, "num_leaves": 31, "min_data_in_leaf": 40,
@@ -82,7 +82,7 @@ class TrainedModel:
         return self.booster.model_to_string(), self.encoder.to_dict()
 
     @classmethod
-    def load(cls, booster_text: str, encoding: dict, params: dict | None = None) -> "TrainedModel":
+    def load(cls, booster_text: str, encoding: dict, params: dict | None = None) -> TrainedModel:
         return cls(FeatureEncoder.from_dict(encoding), lgb.Booster(model_str=booster_text), params or {})
 
 

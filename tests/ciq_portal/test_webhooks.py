@@ -203,8 +203,8 @@ def test_unreachable_receiver_is_logged_as_an_error(declarant_subscription, ente
 
 
 def test_redirects_are_not_followed_and_private_addresses_refused(settings):
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Redirect(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -360,9 +360,8 @@ def test_a_real_worker_delivers_after_a_failure(fast_backoff_env, celery_worker_
 
     (The countdown itself is checked in test_retry_is_scheduled_with_a_countdown: the worker under test loads the
     test settings, whose always-eager mode runs the retry message at once.)"""
-    from tests.factories import EnterpriseFactory, UserFactory
-
     from ciq_portal.roles import Role
+    from tests.factories import EnterpriseFactory, UserFactory
 
     enterprise = EnterpriseFactory()
     user = UserFactory(username="declarant_worker", role=Role.DECLARANT, enterprise=enterprise)

@@ -4,11 +4,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from credit.charts import grade_history_svg
 from credit.choices import CreditEventKind as K
 from credit.choices import CreditEventSource as S
 from credit.choices import CreditGrade as G
 from credit.choices import ObjectionStatus
-from credit.charts import grade_history_svg
 from credit.models import GradeChange, GradeObjection
 from credit.services import credit_event_record, grade_objection_file
 

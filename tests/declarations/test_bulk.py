@@ -6,10 +6,10 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from credit.models import Enterprise
 from declarations.bulk import import_kcs, import_rows, read_rows, template_csv, template_xlsx
 from declarations.choices import DeclarationSource, InspectionOutcome
 from declarations.models import Declaration, GoodsLine, HistoricalAttributes, ImportJob
-from credit.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 KCS = Path(settings.BASE_DIR).parent / "shared" / "data" / "kcs" / "df_syn_train_eng.csv"

@@ -6,17 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.test import override_settings
-from django.utils import timezone
 
 from ciq_portal.models import AuditEntry
 from ciq_portal.reference import reference_forget
 from declarations import services
 from declarations.choices import DeclarationStatus as S
 from declarations.choices import DocumentKind, ReleaseMode
-from declarations.models import Declaration, DeclarationEvent, DocumentRequirement, GoodsLine, HSCode
+from declarations.models import Declaration, DeclarationEvent, DocumentRequirement, HSCode
 from declarations.reference import is_valid_container
 
-from .conftest import PDF, PNG, header, line
+from .conftest import PDF, PNG, line
 
 pytestmark = pytest.mark.django_db
 

@@ -39,8 +39,9 @@ def clearance_setup(supervisor, officer, monkeypatch):
     site = InspectionSiteFactory(port="NGB")
     profile = officer_profile_ensure(user=officer, badge_no="E2E001", categories=["machinery", "toy"], sites=[site],
                                      actor=supervisor)
-    from inspection.services import officer_shift_add
     from django.utils import timezone
+
+    from inspection.services import officer_shift_add
 
     now = timezone.now()
     officer_shift_add(officer=profile, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=10),

@@ -1,7 +1,7 @@
 import pytest
-from declarations.models import HSCode
 
 from ciq_portal.roles import Role
+from declarations.models import HSCode
 from tests.factories import DeclarationFactory, GoodsLineFactory, UserFactory
 
 from .factories import InspectionSiteFactory, LabFactory, OfficerProfileFactory

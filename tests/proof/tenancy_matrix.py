@@ -16,8 +16,8 @@ Kinds of entry:
 naming why, when A has no such object yet.
 """
 
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

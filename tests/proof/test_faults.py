@@ -8,8 +8,6 @@ timeout to a new worker, and the effect must exist exactly once.
 """
 
 import contextlib
-import os
-import threading
 import time
 from datetime import timedelta
 

@@ -6,7 +6,6 @@ routes are walked in one test and every violation is reported together.
 """
 
 import hashlib
-import json
 
 import pytest
 from django.apps import apps

@@ -5,7 +5,6 @@ step is independent: a step that fails is recorded in ``world.errors`` (the matr
 needing that object as unreachable, naming the error) instead of hiding every other route's result.
 """
 
-import io
 import traceback
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -91,11 +90,9 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
     _step(world, "assessment", assessment)
 
     def released():
-        from release.models import Release
-        from release.services import clearance_submit, consignment_release
-
         from release.matrix import DEFAULT_CELLS
-        from release.services import release_matrix_update
+        from release.models import Release
+        from release.services import clearance_submit, consignment_release, release_matrix_update
 
         # Released on declaration: this world wants one released consignment without walking a mode's steps.
         cells = {tier: {grade: ("supervised" if tier == "very_high" or grade == "D" else "declare")

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from risk.rules import RuleIndex, CompiledRule, chapters, matches, normalise
+from risk.rules import CompiledRule, RuleIndex, chapters, matches, normalise
 
 CTX = {"hs_code": "0306170000", "origin_country": "VN", "departure_country": "HK", "port": "NGB",
        "transport_mode": "sea", "enterprise_grade": "B", "value": 12000.0, "unit_price": 2.5,
