@@ -1,5 +1,5 @@
-"""Texts the bureau's services write for people to read later (a declaration's timeline), kept in every language of
-the portal so that each reader sees them in their own, whoever's request wrote them.
+"""Texts the bureau's services write for people to read later (a declaration's timeline, in-app notifications), kept
+in every language of the portal so that each reader sees them in their own, whoever's request wrote them.
 
 A service passes such a text as a function that builds it with ``gettext``, e.g.
 ``message=lambda: _("Inspection scheduled at %(site)s.") % {"site": site.name}``; a text a person typed is passed
