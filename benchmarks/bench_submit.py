@@ -5,8 +5,9 @@ bare Django + DRF endpoint that only writes a declaration with its 5 lines (benc
 the product), in the same server and the same run, since these machines' speed drifts.
 
 Target: full submit rate >= 0.5 x bare rate, and full p99 < 2 x bare p99.
-Also printed, for information: "file + submit" (create the declaration through the API, then submit it: the two
-requests a declarant's system makes), per declaration.
+Also printed, for information: the CPU each group of processes (gunicorn, celery, postgres, redis) spent per full
+submit and per bare write, read from /proc around each round; and "file + submit" (create the declaration through
+the API, then submit it: the two requests a declarant's system makes), per declaration.
 
     .venv/bin/python benchmarks/bench_submit.py [--rounds 3] [--round-seconds 12] [--volume 100000]
 
@@ -29,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import ensure_database, machine  # noqa: E402
+from benchmarks.common import CPU_GROUPS, cpu_seconds_by_group, ensure_database, machine  # noqa: E402
 
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/ciq_bench_submit"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
@@ -295,16 +296,28 @@ def main():
     load_before = os.getloadavg()[0]
     gunicorn, worker = start_processes(args, log_dir)
     results = {"bare": [], "full": [], "file+submit": []}
+    cpu = {"bare": dict.fromkeys(CPU_GROUPS, 0.0), "full": dict.fromkeys(CPU_GROUPS, 0.0)}
+
+    def measured(name, **round_args):
+        """One round, with the CPU each group of processes spent on it (the worker's queued tasks included)."""
+        before = cpu_seconds_by_group()
+        result = run_round(**round_args)
+        time.sleep(3)  # the journal follow-ups start a second after the last commit
+        after = cpu_seconds_by_group()
+        for group in CPU_GROUPS:
+            cpu[name][group] += after[group] - before[group]
+        return result
+
     try:
         common = dict(host="127.0.0.1", port=args.port, connections=args.connections)
         run_round(job=bare, max_jobs=warmup, max_seconds=30, **common)
         run_round(job=full, max_jobs=warmup, max_seconds=30, start_index=0, **common)
         used = warmup
         for r in range(args.rounds):
-            b = run_round(job=bare, max_jobs=args.round_jobs, max_seconds=args.round_seconds,
-                          start_index=100000 * (r + 1), **common)
-            f = run_round(job=full, max_jobs=args.round_jobs, max_seconds=args.round_seconds, start_index=used,
-                          **common)
+            b = measured("bare", job=bare, max_jobs=args.round_jobs, max_seconds=args.round_seconds,
+                         start_index=100000 * (r + 1), **common)
+            f = measured("full", job=full, max_jobs=args.round_jobs, max_seconds=args.round_seconds,
+                         start_index=used, **common)
             used += f.done + f.errors
             results["bare"].append(b)
             results["full"].append(f)
@@ -341,6 +354,10 @@ def main():
           f"p99 {f_p99:.0f} vs {b_p99:.0f} ms ({p99_ratio:.2f} x); errors {f_err}+{b_err} "
           f"[{'MET' if met else 'NOT MET'}] | target full >= 0.5 x bare rate and p99 < 2 x bare p99, 0 errors | "
           f"volume {volume}; {f_n:,} submits, {b_n:,} bare writes | database {where} | machine {host}", flush=True)
+    for name, count in (("full", f_n), ("bare", b_n)):
+        spent = ", ".join(f"{group} {cpu[name][group] / count * 1000:.1f} ms" for group in CPU_GROUPS) if count else ""
+        print(f"CPU per {'submit' if name == 'full' else 'bare write'} by process (for information): {spent} "
+              f"| volume {volume} | database {where} | machine {host}", flush=True)
     if results["file+submit"]:
         s_rate, s_p50, s_p99, s_n, s_err = pooled("file+submit")
         print(f"file + submit over HTTP (2 requests per declaration, for information): {s_rate:.1f} declarations/s "
