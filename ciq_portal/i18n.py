@@ -27,3 +27,9 @@ def stored_text(text: str | Callable[[], str]) -> tuple[str, dict[str, str]]:
 def text_for_reader(default: str, translations: dict[str, str]) -> str:
     """The stored text in the active language, or ``default`` where it was not stored in it."""
     return translations.get(translation.get_language(), default) if translations else default
+
+
+def message_for_reader(item: dict) -> str:
+    """The ``message`` of a stored dict that keeps ``message_translations`` beside it (a report check's reasons), in
+    the reader's language."""
+    return text_for_reader(item.get("message", ""), item.get("message_translations") or {})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.i18n import message_for_reader, stored_text
 from ciq_portal.journal import batch_atomic
 from ciq_portal.roles import Role, has_role, is_bureau_user
 
@@ -669,23 +670,29 @@ def sample_custody_add(*, sample, action: str, holder: str, seal_intact: bool, a
     return entry
 
 
+def _reason(code: str, message) -> dict:
+    """One reason a report or a laboratory is not relied on, its message kept in every language (ciq_portal.i18n)."""
+    text, translations = stored_text(message)
+    return {"code": code, "message": text, "message_translations": translations}
+
+
 def _lab_scope_problems(lab: Lab, *, category: str, test_items, on: date) -> list[dict]:
     problems = []
     if lab.status != LabStatus.ACTIVE:
-        problems.append({"code": "lab_not_active",
-                         "message": _("The laboratory is %(s)s.") % {"s": lab.get_status_display()}})
+        problems.append(_reason("lab_not_active",
+                                lambda: _("The laboratory is %(s)s.") % {"s": lab.get_status_display()}))
     if not (lab.valid_from <= on <= lab.valid_until):
-        problems.append({"code": "lab_accreditation_expired",
-                         "message": _("The laboratory's accreditation is not valid on %(d)s.") % {"d": on}})
+        problems.append(_reason("lab_accreditation_expired",
+                                lambda: _("The laboratory's accreditation is not valid on %(d)s.") % {"d": on}))
     if lab.kind == LabKind.THIRD_PARTY:
         if category and lab.scope_categories and category not in lab.scope_categories:
-            problems.append({"code": "category_out_of_scope",
-                             "message": _("%(c)s goods are outside the laboratory's scope.") % {"c": category}})
+            problems.append(_reason("category_out_of_scope",
+                                    lambda: _("%(c)s goods are outside the laboratory's scope.") % {"c": category}))
         outside = sorted(set(test_items) - set(lab.scope_test_items or []))
         if outside:
-            problems.append({"code": "test_item_out_of_scope",
-                             "message": _("Test items outside the laboratory's scope: %(i)s.") % {
-                                 "i": ", ".join(outside)}})
+            problems.append(_reason("test_item_out_of_scope",
+                                    lambda: _("Test items outside the laboratory's scope: %(i)s.") % {
+                                        "i": ", ".join(outside)}))
     return problems
 
 
@@ -699,7 +706,7 @@ def lab_order_create(*, task, sample, lab, test_items, actor) -> LabOrder:
         raise ValidationError({"test_items": [_("Name at least one test item.")]})
     problems = _lab_scope_problems(lab, category=locked.category, test_items=items, on=timezone.localdate())
     if problems:
-        raise ValidationError({"lab": [p["message"] for p in problems]})
+        raise ValidationError({"lab": [message_for_reader(p) for p in problems]})
     order = LabOrder.objects.create(task=locked, sample=sample, lab=lab, test_items=items, ordered_by=actor)
     CustodyEntry.objects.create(sample=sample, action="sent_to_lab", holder=lab.name[:120], seal_intact=True,
                                 actor=actor)
@@ -912,31 +919,30 @@ def test_report_check(*, declaration, report, today: date | None = None,
     items = [str(r.get("test_item")) for r in (_report_field(report, "results") or []) if r.get("test_item")]
     category = declaration_category(declaration)
     if lab is None:
-        reasons.append({"code": "lab_unknown",
-                        "message": _("No registered laboratory has accreditation number %(n)s.") % {
-                            "n": accreditation_no or "?"}})
+        reasons.append(_reason("lab_unknown", lambda: _("No registered laboratory has accreditation number %(n)s.") % {
+            "n": accreditation_no or "?"}))
     else:
         reasons.extend(_lab_scope_problems(lab, category=category, test_items=items, on=issued_on or today))
         if lab.status != LabStatus.ACTIVE and not any(r["code"] == "lab_not_active" for r in reasons):
-            reasons.append({"code": "lab_not_active", "message": _("The laboratory is not active.")})
+            reasons.append(_reason("lab_not_active", lambda: _("The laboratory is not active.")))
     if issued_on is None:
-        reasons.append({"code": "no_issue_date", "message": _("The report has no issue date.")})
+        reasons.append(_reason("no_issue_date", lambda: _("The report has no issue date.")))
     elif issued_on > today:
-        reasons.append({"code": "issued_in_future", "message": _("The report is dated in the future.")})
+        reasons.append(_reason("issued_in_future", lambda: _("The report is dated in the future.")))
     elif (today - issued_on).days > max_age_days:
-        reasons.append({"code": "report_too_old",
-                        "message": _("The report is older than %(n)d days.") % {"n": max_age_days}})
+        reasons.append(_reason("report_too_old",
+                               lambda: _("The report is older than %(n)d days.") % {"n": max_age_days}))
     declared = set(declaration.lines.values_list("hs_code", flat=True))
     reported = {str(c) for c in (_report_field(report, "hs_codes") or [])}
     if not reported or not any(any(d.startswith(r) or r.startswith(d) for r in reported) for d in declared):
-        reasons.append({"code": "different_goods",
-                        "message": _("The report is not about the declared goods (HS codes differ).")})
+        reasons.append(_reason("different_goods",
+                               lambda: _("The report is not about the declared goods (HS codes differ).")))
     lots = {x.strip() for x in (_report_field(report, "lot_numbers") or "").split(",") if x.strip()}
     declared_lots = {x.strip() for lots_text in declaration.lines.values_list("lot_numbers", flat=True)
                      for x in (lots_text or "").split(",") if x.strip()}
     if lots and declared_lots and not (lots & declared_lots):
-        reasons.append({"code": "different_lots",
-                        "message": _("The report's lot numbers do not match the declared lots.")})
+        reasons.append(_reason("different_lots",
+                               lambda: _("The report's lot numbers do not match the declared lots.")))
     return ReportCheck(ok=not reasons, reasons=reasons, lab=lab)
 
 
@@ -963,7 +969,7 @@ def test_report_submit(*, declaration, lab_accreditation_no, report_no, issued_o
     _event(declaration=declaration, kind="test_report_checked", actor=actor,
            message=lambda: _("Third-party test report %(n)s accepted.") % {"n": report.report_no} if check.ok
            else _("Third-party test report %(n)s not accepted: %(r)s") % {
-               "n": report.report_no, "r": "; ".join(r["message"] for r in check.reasons)},
+               "n": report.report_no, "r": "; ".join(message_for_reader(r) for r in check.reasons)},
            data=check.as_dict())
     return report
 

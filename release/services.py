@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.i18n import message_for_reader
 from ciq_portal.journal import journal_batch
 from ciq_portal.reference import reference_forget
 from ciq_portal.roles import Role, has_role
@@ -507,7 +508,7 @@ def verify_release_decide(*, declaration, report, accept: bool, actor, reason: s
         check = test_report_check(declaration=declaration, report=report)
         if not check.ok:
             raise ValidationError({"report": [_("The report fails the acceptance checks: %(r)s") % {
-                "r": "; ".join(r["message"] for r in check.reasons)}]})
+                "r": "; ".join(message_for_reader(r) for r in check.reasons)}]})
         audit_record(actor=actor, action="release_decision.report_verified", obj=decision,
                      enterprise_id=decision.enterprise_id, after={"report": report.pk, "accepted": True})
         consignment_release(declaration=declaration, actor=actor,

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ciq_portal.i18n import message_for_reader
 from declarations.models import Declaration
 
 from ..choices import Agency, Conclusion, DeclarantInspectionStatus, Disposition, JointKind
@@ -80,9 +81,18 @@ class TestReportResultSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
 
 
+class CheckReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    message = serializers.SerializerMethodField(help_text="In the language of the request.")
+
+    def get_message(self, reason) -> str:
+        return message_for_reader(reason)
+
+
 class TestReportSerializer(serializers.ModelSerializer):
     declaration = serializers.PrimaryKeyRelatedField(queryset=Declaration.objects.none())
     results = TestReportResultSerializer(many=True, required=False)
+    check_reasons = CheckReasonSerializer(many=True, read_only=True)
     hs_codes = serializers.ListField(child=serializers.CharField(max_length=10), allow_empty=False)
 
     class Meta:

@@ -192,6 +192,24 @@ def test_test_report_check(declaration, lab):
     assert not services.test_report_check(declaration=declaration, report=unknown).ok
 
 
+def test_report_check_reasons_read_in_the_reader_s_language(declaration, lab):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from ciq_portal.i18n import message_for_reader
+
+    old = {"lab_accreditation_no": lab.accreditation_no, "issued_on": date.today() - timedelta(days=400),
+           "hs_codes": ["0306"], "results": [{"test_item": "chloramphenicol", "value": "0"}], "lot_numbers": "LOT1"}
+    with translation.override("zh-hans"):
+        [reason] = services.test_report_check(declaration=declaration, report=old).reasons
+    with translation.override("en"):
+        assert message_for_reader(reason).startswith("The report is older than")
+        page = Template("{% load stored_text %}{{ reason|in_reader_language }}").render(Context({"reason": reason}))
+        assert page.startswith("The report is older than")
+    with translation.override("zh-hans"):
+        assert "The report" not in message_for_reader(reason) and message_for_reader(reason) == reason["message"]
+
+
 def test_repeated_disagreement_suspends_and_supervisor_reinstates(declaration, lab, officer, supervisor):
     report = services.test_report_submit(declaration=declaration, lab_accreditation_no=lab.accreditation_no,
                                          report_no="R-1", issued_on=date.today(), hs_codes=["0306"],
