@@ -471,8 +471,9 @@ def verify_report_supplied(*, declaration, report, actor) -> ReleaseDecision:
     if decision.next_step not in (NextStep.SUPPLY_REPORT, NextStep.AWAIT_VERIFICATION):
         raise ValidationError({"report": [_("A report is no longer needed for this declaration.")]})
     if Declaration.objects.filter(pk=declaration.pk, status=DeclarationStatus.AWAITING_DOCUMENTS).exists():
-        declaration_services.declaration_answer(declaration=declaration, actor=actor,
-                          message=lambda: _("Test report %(n)s supplied.") % {"n": report.report_no})
+        declaration_services.declaration_answer(
+            declaration=declaration, actor=actor,
+            message=lambda: _("Test report %(n)s supplied.") % {"n": report.report_no})
     decision.next_step = NextStep.AWAIT_VERIFICATION
     decision.save(update_fields=["next_step"])
     audit_record(actor=actor, action="release_decision.report_supplied", obj=decision,
