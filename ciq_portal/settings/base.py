@@ -191,7 +191,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "ciq_portal.api.token_auth.TokenAuthentication",  # DRF's, with the membership in the same query
         # Partner agencies' API keys (ciq_portal/agencies.py): "Authorization: Api-Key <key>".
         "ciq_portal.api.agency_auth.AgencyKeyAuthentication",
     ],

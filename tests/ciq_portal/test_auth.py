@@ -73,3 +73,25 @@ def test_token_endpoint_counts_towards_lockout(api_client, officer):
 
 def test_anonymous_api_is_refused(api_client, db):
     assert api_client.get("/api/v1/enterprises/").status_code in (401, 403)
+
+
+def test_token_authentication_reads_the_membership_with_the_token(declarant_a, officer, django_assert_num_queries):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from ciq_portal.api.token_auth import TokenAuthentication
+    from ciq_portal.scoping import user_enterprise_id
+
+    auth = TokenAuthentication()
+    key = Token.objects.create(user=declarant_a).key
+    with django_assert_num_queries(2):  # the token with its user and membership; the user's roles
+        user, token = auth.authenticate_credentials(key)
+        assert user_enterprise_id(user) == declarant_a.enterprise_membership.enterprise_id and token.key == key
+    officer_user, _token = auth.authenticate_credentials(Token.objects.create(user=officer).key)
+    assert officer_user == officer and user_enterprise_id(officer_user) is None
+    with pytest.raises(AuthenticationFailed):
+        auth.authenticate_credentials("not-a-token")
+    declarant_a.is_active = False
+    declarant_a.save(update_fields=["is_active"])
+    with pytest.raises(AuthenticationFailed):
+        auth.authenticate_credentials(key)
