@@ -23,6 +23,7 @@ In-app notifications go to the enterprise's declarants (audience "declarant") an
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -81,8 +82,8 @@ class MissingScopeError(PermissionDenied):
 
 
 def notification_publish(*, event_type: str, payload: dict, enterprise_id: int | None = None, audience=None,
-                         agency_id: int | None = None, recipients=(), message="", reference: str = "",
-                         link: str = "", in_app: bool = True, actor=None) -> OutboxEvent:
+                         agency_id: int | None = None, recipients=(), message: str | Callable[[], str] = "",
+                         reference: str = "", link: str = "", in_app: bool = True, actor=None) -> OutboxEvent:
     """Record an event in the caller's transaction; subscribers and in-app notifications get it after commit.
 
     ``payload``: JSON-able data sent as the body's ``data`` (never risk reasons when declarants may receive it).
