@@ -313,7 +313,21 @@ class DeliveryAttempt(models.Model):
         constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="attempt_delivery_number_unique")]
 
 
-class Notification(models.Model):
+class MessageInEveryLanguage(models.Model):
+    """A row whose ``message`` the bureau's services also keep in every language of the portal (ciq_portal/i18n.py):
+    ``text`` is the message in the reader's language. A person's words have no translations."""
+
+    message_translations = models.JSONField(_("message in every language"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def text(self) -> str:
+        return text_for_reader(self.message, self.message_translations)
+
+
+class Notification(MessageInEveryLanguage):
     """An in-app notification for one user (the bell in the top bar)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
@@ -321,8 +335,6 @@ class Notification(models.Model):
     event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     event_type = models.CharField(_("event type"), max_length=48, choices=EventType.choices)
     message = models.CharField(_("message"), max_length=500, blank=True)
-    # The bureau's own messages in every language of the portal (ciq_portal/i18n.py); empty for a person's words.
-    message_translations = models.JSONField(_("message in every language"), default=dict, blank=True)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -339,8 +351,3 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.event_type}"
-
-    @property
-    def text(self) -> str:
-        """The message in the reader's language."""
-        return text_for_reader(self.message, self.message_translations)

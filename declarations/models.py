@@ -3,7 +3,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ciq_portal.i18n import text_for_reader
+from ciq_portal.models import MessageInEveryLanguage
 from credit.models import Enterprise
 
 from .choices import (
@@ -128,7 +128,7 @@ class GoodsLine(models.Model):
         return f"{self.declaration.number}/{self.line_no} {self.hs_code}"
 
 
-class DeclarationEvent(models.Model):
+class DeclarationEvent(MessageInEveryLanguage):
     """The declaration's timeline: every status change and noteworthy step, written by services."""
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
@@ -138,8 +138,6 @@ class DeclarationEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
     message = models.TextField(_("message"), blank=True)
-    # The bureau's own messages in every language of the portal (ciq_portal/i18n.py); empty for a person's words.
-    message_translations = models.JSONField(_("message in every language"), default=dict, blank=True)
     # Structured details; never shown to declarants where it holds risk reasons (services decide).
     data = models.JSONField(default=dict, blank=True)
     visible_to_declarant = models.BooleanField(default=True)
@@ -152,11 +150,6 @@ class DeclarationEvent(models.Model):
 
     def __str__(self):
         return f"{self.declaration_id} {self.kind}"
-
-    @property
-    def text(self) -> str:
-        """The message in the reader's language."""
-        return text_for_reader(self.message, self.message_translations)
 
 
 def document_upload_to(instance, filename):
