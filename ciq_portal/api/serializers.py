@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -19,3 +21,15 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class RepresentationSerializer(serializers.ModelSerializer):
+    """A read-only ModelSerializer that builds its fields from the model once per class and copies them for each
+    use, as DRF does with declared fields (ModelSerializer would introspect the model on every instance)."""
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)

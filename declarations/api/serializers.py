@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from ciq_portal.api.serializers import RepresentationSerializer
+
 from ..choices import DeclarationStatus, DocumentKind, InspectionPlace, ReleaseMode, TransportMode
 from ..models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob
 
 
-class GoodsLineSerializer(serializers.ModelSerializer):
+class GoodsLineSerializer(RepresentationSerializer):
     class Meta:
         model = GoodsLine
         fields = ["id", "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "net_weight_kg",
@@ -28,7 +30,7 @@ class GoodsLineWriteSerializer(serializers.Serializer):
     lot_numbers = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(RepresentationSerializer):
     kind = serializers.CharField(read_only=True, help_text="Document type (see the upload operation).")
 
     class Meta:
@@ -74,7 +76,7 @@ class DeclarationListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeclarationSerializer(serializers.ModelSerializer):
+class DeclarationSerializer(RepresentationSerializer):
     lines = GoodsLineSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)

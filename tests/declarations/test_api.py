@@ -185,3 +185,12 @@ def test_filters(api_as, declarant_a, enterprise_a):
     assert numbers(number=d1.number[-4:]) == {d1.number}
     ordered = [row["number"] for row in client.get(URL, {"sort": "number"}).json()["results"]]
     assert ordered == sorted(ordered)
+
+
+def test_representation_fields_are_built_once_per_class_and_bound_to_each_serializer():
+    from declarations.api.serializers import DeclarationSerializer
+
+    first, second = DeclarationSerializer(), DeclarationSerializer()
+    assert list(first.fields) == list(second.fields) == DeclarationSerializer.Meta.fields
+    assert first.fields["lines"] is not second.fields["lines"]
+    assert first.fields["lines"].parent is first and second.fields["number"].parent is second
