@@ -22,6 +22,7 @@ class _Batch(threading.local):
     def __init__(self):
         self.rows: list[models.Model] | None = None
         self.after_commit: list[Callable[[], None]] = []
+        self.locked: list[models.Model] = []
 
 
 _batch = _Batch()
@@ -47,12 +48,12 @@ def journal_batch():
     if _batch.rows is not None:
         yield
         return
-    _batch.rows, _batch.after_commit = [], []
+    _batch.rows, _batch.after_commit, _batch.locked = [], [], []
     try:
         yield
         rows, after_commit = _batch.rows, _batch.after_commit
     finally:
-        _batch.rows, _batch.after_commit = None, []
+        _batch.rows, _batch.after_commit, _batch.locked = None, [], []
     _insert(rows)
     for callback in after_commit:
         transaction.on_commit(callback)
@@ -69,6 +70,17 @@ def batch_atomic(service):
             return service(*args, **kwargs)
 
     return wrapper
+
+
+def batch_lock(instance: models.Model, lock: Callable[[], None]) -> None:
+    """Run ``lock`` (lock ``instance``'s row and reload the instance from it) unless this very instance was locked
+    earlier in the current batch: the row stays locked until the batch's transaction ends, and the batch's moves
+    change it through this instance, so the lock and the reload would find nothing new."""
+    if _batch.rows is None:
+        lock()
+    elif not any(held is instance for held in _batch.locked):
+        lock()
+        _batch.locked.append(instance)
 
 
 def _insert(rows) -> None:

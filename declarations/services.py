@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import stored_text
-from ciq_portal.journal import batch_atomic, journal_save
+from ciq_portal.journal import batch_atomic, batch_lock, journal_save
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import user_roles
 from ciq_portal.scoping import user_enterprise_id
@@ -95,9 +95,9 @@ def _check_owner(declaration: Declaration, actor) -> None:
 def _lock(declaration: Declaration, *, with_lines: bool = False) -> Declaration:
     """Lock the declaration's row until the transaction ends and reload the caller's instance from it (with its
     enterprise, and its goods lines in ``line_no`` order when asked), so the caller's object shows every move
-    the services make on it."""
-    declaration.refresh_from_db(
-        from_queryset=Declaration.objects.select_for_update(of=("self",)).select_related("enterprise"))
+    the services make on it. A pipeline's batch locks and reloads its instance once."""
+    batch_lock(declaration, lambda: declaration.refresh_from_db(
+        from_queryset=Declaration.objects.select_for_update(of=("self",)).select_related("enterprise")))
     if with_lines:
         prefetch_related_objects([declaration], Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")))
     return declaration
