@@ -1,11 +1,11 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
 
@@ -14,8 +14,7 @@ from .filtersets import CreditEventFilterSet, EnterpriseFilterSet, GradeObjectio
 from .models import CreditEvent, Enterprise, GradeChange, GradeObjection, InspectionPolicy
 from .policy import DEFAULT_RATIOS
 
-POLICY_CACHE_KEY = "credit:inspection-policy"
-POLICY_CACHE_SECONDS = 300
+POLICY_KEY = "credit:inspection-policy"
 # Evidence of these kinds is shown to the enterprise itself; other references (e.g. an agency's case file) are not.
 DECLARANT_VISIBLE_EVIDENCE = frozenset({"declaration", "inspection", "lab_report", "certificate",
                                         "penalty_decision", "recall", "credit_event"})
@@ -89,16 +88,16 @@ def grade_objection_get(*, user, pk) -> GradeObjection:
 # --- differentiated supervision ---------------------------------------------------------------------------------
 
 def inspection_policy_current() -> dict:
-    """{"version": n, "ratios": {grade: float}} of the version in force, cached (invalidated on every edit)."""
-    cached = cache.get(POLICY_CACHE_KEY)
-    if cached is None:
-        policy = InspectionPolicy.objects.order_by("-version").first()
-        if policy is None:
-            cached = {"version": 0, "ratios": {g: float(r) for g, r in DEFAULT_RATIOS.items()}}
-        else:
-            cached = {"version": policy.version, "ratios": {g: float(r) for g, r in policy.ratios().items()}}
-        cache.set(POLICY_CACHE_KEY, cached, POLICY_CACHE_SECONDS)
-    return cached
+    """{"version": n, "ratios": {grade: float}} of the version in force. Every submission's draw reads it:
+    remembered per process (ciq_portal.reference), forgotten by the service that edits it."""
+    return reference_cached(POLICY_KEY, _policy_in_force)
+
+
+def _policy_in_force() -> dict:
+    policy = InspectionPolicy.objects.order_by("-version").first()
+    if policy is None:
+        return {"version": 0, "ratios": {g: float(r) for g, r in DEFAULT_RATIOS.items()}}
+    return {"version": policy.version, "ratios": {g: float(r) for g, r in policy.ratios().items()}}
 
 
 def inspection_ratio_for_grade(grade) -> tuple[float, int]:

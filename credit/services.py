@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal, InvalidOperation
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Max, Q, Sum, Value, When, Window
@@ -14,17 +13,18 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.models import AuditEntry
+from ciq_portal.reference import reference_forget
 from ciq_portal.request_context import client_address
 
 from . import grading
 from .choices import CreditEventKind, CreditEventSource, GradeChangeMode, ObjectionStatus
 from .models import CreditEvent, Enterprise, EnterpriseMembership, GradeChange, GradeObjection, InspectionPolicy
 from .policy import FIELD_FOR_GRADE, policy_validate
+from .selectors import POLICY_KEY
 from .transitions import OBJECTION_FILING_DAYS, OBJECTION_REVIEW_DAYS, objection_target
 
 ENTERPRISE_AUDIT_FIELDS = ["uscc", "external_id", "name_zh", "name_en", "address", "country", "kind", "status",
                            "credit_grade"]
-POLICY_CACHE_KEY = "credit:inspection-policy"
 # A grade change names at most this many of the events recorded since the previous change (newest first).
 EVENTS_PER_CHANGE = 5
 # Grading looks back no further than the longest window in grading.py.
@@ -428,7 +428,7 @@ def inspection_policy_update(*, ratios: dict, note: str = "", actor) -> Inspecti
                  before={"version": current.version, **{g: current.ratios()[g] for g in FIELD_FOR_GRADE}}
                  if current else None,
                  after={"version": policy.version, **cleaned, "note": policy.note})
-    transaction.on_commit(lambda: cache.delete(POLICY_CACHE_KEY))
+    reference_forget(POLICY_KEY)
     return policy
 
 
