@@ -6,7 +6,7 @@ PORT ?= 8000
 APPS := credit declarations risk inspection release
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench locust messages worker beat migrate demo clean
+.PHONY: run test lint bench locust messages worker beat migrate demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ run: demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

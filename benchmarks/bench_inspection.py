@@ -228,7 +228,8 @@ def queue_figure(profiles, where, host):
     busiest = max(profiles, key=lambda p: InspectionTask.objects.filter(assigned_to_id=p.user_id,
                                                                         status="assigned").count())
     timings, queries = bench_queue(busiest)  # noqa: F841
-    open_tasks = InspectionTask.objects.filter(assigned_to_id=busiest.user_id, status__in=["assigned", "claimed"]).count()
+    open_tasks = InspectionTask.objects.filter(assigned_to_id=busiest.user_id,
+                                               status__in=["assigned", "claimed"]).count()
     print(f"officer queue page: median {statistics.median(timings):.1f} ms, p95 "
           f"{sorted(timings)[int(len(timings) * 0.95) - 1]:.1f} ms server time | target < 100 ms | "
           f"volume {total:,} tasks in the DB, {open_tasks} open for this officer | {where} | {host}")

@@ -151,7 +151,8 @@ def preload_history(enterprises, volume: int) -> None:
                 submitted = now - timedelta(days=rng.uniform(1, 365))
                 declarations.append(Declaration(
                     number=f"HIST{n:012d}", enterprise_id=rng.choice(enterprises).pk, source="historical",
-                    status="released", port_of_entry="NGB", departure_country=rng.choice(["AU", "CN", "DE", "US", "VN"]),
+                    status="released", port_of_entry="NGB",
+                    departure_country=rng.choice(["AU", "CN", "DE", "US", "VN"]),
                     bill_of_lading=f"BLH{n:010d}", release_mode=rng.choice(modes), submitted_at=submitted,
                     released_at=submitted + timedelta(hours=rng.uniform(1, 72))))
             Declaration.objects.bulk_create(declarations, batch_size=batch)

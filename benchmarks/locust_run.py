@@ -105,8 +105,10 @@ def logistics_push_endpoint():
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--spawn-rate", type=float, default=2, help="users started per second (people log in over the first minute, not all at once)")
-    parser.add_argument("--duration", type=int, default=150, help="seconds of load, ramp-up included (then locust stops)")
+    parser.add_argument("--spawn-rate", type=float, default=2,
+                        help="users started per second (people log in over the first minute, not all at once)")
+    parser.add_argument("--duration", type=int, default=150,
+                        help="seconds of load, ramp-up included (then locust stops)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_GUNICORN_WORKERS", "4")))
     parser.add_argument("--port", type=int, default=8818)
     args = parser.parse_args()

@@ -124,7 +124,8 @@ def audit_verify() -> ChainReport:
             return ChainReport(False, checked, 0, f"row id={entry.pk}: sequence {entry.seq}, expected {expected_seq} "
                                                    "(a row before it was deleted or moved)")
         if entry.prev_hash != prev:
-            return ChainReport(False, checked, 0, f"row id={entry.pk} seq={entry.seq}: does not follow the row before it")
+            return ChainReport(False, checked, 0,
+                               f"row id={entry.pk} seq={entry.seq}: does not follow the row before it")
         if row_digest(entry, prev, entry.seq) != entry.row_hash:
             return ChainReport(False, checked, 0, f"row id={entry.pk} seq={entry.seq}: content changed since sealing")
         prev = entry.row_hash

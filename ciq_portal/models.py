@@ -57,6 +57,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, blank=True)
     sealed_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self):
+        return f"{self.last_seq} {self.last_hash}"
+
 
 class IdempotencyRecord(models.Model):
     """The first answer to a create or submit POST, replayed when the same key comes again."""
@@ -70,6 +73,9 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"
 
 
 # --- Single window: partner agencies, their API clients and keys (see agencies.py) -------------------------------
@@ -311,6 +317,9 @@ class DeliveryAttempt(models.Model):
         verbose_name_plural = _("delivery attempts")
         ordering = ["delivery", "number"]
         constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="attempt_delivery_number_unique")]
+
+    def __str__(self):
+        return f"{self.delivery_id} #{self.number}"
 
 
 class MessageInEveryLanguage(models.Model):

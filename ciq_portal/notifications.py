@@ -385,7 +385,8 @@ def subscription_create(*, actor, url: str, event_types, secret: str = "", name:
     webhooks.target_validate(url)
     secret = _secret_validate(secret) if secret else "whsec_" + _secrets.token_urlsafe(32)
     subscription = Subscription.objects.create(
-        owner=actor, kind=kind, enterprise_id=user_enterprise_id(actor) if kind == Subscription.Kind.DECLARANT else None,
+        owner=actor, kind=kind,
+        enterprise_id=user_enterprise_id(actor) if kind == Subscription.Kind.DECLARANT else None,
         name=name, url=url, secret=secret, event_types=event_types)
     audit_record(actor=actor, action="subscription.create", obj=subscription, after=_subscription_state(subscription),
                  enterprise_id=subscription.enterprise_id)

@@ -34,11 +34,14 @@ def _uscc(body17: str) -> str:
 
 # Unified social credit codes with valid check characters (see validators.uscc_check_character).
 ENTERPRISES = {
-    "A": dict(uscc="91330200MA2H1B7X0N", name_zh="宁波海鲜进口贸易有限公司", name_en="Ningbo Seafood Import Trading Co., Ltd.",
+    "A": dict(uscc="91330200MA2H1B7X0N", name_zh="宁波海鲜进口贸易有限公司",
+              name_en="Ningbo Seafood Import Trading Co., Ltd.",
               address="浙江省宁波市北仑区港城大道 88 号", kind=EnterpriseKind.IMPORTER),
-    "B": dict(uscc="91330206MA2CL4X619", name_zh="甬城化妆品进出口有限公司", name_en="Yongcheng Cosmetics Import & Export Co., Ltd.",
+    "B": dict(uscc="91330206MA2CL4X619", name_zh="甬城化妆品进出口有限公司",
+              name_en="Yongcheng Cosmetics Import & Export Co., Ltd.",
               address="浙江省宁波市鄞州区天童南路 500 号", kind=EnterpriseKind.IMPORTER),
-    "broker": dict(uscc="913302011440759636", name_zh="宁波港通报关有限公司", name_en="Ningbo Gangtong Customs Brokerage Co., Ltd.",
+    "broker": dict(uscc="913302011440759636", name_zh="宁波港通报关有限公司",
+                   name_en="Ningbo Gangtong Customs Brokerage Co., Ltd.",
                    address="浙江省宁波市海曙区中山西路 12 号", kind=EnterpriseKind.CUSTOMS_BROKER),
     "aa": dict(uscc=_uscc("91330201MA2GQ8101"), name_zh="宁波保税区优品供应链有限公司",
                name_en="Ningbo Free Trade Zone Youpin Supply Chain Co., Ltd.",
@@ -99,7 +102,8 @@ HISTORIES = {
                   (760, K.NON_CONFORMITY, {"evidence_type": "inspection", "evidence_id": "NGB2024081500301"}),
                   *_passes(50, 720, 0)],
 }
-OBJECTION_A = "召回系境外生产商主动预防性召回，产品检验合格，不应降级。 / The recall was a voluntary precautionary recall by the " \
+OBJECTION_A = "召回系境外生产商主动预防性召回，产品检验合格，不应降级。 / " \
+              "The recall was a voluntary precautionary recall by the " \
               "overseas manufacturer; the lot passed inspection. The downgrade should be reviewed."
 
 

@@ -23,4 +23,5 @@ def validate_uscc(value: str) -> None:
             code="uscc_alphabet",
         )
     if uscc_check_character(code[:17]) != code[17]:
-        raise ValidationError(_("The check character of this unified social credit code is wrong."), code="uscc_checksum")
+        raise ValidationError(_("The check character of this unified social credit code is wrong."),
+                              code="uscc_checksum")

@@ -72,7 +72,7 @@ def read_rows(name: str, data: bytes) -> list[dict]:
         result = []
         for raw in rows[1:]:
             values = {}
-            for key, value in zip(header, raw):
+            for key, value in zip(header, raw, strict=False):
                 if isinstance(value, datetime.datetime):
                     value = value.date().isoformat()
                 elif isinstance(value, datetime.date):

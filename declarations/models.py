@@ -189,6 +189,9 @@ class DeclarationSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["office", "day"], name="declseq_unique_office_day")]
 
+    def __str__(self):
+        return f"{self.office} {self.day}: {self.last}"
+
 
 class DocumentRequirement(models.Model):
     """Which documents goods of an HS code prefix or a category need (configurable, ask for the minimum)."""
@@ -229,6 +232,9 @@ class HistoricalAttributes(models.Model):
         verbose_name = _("historical attributes")
         verbose_name_plural = _("historical attributes")
 
+    def __str__(self):
+        return f"{self.declaration_id}"
+
 
 class ImportJob(models.Model):
     """A bulk upload worked by a Celery task; the page polls its progress."""
@@ -249,6 +255,9 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.status})"
 
 
 class RegulatedGoods(models.Model):

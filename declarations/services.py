@@ -566,7 +566,7 @@ def registration_errors(declaration) -> dict:
         if not matched:
             continue
 
-        def covers(reg):
+        def covers(reg, category=category):
             return not reg.categories or category in reg.categories
 
         if any(r.needs_importer_filing for r in matched) and not any(

@@ -59,7 +59,8 @@ def clean_header(data: dict, errors: dict) -> dict:
         errors.setdefault("port_of_entry", []).append(_("Port / office of entry: this field is required."))
     if "departure_country" in out and out["departure_country"] not in COUNTRIES:
         errors.setdefault("departure_country", []).append(
-            _("Country of departure: “%(value)s” is not an ISO 3166 country code.") % {"value": out["departure_country"]})
+            _("Country of departure: “%(value)s” is not an ISO 3166 country code.")
+            % {"value": out["departure_country"]})
     if "transport_mode" in out and out["transport_mode"] not in TransportMode.values:
         errors.setdefault("transport_mode", []).append(_("Transport mode: choose a valid mode."))
     if "inspection_place" in out and out["inspection_place"] not in InspectionPlace.values:

@@ -78,6 +78,9 @@ class OfficerShift(models.Model):
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
                                               name="inspection_shift_ends_after_start")]
 
+    def __str__(self):
+        return f"{self.officer_id} {self.starts_at} → {self.ends_at}"
+
 
 class OfficerLeave(models.Model):
     officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="leave")
@@ -91,6 +94,9 @@ class OfficerLeave(models.Model):
         constraints = [models.CheckConstraint(condition=Q(last_day__gte=models.F("first_day")),
                                               name="inspection_leave_order")]
 
+    def __str__(self):
+        return f"{self.officer_id} {self.first_day} → {self.last_day}"
+
 
 class ConflictOfInterest(models.Model):
     officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="conflicts")
@@ -102,6 +108,9 @@ class ConflictOfInterest(models.Model):
         verbose_name = _("declared conflict of interest")
         verbose_name_plural = _("declared conflicts of interest")
         constraints = [models.UniqueConstraint(fields=["officer", "enterprise"], name="inspection_conflict_once")]
+
+    def __str__(self):
+        return f"{self.officer_id} {self.enterprise_id}"
 
 
 # --- Dual-random record ----------------------------------------------------------------------------------------
@@ -150,6 +159,9 @@ class Draw(models.Model):
         verbose_name_plural = _("draws")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["kind", "subject"], name="inspection_draw_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject}"
 
 
 class ObjectDrawManager(models.Manager):
@@ -239,6 +251,9 @@ class TaskNote(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.task_id} {self.kind}"
+
 
 def photo_upload_to(instance, filename):
     return f"inspection/{instance.task.enterprise_id}/{instance.task_id}/{filename}"
@@ -253,6 +268,9 @@ class InspectionPhoto(models.Model):
 
     class Meta:
         ordering = ["taken_at", "id"]
+
+    def __str__(self):
+        return f"{self.task_id} {self.image}"
 
 
 class Sample(models.Model):
@@ -286,6 +304,9 @@ class CustodyEntry(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.sample_id} {self.action}"
+
 
 class Lab(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -318,6 +339,9 @@ class LabStatusChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.lab_id} {self.from_status} → {self.to_status}"
+
 
 class LabOrder(models.Model):
     task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="lab_orders")
@@ -332,6 +356,9 @@ class LabOrder(models.Model):
 
     class Meta:
         ordering = ["ordered_at", "id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.sample_id} → {self.lab_id}"
 
 
 class LabResult(models.Model):
@@ -348,6 +375,9 @@ class LabResult(models.Model):
     class Meta:
         ordering = ["order", "test_item"]
         constraints = [models.UniqueConstraint(fields=["order", "test_item"], name="inspection_result_once")]
+
+    def __str__(self):
+        return f"{self.order_id} {self.test_item}"
 
 
 class TestReport(models.Model):
@@ -372,6 +402,9 @@ class TestReport(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"{self.report_no} ({self.lab_accreditation_no})"
+
 
 class LabComparison(models.Model):
     """A bureau re-test against a third-party lab's reported value: repeated disagreement suspends the lab."""
@@ -388,6 +421,9 @@ class LabComparison(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.test_item}"
 
 
 # --- Joint inspection --------------------------------------------------------------------------------------------
@@ -417,6 +453,9 @@ class JointInspection(models.Model):
         verbose_name_plural = _("joint inspections")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"#{self.pk} {self.kind} {self.agency}"
+
 
 class JointFinding(models.Model):
     joint = models.ForeignKey(JointInspection, on_delete=models.CASCADE, related_name="findings")
@@ -429,6 +468,9 @@ class JointFinding(models.Model):
     class Meta:
         ordering = ["recorded_at", "id"]
         constraints = [models.UniqueConstraint(fields=["joint", "agency"], name="inspection_joint_finding_once")]
+
+    def __str__(self):
+        return f"{self.joint_id} {self.agency}"
 
 
 class CaseReferral(models.Model):

@@ -245,7 +245,8 @@ def lab_order_results(request, pk, order_pk):
     for item in order.test_items:
         rows.append({"test_item": item, "value": request.POST.get(f"value_{item}", ""),
                      "unit": request.POST.get(f"unit_{item}", ""),
-                     "limit_min": request.POST.get(f"min_{item}", ""), "limit_max": request.POST.get(f"max_{item}", "")})
+                     "limit_min": request.POST.get(f"min_{item}", ""),
+                     "limit_max": request.POST.get(f"max_{item}", "")})
     try:
         services.lab_result_record(order=order, results=rows, actor=request.user)
         messages.success(request, _("Laboratory results recorded."))

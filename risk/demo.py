@@ -1,7 +1,8 @@
 """Demo data: a few active rules, one published bulletin with its linked rule, and a trained model.
 
 The model is trained at seed time from the public KCS training file (one training on the earlier 80 % of the
-rows, measured on the later 20 %: about 5–15 s on 2 cores, under the 60 s budget even on a loaded machine) so nothing binary is shipped in the repository. The file is looked for at settings.RISK_KCS_TRAIN_FILE,
+rows, measured on the later 20 %: about 5–15 s on 2 cores, under the 60 s budget even on a loaded machine) so
+nothing binary is shipped in the repository. The file is looked for at settings.RISK_KCS_TRAIN_FILE,
 the environment variable CIQ_KCS_TRAIN_FILE, then ../shared/data/kcs/df_syn_train_eng.csv next to the checkout;
 without it the demo has rules and a bulletin but no model (train later with `manage.py risk_train`).
 """

@@ -96,7 +96,7 @@ class Engine:
             picks.append(best)
             pos += len(rows)
         chosen = [p for p in picks if p is not None]
-        explained = dict(zip(chosen, explain_matrix(self.model, matrix[chosen]))) if chosen else {}
+        explained = dict(zip(chosen, explain_matrix(self.model, matrix[chosen]), strict=True)) if chosen else {}
         return [explained[p] if p is not None else (None, []) for p in picks]
 
     def model_scores(self, rows: list[dict]) -> np.ndarray:

@@ -20,6 +20,9 @@ class RulesetVersion(models.Model):
         verbose_name = _("rule set version")
         verbose_name_plural = _("rule set versions")
 
+    def __str__(self):
+        return f"#{self.pk} {self.note}"
+
 
 class RiskRule(models.Model):
     """A risk profile: conditions (data, see risk.rules) and an effect."""
@@ -65,6 +68,9 @@ class RiskRuleVersion(models.Model):
     class Meta:
         ordering = ["rule", "-version"]
         constraints = [models.UniqueConstraint(fields=["rule", "version"], name="riskruleversion_unique")]
+
+    def __str__(self):
+        return f"{self.rule_id} v{self.version}"
 
 
 class RiskModel(models.Model):

@@ -102,7 +102,7 @@ def _reassess_chunk(engine, ids, reason, actor):
             need_model.append(d)
     explained = engine.model_explain([[line_row(d, line, historical_extra(d)) for line in d.lines.all()]
                                       for d in need_model])
-    model_parts = dict(zip((d.id for d in need_model), explained))
+    model_parts = dict(zip((d.id for d in need_model), explained, strict=True))
     new_rows, moved = [], []
     for d in declarations:
         prev = latest.get(d.id)

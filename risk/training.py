@@ -18,7 +18,8 @@ def rows_from_database(*, since=None):
     qs = Declaration.objects.filter(inspection_outcome__in=[InspectionOutcome.CONFORM, InspectionOutcome.NON_CONFORM])
     if since:
         qs = qs.filter(submitted_at__gte=since)
-    qs = qs.select_related("enterprise", "consignor", "historical").prefetch_related("lines").order_by("submitted_at", "id")
+    qs = (qs.select_related("enterprise", "consignor", "historical").prefetch_related("lines")
+          .order_by("submitted_at", "id"))
     rows, labels = [], []
     for declaration in qs.iterator(chunk_size=2000):
         extra = historical_extra(declaration)

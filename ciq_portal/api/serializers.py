@@ -14,7 +14,8 @@ class TokenRequestSerializer(serializers.Serializer):
         # authenticate() runs through django-axes, so failures count towards the account's lock-out.
         user = authenticate(request=self.context["request"], username=attrs["username"], password=attrs["password"])
         if user is None:
-            raise serializers.ValidationError({"password": [_("Unable to log in with the given username and password.")]})
+            raise serializers.ValidationError(
+                {"password": [_("Unable to log in with the given username and password.")]})
         attrs["user"] = user
         return attrs
 

@@ -44,7 +44,10 @@ _TASK_FOR_AUDIENCE = PolymorphicProxySerializer(
 )
 
 
-@extend_schema_view(list=extend_schema(responses=_TASK_FOR_AUDIENCE), retrieve=extend_schema(responses=_TASK_FOR_AUDIENCE))
+@extend_schema_view(
+    list=extend_schema(responses=_TASK_FOR_AUDIENCE),
+    retrieve=extend_schema(responses=_TASK_FOR_AUDIENCE),
+)
 class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
     """Inspection tasks. Bureau staff see them all; a declarant sees the inspection status of their own
     consignments only (no reasons, no inspector)."""

@@ -88,8 +88,8 @@ FAMILY_LABELS = {
     "hs4_origin": N_("heading × origin history"), "hs6_route": N_("commodity × route history"),
     "hs6_tax_type": N_("commodity × tax type history"), "hs6_origin_rate": N_("commodity × origin × tax rate history"),
     "hs6_transport": N_("commodity × transport history"), "importer_hs6": N_("importer × commodity history"),
-    "unit_value": N_("declared unit value"), "value": N_("declared value"), "mass": N_("net mass"), "tax_rate": N_("tax rate"),
-    "codes": N_("declaration codes"),
+    "unit_value": N_("declared unit value"), "value": N_("declared value"), "mass": N_("net mass"),
+    "tax_rate": N_("tax rate"), "codes": N_("declaration codes"),
 }
 
 
@@ -149,7 +149,7 @@ class FeatureEncoder:
             s, c = tot_s - in_s, tot_n - in_n
             oof[group] = ((s + self.alpha * self.prior) / (c + self.alpha), c * self.folds / (self.folds - 1))
             self.tables[group] = {key: [float(a), int(b)] for key, a, b in
-                                  zip(total.index, total["sum"], total["count"])}
+                                  zip(total.index, total["sum"], total["count"], strict=True)}
         for column in CATEGORICAL:
             values = pd.Series([_s(r, column) for r in rows]).value_counts()
             self.categories[column] = {v: i for i, v in enumerate(values.index)}

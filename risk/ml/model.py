@@ -71,7 +71,7 @@ class TrainedModel:
         raw = float(contrib.sum())
         probability = 1.0 / (1.0 + np.exp(-raw))
         families: dict[str, float] = {}
-        for name, value in zip(self.feature_names, contrib[:-1]):
+        for name, value in zip(self.feature_names, contrib[:-1], strict=True):
             fam = family_of(name)
             families[fam] = families.get(fam, 0.0) + float(value)
         ranked = sorted(families.items(), key=lambda kv: -abs(kv[1]))[:top]
@@ -112,7 +112,7 @@ def explain_matrix(model: TrainedModel, matrix, top: int = 4) -> list[tuple[floa
     for row in contrib:
         probability = float(1.0 / (1.0 + np.exp(-row.sum())))
         families: dict[str, float] = {}
-        for fam, value in zip(fams, row[:-1]):
+        for fam, value in zip(fams, row[:-1], strict=True):
             families[fam] = families.get(fam, 0.0) + float(value)
         ranked = sorted(families.items(), key=lambda kv: -abs(kv[1]))[:top]
         out.append((probability, [{"family": f, "label": FAMILY_LABELS.get(f, f), "contribution": round(v, 3)}

@@ -24,7 +24,7 @@ def test_intact_chain_verifies(chain):
 
 def test_rows_are_chained_in_order(chain):
     assert [e.seq for e in chain] == [1, 2, 3, 4, 5, 6]
-    assert chain[0].prev_hash == "" and all(b.prev_hash == a.row_hash for a, b in zip(chain, chain[1:]))
+    assert chain[0].prev_hash == "" and all(b.prev_hash == a.row_hash for a, b in zip(chain, chain[1:], strict=False))
 
 
 def test_edited_row_is_named(chain):

@@ -37,7 +37,7 @@ def test_lockout_holds_across_client_addresses(client, officer):
 
 
 def test_successful_login_before_the_limit(client, officer):
-    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _fail_login(client, officer.username, "203.0.113.9")
     response = client.post(reverse("login"), {"username": officer.username, "password": TEST_PASSWORD},
                            REMOTE_ADDR="203.0.113.9")

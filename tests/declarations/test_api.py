@@ -19,7 +19,8 @@ URL = "/api/v1/declarations/"
 
 def body(**overrides):
     data = {"port_of_entry": "NGB", "transport_mode": "sea", "bill_of_lading": "COSU6301234567",
-            "containers": ["CSQU3054383"], "arrival_date": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+            "containers": ["CSQU3054383"],
+            "arrival_date": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
             "departure_country": "AU", "lines": [line() for _ in range(5)]}
     data.update(overrides)
     return data
@@ -146,7 +147,7 @@ class TestTenancy:
 
 
 def test_list_constant_queries(api_as, client, declarant_a, enterprise_a):
-    for i in range(30):
+    for _ in range(30):
         d = DeclarationFactory(enterprise=enterprise_a)
         GoodsLineFactory(declaration=d, line_no=1)
     api = api_as(declarant_a)

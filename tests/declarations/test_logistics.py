@@ -183,5 +183,6 @@ def test_arrival_time_is_the_earliest_arrival_step(port, declaration):
 def test_time_filters_take_any_iso_offset(api_as, officer, db):
     # +20:55 is valid ISO 8601 but beyond what PostgreSQL accepts; the filter compares in UTC.
     response = api_as(officer).get("/api/v1/logistics-events/",
-                                   {"occurred_from": "2026-04-13T12:50:00+20:55", "occurred_to": "2026-06-07T00:00:00Z"})
+                                   {"occurred_from": "2026-04-13T12:50:00+20:55",
+                                    "occurred_to": "2026-06-07T00:00:00Z"})
     assert response.status_code == 200

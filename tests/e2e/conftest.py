@@ -22,8 +22,9 @@ SHOTS_ROOT = Path(os.environ.get("CIQ_E2E_SHOTS", "/tmp/ciq-e2e-shots"))
 @pytest.fixture
 def _playwright_browser(reference_data, live_server, monkeypatch):
     """Per test (the live server's database is transactional and flushed after each test; ``reference_data``
-    puts back what the migrations seed, such as the HS code table). The sync API keeps an event loop running in this thread while it lives, which Django's ORM
-    refuses outside DJANGO_ALLOW_ASYNC_UNSAFE; started after the database and live server, stopped with the test."""
+    puts back what the migrations seed, such as the HS code table). The sync API keeps an event loop running in
+    this thread while it lives, which Django's ORM refuses outside DJANGO_ALLOW_ASYNC_UNSAFE; started after the
+    database and live server, stopped with the test."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not shutil.which(CHROMIUM):
         pytest.skip(f"needs Debian's chromium at {CHROMIUM}")

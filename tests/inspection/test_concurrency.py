@@ -32,7 +32,7 @@ def test_concurrent_claims_never_hand_out_a_task_twice(roles, enterprise_a):
         claimed: dict[int, list[int]] = {officer.pk: [] for officer in officers}
         errors = []
 
-        def work(officer):
+        def work(officer, barrier=barrier, claimed=claimed, errors=errors):
             try:
                 barrier.wait()
                 while True:

@@ -145,7 +145,8 @@ def test_full_record_conclusion_non_conform_with_credit_event(declaration, offic
 
 def test_lab_out_of_scope_refused_nothing_changed(declaration, officers, create_task):
     task = _claimed(declaration, create_task)
-    sample = services.sample_take(task=task, description="x", quantity=1, unit="kg", seal_no="S", actor=task.assigned_to)
+    sample = services.sample_take(task=task, description="x", quantity=1, unit="kg", seal_no="S",
+                                  actor=task.assigned_to)
     narrow = LabFactory(scope_categories=["cosmetics"], scope_test_items=["formaldehyde"])
     with pytest.raises(ValidationError) as error:
         services.lab_order_create(task=task, sample=sample, lab=narrow, test_items=["lead"], actor=task.assigned_to)

@@ -179,7 +179,8 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
         from ..inspection.factories import InspectionSiteFactory
 
         site = InspectionSiteFactory(port="NGB")
-        profile = officer_profile_ensure(user=officer, badge_no="PROOF1", categories=["aquatic", "food", "machinery", "toy"],
+        profile = officer_profile_ensure(user=officer, badge_no="PROOF1",
+                                         categories=["aquatic", "food", "machinery", "toy"],
                                          sites=[site], actor=supervisor)
         return site, profile
 
@@ -269,8 +270,8 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
         from ciq_portal.models import Notification, WebhookDelivery
         from ciq_portal.notifications import notification_publish, outbox_dispatch
 
-        event = notification_publish(event_type="declaration.released", payload={"number": "A"}, enterprise_id=enterprise_a.pk,
-                                     message="A's release", reference="A-REF")
+        event = notification_publish(event_type="declaration.released", payload={"number": "A"},
+                                     enterprise_id=enterprise_a.pk, message="A's release", reference="A-REF")
         outbox_dispatch(event_pk=event.pk)
         return (Notification.objects.filter(user=declarant_a).first(),
                 WebhookDelivery.objects.filter(subscription__owner=declarant_a).first())

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         with open(opts["output"], "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["Declaration ID", "score"])
-            for row, score in zip(rows, scores):
+            for row, score in zip(rows, scores, strict=True):
                 writer.writerow([row["Declaration ID"], f"{score:.6f}"])
         self.stdout.write(f"scored {len(rows)} rows with model {info['model_version'] or '(none)'} and rules "
                           f"version {info['rules_version']} -> {opts['output']}")
