@@ -96,11 +96,11 @@ def _insert(rows) -> None:
             model.objects.bulk_create(model_rows)
 
 
-def journal_follow_up(pending_key: str, task) -> None:
-    """Queue ``task`` (which reads every committed journal row it has not handled yet) unless one is queued and has
-    not started. The task starts after CIQ["JOURNAL_FOLLOW_UP_SECONDS"] and deletes ``pending_key`` first, so a
-    burst of commits costs the worker one run per interval, and every row is handled within about an interval.
-    The key also expires, in case a queued task is lost (the beat sweeps catch its rows)."""
-    delay = settings.CIQ["JOURNAL_FOLLOW_UP_SECONDS"]
+def journal_follow_up(pending_key: str, task, *, seconds: float | None = None) -> None:
+    """Queue ``task`` (which handles every row committed before it starts) unless one is queued and has not
+    started. The task starts after ``seconds`` (default CIQ["JOURNAL_FOLLOW_UP_SECONDS"]) and deletes
+    ``pending_key`` first, so a burst of commits costs the worker one run per interval, and every row is handled
+    within about an interval. The key also expires, in case a queued task is lost (the beat sweeps catch its rows)."""
+    delay = settings.CIQ["JOURNAL_FOLLOW_UP_SECONDS"] if seconds is None else seconds
     if cache.add(pending_key, 1, timeout=delay + 30):
         task.apply_async(countdown=delay)

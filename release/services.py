@@ -14,6 +14,8 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import message_for_reader
-from ciq_portal.journal import journal_batch
+from ciq_portal.journal import journal_batch, journal_follow_up
 from ciq_portal.reference import reference_forget
 from ciq_portal.roles import Role, has_role
 from declarations import services as declaration_services
@@ -53,6 +55,7 @@ from .models import (
 )
 from .selectors import MATRIX_KEY, NEGATIVE_LIST_KEY, negative_list_matches, release_matrix_current
 
+STATS_PENDING_KEY = "release:stats-refresh-pending"
 TIGHTENING_CONSIGNMENTS = 5
 TIGHTENING_DAYS = 180
 # Statuses in which a declaration still waits for its release.
@@ -424,6 +427,7 @@ def _release(decision, declaration, *, actor, inspection_result) -> Release:
     if decision.next_step != NextStep.NONE:
         decision.next_step = NextStep.NONE
         decision.save(update_fields=["next_step"])
+    transaction.on_commit(_queue_stats_refresh)
     audit_record(actor=actor, action="release.create", obj=release, enterprise_id=release.enterprise_id,
                  after={"declaration": declaration.number, "mode": release.mode,
                         "inspection_result": inspection_result, "certificate": certificate.number,
@@ -885,12 +889,20 @@ def post_check_record(*, check, result, findings: str, actor) -> PostReleaseChec
 # --- Materialised dashboard figures ----------------------------------------------------------------------------
 
 
+def _queue_stats_refresh():
+    # The dashboard shows a release within CIQ["STATS_FOLLOW_UP_SECONDS"], not at the beat's next sweep.
+    from .tasks import release_stats_refresh_task
+
+    journal_follow_up(STATS_PENDING_KEY, release_stats_refresh_task, seconds=settings.CIQ["STATS_FOLLOW_UP_SECONDS"])
+
+
 def release_stats_refresh(*, first_day: date | None = None, last_day: date | None = None) -> int:
     """Recompute the dashboard's summary rows for [first_day, last_day] (default: yesterday and today) in one
     transaction; idempotent, so a task that runs twice leaves the same rows."""
     from . import stats
     from .models import StatsRefresh
 
+    cache.delete(STATS_PENDING_KEY)  # a release committed from now on queues the next refresh
     today = timezone.localdate()
     last_day = last_day or today
     first_day = first_day or (last_day - timedelta(days=1))

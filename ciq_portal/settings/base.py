@@ -265,6 +265,9 @@ CIQ = {
     # How long after a commit the audit seal and the outbox dispatch start (ciq_portal/journal.py): the commits of
     # one interval share one run of each.
     "JOURNAL_FOLLOW_UP_SECONDS": env.float("JOURNAL_FOLLOW_UP_SECONDS", default=1.0),
+    # How long after a release the dashboard's figures of yesterday and today are recomputed (release/services.py):
+    # the releases of one interval share one refresh; the beat's sweep catches the rest.
+    "STATS_FOLLOW_UP_SECONDS": env.float("STATS_FOLLOW_UP_SECONDS", default=60.0),
 }
 
 LOGGING = {

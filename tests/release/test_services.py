@@ -1,8 +1,10 @@
 """The four release modes end to end at service level, and what forces a stricter mode."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from inspection import services as inspection_services
 from release import services
 from release.choices import InspectionResult, NextStep, RecallStatus
 from release.models import EnterpriseTightening, Release
-from release.selectors import certificate_verify
+from release.selectors import Period, certificate_verify, dashboard
 from tests.inspection.factories import LabFactory
 
 from .factories import FakeAssessment, submitted_declaration
@@ -321,3 +323,26 @@ def test_officer_pages_and_api_settle_the_consignment_at_once(hs, draw, enterpri
     response = api_as(inspector).post(f"/api/v1/inspection-tasks/{task.pk}/conclude/", {"conclusion": "conform"})
     assert response.status_code == 200
     assert Declaration.objects.get(pk=supervised.pk).status == "released"
+
+
+def test_a_release_shows_on_the_dashboard_once_its_transaction_commits(hs, draw, enterprise_a, declarant_a,
+                                                                      django_capture_on_commit_callbacks):
+    declaration = submitted_declaration(grade(enterprise_a, "A"))
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(declaration, declarant_a, tier="low")
+    today = timezone.localdate()
+    figures = dashboard(Period(first=today, last=today))
+    declare = next(row for row in figures["by_mode"] if row["mode"] == "declare")
+    assert declare["released"] == 1 and figures["refreshed"] is not None
+
+
+def test_releases_in_one_interval_share_one_dashboard_refresh(hs, draw, enterprise_a, declarant_a, settings):
+    settings.CIQ = {**settings.CIQ, "STATS_FOLLOW_UP_SECONDS": 60}
+    cache.delete(services.STATS_PENDING_KEY)
+    with mock.patch("release.tasks.release_stats_refresh_task.apply_async") as queued:
+        for _ in range(3):
+            services._queue_stats_refresh()
+        assert queued.call_count == 1 and queued.call_args.kwargs == {"countdown": 60}
+        services.release_stats_refresh()  # the queued refresh starts: the next release queues another
+        services._queue_stats_refresh()
+        assert queued.call_count == 2
