@@ -178,6 +178,17 @@ def test_task_page_shows_risk_reasons_and_bulletins_to_officers_only(client, api
     assert "Origin under watch" not in body and "reason" not in body and task.assigned_to.username not in body
 
 
+def test_task_page_tells_no_assessment_from_an_assessment_without_reasons(client, task):
+    from risk.models import RiskAssessment
+
+    client.force_login(task.assigned_to)
+    page = client.get(f"/inspection/tasks/{task.pk}/").content.decode()
+    assert "没有风险评估记录" in page and "分值" not in page
+    RiskAssessment.objects.create(declaration=task.declaration, score=4.5, tier="low", reasons=[])
+    page = client.get(f"/inspection/tasks/{task.pk}/").content.decode()
+    assert "分值 4.5 · 低" in page and "没有规则或模型因素提高风险分值" in page and "没有风险评估记录" not in page
+
+
 def test_api_ids_that_are_not_numbers_are_not_found(api_as, officer):
     assert api_as(officer).post("/api/v1/inspection-tasks/x/claim/").status_code == 404
     assert api_as(officer).get("/api/v1/labs/x/").status_code == 404
