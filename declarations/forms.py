@@ -14,11 +14,11 @@ LINE_PREFIX = "lines"
 MAX_LINES = 200
 
 
-def _text(label, *, max_length=None, placeholder="", **attrs):
+def _text(label, *, max_length=None, placeholder="", initial=None, **attrs):
     widget_attrs = dict(attrs)
     if placeholder:
         widget_attrs["placeholder"] = placeholder
-    return forms.CharField(label=label, required=False, max_length=max_length, strip=True,
+    return forms.CharField(label=label, required=False, max_length=max_length, strip=True, initial=initial,
                            widget=forms.TextInput(attrs=widget_attrs))
 
 
@@ -75,7 +75,7 @@ class GoodsLineForm(forms.Form):
     net_weight_kg = _decimal(_("Net weight (kg)"))
     gross_weight_kg = _decimal(_("Gross weight (kg)"))
     value = _decimal(_("Value"))
-    currency = _text(_("Currency"), max_length=3)
+    currency = _text(_("Currency"), max_length=3, initial="USD")
     manufacturer_name = _text(_("Manufacturer"), max_length=200)
     lot_numbers = _text(_("Lot numbers"), max_length=200)
 
@@ -97,11 +97,11 @@ GoodsLineFormSet = forms.formset_factory(GoodsLineForm, formset=BaseGoodsLineFor
 
 
 def line_initial(declaration=None) -> list[dict]:
+    """The rows a form starts with: the draft's lines, or one empty row (its currency defaults to USD)."""
     if declaration is None:
-        return [{"currency": "USD"}]
+        return [{}]
     names = GoodsLineForm.base_fields
-    return [{name: getattr(line, name) for name in names} for line in declaration.lines.order_by("line_no")] or \
-        [{"currency": "USD"}]
+    return [{name: getattr(line, name) for name in names} for line in declaration.lines.order_by("line_no")] or [{}]
 
 
 def line_formset(data=None, initial=None):

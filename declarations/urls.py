@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.declaration_list, name="list"),
     path("all/", views.declaration_list, name="all"),
     path("new/", views.declaration_create, name="create"),
-    path("line-row/", views.line_row, name="line_row"),
     path("import/", views.import_page, name="import"),
     path("import/template.<str:fmt>", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_job, name="import_job"),

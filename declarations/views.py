@@ -20,12 +20,9 @@ from . import bulk, selectors, services, transitions
 from .choices import CommodityCategory, DeclarationStatus, DocumentKind
 from .filtersets import DeclarationFilterSet, RegistrationFilterSet
 from .forms import (
-    LINE_PREFIX,
-    MAX_LINES,
     AnswerForm,
     DeclarationHeaderForm,
     DocumentUploadForm,
-    GoodsLineForm,
     ImportForm,
     MessageForm,
     RegistrationApplyForm,
@@ -132,18 +129,6 @@ def declaration_edit(request, pk):
         return redirect("declarations:detail", pk=pk)
     return _form_page(request, DeclarationHeaderForm(initial=DeclarationHeaderForm.initial_for(declaration)),
                       line_formset(initial=line_initial(declaration)), declaration=declaration)
-
-
-@login_required
-def line_row(request):
-    """One empty goods-line row of the formset (fetched when the user adds a line; lines.js bumps TOTAL_FORMS)."""
-    _declarant_required(request)
-    try:
-        index = max(0, min(int(request.GET.get("index", "0")), MAX_LINES - 1))
-    except ValueError:
-        index = 0
-    form = GoodsLineForm(prefix=f"{LINE_PREFIX}-{index}", initial={"currency": "USD"})
-    return render(request, "declarations/_line_row.html", {"line_form": form, "index": index})
 
 
 def _detail_page(request, pk, *, status=200, **forms):

@@ -51,7 +51,7 @@ class DistributionForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    """A third-party test report supplied by the declarant for verify-release."""
+    """A third-party test report supplied by the declarant for verify-release (its results: ReportResultFormSet)."""
 
     lab_accreditation_no = forms.CharField(label=_("Laboratory accreditation number"), max_length=32)
     report_no = forms.CharField(label=_("Report number"), max_length=64)
@@ -59,17 +59,43 @@ class ReportForm(forms.Form):
     hs_codes = forms.CharField(label=_("HS codes of the goods tested"), max_length=200,
                                help_text=_("Separate several codes with commas."))
     lot_numbers = forms.CharField(label=_("Lot numbers"), max_length=200, required=False)
+
+    def report_kwargs(self, results: list[dict]) -> dict:
+        data = self.cleaned_data
+        return {"lab_accreditation_no": data["lab_accreditation_no"].strip(), "report_no": data["report_no"],
+                "issued_on": data["issued_on"], "lot_numbers": data.get("lot_numbers", ""), "results": results,
+                "hs_codes": [c.strip() for c in data["hs_codes"].split(",") if c.strip()]}
+
+
+class ReportResultForm(forms.Form):
+    """One result of the report; a row left empty is skipped."""
+
     test_item = forms.CharField(label=_("Test item"), max_length=64, required=False)
     value = forms.CharField(label=_("Result"), max_length=32, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=16, required=False)
 
-    def report_kwargs(self) -> dict:
-        data = self.cleaned_data
-        results = ([{"test_item": data["test_item"], "value": data["value"], "unit": data["unit"]}]
-                   if data.get("test_item") else [])
-        return {"lab_accreditation_no": data["lab_accreditation_no"].strip(), "report_no": data["report_no"],
-                "issued_on": data["issued_on"], "lot_numbers": data.get("lot_numbers", ""), "results": results,
-                "hs_codes": [c.strip() for c in data["hs_codes"].split(",") if c.strip()]}
+    def clean(self):
+        data = super().clean()
+        if not data.get("test_item") and (data.get("value") or data.get("unit")):
+            self.add_error("test_item", _("Test item: name what this result measured."))
+        return data
+
+
+class BaseReportResultFormSet(forms.BaseFormSet):
+    def results(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data.get("test_item")]
+
+
+REPORT_RESULTS_PREFIX = "results"
+MAX_REPORT_RESULTS = 50
+ReportResultFormSet = forms.formset_factory(ReportResultForm, formset=BaseReportResultFormSet, extra=0,
+                                            max_num=MAX_REPORT_RESULTS, validate_max=True,
+                                            absolute_max=MAX_REPORT_RESULTS)
+
+
+def report_results_formset(data=None):
+    """The report's result rows: one empty row to start with, as many as the declarant adds."""
+    return ReportResultFormSet(data, initial=None if data is not None else [{}], prefix=REPORT_RESULTS_PREFIX)
 
 
 class VerifyForm(forms.Form):

@@ -432,6 +432,7 @@ def _decision_context(request, decision, **forms_):
         "forced_by": decision.forced_by if bureau else [],
         "report_form": forms_.get("report_form") or forms.ReportForm(
             initial={"hs_codes": ", ".join(sorted(set(declaration.lines.values_list("hs_code", flat=True))))}),
+        "results_formset": forms_.get("results_formset") or forms.report_results_formset(),
         "verify_form": forms_.get("verify_form") or forms.VerifyForm(),
         "conclusion_form": forms_.get("conclusion_form") or ConclusionForm(),
         "can_verify": has_role(request.user, Role.OFFICER, Role.SUPERVISOR) and services.awaits_verification(decision),
@@ -458,8 +459,8 @@ def decision_detail(request, pk):
 def report_supply(request, pk):
     require_role(request.user, Role.DECLARANT)
     decision = _decision(request, pk)
-    form = forms.ReportForm(request.POST)
-    if form.is_valid():
+    form, results = forms.ReportForm(request.POST), forms.report_results_formset(request.POST)
+    if form.is_valid() and results.is_valid():
         try:
             from django.db import transaction
 
@@ -467,14 +468,14 @@ def report_supply(request, pk):
 
             with transaction.atomic():
                 report = test_report_submit(declaration=decision.declaration, actor=request.user,
-                                            **form.report_kwargs())
+                                            **form.report_kwargs(results.results()))
                 services.verify_report_supplied(declaration=decision.declaration, report=report, actor=request.user)
             messages.success(request, _("Report supplied: an officer will verify it."))
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
             service_errors_to_form(form, exc)
-    return render(request, "release/decision.html", _decision_context(request, decision, report_form=form),
-                  status=400)
+    return render(request, "release/decision.html",
+                  _decision_context(request, decision, report_form=form, results_formset=results), status=400)
 
 
 @login_required

@@ -78,6 +78,9 @@ def file_declaration(page, shots):
         before = page.locator("fieldset.goods-line").count()
         page.click("#add-line")
         page.wait_for_function(f"document.querySelectorAll('fieldset.goods-line').length > {before}")
+    page.click("#add-line")  # one row too many, removed again: the saved draft has no gap or blank line
+    page.locator("fieldset.goods-line").last.locator("[data-formset-remove]").click()
+    assert page.locator("fieldset.goods-line").count() == len(LINES)
     for (hs, desc, origin, qty, unit, weight, value, lots), fieldset in zip(
             LINES, page.locator("fieldset.goods-line").all(), strict=True):
         index = fieldset.get_attribute("data-index")
@@ -203,13 +206,19 @@ def test_clearance_in_the_browser(mode, browser_page, new_page, shots, clearance
         form.locator("[name=hs_codes]").fill("847130 950300")
         if form.locator("[name=lot_numbers]").count():
             form.locator("[name=lot_numbers]").fill("Lot-E2E-1, Lot-E2E-2")
-        form.locator("[name=test_item]").fill("lead")
-        form.locator("[name=value]").fill("0.01")
-        form.locator("[name=unit]").fill("mg/kg")
+        form.locator("[name=results-0-test_item]").fill("lead")
+        form.locator("[name=results-0-value]").fill("0.01")
+        form.locator("[name=results-0-unit]").fill("mg/kg")
+        form.locator("[data-formset-add]").click()  # a second result row, added without a page reload
+        form.locator("[name=results-1-test_item]").fill("phthalates")
+        form.locator("[name=results-1-value]").fill("0.02")
+        form.locator("[name=results-1-unit]").fill("%")
         shots(page, "declarant-supplies-report")
         form.locator("button[type=submit]").click()
         page.wait_for_load_state("networkidle")
         shots(page, "report-supplied")
+        assert [(r["test_item"], r["value"]) for r in declaration.test_reports.get().results] == [
+            ("lead", "0.01"), ("phthalates", "0.02")]
         officer_page.goto("/release/verification/")
         both_languages(officer_page, shots, "officer-verification-queue")
         officer_page.goto(f"/release/declarations/{pk}/")

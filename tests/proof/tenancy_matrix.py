@@ -135,7 +135,6 @@ MATRIX: dict[str, object] = {
     "declarations:list": Listing(aimed_at_a),
     "declarations:all": Listing(aimed_at_a),  # bureau staff see all; a declarant sees their own
     "declarations:create": Listing(),
-    "declarations:line_row": Listing(),
     "declarations:import": Listing(),
     "declarations:import_template": Public("the blank bulk-import template (CSV/XLSX), the same for everyone"),
     "declarations:import_job": Own(pk("import_job")),

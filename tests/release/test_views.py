@@ -175,3 +175,31 @@ def test_declarant_finds_certificate_and_trace_page_on_the_declaration(client, r
     page = client.get(f"/declarations/{released.declaration_id}/").content.decode()
     assert f"/release/certificates/{released.certificate.number}.pdf" in page
     assert f"/t/{released.trace_code}/" in page and f"/release/declarations/{released.declaration_id}/" in page
+
+
+def test_declarant_supplies_a_report_with_several_results(client, hs, draw, enterprise_a, declarant_a):
+    from tests.inspection.factories import LabFactory
+
+    enterprise_a.credit_grade = "B"
+    enterprise_a.save(update_fields=["credit_grade"])
+    declaration = submitted_declaration(enterprise_a)
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low"))
+    lab = LabFactory()
+    client.force_login(declarant_a)
+    page = client.get(f"/release/declarations/{declaration.pk}/").content.decode()
+    assert 'name="results-0-test_item"' in page and 'name="results-__prefix__-test_item"' in page
+    report = {"lab_accreditation_no": lab.accreditation_no, "report_no": "R-2",
+              "issued_on": (timezone.localdate() - timezone.timedelta(days=3)).isoformat(), "hs_codes": "0306",
+              "results-TOTAL_FORMS": "4", "results-INITIAL_FORMS": "0",
+              "results-0-test_item": "lead", "results-0-value": "0.01", "results-0-unit": "mg/kg",
+              "results-2-test_item": "chloramphenicol", "results-2-value": "0", "results-2-unit": "ug/kg",
+              "results-3-value": "7"}  # row 1 removed in the browser; row 3 has a value and no test item
+    response = client.post(f"/release/declarations/{declaration.pk}/report/", report)
+    assert response.status_code == 400 and "检测项目：请写明该结果检测的项目。" in response.content.decode()
+    assert not declaration.test_reports.exists()
+    del report["results-3-value"]
+    response = client.post(f"/release/declarations/{declaration.pk}/report/", report)
+    assert response.status_code == 302
+    assert [r["test_item"] for r in declaration.test_reports.get().results] == ["lead", "chloramphenicol"]
+    page = client.get(f"/release/declarations/{declaration.pk}/").content.decode()
+    assert "lead 0.01 mg/kg · chloramphenicol 0 ug/kg" in page
