@@ -2,8 +2,11 @@
 in every language of the portal so that each reader sees them in their own, whoever's request wrote them.
 
 A service passes such a text as a function that builds it with ``gettext``, e.g.
-``message=lambda: _("Inspection scheduled at %(site)s.") % {"site": site.name}``; a text a person typed is passed
-as the string it is and shown as typed.
+``message=lambda: _("Inspection scheduled at %(site)s.") % {"site": site.display_name}``; a text a person typed is
+passed as the string it is and shown as typed.
+
+Proper names kept in Chinese and, optionally, in English (enterprises, inspection sites, laboratories) are shown
+with :func:`name_for_reader`.
 """
 
 from collections.abc import Callable
@@ -33,3 +36,8 @@ def message_for_reader(item: dict) -> str:
     """The ``message`` of a stored dict that keeps ``message_translations`` beside it (a report check's reasons), in
     the reader's language."""
     return text_for_reader(item.get("message", ""), item.get("message_translations") or {})
+
+
+def name_for_reader(name_zh: str, name_en: str) -> str:
+    """A proper name in the reader's language: the English name for an English reader where there is one."""
+    return name_en if name_en and (translation.get_language() or "").startswith("en") else name_zh

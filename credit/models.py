@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ciq_portal.i18n import name_for_reader
+
 from .choices import (
     CreditEventKind,
     CreditEventSource,
@@ -50,9 +52,7 @@ class Enterprise(models.Model):
 
     @property
     def display_name(self):
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+        return name_for_reader(self.name_zh, self.name_en)
 
 
 class EnterpriseMembership(models.Model):

@@ -26,10 +26,10 @@ from .choices import LabKind, LabStatus, SiteKind
 from .models import DrawPeriod, InspectionSite, Lab, OfficerShift
 
 SITES = [
-    ("NGB-G1", "北仑港区综合查验场", SiteKind.GENERAL, 80),
-    ("NGB-DG", "大榭危险品查验场", SiteKind.DANGEROUS_GOODS, 20),
-    ("NGB-CC", "梅山冷链查验中心", SiteKind.COLD_CHAIN, 40),
-    ("NGB-LA", "穿山活动物隔离场", SiteKind.LIVE_ANIMALS, 10),
+    ("NGB-G1", "北仑港区综合查验场", "Beilun port general inspection yard", SiteKind.GENERAL, 80),
+    ("NGB-DG", "大榭危险品查验场", "Daxie dangerous goods inspection yard", SiteKind.DANGEROUS_GOODS, 20),
+    ("NGB-CC", "梅山冷链查验中心", "Meishan cold-chain inspection centre", SiteKind.COLD_CHAIN, 40),
+    ("NGB-LA", "穿山活动物隔离场", "Chuanshan live animal quarantine station", SiteKind.LIVE_ANIMALS, 10),
 ]
 OFFICERS = [
     ("officer1", "NB0001", ["aquatic", "meat", "dairy", "food", "fruit_vegetable"], ["NGB-G1", "NGB-CC"]),
@@ -38,13 +38,15 @@ OFFICERS = [
      ["NGB-G1", "NGB-CC", "NGB-DG", "NGB-LA"]),
 ]
 LABS = [
-    ("宁波检验检疫技术中心", LabKind.BUREAU, "CIQ-NB-LAB", [], ["chloramphenicol", "lead", "total_bacteria",
-                                                          "heavy_metals", "formaldehyde"], LabStatus.ACTIVE),
-    ("华测检测认证集团", LabKind.THIRD_PARTY, "CNAS L1234", ["aquatic", "food", "meat", "cosmetics"],
-     ["chloramphenicol", "lead", "total_bacteria", "heavy_metals"], LabStatus.ACTIVE),
-    ("谱尼测试集团", LabKind.THIRD_PARTY, "CNAS L5678", ["cosmetics", "toy"], ["formaldehyde", "lead"],
+    ("宁波检验检疫技术中心", "Ningbo CIQ Technical Centre", LabKind.BUREAU, "CIQ-NB-LAB", [],
+     ["chloramphenicol", "lead", "total_bacteria", "heavy_metals", "formaldehyde"], LabStatus.ACTIVE),
+    ("华测检测认证集团", "Centre Testing International Group", LabKind.THIRD_PARTY, "CNAS L1234",
+     ["aquatic", "food", "meat", "cosmetics"], ["chloramphenicol", "lead", "total_bacteria", "heavy_metals"],
      LabStatus.ACTIVE),
-    ("某某检测有限公司", LabKind.THIRD_PARTY, "CNAS L9999", ["food"], ["total_bacteria"], LabStatus.SUSPENDED),
+    ("谱尼测试集团", "Pony Testing International Group", LabKind.THIRD_PARTY, "CNAS L5678", ["cosmetics", "toy"],
+     ["formaldehyde", "lead"], LabStatus.ACTIVE),
+    ("某某检测有限公司", "Example Testing Co., Ltd.", LabKind.THIRD_PARTY, "CNAS L9999", ["food"], ["total_bacteria"],
+     LabStatus.SUSPENDED),
 ]
 PAST_DAYS = 5
 # What each demo enterprise ships (A's shrimp plant is registered for it by declarations/demo.py).
@@ -108,9 +110,9 @@ def _consignment(*, key, shipper, ref, serial, day, at=None):
 @transaction.atomic
 def seed(*, password: str, stdout) -> None:
     sites = {}
-    for code, name, kind, capacity in SITES:
+    for code, name, name_en, kind, capacity in SITES:
         site = InspectionSite.objects.filter(code=code).first() or services.site_create(
-            code=code, name=name, kind=kind, port="NGB", capacity_per_day=capacity)
+            code=code, name=name, name_en=name_en, kind=kind, port="NGB", capacity_per_day=capacity)
         sites[code] = site
     today = timezone.localdate()
     days = [today - timedelta(days=n) for n in range(PAST_DAYS, -8, -1)]
@@ -123,11 +125,11 @@ def seed(*, password: str, stdout) -> None:
                                                   sites=[sites[c] for c in site_codes])
         _shifts(profile, days)
         profiles.append(profile)
-    for name, kind, number, categories, items, status in LABS:
+    for name, name_en, kind, number, categories, items, status in LABS:
         if not Lab.objects.filter(accreditation_no=number).exists():
-            lab = services.lab_register(name=name, kind=kind, accreditation_no=number, scope_categories=categories,
-                                        scope_test_items=items, valid_from=today - timedelta(days=700),
-                                        valid_until=today + timedelta(days=700))
+            lab = services.lab_register(name=name, name_en=name_en, kind=kind, accreditation_no=number,
+                                        scope_categories=categories, scope_test_items=items,
+                                        valid_from=today - timedelta(days=700), valid_until=today + timedelta(days=700))
             if status == LabStatus.SUSPENDED:
                 services._lab_status_set(lab, LabStatus.SUSPENDED, "演示：复检结果多次不一致", actor=None,
                                          automatic=True)

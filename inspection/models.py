@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ciq_portal.i18n import name_for_reader
 from credit.models import Enterprise
 from declarations.models import Declaration, Document
 
@@ -34,6 +35,7 @@ User = settings.AUTH_USER_MODEL
 class InspectionSite(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=SiteKind.choices, default=SiteKind.GENERAL)
     port = models.CharField(_("port"), max_length=16, db_index=True)
     capacity_per_day = models.PositiveIntegerField(_("capacity per day"), default=50)
@@ -45,7 +47,11 @@ class InspectionSite(models.Model):
         ordering = ["port", "code"]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self):
+        return name_for_reader(self.name, self.name_en)
 
 
 class OfficerProfile(models.Model):
@@ -310,6 +316,7 @@ class CustodyEntry(models.Model):
 
 class Lab(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=LabKind.choices, default=LabKind.THIRD_PARTY)
     accreditation_no = models.CharField(_("accreditation number"), max_length=32, unique=True)
     scope_categories = models.JSONField(_("scope: commodity categories"), default=list, blank=True)
@@ -324,7 +331,11 @@ class Lab(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name} ({self.accreditation_no})"
+        return f"{self.display_name} ({self.accreditation_no})"
+
+    @property
+    def display_name(self):
+        return name_for_reader(self.name, self.name_en)
 
 
 class LabStatusChange(models.Model):

@@ -149,10 +149,10 @@ def conflict_declare(*, officer: OfficerProfile, enterprise, reason: str, actor=
 
 
 @transaction.atomic
-def site_create(*, code, name, kind, port, capacity_per_day, actor=None) -> InspectionSite:
+def site_create(*, code, name, kind, port, capacity_per_day, name_en="", actor=None) -> InspectionSite:
     if capacity_per_day is None or int(capacity_per_day) < 1:
         raise ValidationError({"capacity_per_day": [_("Capacity must be at least one inspection a day.")]})
-    site = InspectionSite.objects.create(code=code, name=name, kind=kind, port=port,
+    site = InspectionSite.objects.create(code=code, name=name, name_en=name_en, kind=kind, port=port,
                                          capacity_per_day=capacity_per_day)
     audit_record(actor=actor, action="inspection_site.create", obj=site,
                  after={"code": code, "kind": kind, "port": port, "capacity_per_day": capacity_per_day})
@@ -291,7 +291,7 @@ def inspection_task_create(*, declaration, reason, mode, actor=None, priority=No
                  after={**_task_snapshot(task), "reason": reason, "mode": task.mode, "category": category})
     _event(declaration=declaration, kind="inspection_scheduled", actor=actor,
            message=lambda: _("Inspection scheduled at %(site)s.") % {
-               "site": site.name if site else _("a site to be set")},
+               "site": site.display_name if site else _("a site to be set")},
            data={"task": task.pk, "site": site.code if site else ""})
     _inspection_scheduled_publish(task, actor=actor)
     from .tasks import inspection_dispatch
@@ -824,7 +824,7 @@ def inspection_task_cancel(*, task, reason: str, actor) -> InspectionTask:
 
 
 @transaction.atomic
-def lab_register(*, name, accreditation_no, valid_from, valid_until, kind=LabKind.THIRD_PARTY,
+def lab_register(*, name, accreditation_no, valid_from, valid_until, kind=LabKind.THIRD_PARTY, name_en="",
                  scope_categories=(), scope_test_items=(), actor=None) -> Lab:
     errors = {}
     if not (accreditation_no or "").strip():
@@ -837,7 +837,7 @@ def lab_register(*, name, accreditation_no, valid_from, valid_until, kind=LabKin
         errors["kind"] = [_("Unknown laboratory kind.")]
     if errors:
         raise ValidationError(errors)
-    lab = Lab.objects.create(name=name, accreditation_no=accreditation_no.strip(), kind=kind,
+    lab = Lab.objects.create(name=name, name_en=name_en, accreditation_no=accreditation_no.strip(), kind=kind,
                              valid_from=valid_from, valid_until=valid_until,
                              scope_categories=sorted(set(scope_categories)),
                              scope_test_items=sorted(set(scope_test_items)))
@@ -1343,7 +1343,7 @@ def _inspection_scheduled_publish(task, *, actor=None) -> None:
                  "site": task.site.code if task.site_id else "", "scheduled_for": task.scheduled_for,
                  "bill_of_lading": declaration.bill_of_lading, "containers": declaration.containers},
         reference=declaration.number, link=f"/declarations/{declaration.pk}/",
-        message=task.site.name if task.site_id else "")
+        message=(lambda: task.site.display_name) if task.site_id else "")
 
 
 def _dispatch_notify(assignments: dict) -> None:

@@ -70,8 +70,8 @@ class ReassignSerializer(serializers.Serializer):
 class LabSerializer(serializers.ModelSerializer):
     class Meta:
         model = Lab
-        fields = ["id", "name", "kind", "accreditation_no", "scope_categories", "scope_test_items", "valid_from",
-                  "valid_until", "status"]
+        fields = ["id", "name", "name_en", "kind", "accreditation_no", "scope_categories", "scope_test_items",
+                  "valid_from", "valid_until", "status"]
         read_only_fields = fields
 
 

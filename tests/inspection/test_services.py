@@ -275,3 +275,30 @@ def test_reminders_flag_overdue(declaration, officers, create_task):
     InspectionTask.objects.filter(pk=task.pk).update(due_at=timezone.now() - timedelta(hours=1))
     assert services.inspection_reminders_send() == 1
     assert services.inspection_reminders_send() == 0  # not again within the interval
+
+
+def test_sites_and_labs_are_named_in_the_reader_s_language(declaration, declarant_a, officers, cold_site, lab,
+                                                          create_task):
+    from django.utils import translation
+
+    from ciq_portal.models import Notification
+
+    cold_site.name, cold_site.name_en = "梅山冷链查验中心", "Meishan cold-chain inspection centre"
+    cold_site.save()
+    lab.name, lab.name_en = "华测检测认证集团", "Centre Testing International Group"
+    lab.save()
+    task = create_task(declaration)
+    assert task.site == cold_site
+    event = declaration.events.get(kind="inspection_scheduled")
+    notice = Notification.objects.get(user=declarant_a, event_type="inspection.scheduled")
+    with translation.override("en"):
+        assert cold_site.display_name == "Meishan cold-chain inspection centre"
+        assert str(lab) == f"Centre Testing International Group ({lab.accreditation_no})"
+        assert event.text == "Inspection scheduled at Meishan cold-chain inspection centre."
+        assert notice.text == "Meishan cold-chain inspection centre"
+    with translation.override("zh-hans"):
+        assert cold_site.display_name == "梅山冷链查验中心" and lab.display_name == "华测检测认证集团"
+        assert "梅山冷链查验中心" in event.text
+    cold_site.name_en = ""  # no English name: the official name in every language
+    with translation.override("en"):
+        assert cold_site.display_name == "梅山冷链查验中心"
