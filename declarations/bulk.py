@@ -7,12 +7,14 @@ from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.i18n import message_for_reader, stored_text
 from credit.choices import EnterpriseKind
 from credit.models import Enterprise
 
@@ -86,7 +88,7 @@ def read_rows(name: str, data: bytes) -> list[dict]:
 
 class BulkResult:
     def __init__(self):
-        self.errors: list[dict] = []  # {"row": n, "field": name, "message": text}
+        self.errors: list[dict] = []  # {"row": n, "field": name, "message": text, "message_translations": {...}}
         self.imported: list[str] = []
         self.total_rows = 0
 
@@ -108,16 +110,32 @@ def validate_rows(rows: list[dict]) -> tuple[OrderedDict, list[dict]]:
         header_data["transport_mode"] = header_data["transport_mode"] or TransportMode.SEA
         header_data["inspection_place"] = header_data["inspection_place"] or "port"
         header_data["arrival_date"] = header_data["arrival_date"] or None
-        header = clean_header(header_data, row_errors)
-        line = clean_line({c: row.get(c, "") for c in LINE_COLUMNS}, 0, row_errors)
-        for field, messages in row_errors.items():
-            for message in messages:
-                errors.append({"row": number, "field": field.replace("lines.0.", ""), "message": message})
+        line_data = {c: row.get(c, "") for c in LINE_COLUMNS}
+        header = clean_header(dict(header_data), row_errors)
+        line = clean_line(dict(line_data), 0, row_errors)
+        if row_errors:
+            errors.extend(_errors_in_every_language(number, header_data, line_data))
         group = groups.setdefault(ref, {"header": header, "lines": [], "rows": [], "invalid": False})
         group["lines"].append(line)
         group["rows"].append(number)
         group["invalid"] = group["invalid"] or bool(row_errors)
     return groups, errors
+
+
+def _errors_in_every_language(number: int, header_data: dict, line_data: dict) -> list[dict]:
+    """A row's errors with their message in every language of the portal (ciq_portal.i18n): the report is read
+    later, by whoever opens the job, in their language. The validators run again in each language, for bad rows
+    only."""
+    found = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found[code] = {}
+            clean_header(dict(header_data), found[code])
+            clean_line(dict(line_data), 0, found[code])
+    default = found[settings.LANGUAGE_CODE]
+    return [{"row": number, "field": field.replace("lines.0.", ""), "message": message,
+             "message_translations": {code: errors[field][i] for code, errors in found.items()}}
+            for field, messages in default.items() for i, message in enumerate(messages)]
 
 
 def import_rows(*, rows, enterprise, actor, skip_invalid=False, progress=None) -> BulkResult:
@@ -153,7 +171,8 @@ def import_rows(*, rows, enterprise, actor, skip_invalid=False, progress=None) -
 
 
 def error_report(errors: list[dict]) -> str:
-    return "\n".join(_("Row %(row)s, %(field)s: %(message)s") % e for e in errors)
+    return "\n".join(_("Row %(row)s, %(field)s: %(message)s") % {**e, "message": message_for_reader(e)}
+                     for e in errors)
 
 
 def import_job_start(*, enterprise_id, actor, file, skip_invalid) -> ImportJob:
@@ -180,8 +199,9 @@ def import_job_run(job_id: int) -> None:
     try:
         rows = read_rows(job.original_name, data)
     except Exception:  # noqa: BLE001 - any unreadable file is reported, not raised
+        message, translations = stored_text(lambda: _("The file could not be read as CSV or XLSX."))
         ImportJob.objects.filter(pk=job.pk).update(status="failed", errors=[
-            {"row": 0, "field": "file", "message": _("The file could not be read as CSV or XLSX.")}])
+            {"row": 0, "field": "file", "message": message, "message_translations": translations}])
         return
     ImportJob.objects.filter(pk=job.pk).update(status="running", total=len(rows))
 

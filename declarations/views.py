@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ciq_portal.i18n import message_for_reader
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, is_bureau_user
 from ciq_portal.scoping import user_enterprise_id
 from credit.models import Enterprise
@@ -299,7 +300,9 @@ def import_job(request, pk):
     if request.headers.get("HX-Request") or request.GET.get("format") == "json":
         if request.GET.get("format") == "json":
             return JsonResponse({"status": job.status, "total": job.total, "processed": job.processed,
-                                 "imported": job.imported, "errors": job.errors})
+                                 "imported": job.imported, "errors": [
+                                     {"row": e["row"], "field": e["field"], "message": message_for_reader(e)}
+                                     for e in job.errors]})
         return render(request, "declarations/_import_progress.html", {"job": job})
     return render(request, "declarations/import_job.html", {"job": job})
 

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from ciq_portal.api.serializers import RepresentationSerializer
 
 from ..choices import DeclarationStatus, DocumentKind, InspectionPlace, ReleaseMode, TransportMode
-from ..models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob
+from ..models import Declaration, DeclarationEvent, Document, GoodsLine
 
 
 class GoodsLineSerializer(RepresentationSerializer):
@@ -115,13 +115,6 @@ class DeclarationWriteSerializer(serializers.Serializer):
 
 class MessageSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class ImportJobSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ImportJob
-        fields = ["id", "status", "total", "processed", "imported", "errors", "created_at"]
-        read_only_fields = fields
 
 
 class RegistrationSerializer(serializers.ModelSerializer):

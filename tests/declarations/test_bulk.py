@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from credit.models import Enterprise
-from declarations.bulk import import_kcs, import_rows, read_rows, template_csv, template_xlsx
+from declarations.bulk import error_report, import_kcs, import_rows, read_rows, template_csv, template_xlsx
 from declarations.choices import DeclarationSource, InspectionOutcome
 from declarations.models import Declaration, GoodsLine, HistoricalAttributes, ImportJob
 
@@ -98,3 +99,27 @@ def test_kcs_import_counts_rows_and_outcomes():
     again = import_kcs(path=KCS)
     assert again.created == 0 and again.skipped == 37385
     assert Enterprise.objects.filter(external_id__startswith="KCS-").count() == result.enterprises_created
+
+
+def test_import_errors_are_read_in_the_reader_s_language(client, declarant_a, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(declarant_a)
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):  # uploaded from English
+        client.post("/declarations/import/", {"file": SimpleUploadedFile("f.csv", rows_csv(
+            [{"ref": "P1", "currency": "ZZZ"}]))})
+    job = ImportJob.objects.get()
+    [error] = job.errors
+    assert error["row"] == 2 and error["field"] == "currency"
+    assert set(error["message_translations"]) == {"zh-hans", "en"}
+    english, chinese = error["message_translations"]["en"], error["message_translations"]["zh-hans"]
+    assert english != chinese and error["message"] == chinese
+    page = client.get(f"/declarations/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert chinese in page and english not in page
+    page = client.get(f"/declarations/import/{job.pk}/", HTTP_HX_REQUEST="true",
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert english in page and chinese not in page
+    status = client.get(f"/declarations/import/{job.pk}/?format=json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert status["errors"] == [{"row": 2, "field": "currency", "message": english}]
+    with translation.override("en"):
+        assert english in error_report(job.errors)
