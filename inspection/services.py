@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import message_for_reader, stored_text
-from ciq_portal.journal import batch_atomic
+from ciq_portal.journal import batch_atomic, journal_follow_up
 from ciq_portal.roles import Role, has_role, is_bureau_user
 
 from . import draws, routing, transitions
@@ -294,10 +295,18 @@ def inspection_task_create(*, declaration, reason, mode, actor=None, priority=No
                "site": site.display_name if site else _("a site to be set")},
            data={"task": task.pk, "site": site.code if site else ""})
     _inspection_scheduled_publish(task, actor=actor)
-    from .tasks import inspection_dispatch
-
-    inspection_dispatch.delay_on_commit(task.pk)
+    transaction.on_commit(_queue_dispatch)
     return task
+
+
+DISPATCH_PENDING_KEY = "inspection:dispatch-pending"
+
+
+def _queue_dispatch():
+    # The tasks opened within an interval are dispatched together (one officer snapshot for all of them).
+    from .tasks import inspection_dispatch_queued
+
+    journal_follow_up(DISPATCH_PENDING_KEY, inspection_dispatch_queued)
 
 
 def _officer_snapshots(at: datetime, officer_ids=None) -> dict[int, draws.OfficerSnapshot]:
@@ -418,10 +427,13 @@ def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = Non
     return assigned
 
 
-def inspection_task_dispatch(*, task, actor=None) -> InspectionTask:
-    inspection_tasks_dispatch(task_ids=[task.pk], actor=actor)
-    task.refresh_from_db()
-    return task
+def inspection_dispatch_queued(*, limit: int = 2000) -> int:
+    """The draw of people for the queued tasks nobody has yet, most urgent first: the tasks opened since the last
+    run, and the pool's (nobody eligible was on duty when they were opened). Returns how many were assigned."""
+    cache.delete(DISPATCH_PENDING_KEY)  # a task committed from now on queues the next run
+    ids = list(InspectionTask.objects.filter(status=TaskStatus.QUEUED, assigned_to__isnull=True)
+               .order_by("priority", "created_at").values_list("pk", flat=True)[:limit])
+    return len(inspection_tasks_dispatch(task_ids=ids)) if ids else 0
 
 
 def _lock_task(task) -> InspectionTask:

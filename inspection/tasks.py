@@ -6,25 +6,12 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
-from .choices import TaskStatus
-from .models import InspectionTask
 
 
-@shared_task(acks_late=True, ignore_result=False)  # the officer drawn (or None) is the result
-def inspection_dispatch(task_id: int) -> int | None:
-    """Run the draw of people for one queued task (a no-op once it is assigned)."""
-    task = InspectionTask.objects.filter(pk=task_id, status=TaskStatus.QUEUED).first()
-    if task is None:
-        return None
-    return services.inspection_task_dispatch(task=task).assigned_to_id
-
-
-@shared_task(acks_late=True)
-def inspection_dispatch_pool() -> int:
-    """Retry the draw for tasks left in the pool (nobody eligible was on duty when they were created)."""
-    ids = list(InspectionTask.objects.filter(status=TaskStatus.QUEUED, assigned_to__isnull=True)
-               .order_by("priority", "created_at").values_list("pk", flat=True)[:2000])
-    return len(services.inspection_tasks_dispatch(task_ids=ids)) if ids else 0
+@shared_task(acks_late=True, ignore_result=False)  # how many tasks were assigned is the result
+def inspection_dispatch_queued() -> int:
+    """Queued a second after new tasks commit, and by the beat for the pool (a task already assigned is skipped)."""
+    return services.inspection_dispatch_queued()
 
 
 @shared_task(acks_late=True)

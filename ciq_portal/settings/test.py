@@ -1,9 +1,10 @@
 """pytest: the base settings with a fast password hasher and files in a temporary folder."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHES, env
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"
 DEBUG = False
@@ -20,6 +21,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 CELERY_TASK_ALWAYS_EAGER = not env.bool("CIQ_WORKER_UNDER_TEST", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CIQ_WORKER_QUEUE", default="celery")
 WHITENOISE_AUTOREFRESH = True
+# Parallel test processes share Redis: each keeps its own cache keys (a follow-up's pending key, say).
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 # Test transactions roll back and ids are reused: no process-level memory of an enterprise's declarants (the
 # reference tables' memory is forgotten at the start of each test, tests/conftest.py).

@@ -74,6 +74,29 @@ def test_dispatch_skips_off_duty_on_leave_conflicted_and_last_inspector(make_dec
     assert second_task.assigned_to_id != first  # never the enterprise's last inspector when another is available
 
 
+def test_tasks_opened_within_an_interval_share_one_dispatch_run(make_declaration, officers, monkeypatch, request,
+                                                                settings, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from inspection import tasks
+
+    cache.delete(services.DISPATCH_PENDING_KEY)
+    request.addfinalizer(lambda: cache.delete(services.DISPATCH_PENDING_KEY))  # later tests' dispatch runs
+    queued = []
+    monkeypatch.setattr(tasks.inspection_dispatch_queued, "apply_async", lambda countdown: queued.append(countdown))
+    opened = []
+    for _commit in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            opened.append(services.inspection_task_create(declaration=make_declaration(), reason="random",
+                                                          mode="supervised"))
+    assert queued == [settings.CIQ["JOURNAL_FOLLOW_UP_SECONDS"]]  # two commits, one run queued
+    assert services.inspection_dispatch_queued() == 2  # the run: both tasks drawn, one officer snapshot
+    assert {t.status for t in InspectionTask.objects.filter(pk__in=[t.pk for t in opened])} == {"assigned"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.inspection_task_create(declaration=make_declaration(), reason="random", mode="supervised")
+    assert len(queued) == 2  # the run cleared its key first: the next task queues the next run
+
+
 def test_claim_release_and_reassign(declaration, officers, create_task, supervisor, enterprise_a):
     task = create_task(declaration)
     holder = task.assigned_to
