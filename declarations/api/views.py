@@ -110,7 +110,8 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         from release.services import clearance_submit
 
         declaration = clearance_submit(declaration=self.get_object(), actor=request.user)
-        return self._detail(declaration.pk)
+        representation = selectors.declaration_representation_of(declaration)
+        return Response(DeclarationSerializer(representation, context={"request": request}).data)
 
     @extend_schema(request=MessageSerializer, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"])

@@ -124,6 +124,22 @@ def test_declaration_api_carries_mode_next_step_trace_code_and_certificate(hs, d
         assert body["trace_code"] is None and body["next_step"] != "none"
 
 
+@pytest.mark.parametrize("mode", ["declare", "verify", "sample", "supervised"])
+def test_submit_answers_what_a_later_read_returns(mode, hs, draw, api_as, enterprise_a, declarant_a, supervisor):
+    from tests.factories import GoodsLineFactory
+    from tests.release.test_pipeline import draft
+
+    declaration = draft(grade(enterprise_a, "B" if mode == "verify" else "AA"))  # low-risk goods
+    GoodsLineFactory(declaration=declaration, line_no=2, hs_code="8418690000", origin_country="DE", unit="set")
+    if mode in ("sample", "supervised"):
+        services.negative_list_add(kind="hs_prefix", value="8418", reason="watched", actor=supervisor, min_mode=mode)
+    client = api_as(declarant_a)
+    submitted = client.post(f"/api/v1/declarations/{declaration.pk}/submit/", HTTP_IDEMPOTENCY_KEY="s-1")
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["release_mode"] == mode
+    assert submitted.json() == client.get(f"/api/v1/declarations/{declaration.pk}/").json()
+
+
 def test_bad_ids_are_404_not_500(api_as, officer):
     client = api_as(officer)
     for url in ("/api/v1/releases/x/", "/api/v1/release-decisions/x/", "/api/v1/releases/1e3/distributions/"):
