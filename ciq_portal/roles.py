@@ -48,12 +48,17 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_ciq_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            names.add(Role.ADMINISTRATOR)
-        cached = frozenset(name for name in names if name in Role.values)
-        user._ciq_roles = cached
+        cached = user_roles_remember(user, user.groups.values_list("name", flat=True))
     return cached
+
+
+def user_roles_remember(user, group_names) -> frozenset[str]:
+    """Cache on ``user`` the roles its groups ``group_names`` give (read by whoever loaded the user)."""
+    names = set(group_names)
+    if user.is_superuser:
+        names.add(Role.ADMINISTRATOR)
+    user._ciq_roles = frozenset(name for name in names if name in Role.values)
+    return user._ciq_roles
 
 
 def has_role(user, *roles: str) -> bool:

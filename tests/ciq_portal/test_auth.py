@@ -76,19 +76,29 @@ def test_anonymous_api_is_refused(api_client, db):
 
 
 def test_token_authentication_reads_the_membership_with_the_token(declarant_a, officer, django_assert_num_queries):
+    from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
     from rest_framework.exceptions import AuthenticationFailed
 
     from ciq_portal.api.token_auth import TokenAuthentication
+    from ciq_portal.roles import user_roles
     from ciq_portal.scoping import user_enterprise_id
 
     auth = TokenAuthentication()
     key = Token.objects.create(user=declarant_a).key
-    with django_assert_num_queries(2):  # the token with its user and membership; the user's roles
+    with django_assert_num_queries(1):  # the token with its user, membership and roles
         user, token = auth.authenticate_credentials(key)
         assert user_enterprise_id(user) == declarant_a.enterprise_membership.enterprise_id and token.key == key
+        assert user_roles(user) == {Role.DECLARANT}
+    officer.groups.add(Group.objects.get_or_create(name="not-a-role")[0])
     officer_user, _token = auth.authenticate_credentials(Token.objects.create(user=officer).key)
     assert officer_user == officer and user_enterprise_id(officer_user) is None
+    assert user_roles(officer_user) == {Role.OFFICER}
+    nobody = UserFactory()
+    assert user_roles(auth.authenticate_credentials(Token.objects.create(user=nobody).key)[0]) == frozenset()
+    nobody.is_superuser = True
+    nobody.save(update_fields=["is_superuser"])
+    assert user_roles(auth.authenticate_credentials(nobody.auth_token.key)[0]) == {Role.ADMINISTRATOR}
     with pytest.raises(AuthenticationFailed):
         auth.authenticate_credentials("not-a-token")
     declarant_a.is_active = False
