@@ -2,7 +2,8 @@
 
 A service writes its journal rows with :func:`journal_save`. Inside ``with journal_batch():`` (a pipeline that
 makes many moves in one transaction, such as a submission) the rows are inserted at the end of the block with
-one statement per table instead of one statement each; outside a batch they are inserted at once. Either way
+one statement per table instead of one statement each, and the row the moves change (:func:`batch_lock`,
+:func:`batch_save`) is locked once and written once; outside a batch each is done at once. Either way
 they commit or roll back with the caller's transaction. Nothing inside a batch reads these rows back before the
 block ends: they are written, never read, by the moves that make them. A batch wraps code that lets a service's
 error end the transaction; code that catches such an error and goes on would keep the failed service's rows.
@@ -23,6 +24,7 @@ class _Batch(threading.local):
         self.rows: list[models.Model] | None = None
         self.after_commit: list[Callable[[], None]] = []
         self.locked: list[models.Model] = []
+        self.changed: list[tuple[models.Model, set[str]]] = []
 
 
 _batch = _Batch()
@@ -48,12 +50,14 @@ def journal_batch():
     if _batch.rows is not None:
         yield
         return
-    _batch.rows, _batch.after_commit, _batch.locked = [], [], []
+    _batch.rows, _batch.after_commit, _batch.locked, _batch.changed = [], [], [], []
     try:
         yield
-        rows, after_commit = _batch.rows, _batch.after_commit
+        rows, after_commit, changed = _batch.rows, _batch.after_commit, _batch.changed
     finally:
-        _batch.rows, _batch.after_commit, _batch.locked = None, [], []
+        _batch.rows, _batch.after_commit, _batch.locked, _batch.changed = None, [], [], []
+    for instance, fields in changed:
+        instance.save(update_fields=sorted(fields))
     _insert(rows)
     for callback in after_commit:
         transaction.on_commit(callback)
@@ -81,6 +85,20 @@ def batch_lock(instance: models.Model, lock: Callable[[], None]) -> None:
     elif not any(held is instance for held in _batch.locked):
         lock()
         _batch.locked.append(instance)
+
+
+def batch_save(instance: models.Model, fields) -> None:
+    """Save ``fields`` of ``instance`` (locked with :func:`batch_lock`) now, or at the end of the current batch,
+    with every field the batch's moves changed on it: a pipeline that moves a row several times writes it once.
+    Nothing inside a batch reads such a row back from the database; its moves read and change this instance."""
+    if _batch.rows is None:
+        instance.save(update_fields=fields)
+        return
+    for held, pending in _batch.changed:
+        if held is instance:
+            pending.update(fields)
+            return
+    _batch.changed.append((instance, set(fields)))
 
 
 def _insert(rows) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import stored_text
-from ciq_portal.journal import batch_atomic, batch_lock, journal_save
+from ciq_portal.journal import batch_atomic, batch_lock, batch_save, journal_save
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import user_roles
 from ciq_portal.scoping import user_enterprise_id
@@ -372,7 +372,7 @@ def _apply_move(declaration, *, action, actor, message="", data=None, visible_to
     declaration.status = transitions.target(action)
     for name, value in (changes or {}).items():
         setattr(declaration, name, value)
-    declaration.save(update_fields=["status", "updated_at", *(changes or {})])
+    batch_save(declaration, ["status", "updated_at", *(changes or {})])
     declaration_event_add(declaration=declaration, kind=event_kind or action, actor=actor, message=message,
                           data=data, visible_to_declarant=visible_to_declarant, from_status=from_status,
                           to_status=declaration.status)

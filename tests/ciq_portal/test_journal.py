@@ -1,8 +1,9 @@
-"""The journal's batch: rows inserted when the block ends (or dropped with it), and rows locked once per batch."""
+"""The journal's batch: rows inserted when the block ends (or dropped with it), and rows locked and written once per
+batch."""
 
 import pytest
 
-from ciq_portal.journal import batch_lock, journal_batch, journal_save
+from ciq_portal.journal import batch_lock, batch_save, journal_batch, journal_save
 from ciq_portal.models import EventType, Notification
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +53,25 @@ def test_a_batch_locks_each_instance_once(declarant_a):
     with journal_batch():  # a new batch (a new transaction) locks again
         batch_lock(first, lock(first))
     assert locks == [first]
+
+
+def test_a_batch_writes_each_changed_instance_once_with_every_changed_field(declarant_a,
+                                                                            django_assert_num_queries):
+    user, model = declarant_a, type(declarant_a)
+    user.first_name = "Outside"
+    with django_assert_num_queries(1):  # no batch: saved at once
+        batch_save(user, ["first_name"])
+    with django_assert_num_queries(2), journal_batch():  # the check below, and one UPDATE for both saves
+        user.first_name, user.last_name = "Mei", "Chen"
+        batch_save(user, ["first_name"])
+        batch_save(user, ["last_name"])
+        assert model.objects.get(pk=user.pk).first_name == "Outside"  # not yet written
+        user.email = "not-asked-for@example.com"
+    row = model.objects.get(pk=user.pk)
+    assert (row.first_name, row.last_name) == ("Mei", "Chen") and row.email != user.email  # the fields asked for
+
+    with pytest.raises(RuntimeError), journal_batch():
+        user.first_name = "Dropped"
+        batch_save(user, ["first_name"])
+        raise RuntimeError("the pipeline failed")
+    assert model.objects.get(pk=user.pk).first_name == "Mei"
