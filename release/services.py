@@ -161,15 +161,18 @@ def _active_tightening(enterprise_id, today):
 
 @transaction.atomic(savepoint=False)  # no savepoint of its own when nested in the caller's transaction
 def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
-    """Choose the release mode of a submitted declaration and start what the mode needs.
-
-    Matrix (tier x grade) → stricter where the negative list, the risk assessment (rules, bulletins) or an
-    enterprise's tightened supervision says so → dual-random overlay → inspection task where one is needed →
-    the declaration's next status (released at once, awaiting a report, awaiting inspection, or on hold).
-    """
+    """Choose the release mode of a submitted declaration and start what the mode needs; a declaration is decided
+    once (asking again returns its decision)."""
     existing = ReleaseDecision.objects.filter(declaration=declaration).first()
     if existing:
         return existing
+    return _decide(declaration, assessment, actor)
+
+
+def _decide(declaration, assessment, actor) -> ReleaseDecision:
+    """Matrix (tier x grade) → stricter where the negative list, the risk assessment (rules, bulletins) or an
+    enterprise's tightened supervision says so → dual-random overlay → inspection task where one is needed →
+    the declaration's next status (released at once, awaiting a report, awaiting inspection, or on hold)."""
     now = timezone.now()
     today = timezone.localdate(now)
     enterprise = declaration.enterprise
@@ -338,7 +341,8 @@ def clearance_submit(*, declaration, actor):
     with journal_batch():
         declaration = declaration_services.declaration_submit(declaration=declaration, actor=actor)
         assessment = declaration_assess(declaration=declaration, actor=actor)
-        decision = release_decide(declaration=declaration, assessment=assessment, actor=actor)
+        # A draft until a moment ago, and locked since: nothing can have decided it yet.
+        decision = _decide(declaration, assessment, actor)
     declaration.release_decision = decision
     return declaration
 
