@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 from .base import CACHES, env
@@ -21,8 +22,13 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 CELERY_TASK_ALWAYS_EAGER = not env.bool("CIQ_WORKER_UNDER_TEST", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CIQ_WORKER_QUEUE", default="celery")
 WHITENOISE_AUTOREFRESH = True
-# Parallel test processes share Redis: each keeps its own cache keys (a follow-up's pending key, say).
-CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")
+# Parallel test processes (pytest-xdist's gw0, gw1...) share one Redis server: each caches in a database of its
+# own (the next ones after REDIS_URL's), so that one's cache.clear() (FLUSHDB) or pending key is not another's.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if CACHES["default"]["BACKEND"].endswith("RedisCache") and _xdist_worker.startswith("gw"):
+    _url = urlsplit(CACHES["default"]["LOCATION"])
+    _db = (int(_url.path.strip("/") or 0) + 1 + int(_xdist_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
 
 # Test transactions roll back and ids are reused: no process-level memory of an enterprise's declarants (the
 # reference tables' memory is forgotten at the start of each test, tests/conftest.py).
