@@ -205,6 +205,9 @@ class InspectionTask(models.Model):
     sampling_required = models.BooleanField(_("sampling required"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    # When the draw of people last ran for it: new tasks (never drawn for) are dispatched a second after they
+    # commit, the pool's by the beat.
+    drawn_at = models.DateTimeField(_("last draw of people"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"))
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
@@ -226,6 +229,8 @@ class InspectionTask(models.Model):
             models.Index(fields=["assigned_to", "priority", "created_at", "id"], name="insp_task_open_queue",
                          condition=Q(status__in=["assigned", "claimed"])),
             models.Index(fields=["status", "priority", "created_at"], name="insp_task_pool"),
+            models.Index(fields=["priority", "created_at"], name="insp_task_new",
+                         condition=Q(status="queued", drawn_at__isnull=True)),
             models.Index(fields=["enterprise", "-assigned_at"], name="insp_task_ent_last"),
             models.Index(fields=["site", "scheduled_for"], name="insp_task_site_day"),
             models.Index(fields=["status", "due_at"], name="insp_task_due"),

@@ -304,9 +304,9 @@ DISPATCH_PENDING_KEY = "inspection:dispatch-pending"
 
 def _queue_dispatch():
     # The tasks opened within an interval are dispatched together (one officer snapshot for all of them).
-    from .tasks import inspection_dispatch_queued
+    from .tasks import inspection_dispatch_new
 
-    journal_follow_up(DISPATCH_PENDING_KEY, inspection_dispatch_queued)
+    journal_follow_up(DISPATCH_PENDING_KEY, inspection_dispatch_new)
 
 
 def _officer_snapshots(at: datetime, officer_ids=None) -> dict[int, draws.OfficerSnapshot]:
@@ -415,10 +415,13 @@ def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = Non
             by_officer.setdefault(officer_id, []).append(task_pk)
         # One UPDATE for the whole batch: each inspector's tasks in one WHEN.
         InspectionTask.objects.filter(pk__in=list(assignments)).update(
-            status=TaskStatus.ASSIGNED, assigned_at=at,
+            status=TaskStatus.ASSIGNED, assigned_at=at, drawn_at=at,
             assigned_to_id=Case(*(When(pk__in=pks, then=Value(officer_id)) for officer_id, pks in by_officer.items()),
                                 output_field=IntegerField()))
         _dispatch_notify(assignments)
+    left_in_pool = [task.pk for task in tasks if task.pk not in assignments]
+    if left_in_pool:
+        InspectionTask.objects.filter(pk__in=left_in_pool).update(drawn_at=at)
     if assigned:
         audit_record(actor=actor, action="inspection_task.dispatch", object_type="inspection.inspectiontask",
                      object_id=(str(assigned[0].pk) if len(assigned) == 1 else
@@ -427,12 +430,21 @@ def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = Non
     return assigned
 
 
-def inspection_dispatch_queued(*, limit: int = 2000) -> int:
-    """The draw of people for the queued tasks nobody has yet, most urgent first: the tasks opened since the last
-    run, and the pool's (nobody eligible was on duty when they were opened). Returns how many were assigned."""
+def inspection_dispatch_new(*, limit: int = 2000) -> int:
+    """The draw of people for the tasks opened since the last run (never drawn for), most urgent first. Returns
+    how many were assigned."""
     cache.delete(DISPATCH_PENDING_KEY)  # a task committed from now on queues the next run
-    ids = list(InspectionTask.objects.filter(status=TaskStatus.QUEUED, assigned_to__isnull=True)
-               .order_by("priority", "created_at").values_list("pk", flat=True)[:limit])
+    return _dispatch_queued(InspectionTask.objects.filter(drawn_at__isnull=True), limit)
+
+
+def inspection_dispatch_pool(*, limit: int = 2000) -> int:
+    """The draw again for the tasks left in the pool (nobody eligible was on duty when they were drawn for)."""
+    return _dispatch_queued(InspectionTask.objects.all(), limit)
+
+
+def _dispatch_queued(tasks, limit: int) -> int:
+    ids = list(tasks.filter(status=TaskStatus.QUEUED, assigned_to__isnull=True).order_by("priority", "created_at")
+               .values_list("pk", flat=True)[:limit])
     return len(inspection_tasks_dispatch(task_ids=ids)) if ids else 0
 
 

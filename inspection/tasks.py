@@ -8,10 +8,16 @@ from django.utils import timezone
 from . import services
 
 
+@shared_task(acks_late=True)
+def inspection_dispatch_new() -> int:
+    """Queued a second after new tasks commit (a task already assigned is skipped)."""
+    return services.inspection_dispatch_new()
+
+
 @shared_task(acks_late=True, ignore_result=False)  # how many tasks were assigned is the result
-def inspection_dispatch_queued() -> int:
-    """Queued a second after new tasks commit, and by the beat for the pool (a task already assigned is skipped)."""
-    return services.inspection_dispatch_queued()
+def inspection_dispatch_pool() -> int:
+    """Run by the beat: the tasks nobody eligible was on duty for are drawn for again."""
+    return services.inspection_dispatch_pool()
 
 
 @shared_task(acks_late=True)

@@ -175,7 +175,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "ciq_portal.tasks.notifications_sweep_task", "schedule": timedelta(minutes=1)},
     # Dual-random: commit tomorrow's seed, reveal ended days' seeds; dispatch the pool; overdue reminders.
     "inspection-draw-periods": {"task": "inspection.tasks.draw_periods_rotate", "schedule": crontab(minute=5)},
-    "inspection-dispatch-pool": {"task": "inspection.tasks.inspection_dispatch_queued",
+    "inspection-dispatch-pool": {"task": "inspection.tasks.inspection_dispatch_pool",
                                  "schedule": timedelta(minutes=5)},
     "inspection-reminders": {"task": "inspection.tasks.inspection_reminders", "schedule": timedelta(minutes=30)},
     # Release: the dashboard's summary rows (last 2 days); settle inspections concluded outside the release desk.

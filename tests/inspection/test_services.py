@@ -83,18 +83,27 @@ def test_tasks_opened_within_an_interval_share_one_dispatch_run(make_declaration
     cache.delete(services.DISPATCH_PENDING_KEY)
     request.addfinalizer(lambda: cache.delete(services.DISPATCH_PENDING_KEY))  # later tests' dispatch runs
     queued = []
-    monkeypatch.setattr(tasks.inspection_dispatch_queued, "apply_async", lambda countdown: queued.append(countdown))
-    opened = []
-    for _commit in range(2):
+    monkeypatch.setattr(tasks.inspection_dispatch_new, "apply_async", lambda countdown: queued.append(countdown))
+
+    def open_task():
         with django_capture_on_commit_callbacks(execute=True):
-            opened.append(services.inspection_task_create(declaration=make_declaration(), reason="random",
-                                                          mode="supervised"))
+            return services.inspection_task_create(declaration=make_declaration(), reason="random", mode="supervised")
+
+    opened = [open_task(), open_task()]
     assert queued == [settings.CIQ["JOURNAL_FOLLOW_UP_SECONDS"]]  # two commits, one run queued
-    assert services.inspection_dispatch_queued() == 2  # the run: both tasks drawn, one officer snapshot
+    assert services.inspection_dispatch_new() == 2  # the run: both tasks drawn, one officer snapshot
     assert {t.status for t in InspectionTask.objects.filter(pk__in=[t.pk for t in opened])} == {"assigned"}
-    with django_capture_on_commit_callbacks(execute=True):
-        services.inspection_task_create(declaration=make_declaration(), reason="random", mode="supervised")
+    nobody_on_duty = open_task()
     assert len(queued) == 2  # the run cleared its key first: the next task queues the next run
+    for profile in officers:
+        profile.shifts.all().delete()
+    assert services.inspection_dispatch_new() == 0
+    nobody_on_duty.refresh_from_db()
+    assert nobody_on_duty.status == "queued" and nobody_on_duty.drawn_at is not None  # left in the pool
+    assert services.inspection_dispatch_new() == 0 and not Draw.objects.filter(task=nobody_on_duty).exists()
+    OfficerProfileFactory(user=UserFactory(role=Role.OFFICER), sites=list(officers[0].sites.all()))
+    assert services.inspection_dispatch_new() == 0  # the pool is the beat's, not the new tasks' run
+    assert services.inspection_dispatch_pool() == 1
 
 
 def test_claim_release_and_reassign(declaration, officers, create_task, supervisor, enterprise_a):
