@@ -74,7 +74,9 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
             raise NotFound from None
 
     def _detail(self, pk, code=status.HTTP_200_OK):
-        declaration = selectors.declaration_get_representation(user=self.request.user, pk=pk)
+        return self._represent(selectors.declaration_get_representation(user=self.request.user, pk=pk), code)
+
+    def _represent(self, declaration, code=status.HTTP_200_OK):
         return Response(DeclarationSerializer(declaration, context={"request": self.request}).data, status=code)
 
     @extend_schema(request=DeclarationWriteSerializer, responses={201: DeclarationSerializer})
@@ -110,8 +112,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         from release.services import clearance_submit
 
         declaration = clearance_submit(declaration=self.get_object(), actor=request.user)
-        representation = selectors.declaration_representation_of(declaration)
-        return Response(DeclarationSerializer(representation, context={"request": request}).data)
+        return self._represent(selectors.declaration_representation_of(declaration))
 
     @extend_schema(request=MessageSerializer, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"])
