@@ -299,14 +299,14 @@ def inspection_task_create(*, declaration, reason, mode, actor=None, priority=No
     return task
 
 
-DISPATCH_PENDING_KEY = "inspection:dispatch-pending"
+INSPECTOR_DISPATCH_PENDING_KEY = "inspection:dispatch-pending"
 
 
 def _queue_dispatch():
     # The tasks opened within an interval are dispatched together (one officer snapshot for all of them).
     from .tasks import inspection_dispatch_new
 
-    journal_follow_up(DISPATCH_PENDING_KEY, inspection_dispatch_new)
+    journal_follow_up(INSPECTOR_DISPATCH_PENDING_KEY, inspection_dispatch_new)
 
 
 def _officer_snapshots(at: datetime, officer_ids=None) -> dict[int, draws.OfficerSnapshot]:
@@ -433,7 +433,7 @@ def inspection_tasks_dispatch(*, task_ids, actor=None, at: datetime | None = Non
 def inspection_dispatch_new(*, limit: int = 2000) -> int:
     """The draw of people for the tasks opened since the last run (never drawn for), most urgent first. Returns
     how many were assigned."""
-    cache.delete(DISPATCH_PENDING_KEY)  # a task committed from now on queues the next run
+    cache.delete(INSPECTOR_DISPATCH_PENDING_KEY)  # a task committed from now on queues the next run
     return _dispatch_queued(InspectionTask.objects.filter(drawn_at__isnull=True), limit)
 
 

@@ -80,8 +80,8 @@ def test_tasks_opened_within_an_interval_share_one_dispatch_run(make_declaration
 
     from inspection import tasks
 
-    cache.delete(services.DISPATCH_PENDING_KEY)
-    request.addfinalizer(lambda: cache.delete(services.DISPATCH_PENDING_KEY))  # later tests' dispatch runs
+    cache.delete(services.INSPECTOR_DISPATCH_PENDING_KEY)
+    request.addfinalizer(lambda: cache.delete(services.INSPECTOR_DISPATCH_PENDING_KEY))  # later tests' dispatch runs
     queued = []
     monkeypatch.setattr(tasks.inspection_dispatch_new, "apply_async", lambda countdown: queued.append(countdown))
 
