@@ -505,11 +505,14 @@ def report_verify(request, pk, report_pk):
 def sample_release(request, pk):
     require_role(request.user, Role.OFFICER, Role.SUPERVISOR)
     decision = _decision(request, pk)
+    if decision.task is None:  # no inspection was opened, so nothing can have been sampled
+        messages.error(request, _("Take and seal a sample first."))
+        return redirect("release:decision", pk=pk)
     try:
         services.sample_release(task=decision.task, actor=request.user)
         messages.success(request, _("Released after sampling; the laboratory result will follow."))
-    except (ValidationError, AttributeError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("release:decision", pk=pk)
 
 

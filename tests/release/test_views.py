@@ -158,6 +158,16 @@ def test_resume_from_the_desk(client, hs, draw, enterprise_a, officer, declarant
     assert declaration.status != "on_hold"
 
 
+def test_sample_release_without_an_inspection_is_refused_in_words(client, hs, draw, enterprise_a, officer):
+    declaration = submitted_declaration(enterprise_a)
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low", hold=True))
+    client.force_login(officer)
+    response = client.post(f"/release/declarations/{declaration.pk}/sample-release/", HTTP_ACCEPT_LANGUAGE="en",
+                           follow=True)
+    assert "Take and seal a sample first." in response.content.decode()
+    assert not Release.objects.filter(declaration=declaration).exists()
+
+
 def test_bad_filters_never_fail(client, supervisor):
     client.force_login(supervisor)
     for url in ("/release/releases/?released_from=abc&mode=zzz", "/release/dashboard/?first=abc&grade=Q&basis=x",
