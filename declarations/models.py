@@ -156,12 +156,10 @@ def document_upload_to(instance, filename):
     return f"documents/{instance.declaration.enterprise_id}/{instance.declaration_id}/{filename}"
 
 
-class Document(models.Model):
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="documents")
-    goods_line = models.ForeignKey(GoodsLine, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="documents")
-    kind = models.CharField(_("document type"), max_length=32, choices=DocumentKind.choices)
-    file = models.FileField(_("file"), upload_to=document_upload_to)
+class StoredFile(models.Model):
+    """What the portal keeps of an uploaded file besides the file itself (checked by services before it is
+    stored): the name it came with, its sniffed type, its size and digest, who uploaded it and when."""
+
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=64)
     size = models.PositiveIntegerField(_("size"))
@@ -171,12 +169,23 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
+        abstract = True
         ordering = ["uploaded_at", "id"]
 
     def __str__(self):
         return self.original_name
+
+
+class Document(StoredFile):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="documents")
+    goods_line = models.ForeignKey(GoodsLine, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="documents")
+    kind = models.CharField(_("document type"), max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_upload_to)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
 
 
 class DeclarationSequence(models.Model):
@@ -348,25 +357,14 @@ def registration_document_upload_to(instance, filename):
     return f"registrations/{instance.registration.enterprise_id}/{instance.registration_id}/{filename}"
 
 
-class RegistrationDocument(models.Model):
+class RegistrationDocument(StoredFile):
     """A document filed with a registration application (licence, certificate, scope statement): PDF, JPEG, PNG."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="documents",
                                      verbose_name=_("registration"))
     title = models.CharField(_("title"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=registration_document_upload_to)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=64)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("registration document")
         verbose_name_plural = _("registration documents")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name

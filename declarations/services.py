@@ -36,6 +36,7 @@ from .models import (
     DocumentRequirement,
     GoodsLine,
     LogisticsEvent,
+    StoredFile,
 )
 from .nomenclature import hs_categories, hs_category, hs_prefixes
 from .reference import is_valid_container
@@ -293,6 +294,17 @@ def _checked_file(file) -> _CheckedFile:
     return _CheckedFile(content_type, ext, size, digest.hexdigest(), name)
 
 
+def _file_store(document: StoredFile, file) -> StoredFile:
+    """Check ``file`` (:func:`_checked_file`), then store it under a fresh name with what ``document`` keeps of it,
+    and save ``document``."""
+    checked = _checked_file(file)
+    document.original_name, document.content_type = checked.original_name, checked.content_type
+    document.size, document.sha256 = checked.size, checked.sha256
+    document.file.save(f"{uuid.uuid4().hex}.{checked.ext}", file, save=False)
+    document.save()
+    return document
+
+
 @transaction.atomic
 def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Document:
     """Store a PDF, JPEG or PNG (sniffed from its first bytes, never from its name) up to DOCUMENT_MAX_BYTES."""
@@ -304,12 +316,8 @@ def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Docum
         raise ValidationError({"kind": [_("Document type: choose a valid type.")]})
     if goods_line is not None and goods_line.declaration_id != declaration.pk:
         raise ValidationError({"goods_line": [_("Goods line: not a line of this declaration.")]})
-    checked = _checked_file(file)
-    document = Document(declaration=declaration, goods_line=goods_line, kind=kind,
-                        original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
-                        sha256=checked.sha256, uploaded_by=actor)
-    document.file.save(f"{uuid.uuid4().hex}.{checked.ext}", file, save=False)
-    document.save()
+    document = _file_store(Document(declaration=declaration, goods_line=goods_line, kind=kind, uploaded_by=actor),
+                           file)
     declaration_event_add(declaration=declaration, kind="document_uploaded", actor=actor,
                           message=lambda: _("Document uploaded: %(name)s") % {"name": document.original_name},
                           data={"document_id": document.pk, "kind": kind})
@@ -772,12 +780,8 @@ def registration_document_upload(*, registration, file, actor, title=""):
         raise ValidationError({"registration": [_("This registration is not yours.")]})
     if registration.status == "refused":
         raise ValidationError({"file": [_("Documents cannot be added to a refused application.")]})
-    checked = _checked_file(file)
-    document = RegistrationDocument(
-        registration=registration, title=(title or "").strip()[:200], content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256, uploaded_by=actor, original_name=checked.original_name)
-    document.file.save(f"{uuid.uuid4().hex}.{checked.ext}", file, save=False)
-    document.save()
+    document = _file_store(RegistrationDocument(registration=registration, title=(title or "").strip()[:200],
+                                                uploaded_by=actor), file)
     audit_record(actor=actor, action="registration.document_upload", obj=document,
                  after={"registration": registration.pk, "sha256": document.sha256, "size": document.size},
                  enterprise_id=registration.enterprise_id)
