@@ -310,16 +310,25 @@ class DailyReleaseStat(models.Model):
         return f"{self.day} {self.port} {self.grade} {self.mode}"
 
 
-class ClearanceBucket(models.Model):
-    """A histogram of clearance times (release.clearance.BUCKET_EDGES) per day, port, grade, mode and basis."""
+class ClearanceHistogram(models.Model):
+    """Counts of clearance times per bucket (release.clearance.BUCKET_EDGES), port, grade, mode and basis, over the
+    period its concrete model names."""
 
-    day = models.DateField()
     port = models.CharField(max_length=16)
     grade = models.CharField(max_length=2)
     mode = models.CharField(max_length=16)
     basis = models.CharField(max_length=12, choices=ClearanceBasis.choices)
     bucket = models.PositiveSmallIntegerField()
     count = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class ClearanceBucket(ClearanceHistogram):
+    """A histogram of clearance times per day, port, grade, mode and basis."""
+
+    day = models.DateField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "mode", "basis", "bucket"],
@@ -330,17 +339,11 @@ class ClearanceBucket(models.Model):
         return f"{self.day} {self.port} {self.grade} {self.mode} {self.basis} #{self.bucket}"
 
 
-class ClearanceBucketMonth(models.Model):
+class ClearanceBucketMonth(ClearanceHistogram):
     """The same histogram rolled up per calendar month (``month`` is its first day): a period's whole months are
     read from here and only its partial months from the daily rows."""
 
     month = models.DateField()
-    port = models.CharField(max_length=16)
-    grade = models.CharField(max_length=2)
-    mode = models.CharField(max_length=16)
-    basis = models.CharField(max_length=12, choices=ClearanceBasis.choices)
-    bucket = models.PositiveSmallIntegerField()
-    count = models.PositiveIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "port", "grade", "mode", "basis", "bucket"],
