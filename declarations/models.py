@@ -42,8 +42,9 @@ class HSCode(models.Model):
 
 class Declaration(models.Model):
     number = models.CharField(_("declaration number"), max_length=32, unique=True)
+    # No index of its own: each composite index in Meta starts with it.
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="declarations",
-                                   verbose_name=_("declaring enterprise"))
+                                   verbose_name=_("declaring enterprise"), db_index=False)
     consignee = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
                                   verbose_name=_("consignee"))
     consignor = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
@@ -57,12 +58,12 @@ class Declaration(models.Model):
     source = models.CharField(_("source"), max_length=16, choices=DeclarationSource.choices,
                               default=DeclarationSource.PORTAL)
     status = models.CharField(_("status"), max_length=24, choices=DeclarationStatus.choices,
-                              default=DeclarationStatus.DRAFT, db_index=True)
+                              default=DeclarationStatus.DRAFT)
     port_of_entry = models.CharField(_("port / office of entry"), max_length=16)
     transport_mode = models.CharField(_("transport mode"), max_length=8, choices=TransportMode.choices,
                                       default=TransportMode.SEA)
     vessel_voyage = models.CharField(_("vessel and voyage / flight"), max_length=64, blank=True)
-    bill_of_lading = models.CharField(_("bill of lading"), max_length=64, blank=True, db_index=True)
+    bill_of_lading = models.CharField(_("bill of lading"), max_length=64, blank=True)
     containers = models.JSONField(_("containers"), default=list, blank=True)
     arrival_date = models.DateField(_("date of arrival"), null=True, blank=True)
     departure_country = models.CharField(_("country of departure"), max_length=2)
@@ -86,10 +87,13 @@ class Declaration(models.Model):
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
         ordering = ["-created_at", "-id"]
+        # Every move rewrites the row's index entries, so only what queries use: status and bill of lading are
+        # matched whole, never by prefix, and need no pattern-ops twin (db_index=True on a CharField adds one).
         indexes = [
             models.Index(fields=["enterprise", "-created_at"]),
-            models.Index(fields=["enterprise", "status"]),
             models.Index(fields=["enterprise", "status", "-created_at"], name="decl_ent_status_created"),
+            models.Index(fields=["status"], name="decl_status"),
+            models.Index(fields=["bill_of_lading"], name="decl_bill_of_lading"),
         ]
 
     def __str__(self):
