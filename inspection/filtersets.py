@@ -13,11 +13,23 @@ from .choices import (
 from .models import CaseReferral, InspectionTask, JointInspection, Lab
 
 
-class InspectionTaskFilterSet(django_filters.FilterSet):
+class DeclarantInspectionTaskFilterSet(django_filters.FilterSet):
+    """What a declarant may filter their consignments' inspections by: nothing that would tell why a consignment
+    was chosen (reason, priority) or who inspects it, even as a yes/no answer."""
+
     status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("status"))
+    declaration = django_filters.NumberFilter(field_name="declaration_id", label=_("declaration"))
+
+    class Meta:
+        model = InspectionTask
+        fields = ["status", "declaration"]
+
+
+class InspectionTaskFilterSet(DeclarantInspectionTaskFilterSet):
+    """Bureau staff's filters."""
+
     reason = django_filters.ChoiceFilter(choices=TaskReason.choices, label=_("reason"))
     priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("priority"))
-    declaration = django_filters.NumberFilter(field_name="declaration_id", label=_("declaration"))
     assigned_to = django_filters.NumberFilter(field_name="assigned_to_id", label=_("inspector"))
     site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
 

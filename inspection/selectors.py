@@ -13,16 +13,30 @@ from ciq_portal.scoping import get_in_scope, scope_queryset
 
 from . import draws, transitions
 from .choices import TaskStatus
-from .filtersets import InspectionTaskFilterSet, JointInspectionFilterSet, LabFilterSet
+from .filtersets import (
+    DeclarantInspectionTaskFilterSet,
+    InspectionTaskFilterSet,
+    JointInspectionFilterSet,
+    LabFilterSet,
+)
 from .models import Draw, DrawPeriod, InspectionTask, JointInspection, Lab, ObjectDraw, OfficerProfile
 
 QUEUE_PAGE = 50
 
 
-def inspection_task_list(*, user, filters=None) -> QuerySet[InspectionTask]:
+def inspection_task_list(*, user) -> QuerySet[InspectionTask]:
+    """The tasks ``user`` may see: bureau staff most urgent first; a declarant their own consignments' in the order
+    they were opened (the urgency order would tell which were risk-targeted)."""
     queryset = scope_queryset(InspectionTask.objects.select_related("declaration", "enterprise", "site",
                                                                     "assigned_to"), user=user)
-    return InspectionTaskFilterSet(filters or {}, queryset=queryset).qs
+    if is_bureau_user(user):
+        return queryset.order_by("priority", "created_at", "id")
+    return queryset.order_by("created_at", "id")
+
+
+def inspection_task_filterset(*, user) -> type[DeclarantInspectionTaskFilterSet]:
+    """The filters ``user`` may use on tasks (a declarant's leave out reason, priority, inspector and site)."""
+    return InspectionTaskFilterSet if is_bureau_user(user) else DeclarantInspectionTaskFilterSet
 
 
 def inspection_task_get(*, user, pk) -> InspectionTask:

@@ -54,21 +54,21 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_value_regex = r"[0-9]+"
     permission_classes = [IsAuthenticated]
-    filterset_class = InspectionTaskFilterSet
     queryset = InspectionTask.objects.none()
-    ordering = ["priority", "created_at", "id"]
+
+    @property
+    def filterset_class(self):  # read by DjangoFilterBackend per request
+        if getattr(self, "swagger_fake_view", False):
+            return InspectionTaskFilterSet
+        return selectors.inspection_task_filterset(user=self.request.user)
 
     def get_queryset(self):
-        return scope_queryset(InspectionTask.objects.select_related("declaration", "site", "assigned_to")
-                              .order_by("priority", "created_at", "id"), user=self.request.user)
+        return selectors.inspection_task_list(user=self.request.user)
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False) or is_bureau_user(self.request.user):
             return InspectionTaskSerializer
         return DeclarantInspectionSerializer
-
-    def get_filterset_class(self):
-        return InspectionTaskFilterSet if is_bureau_user(self.request.user) else None
 
     def _task(self, pk):
         return selectors.inspection_task_get(user=self.request.user, pk=pk)

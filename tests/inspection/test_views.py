@@ -91,6 +91,26 @@ def test_api_declarant_sees_status_only(api_as, declarant_a, declarant_b, task):
     assert api_as(declarant_a).post(f"/api/v1/inspection-tasks/{task.pk}/claim/").status_code == 403
 
 
+def test_api_declarant_cannot_filter_by_what_is_hidden_from_them(api_as, declarant_a, officer, task):
+    from inspection.choices import Priority, TaskReason
+
+    def ids(client, query):
+        body = client.get(f"/api/v1/inspection-tasks/?{query}").json()
+        return [row["id"] for row in (body["results"] if isinstance(body, dict) else body)]
+
+    declarant, bureau = api_as(declarant_a), api_as(officer)
+    other_reason = next(r for r in TaskReason.values if r != task.reason)
+    # Reason, priority and inspector are not filters for a declarant: every answer is the same, telling nothing.
+    for query in [f"reason={task.reason}", f"reason={other_reason}", f"priority={task.priority}",
+                  f"priority={next(p for p in Priority.values if p != task.priority)}",
+                  f"assigned_to={task.assigned_to_id}", f"assigned_to={task.assigned_to_id + 1000}",
+                  "ordering=priority", "ordering=-assigned_to"]:
+        assert ids(declarant, query) == [task.pk], query
+    assert ids(declarant, f"status={task.status}") == [task.pk]
+    assert ids(declarant, "status=concluded") == []
+    assert ids(bureau, f"reason={other_reason}") == [] and ids(bureau, f"reason={task.reason}") == [task.pk]
+
+
 def test_api_officer_claims_and_conflicting_reassign_is_refused(api_as, task, supervisor, officers, enterprise_a):
     officer = task.assigned_to
     response = api_as(officer).post(f"/api/v1/inspection-tasks/{task.pk}/claim/")
