@@ -26,6 +26,9 @@ from .models import NegativeListEntry, PostReleaseCheck
 
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 BUREAU_DESK = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+# A partner agency reads releases over the API (the paperless release order), never these pages: they show the
+# importer's buyers and the recall's acknowledgement links.
+RELEASE_PAGE_ROLES = (*BUREAU_DESK, Role.DECLARANT, Role.RISK_ANALYST)
 
 
 # --- Dashboard ----------------------------------------------------------------------------------------------------
@@ -248,7 +251,7 @@ def negative_list_retire(request, pk):
 
 @login_required
 def release_list(request):
-    require_role(request.user, *BUREAU_DESK, Role.DECLARANT, Role.RISK_ANALYST)
+    require_role(request.user, *RELEASE_PAGE_ROLES)
     from django.core.paginator import Paginator
 
     releases = selectors.release_list(user=request.user, filters=request.GET)
@@ -265,7 +268,7 @@ def _release_context(request, release, **forms_):
     return {
         "release": release, "declaration": release.declaration, "certificate": getattr(release, "certificate", None),
         "bureau": bureau, "can_desk": has_role(request.user, *BUREAU_DESK),
-        "is_importer": not bureau,
+        "is_importer": has_role(request.user, Role.DECLARANT),
         "distributions": list(release.distributions.all()),
         "recall": recall,
         "notices": list(recall.notices.select_related("distribution")) if recall else [],
@@ -286,11 +289,13 @@ def _release_context(request, release, **forms_):
 
 @login_required
 def release_detail(request, pk):
+    require_role(request.user, *RELEASE_PAGE_ROLES)
     release = selectors.release_get(user=request.user, pk=pk)
     return render(request, "release/release_detail.html", _release_context(request, release))
 
 
 def _release_post(request, pk, form_class, form_key, call, success):
+    require_role(request.user, *RELEASE_PAGE_ROLES)
     release = selectors.release_get(user=request.user, pk=pk)
     form = form_class(request.POST)
     if form.is_valid():

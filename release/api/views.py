@@ -79,7 +79,8 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(RecallSerializer(recall).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: RecallSerializer(many=True)})
-    @action(detail=True, methods=["get"], serializer_class=RecallSerializer, pagination_class=None)
+    @action(detail=True, methods=["get"], serializer_class=RecallSerializer, pagination_class=None,
+            permission_classes=[role_required(Role.DECLARANT, *DESK)])  # the buyers are the importer's and ours
     def recalls(self, request, pk=None):
         return Response(RecallSerializer(self.get_object().recalls.all(), many=True).data)
 

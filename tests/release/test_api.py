@@ -90,7 +90,7 @@ def test_certificate_verify_api_is_public(hs, draw, api_client, enterprise_a):
     assert api_client.get("/api/v1/certificates/NOPE/verify/").status_code == 404
 
 
-def test_partner_agencies_read_releases_with_their_scope(hs, draw, roles, enterprise_a):
+def test_partner_agencies_read_releases_with_their_scope(hs, draw, roles, enterprise_a, declarant_a, officer):
     from rest_framework.test import APIClient
 
     from tests.ciq_portal.factories import make_key
@@ -102,6 +102,14 @@ def test_partner_agencies_read_releases_with_their_scope(hs, draw, roles, enterp
     body = port.get("/api/v1/releases/").json()
     assert [r["declaration_number"] for r in body["results"]] == [declaration.number]
     assert "value" not in str(body)
+    release = Release.objects.get(declaration=declaration)
+    services.distribution_record_add(release=release, buyer_name="Secret Buyer Ltd", quantity="10", unit="kg",
+                                     distributed_on=timezone.localdate(), actor=declarant_a)
+    services.recall_open(release=release, source="manual", reason="Labels wrong", actor=officer)
+    # The buyers are the importer's: an agency reads the release, not whom the goods were sold to.
+    assert port.get(f"/api/v1/releases/{release.pk}/recalls/").status_code == 403
+    assert port.get(f"/api/v1/releases/{release.pk}/distributions/").status_code == 403
+    assert "Secret Buyer" not in port.get(f"/api/v1/releases/{release.pk}/").content.decode()
     _client, _key, raw = make_key(scopes=["logistics:push"], username="other-edi")
     assert APIClient(HTTP_AUTHORIZATION=f"Api-Key {raw}").get("/api/v1/releases/").status_code == 403
 

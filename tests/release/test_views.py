@@ -105,6 +105,15 @@ def test_release_pages_tenancy(client, released, declarant_a, declarant_b):
     assert bad.status_code == 400 and released.distributions.count() == 1
 
 
+def test_partner_agency_users_do_not_get_the_release_pages(client, released, agency_user):
+    client.force_login(agency_user)
+    assert client.get(f"/release/releases/{released.pk}/").status_code == 403
+    assert client.get("/release/releases/").status_code == 403
+    response = client.post(f"/release/releases/{released.pk}/distribution/", {
+        "buyer_name": "X", "quantity": "1", "unit": "kg", "distributed_on": str(timezone.localdate())})
+    assert response.status_code == 403 and released.distributions.count() == 1
+
+
 def test_recall_acknowledgement_by_token(client, released, officer):
     recall = services.recall_open(release=released, source="manual", reason="Labels wrong", actor=officer)
     notice = recall.notices.get()
