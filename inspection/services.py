@@ -492,15 +492,16 @@ def _start_declaration_inspection(task, actor):
 
 @transaction.atomic
 def inspection_task_claim_next(*, actor) -> InspectionTask | None:
-    """Claim the most urgent, oldest task in the pool this officer may take; rows locked by another officer's
-    claim are skipped, so concurrent officers never get the same task."""
+    """Claim the most urgent, oldest task in the pool this officer may take (no declared conflict, qualified for
+    its goods and site, as :func:`_check_may_inspect` asks of a claim); rows locked by another officer's claim are
+    skipped, so concurrent officers never get the same task."""
     profile = OfficerProfile.objects.filter(user=actor, active=True).first()
-    pool = InspectionTask.objects.filter(status=TaskStatus.QUEUED, assigned_to__isnull=True)
-    if profile is not None:
-        conflicted = list(profile.conflicts.values_list("enterprise_id", flat=True))
-        pool = pool.exclude(enterprise_id__in=conflicted)
-        if profile.categories:
-            pool = pool.filter(Q(category__in=profile.categories) | Q(category=""))
+    if profile is None:
+        raise ValidationError({"task": [_("This user has no officer profile.")]})
+    pool = (InspectionTask.objects.filter(status=TaskStatus.QUEUED, assigned_to__isnull=True)
+            .exclude(enterprise_id__in=profile.conflicts.values("enterprise_id"))
+            .filter(Q(category="") | Q(category__in=profile.categories or []))
+            .filter(Q(site__isnull=True) | Q(site__in=profile.sites.all())))
     task = _skip_locked(pool.order_by("priority", "created_at", "id")).first()
     if task is None:
         return None
@@ -510,6 +511,7 @@ def inspection_task_claim_next(*, actor) -> InspectionTask | None:
     task.save(update_fields=["status", "assigned_to", "claimed_at", "assigned_at"])
     audit_record(actor=actor, action="inspection_task.claim", obj=task, enterprise_id=task.enterprise_id,
                  before=before, after=_task_snapshot(task))
+    _start_declaration_inspection(task, actor)
     return task
 
 

@@ -51,7 +51,11 @@ def queue(request):
 @require_POST
 def claim_next(request):
     require_role(request.user, *BUREAU_INSPECTION_ROLES)
-    task = services.inspection_task_claim_next(actor=request.user)
+    try:
+        task = services.inspection_task_claim_next(actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("inspection:queue")
     if task is None:
         messages.info(request, _("No task in the pool for you right now."))
         return redirect("inspection:queue")

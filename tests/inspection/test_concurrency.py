@@ -13,6 +13,7 @@ from ciq_portal.roles import Role
 from inspection.models import InspectionTask
 from inspection.services import inspection_task_claim_next
 from tests.factories import DeclarationFactory, UserFactory
+from tests.inspection.factories import OfficerProfileFactory
 
 THREADS, TASKS, REPETITIONS = 16, 200, 20
 
@@ -21,6 +22,8 @@ THREADS, TASKS, REPETITIONS = 16, 200, 20
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_never_hand_out_a_task_twice(roles, enterprise_a):
     officers = [UserFactory(username=f"claimer{n}", role=Role.OFFICER) for n in range(THREADS)]
+    for officer in officers:
+        OfficerProfileFactory(user=officer)
     declarations = [DeclarationFactory(enterprise=enterprise_a) for _ in range(TASKS)]
     due = timezone.now() + timedelta(hours=8)
     InspectionTask.objects.bulk_create(

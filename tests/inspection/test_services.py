@@ -106,6 +106,25 @@ def test_tasks_opened_within_an_interval_share_one_dispatch_run(make_declaration
     assert services.inspection_dispatch_pool() == 1
 
 
+def test_claim_next_takes_only_what_the_officer_may_inspect(declaration, officers, create_task, roles):
+    task = create_task(declaration)
+    task = services.inspection_task_release(task=task, actor=task.assigned_to, reason="back to the pool")
+    with pytest.raises(ValidationError) as error:  # a role without an officer profile inspects nothing
+        services.inspection_task_claim_next(actor=UserFactory(username="no-profile", role=Role.OFFICER))
+    assert "task" in error.value.message_dict
+    elsewhere = OfficerProfileFactory(user=UserFactory(username="other-site", role=Role.OFFICER))
+    cosmetics_only = OfficerProfileFactory(user=UserFactory(username="cosmetics", role=Role.OFFICER),
+                                           categories=["cosmetics"], sites=[task.site])
+    assert services.inspection_task_claim_next(actor=elsewhere.user) is None
+    assert services.inspection_task_claim_next(actor=cosmetics_only.user) is None
+    task.refresh_from_db()
+    assert task.status == "queued" and task.assigned_to is None
+    claimed = services.inspection_task_claim_next(actor=officers[0].user)
+    assert claimed.pk == task.pk and claimed.status == "claimed" and claimed.assigned_to == officers[0].user
+    declaration.refresh_from_db()
+    assert declaration.status == "under_inspection"  # as a claim by hand: the declarant can no longer withdraw
+
+
 def test_claim_release_and_reassign(declaration, officers, create_task, supervisor, enterprise_a):
     task = create_task(declaration)
     holder = task.assigned_to

@@ -91,6 +91,12 @@ def test_api_declarant_sees_status_only(api_as, declarant_a, declarant_b, task):
     assert api_as(declarant_a).post(f"/api/v1/inspection-tasks/{task.pk}/claim/").status_code == 403
 
 
+def test_claim_next_without_an_officer_profile_says_so(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post("/inspection/claim-next/", follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "This user has no officer profile." in response.content.decode()
+
+
 def test_api_declarant_cannot_filter_by_what_is_hidden_from_them(api_as, declarant_a, officer, task):
     from inspection.choices import Priority, TaskReason
 
