@@ -69,7 +69,7 @@ REGISTRATION_STATUS_CHOICES = [("pending", _("Pending decision")),
 
 
 class RegistrationFilterSet(django_filters.FilterSet):
-    """Filings and registrations: by status and kind (the registrations page; usable by the API viewset)."""
+    """Filings and registrations: by status and kind (the registrations page and the API viewset)."""
 
     status = django_filters.ChoiceFilter(choices=REGISTRATION_STATUS_CHOICES, label=_("Status"),
                                          empty_label=_("Any"))

@@ -17,7 +17,7 @@ from credit.models import Enterprise
 
 from .. import selectors, services
 from ..choices import DeclarationSource
-from ..filtersets import DeclarationFilterSet
+from ..filtersets import DeclarationFilterSet, RegistrationFilterSet
 from .serializers import (
     DeclarationEventSerializer,
     DeclarationListSerializer,
@@ -197,6 +197,8 @@ class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     partner agencies and bureau staff read all."""
 
     from .serializers import RegistrationSerializer as serializer_class  # noqa: N813
+
+    filterset_class = RegistrationFilterSet
 
     def get_permissions(self):
         if self.action == "create":
