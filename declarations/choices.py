@@ -112,6 +112,8 @@ class EventKind(models.TextChoices):
     REJECT = "reject", _("Rejected")
     WITHDRAW = "withdraw", _("Withdrawn")
     HOLD = "hold", _("Put on hold")
+    # No longer written (the mode is recorded with the move that follows the decision); kept so that timelines
+    # holding events written before that still show their label rather than "Other event".
     RELEASE_MODE_SET = "release_mode_set", _("Release mode recorded")
     HISTORICAL_IMPORT = "historical_import", _("Imported from history")
     # risk

@@ -177,14 +177,6 @@ def goods_line_get(*, user, declaration_pk, pk):
                         enterprise_field="declaration__enterprise", declaration_id=declaration_pk, pk=pk)
 
 
-def document_list(*, user, declaration_pk=None):
-    queryset = scope_queryset(Document.objects.select_related("declaration"), user=user,
-                              enterprise_field="declaration__enterprise")
-    if declaration_pk is not None:
-        queryset = queryset.filter(declaration_id=declaration_pk)
-    return queryset
-
-
 def document_get(*, user, pk, declaration_pk=None):
     lookup = {"pk": pk}
     if declaration_pk is not None:

@@ -37,7 +37,6 @@ for _name, (_sources, _target, _roles) in ACTIONS.items():
         TRANSITIONS[(_source, _target)] = TRANSITIONS.get((_source, _target), frozenset()) | _roles
 
 TERMINAL = frozenset({S.RELEASED, S.REJECTED, S.WITHDRAWN})
-EDITABLE = frozenset({S.DRAFT})
 
 
 def can_move(from_status: str, to_status: str, role: str) -> bool:

@@ -140,10 +140,6 @@ def checklist_for(category: str) -> list[tuple[str, str]]:
     return items
 
 
-# Categories whose inspections require sampling before a conclusion.
-SAMPLING_CATEGORIES = frozenset({"food", "aquatic", "meat", "dairy", "cosmetics", "grain", "toy"})
-
-
 class ReferralDirection(models.TextChoices):
     TO_AGENCY = "to_agency", _("Referred by the bureau to an agency")
     FROM_AGENCY = "from_agency", _("Referred by an agency to the bureau")

@@ -20,7 +20,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 ALGORITHM = "hmac-sha256/v1"
 WEIGHT_SCALE = 1_000_000
@@ -93,15 +93,6 @@ def people_draw_ids(seed: str, subject: str, ids: list[int], weights: list[int])
         if point < running:
             return PeopleDrawResult(chosen=officer_id, point=point)
     raise AssertionError("unreachable: point < total")
-
-
-def group_by_weight(candidates: Iterable[Mapping], *, canonical: bool = False) -> dict[str, list[int]]:
-    """The compact recorded form: {"<weight>": [ids sorted]}, heaviest first (``canonical``: already sorted)."""
-    groups: dict[int, list[int]] = {}
-    rows = candidates if canonical else canonical_candidates(candidates)
-    for c in rows:
-        groups.setdefault(c["weight"], []).append(c["id"])
-    return {str(w): groups[w] for w in sorted(groups, reverse=True)}
 
 
 def ungroup(weights: Mapping[str, list]) -> list[dict]:
@@ -249,11 +240,6 @@ def eligible_candidates(
     """
     return CandidatePool(officers, at=at).candidates(category=category, site_id=site_id, enterprise_id=enterprise_id,
                                                      last_inspector_id=last_inspector_id)
-
-
-def day_bounds(day: date, tz) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    return start, datetime.combine(day, time.max, tzinfo=tz)
 
 
 def rerun(kind: str, seed: str, subject: str, inputs: Mapping) -> dict:

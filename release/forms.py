@@ -6,8 +6,6 @@ from declarations.choices import ReleaseMode
 from . import matrix
 from .choices import ClearanceBasis, NegativeListKind, PostCheckResult, RiskTier
 
-GRADE_LABELS = {"AA": "AA", "A": "A", "B": "B", "C": "C", "D": "D"}
-
 
 class MatrixForm(forms.Form):
     """One select per tier x grade cell (field "<tier>__<grade>"), and a note on why it changed."""

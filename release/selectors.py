@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -125,14 +125,6 @@ def release_summary(declaration) -> dict:
         "certificate_number": certificate.number if certificate else None,
         "recalled": bool(release and release.status == "recalled"),
     }
-
-
-def with_release_fields(queryset):
-    """Annotate a Declaration queryset with ``trace_code``, ``certificate_number`` and ``release_next_step``
-    (one join, no extra query per row) for list pages and the API."""
-    return queryset.annotate(trace_code=F("release__trace_code"),
-                             certificate_number=F("release__certificate__number"),
-                             release_next_step=F("release_decision__next_step"))
 
 
 def verification_queue() -> QuerySet[ReleaseDecision]:

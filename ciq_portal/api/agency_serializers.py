@@ -12,11 +12,6 @@ from ..models import (
 )
 
 
-class ScopeSerializer(serializers.Serializer):
-    scope = serializers.CharField()
-    label = serializers.CharField()
-
-
 class AgencyMeSerializer(serializers.Serializer):
     agency = serializers.CharField(allow_null=True, help_text="Agency code")
     agency_name = serializers.CharField(allow_null=True)

@@ -89,6 +89,6 @@ def historical_extra(declaration) -> dict:
 
     try:
         attrs = declaration.historical
-    except (ObjectDoesNotExist, AttributeError):
+    except ObjectDoesNotExist:
         return {}
     return {column: getattr(attrs, name) for name, column in HISTORICAL_FIELDS.items()}

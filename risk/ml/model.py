@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import lightgbm as lgb
 import numpy as np
 
-from .features import FAMILY_LABELS, GROUPS, FeatureEncoder, family_of
+from .features import FAMILY_LABELS, FeatureEncoder, family_of
 
 PARAMS = {
     "objective": "binary", "learning_rate": 0.06, "num_leaves": 31, "min_data_in_leaf": 40,
@@ -64,20 +64,6 @@ class TrainedModel:
             return np.zeros(0)
         return self.booster.predict(self.encoder.transform(rows), num_threads=1)
 
-    def explain_row(self, row: dict, top: int = 4) -> tuple[float, list[dict]]:
-        """Probability of a non-conformity for one row and its main contributing factor families."""
-        matrix = self.encoder.transform([row])
-        contrib = self.booster.predict(matrix, pred_contrib=True, num_threads=1)[0]
-        raw = float(contrib.sum())
-        probability = 1.0 / (1.0 + np.exp(-raw))
-        families: dict[str, float] = {}
-        for name, value in zip(self.feature_names, contrib[:-1], strict=True):
-            fam = family_of(name)
-            families[fam] = families.get(fam, 0.0) + float(value)
-        ranked = sorted(families.items(), key=lambda kv: -abs(kv[1]))[:top]
-        return probability, [{"family": fam, "label": FAMILY_LABELS.get(fam, fam), "contribution": round(v, 3)}
-                             for fam, v in ranked if abs(v) >= 0.05]
-
     def serialise(self) -> tuple[str, dict]:
         return self.booster.model_to_string(), self.encoder.to_dict()
 
@@ -96,9 +82,6 @@ def train(rows: list[dict], labels, *, rounds: int = NUM_ROUNDS, params: dict | 
                           free_raw_data=True)
     booster = lgb.train(merged, dataset, num_boost_round=rounds)
     return TrainedModel(encoder, booster, {**merged, "rounds": rounds})
-
-
-FEATURE_GROUPS = list(GROUPS)
 
 
 def explain_matrix(model: TrainedModel, matrix, top: int = 4) -> list[tuple[float, list[dict]]]:
