@@ -3,6 +3,25 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker. Its value is always ISO 8601: the picker reads no other format, so the Chinese
+    locale's 2026/01/01 would leave it blank."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimePicker(forms.DateTimeInput):
+    """The browser's date-and-time picker, with the ISO 8601 value it reads whatever the page's language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Username"),
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))

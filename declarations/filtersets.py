@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ciq_portal.filters import UTCIsoDateTimeFilter
+from ciq_portal.forms import DatePicker
 
 from .choices import DeclarationStatus, LogisticsEventKind, ReleaseMode
 from .models import Declaration, GoodsLine, LogisticsEvent, Registration
@@ -21,7 +22,6 @@ SORT_CHOICES = [
     ("number", _("Number, ascending")), ("-number", _("Number, descending")),
     ("status", _("Status, ascending")), ("-status", _("Status, descending")),
 ]
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class DeclarationFilterSet(django_filters.FilterSet):
@@ -38,13 +38,13 @@ class DeclarationFilterSet(django_filters.FilterSet):
     release_mode = django_filters.ChoiceFilter(choices=ReleaseMode.choices, label=_("Release mode"),
                                                empty_label=_("Any"))
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte",
-                                              label=_("Created from"), widget=DATE)
+                                              label=_("Created from"), widget=DatePicker())
     created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte",
-                                               label=_("Created to"), widget=DATE)
+                                               label=_("Created to"), widget=DatePicker())
     arrival_after = django_filters.DateFilter(field_name="arrival_date", lookup_expr="gte", label=_("Arrival from"),
-                                              widget=DATE)
+                                              widget=DatePicker())
     arrival_before = django_filters.DateFilter(field_name="arrival_date", lookup_expr="lte", label=_("Arrival to"),
-                                               widget=DATE)
+                                               widget=DatePicker())
     bill_of_lading = django_filters.CharFilter(field_name="bill_of_lading", lookup_expr="iexact",
                                                label=_("Bill of lading"))
     sort = django_filters.OrderingFilter(fields=ORDERING, label=_("Sort by"), empty_label=None,

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ciq_portal.forms import DatePicker
+
 from .choices import DocumentKind, InspectionPlace, TransportMode
 from .models import Registration
 
@@ -37,7 +39,7 @@ class DeclarationHeaderForm(forms.Form):
     bill_of_lading = _text(_("Bill of lading"), max_length=64)
     containers = _text(_("Containers"), placeholder="CSQU3054383")
     arrival_date = forms.DateField(label=_("Date of arrival"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                   widget=DatePicker())
     departure_country = _text(_("Country of departure"), max_length=2, placeholder="AU")
     use_of_goods = _text(_("Use of goods"), max_length=64)
     inspection_place = forms.CharField(label=_("Inspection place"), required=False,
@@ -170,10 +172,8 @@ class RegistrationApplyForm(forms.Form):
     registration_number = _text(_("Registration number"), max_length=64)
     categories = forms.MultipleChoiceField(label=_("Scope (commodity categories)"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"},
-                                                                                format="%Y-%m-%d"))
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"},
-                                                                                  format="%Y-%m-%d"))
+    valid_from = forms.DateField(label=_("Valid from"), widget=DatePicker())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DatePicker())
     note = _text(_("Note"), max_length=300)
     file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False,
                            widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),

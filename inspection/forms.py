@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciq_portal.forms import DateTimePicker
 from ciq_portal.roles import Role
 
 from .choices import Conclusion, Disposition
@@ -69,4 +70,4 @@ class LabStatusForm(forms.Form):
 class JointScheduleForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=InspectionSite.objects.filter(active=True))
     appointment_at = forms.DateTimeField(label=_("Appointment"),
-                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                         widget=DateTimePicker())

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciq_portal.forms import DatePicker
 from declarations.choices import ReleaseMode
 
 from . import matrix
@@ -45,7 +46,7 @@ class DistributionForm(forms.Form):
     buyer_contact = forms.CharField(label=_("Buyer contact (e-mail or phone)"), max_length=200, required=False)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=16, decimal_places=3)
     unit = forms.CharField(label=_("Unit"), max_length=16)
-    distributed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    distributed_on = forms.DateField(label=_("Date"), widget=DatePicker())
 
 
 class ReportForm(forms.Form):
@@ -53,7 +54,7 @@ class ReportForm(forms.Form):
 
     lab_accreditation_no = forms.CharField(label=_("Laboratory accreditation number"), max_length=32)
     report_no = forms.CharField(label=_("Report number"), max_length=64)
-    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=_("Issued on"), widget=DatePicker())
     hs_codes = forms.CharField(label=_("HS codes of the goods tested"), max_length=200,
                                help_text=_("Separate several codes with commas."))
     lot_numbers = forms.CharField(label=_("Lot numbers"), max_length=200, required=False)
@@ -120,7 +121,7 @@ class AcknowledgeForm(forms.Form):
 
 
 class PostCheckScheduleForm(forms.Form):
-    scheduled_for = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    scheduled_for = forms.DateField(label=_("Date"), widget=DatePicker())
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
@@ -131,8 +132,8 @@ class PostCheckRecordForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    first = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(label=_("From"), required=False, widget=DatePicker())
+    last = forms.DateField(label=_("Until"), required=False, widget=DatePicker())
     port = forms.CharField(label=_("Port"), max_length=16, required=False)
     grade = forms.ChoiceField(label=_("Credit grade"), required=False,
                               choices=[("", _("All grades"))] + [(g, g) for g in matrix.GRADES])

@@ -3,12 +3,11 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciq_portal.forms import DatePicker
 from declarations.choices import ReleaseMode
 
 from .choices import Hazard, Tier
 from .models import RiskRule
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class JSONTextField(forms.CharField):
@@ -42,8 +41,8 @@ class RuleForm(forms.Form):
     force_release_mode = forms.ChoiceField(label=_("Force release mode"), required=False,
                                            choices=[("", "—"), *ReleaseMode.choices])
     hold = forms.BooleanField(label=_("Hold"), required=False)
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE)
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DATE)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DatePicker())
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DatePicker())
 
     @classmethod
     def for_rule(cls, rule: RiskRule, data=None):
@@ -66,8 +65,8 @@ class BulletinForm(forms.Form):
     hs_prefixes = forms.CharField(label=_("Commodities (HS prefixes, comma-separated)"), required=False)
     countries = forms.CharField(label=_("Countries (ISO codes, comma-separated)"), required=False)
     add_score = forms.FloatField(label=_("Add to score on match"), initial=15)
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DATE)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DatePicker())
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DatePicker())
     rules = forms.ModelMultipleChoiceField(label=_("Linked rules"), required=False, queryset=RiskRule.objects.none())
 
     def __init__(self, *args, **kwargs):

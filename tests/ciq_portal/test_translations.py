@@ -27,3 +27,19 @@ def test_compiled_catalogues_are_up_to_date():
         if any(actual.get(k) != v for k, v in expected.items()):
             stale.append(str(compiled.relative_to(settings.BASE_DIR)))
     assert not stale, "run `make messages` (or compilemessages) and commit the .mo files"
+
+
+def test_date_pickers_hold_iso_dates_in_chinese_pages_too():
+    """The browser's pickers read only ISO 8601: the Chinese locale's own format would show them blank."""
+    from datetime import date, datetime
+
+    from django.utils import translation
+
+    from ciq_portal.forms import DatePicker, DateTimePicker
+    from release.forms import DistributionForm
+
+    with translation.override("zh-hans"):
+        assert 'value="2026-01-05"' in DatePicker().render("day", date(2026, 1, 5))
+        assert 'value="2026-01-05T08:30"' in DateTimePicker().render("at", datetime(2026, 1, 5, 8, 30))
+        page = str(DistributionForm(initial={"distributed_on": date(2026, 11, 28)}))
+    assert 'type="date"' in page and 'value="2026-11-28"' in page
