@@ -16,6 +16,13 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """A Chinese name as it is written, family name first and unspaced (王伟); any other given name first."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+            return f"{last}{first}"
+        return super().get_full_name()
+
 
 class AuditEntry(models.Model):
     """One recorded state change. Append-only: rows are written by services and sealed into a hash chain.

@@ -393,7 +393,7 @@ def inspector_workload(limit: int = 30) -> list[dict]:
 
     ids = set(open_counts) | set(concluded)
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
-    rows = [{"officer": (f"{u.last_name}{u.first_name}".strip() or u.username), "open": open_counts.get(pk, 0),
+    rows = [{"officer": u.get_full_name() or u.username, "open": open_counts.get(pk, 0),
              "concluded": concluded.get(pk, 0)} for pk, u in users.items()]
     rows.sort(key=lambda r: (-r["open"], -r["concluded"], r["officer"]))
     return rows[:limit]

@@ -105,3 +105,11 @@ def test_token_authentication_reads_the_membership_with_the_token(declarant_a, o
     declarant_a.save(update_fields=["is_active"])
     with pytest.raises(AuthenticationFailed):
         auth.authenticate_credentials(key)
+
+
+def test_names_are_written_as_their_language_writes_them():
+    from ciq_portal.models import User
+
+    assert User(first_name="伟", last_name="王").get_full_name() == "王伟"
+    assert User(first_name="Jane", last_name="Doe").get_full_name() == "Jane Doe"
+    assert User(username="edi").get_full_name() == ""
