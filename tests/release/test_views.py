@@ -105,6 +105,17 @@ def test_release_pages_tenancy(client, released, declarant_a, declarant_b):
     assert bad.status_code == 400 and released.distributions.count() == 1
 
 
+def test_switching_language_on_a_form_error_returns_to_the_form_page(client, released, declarant_a):
+    client.force_login(declarant_a)
+    page_url = f"http://testserver/release/releases/{released.pk}/"
+    bad = client.post(f"/release/releases/{released.pk}/distribution/", {"buyer_name": "", "quantity": "-1"},
+                      HTTP_REFERER=page_url)
+    assert bad.status_code == 400
+    assert f'name="next" type="hidden" value="{page_url}"' in bad.content.decode()
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": page_url})
+    assert switched.status_code == 302 and switched["Location"] == page_url
+
+
 def test_partner_agency_users_do_not_get_the_release_pages(client, released, agency_user):
     client.force_login(agency_user)
     assert client.get(f"/release/releases/{released.pk}/").status_code == 403
