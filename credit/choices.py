@@ -59,10 +59,12 @@ class ObjectionStatus(models.TextChoices):
 EVIDENCE_LABELS = {
     "declaration": _("Declaration"),
     "inspection": _("Inspection record"),
+    "inspection_task": _("Inspection task"),
     "lab_report": _("Lab report"),
     "certificate": _("Certificate"),
     "penalty_decision": _("Penalty decision"),
     "recall": _("Recall record"),
+    "release": _("Release record"),
     "customs_case": _("Customs case"),
     "credit_event": _("Credit event"),
 }

@@ -16,8 +16,10 @@ from .policy import DEFAULT_RATIOS
 
 POLICY_KEY = "credit:inspection-policy"
 # Evidence of these kinds is shown to the enterprise itself; other references (e.g. an agency's case file) are not.
-DECLARANT_VISIBLE_EVIDENCE = frozenset({"declaration", "inspection", "lab_report", "certificate",
-                                        "penalty_decision", "recall", "credit_event"})
+# The bureau's own services write "inspection_task" (an inspection's conclusion, a lab failure) and "release" (a
+# recall of a released lot); "inspection" and "recall" are kept for events recorded with them before.
+DECLARANT_VISIBLE_EVIDENCE = frozenset({"declaration", "inspection", "inspection_task", "lab_report", "certificate",
+                                        "penalty_decision", "recall", "release", "credit_event"})
 
 
 def _enterprise_scope(queryset: QuerySet, *, user, enterprise_field: str) -> QuerySet:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.i18n import stored_text
 from ciq_portal.models import AuditEntry
 from ciq_portal.reference import reference_forget
 from ciq_portal.request_context import client_address
@@ -131,7 +132,10 @@ def credit_event_record(*, enterprise, kind, source, occurred_on=None, weight=No
 
     Idempotent by ``external_reference`` per reporting source: the same reference again returns the first event
     (with ``event.created = False``); the same reference for another enterprise or kind is refused.
+
+    ``note``: a person's words as typed, or a function building the bureau's text (:func:`_note_text`).
     """
+    note = _note_text(note)
     occurred_on, weight, amount = _clean_event_input(
         kind=kind, source=source, occurred_on=occurred_on, weight=weight, amount=amount,
         evidence_type=evidence_type, evidence_id=evidence_id, external_reference=external_reference, note=note)
@@ -160,6 +164,12 @@ def credit_event_record(*, enterprise, kind, source, occurred_on=None, weight=No
     return event
 
 
+def _note_text(note) -> str:
+    """A credit event's note as stored: a person's words as typed; the bureau's text, passed as a function that builds
+    it with gettext, in the portal's default language, whoever's request wrote it (an event keeps one note)."""
+    return stored_text(note)[0]
+
+
 def _credit_event_create(*, enterprise, actor, **fields) -> CreditEvent:
     """Write one event and its audit row, without regrading (credit_event_record decides about that)."""
     event = CreditEvent.objects.create(enterprise=enterprise, recorded_by=actor if getattr(actor, "pk", None) else None,
@@ -182,9 +192,11 @@ def _existing_event(source, source_name, external_reference, enterprise, kind) -
 
 
 @transaction.atomic
-def credit_event_correct(*, event: CreditEvent, note: str, actor) -> CreditEvent:
-    """Void ``event`` with a correction (a new event of weight 0 pointing at it) and regrade its enterprise."""
+def credit_event_correct(*, event: CreditEvent, note, actor) -> CreditEvent:
+    """Void ``event`` with a correction (a new event of weight 0 pointing at it) and regrade its enterprise.
+    ``note``: as :func:`credit_event_record` takes it."""
     event = CreditEvent.objects.select_for_update().get(pk=event.pk)
+    note = _note_text(note)
     if event.corrects_id is not None:
         raise ValidationError({"event": [_("A correction cannot itself be corrected.")]})
     if CreditEvent.objects.filter(corrects=event).exists():
@@ -493,7 +505,7 @@ def grade_objection_uphold(*, objection: GradeObjection, note: str, actor) -> Gr
     objection, _before = _objection_move(objection, "uphold", actor, note)
     for event in objection.grade_change.events.filter(weight__lt=0, corrects__isnull=True,
                                                       correction__isnull=True):
-        credit_event_correct(event=event, note=_("Objection #%(id)d upheld: %(note)s")
+        credit_event_correct(event=event, note=lambda: _("Objection #%(id)d upheld: %(note)s")
                              % {"id": objection.pk, "note": objection.decision_note}, actor=actor)
     enterprise_regrade(enterprise=objection.enterprise, actor=actor, mode=GradeChangeMode.REVIEW)
     return objection

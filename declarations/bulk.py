@@ -3,9 +3,11 @@
 import csv
 import datetime
 import io
+import zipfile
 from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,13 +63,23 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
+class UnreadableFile(ValueError):
+    """The file is not a CSV (UTF-8) or XLSX file :func:`read_rows` can read."""
+
+
 def read_rows(name: str, data: bytes) -> list[dict]:
-    """Rows as dicts keyed by the documented columns (unknown columns ignored)."""
+    """Rows as dicts keyed by the documented columns (unknown columns ignored); :class:`UnreadableFile` when the
+    content is not a readable CSV or XLSX file."""
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
 
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = list(book.active.iter_rows(values_only=True))
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            rows = list(book.active.iter_rows(values_only=True))
+        except (zipfile.BadZipFile, InvalidFileException, ElementTree.ParseError, KeyError) as exc:
+            # Not a zip archive; a zip without a workbook's parts (KeyError from the archive); a part not XML.
+            raise UnreadableFile(str(exc)) from exc
         if not rows:
             return []
         header = [str(c or "").strip() for c in rows[0]]
@@ -82,8 +94,12 @@ def read_rows(name: str, data: bytes) -> list[dict]:
                 values[key] = "" if value is None else str(value).strip()
             result.append(values)
         return result
-    text = data.decode("utf-8-sig")
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(io.StringIO(text))]
+    try:
+        text = data.decode("utf-8-sig")
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k}
+                for row in csv.DictReader(io.StringIO(text))]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UnreadableFile(str(exc)) from exc
 
 
 class BulkResult:
@@ -198,7 +214,7 @@ def import_job_run(job_id: int) -> None:
         data = handle.read()
     try:
         rows = read_rows(job.original_name, data)
-    except Exception:  # noqa: BLE001 - any unreadable file is reported, not raised
+    except UnreadableFile:
         message, translations = stored_text(lambda: _("The file could not be read as CSV or XLSX."))
         ImportJob.objects.filter(pk=job.pk).update(status="failed", errors=[
             {"row": 0, "field": "file", "message": message, "message_translations": translations}])
@@ -304,6 +320,7 @@ def import_kcs(*, path, actor=None, batch_size=2000, credit_events=False) -> Kcs
             ids.update(Declaration.objects.filter(number__in=created_numbers[start:start + 5000])
                        .values_list("number", "id"))
         lines, attrs, events = [], [], []
+        imported, imported_translations = stored_text(lambda: _("Imported from the KCS historical set."))
         for number, line in lines_by_number.items():
             pk = ids[number]
             line.declaration_id = pk
@@ -313,7 +330,7 @@ def import_kcs(*, path, actor=None, batch_size=2000, credit_events=False) -> Kcs
             attrs.append(attr)
             events.append(DeclarationEvent(declaration_id=pk, kind="historical_import",
                                            to_status=DeclarationStatus.RELEASED,
-                                           message="Imported from the KCS historical set."))
+                                           message=imported, message_translations=imported_translations))
         GoodsLine.objects.bulk_create(lines, batch_size=batch_size)
         HistoricalAttributes.objects.bulk_create(attrs, batch_size=batch_size)
         DeclarationEvent.objects.bulk_create(events, batch_size=batch_size)
@@ -372,6 +389,6 @@ def _kcs_credit_events(rows, enterprises, actor) -> int:
                             source="system", occurred_on=datetime.date.fromisoformat(row["Date"]),
                             evidence_type="declaration", evidence_id=f"KCS{row['Declaration ID']}",
                             external_reference=f"KCS-{row['Declaration ID']}", actor=actor,
-                            note="KCS historical inspection outcome")
+                            note=lambda: _("KCS historical inspection outcome"))
         count += 1
     return count

@@ -123,10 +123,6 @@ def declaration_event_add(*, declaration, kind, actor=None, message="", data=Non
     return event
 
 
-def _header_errors_to_fields(header, errors):
-    return clean_header(header, errors)
-
-
 def _clean_lines(lines, errors):
     return [clean_line(line, i, errors) for i, line in enumerate(lines)]
 
@@ -490,9 +486,12 @@ def declaration_release(*, declaration, actor=None, release_mode=None, message="
 
 @batch_atomic
 def declaration_reject(*, declaration, actor, message) -> Declaration:
-    if not (message or "").strip():
-        raise ValidationError({"message": [_("Message: give the reason for the rejection.")]})
-    return _move(declaration, action="reject", actor=actor, message=message.strip())
+    """An officer's rejection (``message`` as typed) or the pipeline's (a function building the bureau's text)."""
+    if not callable(message):
+        message = (message or "").strip()
+        if not message:
+            raise ValidationError({"message": [_("Message: give the reason for the rejection.")]})
+    return _move(declaration, action="reject", actor=actor, message=message)
 
 
 @batch_atomic

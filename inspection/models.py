@@ -248,11 +248,17 @@ class InspectionTask(models.Model):
         return self.status in (TaskStatus.QUEUED, TaskStatus.ASSIGNED, TaskStatus.CLAIMED)
 
 
+class TaskNoteKind(models.TextChoices):
+    RELEASE = "release", _("Released back to the pool")
+    REASSIGN = "reassign", _("Reassigned")
+    CANCEL = "cancel", _("Cancelled")
+
+
 class TaskNote(models.Model):
     """Why a task changed hands (release, reassignment) — the supervisor's reason is kept here too."""
 
     task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="notes")
-    kind = models.CharField(max_length=16)
+    kind = models.CharField(_("kind"), max_length=16, choices=TaskNoteKind.choices)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     from_officer = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     to_officer = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

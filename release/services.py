@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
-from ciq_portal.i18n import message_for_reader
+from ciq_portal.i18n import message_for_reader, stored_text
 from ciq_portal.journal import journal_batch, journal_follow_up
 from ciq_portal.reference import reference_forget
 from ciq_portal.roles import Role, has_role
@@ -40,6 +40,7 @@ from .choices import (
     RecallSource,
     RecallStatus,
     ReleaseStatus,
+    RiskTier,
 )
 from .models import (
     Certificate,
@@ -153,6 +154,21 @@ def _bulletin_forced(reasons) -> bool:
     return any("bulletin" in str(r.get("code", "")) for r in (reasons or []) if isinstance(r, dict))
 
 
+def _stored_label(text) -> str:
+    """A ``forced_by`` label as stored (in the portal's default language, whoever's request decided): the page shows
+    a label it builds from the entry's code and fields in the reader's language; ``label`` stays for the API and for
+    decisions stored before (release/templates/release/decision.html)."""
+    return stored_text(text)[0]
+
+
+def _tightening_source(tightening) -> str:
+    """The declaration whose lab failure tightened the supervision (the page names it in the reader's language)."""
+    if tightening.source_release_id is None:
+        return ""
+    return (Release.objects.filter(pk=tightening.source_release_id)
+            .values_list("declaration__number", flat=True).first() or "")
+
+
 def _active_tightening(enterprise_id, today):
     return (EnterpriseTightening.objects.select_for_update()
             .filter(enterprise_id=enterprise_id, consignments_left__gt=0, expires_on__gte=today)
@@ -188,19 +204,20 @@ def _decide(declaration, assessment, actor) -> ReleaseDecision:
     for entry in negatives:
         if matrix.is_stricter(entry.min_mode, matrix_mode):
             forced_by.append({"code": "negative_list", "mode": entry.min_mode, "entry": entry.pk,
-                              "label": f"{entry.get_kind_display()} {entry.value}: {entry.reason}"})
+                              "kind": entry.kind, "value": entry.value, "reason": entry.reason,
+                              "label": _stored_label(lambda e=entry: f"{e.get_kind_display()} {e.value}: {e.reason}")})
         mode = matrix.stricter(mode, entry.min_mode)
     risk_mode = getattr(assessment, "forced_release_mode", "") or ""
     if risk_mode in matrix.MODES:
         if matrix.is_stricter(risk_mode, matrix_mode):
             code = "bulletin" if _bulletin_forced(getattr(assessment, "reasons", None)) else "risk"
-            forced_by.append({"code": code, "mode": risk_mode, "label": "risk assessment"})
+            forced_by.append({"code": code, "mode": risk_mode, "label": _stored_label(lambda: _("risk assessment"))})
         mode = matrix.stricter(mode, risk_mode)
     tightening = _active_tightening(enterprise.pk, today)
     if tightening is not None:
         if matrix.is_stricter(tightening.min_mode, matrix_mode):
             forced_by.append({"code": "tightening", "mode": tightening.min_mode, "tightening": tightening.pk,
-                              "label": tightening.reason})
+                              "source_declaration": _tightening_source(tightening), "label": tightening.reason})
         mode = matrix.stricter(mode, tightening.min_mode)
         tightening.consignments_left -= 1
         tightening.save(update_fields=["consignments_left"])
@@ -265,7 +282,8 @@ def _decide(declaration, assessment, actor) -> ReleaseDecision:
            data={"mode": mode, "next_step": next_step})
     _event(declaration=declaration, kind="release_mode_reasons", actor=actor, visible_to_declarant=False,
            message=lambda: _("Matrix v%(v)s gave %(m)s for tier %(t)s and grade %(g)s.") % {
-               "v": version, "m": matrix_mode, "t": tier, "g": grade},
+               "v": version, "m": _choice_label(ReleaseMode, matrix_mode), "t": _choice_label(RiskTier, tier),
+               "g": grade},
            data={"forced_by": forced_by, "inputs": inputs})
 
     if hold:
@@ -463,7 +481,13 @@ def _publish(event_type, release, *, message, payload, actor):
 
 
 def _reject(declaration, actor, reason):
+    """``reason``: a function building the bureau's text (stored in every language, ciq_portal.i18n)."""
     return declaration_services.declaration_reject(declaration=declaration, actor=actor, message=reason)
+
+
+def _choice_label(choices, value) -> str:
+    """The translated label of a choice code, or the code itself when it is not one of them."""
+    return str(dict(choices.choices).get(value, value))
 
 
 # --- Verify-release ---------------------------------------------------------------------------------------------
@@ -529,7 +553,8 @@ def verify_release_decide(*, declaration, report, accept: bool, actor, reason: s
         decision.save(update_fields=["next_step"])
         audit_record(actor=actor, action="release_decision.report_refused", obj=decision,
                      enterprise_id=decision.enterprise_id, after={"report": report.pk, "reason": reason.strip()})
-        _reject(declaration, actor, _("Test report refused: %(r)s") % {"r": reason.strip()})
+        refusal = reason.strip()
+        _reject(declaration, actor, lambda: _("Test report refused: %(r)s") % {"r": refusal})
     decision.refresh_from_db()
     return decision
 
@@ -584,7 +609,7 @@ def _lab_failure_credit_event(task, actor):
         return
     credit_event_record(enterprise=task.enterprise, kind="lab_failure", source="system",
                         evidence_type="inspection_task", evidence_id=str(task.pk),
-                        note=_("Laboratory failure after sample-release"), actor=None)
+                        note=lambda: _("Laboratory failure after sample-release"), actor=None)
 
 
 @transaction.atomic
@@ -628,12 +653,16 @@ def clearance_settle(*, declaration, actor=None) -> ReleaseDecision | None:
         else:
             _lab_failure_credit_event(task, actor)
             recall_open(release=release, source=RecallSource.LAB_FAILURE, actor=actor,
-                        reason=_("Laboratory failure after sample-release (inspection #%(t)s).") % {"t": task.pk})
+                        reason=lambda: _("Laboratory failure after sample-release (inspection #%(t)s).")
+                        % {"t": task.pk})
+            # The reason is kept in the portal's default language; the decision page names the failure in the
+            # reader's language from its source (forced_by "source_declaration").
             tightening = EnterpriseTightening.objects.create(
                 enterprise_id=release.enterprise_id, min_mode=matrix.SUPERVISED,
                 consignments_left=TIGHTENING_CONSIGNMENTS,
                 expires_on=timezone.localdate() + timedelta(days=TIGHTENING_DAYS), source_release=release,
-                reason=_("Laboratory failure after sample-release of %(n)s") % {"n": declaration.number})
+                reason=stored_text(lambda: _("Laboratory failure after sample-release of %(n)s")
+                                   % {"n": declaration.number})[0][:300])
             audit_record(actor=actor, action="enterprise_tightening.create", obj=tightening,
                          enterprise_id=release.enterprise_id,
                          after={"min_mode": tightening.min_mode, "consignments": tightening.consignments_left,
@@ -647,7 +676,7 @@ def clearance_settle(*, declaration, actor=None) -> ReleaseDecision | None:
     else:
         decision.next_step = NextStep.NONE
         decision.save(update_fields=["next_step"])
-        _reject(current, actor, _("Non-conform; disposition: %(d)s.") % {"d": task.get_disposition_display()})
+        _reject(current, actor, lambda: _("Non-conform; disposition: %(d)s.") % {"d": task.get_disposition_display()})
     return decision
 
 
@@ -767,11 +796,17 @@ def distribution_record_add(*, release, buyer_name, quantity, unit, distributed_
 @transaction.atomic
 def recall_open(*, release, source, reason, actor) -> Recall:
     """Recall a released lot: its trace page shows the recall at once and every recorded buyer gets a notice to
-    acknowledge. A recall decided by the bureau also adds the enterprise's "recall" credit event."""
+    acknowledge. A recall decided by the bureau also adds the enterprise's "recall" credit event.
+
+    ``reason``: an officer's words as typed, or a function building the bureau's text (the timeline and the
+    notification keep it in every language, ciq_portal.i18n; the recall row in the portal's default language)."""
     if actor is not None and source == RecallSource.MANUAL:
         _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="reason")
     if source not in RecallSource.values:
         raise ValidationError({"source": [_("Unknown cause of recall.")]})
+    reason_text = reason if callable(reason) else None
+    if reason_text is not None:
+        reason = stored_text(reason_text)[0]
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason.")]})
     release = Release.objects.select_for_update().get(pk=release.pk)
@@ -790,7 +825,7 @@ def recall_open(*, release, source, reason, actor) -> Recall:
                  before={"status": before}, after={"release": release.pk, "source": source, "reason": recall.reason,
                                                    "buyers": release.distributions.count()})
     def message():
-        return _("Recall of the lot: %(r)s") % {"r": recall.reason}
+        return _("Recall of the lot: %(r)s") % {"r": reason_text() if reason_text else recall.reason}
 
     _event(declaration=release.declaration, kind="recalled", actor=actor, message=message, data={"recall": recall.pk})
     _publish("recall.issued", release, message=message, actor=actor, payload={
@@ -885,8 +920,9 @@ def post_check_record(*, check, result, findings: str, actor) -> PostReleaseChec
     audit_record(actor=actor, action="post_check.record", obj=check, enterprise_id=check.release.enterprise_id,
                  before={"status": PostCheckStatus.SCHEDULED}, after={"result": result, "findings": check.findings})
     if result == PostCheckResult.NON_CONFORM:
+        findings = check.findings
         recall_open(release=check.release, source=RecallSource.POST_RELEASE_CHECK, actor=actor,
-                    reason=_("Post-release check found a non-conformity: %(f)s") % {"f": check.findings})
+                    reason=lambda: _("Post-release check found a non-conformity: %(f)s") % {"f": findings})
     return check
 
 

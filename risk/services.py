@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ciq_portal.audit import audit_record
 from ciq_portal.models import EventType
@@ -13,12 +14,46 @@ from ciq_portal.notifications import notification_publish
 from ciq_portal.reference import reference_forget
 
 from . import engine as risk_engine
-from .choices import TIER_ORDER, BulletinStatus, RuleStatus
+from .choices import BulletinStatus, RuleStatus, Tier
 from .ml.dataset import historical_extra, line_row
 from .models import RiskAssessment, RiskBulletin, RiskModel, RiskRule, RiskRuleVersion, RulesetVersion
 from .rules import normalise
 
 PENDING_STATUSES = ("submitted", "awaiting_documents", "awaiting_inspection", "under_inspection", "on_hold")
+# Where a model registered by the weekly training came from (RiskModel.source; risk/model_list.html names it).
+SOURCE_WEEKLY = "database (weekly)"
+
+# Why pending declarations are reassessed: a reason is {"code": one of these, ...its values} (JSON, so the Celery
+# task carries it), put into words in each language when the timeline stores the tier change (reason_text).
+REASONS = {
+    "credit_grade_change": gettext_lazy("a credit grade change"),
+    "rule_changed": gettext_lazy("a change to rule %(rule)s"),
+    "rule_activate": gettext_lazy("the activation of rule %(rule)s"),
+    "rule_retire": gettext_lazy("the retirement of rule %(rule)s"),
+    "bulletin_changed": gettext_lazy("a change to risk bulletin %(bulletin)s"),
+    "bulletin_published": gettext_lazy("the publication of risk bulletin %(bulletin)s"),
+    "bulletin_withdrawn": gettext_lazy("the withdrawal of risk bulletin %(bulletin)s"),
+    "model_activated": gettext_lazy("the activation of risk model %(model)s"),
+}
+
+
+def reassessment_reason(code: str, **values) -> dict:
+    """A reason for :func:`declarations_reassess_pending` (``code``: one of REASONS)."""
+    if code not in REASONS:
+        raise ValueError(f"unknown reassessment reason {code!r}")
+    return {"code": code, **values}
+
+
+def reason_text(reason) -> str:
+    """A reassessment reason in the active language; any other text (a caller's own words) as given."""
+    if isinstance(reason, dict) and reason.get("code") in REASONS:
+        return str(REASONS[reason["code"]]) % {k: v for k, v in reason.items() if k != "code"}
+    return str(reason)
+
+
+def tier_label(tier: str) -> str:
+    """A tier's label in the active language (the code itself if it is not a tier)."""
+    return str(dict(Tier.choices).get(tier, tier))
 
 
 # -- assessment ------------------------------------------------------------------------------------------------
@@ -55,10 +90,10 @@ def declaration_assess(*, declaration, actor=None) -> RiskAssessment:
     return assessment
 
 
-def declarations_reassess_pending(*, reason: str, actor=None, batch_size: int = 2000, enterprise_ids=None) -> dict:
+def declarations_reassess_pending(*, reason, actor=None, batch_size: int = 2000, enterprise_ids=None) -> dict:
     """Reassess every pending (not released) declaration (of ``enterprise_ids`` if given); store a new assessment
     where anything changed and add an event on each declaration whose tier moved. Idempotent: a second run
-    changes nothing."""
+    changes nothing. ``reason``: a :func:`reassessment_reason`, or a caller's own words."""
     from declarations.models import Declaration
 
     engine = risk_engine.get_engine()
@@ -133,10 +168,11 @@ def _tier_event(declaration, old_tier, outcome, reason, actor):
     declaration_event_add(declaration=declaration, kind="risk_tier_changed", actor=actor, data=data,
                           visible_to_declarant=False,
                           message=lambda: _("Risk tier changed from %(old)s to %(new)s after %(reason)s.") % {
-                              "old": old_tier, "new": outcome.tier, "reason": reason})
+                              "old": tier_label(old_tier), "new": tier_label(outcome.tier),
+                              "reason": reason_text(reason)})
 
 
-def _queue_reassessment(reason: str):
+def _queue_reassessment(reason: dict):
     from .tasks import risk_reassess_pending_task
 
     risk_reassess_pending_task.delay_on_commit(reason)
@@ -150,7 +186,8 @@ def declarations_reassess_after_grade_changes(*, since, actor=None) -> dict:
     enterprise_ids = set(GradeChange.objects.filter(changed_at__gte=since).values_list("enterprise_id", flat=True))
     if not enterprise_ids:
         return {"pending": 0, "reassessed": 0, "moved": 0}
-    return declarations_reassess_pending(reason="credit grade change", actor=actor, enterprise_ids=enterprise_ids)
+    return declarations_reassess_pending(reason=reassessment_reason("credit_grade_change"), actor=actor,
+                                         enterprise_ids=enterprise_ids)
 
 
 # -- rules -----------------------------------------------------------------------------------------------------
@@ -222,7 +259,7 @@ def rule_update(*, rule, actor, **fields) -> RiskRule:
     _record_rule_version(rule, actor, f"rule {rule.code} v{rule.version}")
     audit_record(actor=actor, action="riskrule.update", obj=rule, before=before, after=_rule_snapshot(rule))
     if rule.status == RuleStatus.ACTIVE:
-        _queue_reassessment(f"rule {rule.code} changed")
+        _queue_reassessment(reassessment_reason("rule_changed", rule=rule.code))
     return rule
 
 
@@ -238,7 +275,7 @@ def _rule_move(rule, actor, to_status, verb):
     rule.save(update_fields=["status", "version", "updated_at"])
     _record_rule_version(rule, actor, f"rule {rule.code} {verb}")
     audit_record(actor=actor, action=f"riskrule.{verb}", obj=rule, before=before, after=_rule_snapshot(rule))
-    _queue_reassessment(f"rule {rule.code} {verb}")
+    _queue_reassessment(reassessment_reason(f"rule_{verb}", rule=rule.code))
     return rule
 
 
@@ -305,7 +342,7 @@ def bulletin_update(*, bulletin, actor, rules=None, **fields) -> RiskBulletin:
                  after=_bulletin_snapshot(bulletin))
     if bulletin.status == BulletinStatus.PUBLISHED:
         _new_ruleset_version(actor, f"bulletin {bulletin.pk} changed")
-        _queue_reassessment(f"bulletin {bulletin.pk} changed")
+        _queue_reassessment(reassessment_reason("bulletin_changed", bulletin=bulletin.pk))
     return bulletin
 
 
@@ -330,7 +367,7 @@ def bulletin_publish(*, bulletin, actor) -> RiskBulletin:
                  "valid_from": bulletin.valid_from, "valid_to": bulletin.valid_to},
         message=bulletin.title_zh, reference=f"bulletin {bulletin.pk}",
     )
-    _queue_reassessment(f"bulletin {bulletin.pk} published")
+    _queue_reassessment(reassessment_reason("bulletin_published", bulletin=bulletin.pk))
     return bulletin
 
 
@@ -348,7 +385,7 @@ def bulletin_withdraw(*, bulletin, actor) -> RiskBulletin:
     _new_ruleset_version(actor, f"bulletin {bulletin.pk} withdrawn")
     audit_record(actor=actor, action="riskbulletin.withdraw", obj=bulletin, before=before,
                  after=_bulletin_snapshot(bulletin))
-    _queue_reassessment(f"bulletin {bulletin.pk} withdrawn")
+    _queue_reassessment(reassessment_reason("bulletin_withdrawn", bulletin=bulletin.pk))
     return bulletin
 
 
@@ -388,27 +425,23 @@ def model_activate(*, model, actor=None) -> RiskModel:
     audit_record(actor=actor, action="riskmodel.activate", obj=model,
                  before={"active": previous.version if previous else None}, after={"active": model.version})
     reference_forget(risk_engine.VERSIONS_KEY)
-    _queue_reassessment(f"model {model.version} activated")
+    _queue_reassessment(reassessment_reason("model_activated", model=model.version))
     return model
 
 
 def model_train_weekly(*, actor=None) -> RiskModel | None:
     """Train from the database; register the model and activate it only if it beats the active one."""
-    from .training import rows_from_database, train_and_measure
+    from .training import NotEnoughHistory, rows_from_database, train_and_measure
 
     rows, labels = rows_from_database()
     try:
         result = train_and_measure(rows, labels)
-    except ValueError:
+    except NotEnoughHistory:
         return None
-    row = model_register(result=result, source="database (weekly)", actor=actor)
+    row = model_register(result=result, source=SOURCE_WEEKLY, actor=actor)
     active = RiskModel.objects.filter(is_active=True).first()
     new_p5 = (result.get("held_out") or {}).get("precision_5") or 0
     old_p5 = ((active.metrics or {}).get("held_out") or {}).get("precision_5") or 0 if active else -1
     if new_p5 > old_p5:
         model_activate(model=row, actor=actor)
     return row
-
-
-def tier_rank(tier: str) -> int:
-    return TIER_ORDER.index(tier)

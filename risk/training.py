@@ -10,6 +10,10 @@ from .ml.dataset import historical_extra, line_row, read_kcs
 from .ml.model import metrics, train
 
 
+class NotEnoughHistory(ValueError):
+    """Too few rows with outcomes, or only one outcome, to train a model (a ValueError, as callers caught before)."""
+
+
 def rows_from_database(*, since=None):
     """(rows, labels) of inspected declarations (one row per goods line), oldest first."""
     from declarations.choices import InspectionOutcome
@@ -43,7 +47,7 @@ def train_and_measure(rows, labels, *, holdout: float = 0.2, evaluate_rows=None,
     """Held-out metrics from a model trained on the earlier period; the returned model is trained on all rows
     (or, with ``final_on_all=False``, is that earlier-period model itself: one training instead of two)."""
     if len(rows) < 50 or len(set(labels)) < 2:
-        raise ValueError("not enough history with outcomes to train (need both outcomes and at least 50 rows)")
+        raise NotEnoughHistory("not enough history with outcomes to train (need both outcomes and at least 50 rows)")
     started = time.monotonic()
     train_rows, train_labels, test_rows, test_labels = split_by_date(rows, labels, holdout)
     held_out, probe = {}, None

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -49,7 +50,7 @@ NOTIFICATIONS = "notifications"
 
 
 class IsAgencyPrincipal(BasePermission):
-    message = "Only partner agencies use this operation."
+    message = gettext_lazy("Only partner agencies use this operation.")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and is_agency_principal(request.user, request.auth))

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .. import matrix
@@ -104,7 +105,7 @@ class MatrixSerializer(serializers.ModelSerializer):
 
     def validate_cells(self, value):  # shape only; the rules are the service's
         if not isinstance(value, dict):
-            raise serializers.ValidationError("An object {tier: {grade: mode}}.")
+            raise serializers.ValidationError(_("Cells: give an object {tier: {grade: mode}}."))
         return value
 
 
