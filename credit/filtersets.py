@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CreditEventKind, CreditGrade, ObjectionStatus
+from .choices import CreditEventKind, ObjectionStatus
 from .models import CreditEvent, Enterprise, GradeChange, GradeObjection
 
 RECENT_CHOICES = [("7", _("in the last 7 days")), ("30", _("in the last 30 days")), ("90", _("in the last 90 days")),
@@ -29,10 +29,20 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(GradeChange.objects.filter(enterprise=OuterRef("pk"), changed_at__gte=since)))
 
 
-class CreditEventFilterSet(django_filters.FilterSet):
+class DeclarantCreditEventFilterSet(django_filters.FilterSet):
+    """A declarant's filters: not by an agency's reference, which is withheld from them (even as a yes/no answer)."""
+
     kind = django_filters.ChoiceFilter(choices=CreditEventKind.choices, label=_("Kind"))
     occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("From"))
     occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = CreditEvent
+        fields = ["enterprise", "kind", "source"]
+
+
+class CreditEventFilterSet(DeclarantCreditEventFilterSet):
+    """The bureau's and the agencies' filters."""
 
     class Meta:
         model = CreditEvent
@@ -52,5 +62,3 @@ class GradeObjectionFilterSet(django_filters.FilterSet):
                       due_on__lt=timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
-
-GRADE_CHOICES = CreditGrade.choices

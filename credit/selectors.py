@@ -10,7 +10,12 @@ from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
 
 from .choices import CreditGrade
-from .filtersets import CreditEventFilterSet, EnterpriseFilterSet, GradeObjectionFilterSet
+from .filtersets import (
+    CreditEventFilterSet,
+    DeclarantCreditEventFilterSet,
+    EnterpriseFilterSet,
+    GradeObjectionFilterSet,
+)
 from .models import CreditEvent, Enterprise, GradeChange, GradeObjection, InspectionPolicy
 from .policy import DEFAULT_RATIOS
 
@@ -57,7 +62,12 @@ def _event_scope(user) -> QuerySet[CreditEvent]:
 
 
 def credit_event_list(*, user, filters: dict | None = None) -> QuerySet[CreditEvent]:
-    return CreditEventFilterSet(filters or {}, queryset=_event_scope(user)).qs
+    return credit_event_filterset(user=user)(filters or {}, queryset=_event_scope(user)).qs
+
+
+def credit_event_filterset(*, user) -> type[DeclarantCreditEventFilterSet]:
+    """The filters ``user`` may use on credit events (a declarant's leave out the agencies' references)."""
+    return DeclarantCreditEventFilterSet if has_role(user, Role.DECLARANT) else CreditEventFilterSet
 
 
 def credit_event_get(*, user, pk) -> CreditEvent:

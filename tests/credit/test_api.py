@@ -90,6 +90,14 @@ def test_declarant_does_not_see_agency_evidence(api_as, declarant_a, agency_user
     event_id = push(api_as(agency_user), enterprise_a).json()["id"]
     row = api_as(declarant_a).get(f"/api/v1/credit-events/{event_id}/").json()
     assert row["evidence_id"] == "" and row["external_reference"] == "" and row["kind"] == "agency_information"
+    # Nor can they test a guessed reference with a filter: every answer is the same.
+
+    def ids(client, reference):
+        return [r["id"] for r in client.get("/api/v1/credit-events/", {"external_reference": reference})
+                .json()["results"]]
+
+    assert ids(api_as(declarant_a), "CUS-2026-001") == ids(api_as(declarant_a), "CUS-2026-999") == [event_id]
+    assert ids(api_as(agency_user), "CUS-2026-001") == [event_id] and ids(api_as(agency_user), "CUS-2026-999") == []
 
 
 def test_policy_read_and_supervisor_update(api_as, supervisor, declarant_a, django_capture_on_commit_callbacks):
