@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnterpriseKind(models.TextChoices):
@@ -11,7 +12,7 @@ class EnterpriseKind(models.TextChoices):
 
 
 class EnterpriseStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("enterprise status", "Active")
     SUSPENDED = "suspended", _("Suspended")
     DEREGISTERED = "deregistered", _("Deregistered")
 
@@ -52,7 +53,7 @@ class ObjectionStatus(models.TextChoices):
     FILED = "filed", _("Filed")
     UNDER_REVIEW = "under_review", _("Under review")
     UPHELD = "upheld", _("Upheld")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("objection", "Rejected")
 
 
 # Labels of the generic evidence references credit events carry (credit does not import the apps they point to).

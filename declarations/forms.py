@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ciq_portal.forms import DatePicker
 
@@ -70,7 +71,7 @@ class DeclarationHeaderForm(forms.Form):
 
 class GoodsLineForm(forms.Form):
     hs_code = _text(_("HS code"), max_length=13, inputmode="numeric")
-    description = _text(_("Description"), max_length=300)
+    description = _text(pgettext_lazy("goods", "Description"), max_length=300)
     origin_country = _text(_("Country of origin"), max_length=2, placeholder="AU")
     quantity = _decimal(_("Quantity"))
     unit = _text(_("Unit"), max_length=16, placeholder="kg")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from declarations.choices import ReleaseMode  # noqa: F401  (the four modes are the declarations app's choices)
 
@@ -43,7 +44,7 @@ class ReleaseStatus(models.TextChoices):
 
 
 class RecallStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("recall", "Open")
     CLOSED = "closed", _("Closed")
 
 

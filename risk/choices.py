@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tier(models.TextChoices):
@@ -14,7 +15,7 @@ TIER_ORDER = [Tier.LOW, Tier.MEDIUM, Tier.HIGH, Tier.VERY_HIGH]
 
 class RuleStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("rule status", "Active")
     RETIRED = "retired", _("Retired")
 
 

@@ -2,6 +2,7 @@ import json
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ciq_portal.forms import DatePicker
 from declarations.choices import ReleaseMode
@@ -31,7 +32,8 @@ class JSONTextField(forms.CharField):
 class RuleForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=48)
     name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=pgettext_lazy("rule", "Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
     conditions = JSONTextField(label=_("Conditions"), help_text=_(
         'JSON, e.g. {"all": [{"field": "hs_code", "op": "prefix", "value": ["0306"]}, '
         '{"field": "origin_country", "op": "in", "value": ["VN"]}]}'))
