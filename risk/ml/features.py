@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 KCS_COLUMNS = [
     "Declaration ID", "Date", "Office ID", "Process Type", "Import Type", "Import Use", "Payment Type",
@@ -80,16 +80,30 @@ def _rate(row):
 
 # Human labels of the feature families, for the reasons shown to officers.
 FAMILY_LABELS = {
-    "hs6": N_("commodity (HS6) history"), "hs4": N_("HS4 heading history"), "hs2": N_("HS chapter history"),
-    "origin": N_("country of origin history"), "departure": N_("country of departure history"),
-    "importer": N_("importer history"), "declarant": N_("declarant history"), "seller": N_("seller history"),
-    "office": N_("office history"), "tax_type": N_("tax type history"), "route": N_("route history"),
-    "hs6_origin": N_("commodity × origin history"), "hs6_departure": N_("commodity × departure history"),
-    "hs4_origin": N_("heading × origin history"), "hs6_route": N_("commodity × route history"),
-    "hs6_tax_type": N_("commodity × tax type history"), "hs6_origin_rate": N_("commodity × origin × tax rate history"),
-    "hs6_transport": N_("commodity × transport history"), "importer_hs6": N_("importer × commodity history"),
-    "unit_value": N_("declared unit value"), "value": N_("declared value"), "mass": N_("net mass"),
-    "tax_rate": N_("tax rate"), "codes": N_("declaration codes"),
+    "hs6": gettext_noop("commodity (HS6) history"),
+    "hs4": gettext_noop("HS4 heading history"),
+    "hs2": gettext_noop("HS chapter history"),
+    "origin": gettext_noop("country of origin history"),
+    "departure": gettext_noop("country of departure history"),
+    "importer": gettext_noop("importer history"),
+    "declarant": gettext_noop("declarant history"),
+    "seller": gettext_noop("seller history"),
+    "office": gettext_noop("office history"),
+    "tax_type": gettext_noop("tax type history"),
+    "route": gettext_noop("route history"),
+    "hs6_origin": gettext_noop("commodity × origin history"),
+    "hs6_departure": gettext_noop("commodity × departure history"),
+    "hs4_origin": gettext_noop("heading × origin history"),
+    "hs6_route": gettext_noop("commodity × route history"),
+    "hs6_tax_type": gettext_noop("commodity × tax type history"),
+    "hs6_origin_rate": gettext_noop("commodity × origin × tax rate history"),
+    "hs6_transport": gettext_noop("commodity × transport history"),
+    "importer_hs6": gettext_noop("importer × commodity history"),
+    "unit_value": gettext_noop("declared unit value"),
+    "value": gettext_noop("declared value"),
+    "mass": gettext_noop("net mass"),
+    "tax_rate": gettext_noop("tax rate"),
+    "codes": gettext_noop("declaration codes"),
 }
 
 

@@ -1,6 +1,17 @@
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
+
+
+@register.filter
+def risk_reason_label(reason: dict) -> str:
+    """A risk reason's label in the reader's language: the model's factors are stored as English source strings
+    (translated when shown); a rule's or bulletin's label is the analyst's own words, shown as written."""
+    label = reason.get("label") or reason.get("code", "")
+    if reason.get("kind") in ("rule", "bulletin"):
+        return label
+    return gettext(label)
 
 
 @register.inclusion_tag("risk/_active_bulletins.html")

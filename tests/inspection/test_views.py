@@ -204,6 +204,19 @@ def test_task_page_shows_risk_reasons_and_bulletins_to_officers_only(client, api
     assert "Origin under watch" not in body and "reason" not in body and task.assigned_to.username not in body
 
 
+def test_task_page_shows_model_factors_in_the_officers_language(client, task):
+    from risk.models import RiskAssessment
+
+    RiskAssessment.objects.create(declaration=task.declaration, score=40, tier="medium", reasons=[
+        {"code": "model", "kind": "model", "label": "Learned model", "weight": 4.5},
+        {"code": "model:mass", "kind": "model_factor", "label": "net mass", "weight": -0.41},
+        {"code": "net-mass-watch", "kind": "rule", "label": "net mass", "weight": 10}])
+    client.force_login(task.assigned_to)
+    page = client.get(f"/inspection/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "学习模型 (4.5)" in page and "净重 (-0.41)" in page
+    assert "net mass (10)" in page  # an analyst's rule keeps the words it was given
+
+
 def test_task_page_tells_no_assessment_from_an_assessment_without_reasons(client, task):
     from risk.models import RiskAssessment
 
