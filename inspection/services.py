@@ -981,6 +981,10 @@ def test_report_submit(*, declaration, lab_accreditation_no, report_no, issued_o
         errors["report_no"] = [_("This field is required.")]
     if not hs_codes:
         errors["hs_codes"] = [_("Name the HS codes of the goods tested.")]
+    elif TestReport.objects.filter(declaration=declaration, lab_accreditation_no=lab_accreditation_no,
+                                   report_no=(report_no or "").strip()).exists():
+        errors["report_no"] = [_("Report number: this laboratory's report %(n)s was already supplied for this "
+                                 "declaration.") % {"n": report_no.strip()}]
     if errors:
         raise ValidationError(errors)
     report = TestReport(declaration=declaration, document=document, lab_accreditation_no=lab_accreditation_no,

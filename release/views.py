@@ -475,7 +475,11 @@ def report_supply(request, pk):
                 report = test_report_submit(declaration=decision.declaration, actor=request.user,
                                             **form.report_kwargs(results.results()))
                 services.verify_report_supplied(declaration=decision.declaration, report=report, actor=request.user)
-            messages.success(request, _("Report supplied: an officer will verify it."))
+            if report.check_ok:
+                messages.success(request, _("Report supplied: an officer will verify it."))
+            else:
+                messages.warning(request, _("Report supplied, but it fails the automatic checks listed below: an "
+                                            "officer will decide. You may supply another report."))
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
             service_errors_to_form(form, exc)

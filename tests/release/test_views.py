@@ -233,3 +233,12 @@ def test_declarant_supplies_a_report_with_several_results(client, hs, draw, ente
     assert [r["test_item"] for r in declaration.test_reports.get().results] == ["lead", "chloramphenicol"]
     page = client.get(f"/release/declarations/{declaration.pk}/").content.decode()
     assert "lead 0.01 mg/kg · chloramphenicol 0 ug/kg" in page
+    # The same laboratory's report again: refused, named on its field; a report failing the checks says so.
+    again = client.post(f"/release/declarations/{declaration.pk}/report/", report, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 400 and "report R-2 was already supplied" in again.content.decode()
+    assert declaration.test_reports.count() == 1
+    unknown_lab = {**report, "lab_accreditation_no": "CNAS NOSUCHLAB", "report_no": "R-3"}
+    response = client.post(f"/release/declarations/{declaration.pk}/report/", unknown_lab, follow=True,
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert "fails the automatic checks" in response.content.decode()
+    assert "an officer will verify it" not in response.content.decode()
