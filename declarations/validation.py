@@ -57,7 +57,9 @@ def clean_header(data: dict, errors: dict) -> dict:
             out[name] = out[name].upper()
     if "port_of_entry" in out and not out["port_of_entry"]:
         errors.setdefault("port_of_entry", []).append(_("Port / office of entry: this field is required."))
-    if "departure_country" in out and out["departure_country"] not in COUNTRIES:
+    if "departure_country" in out and not out["departure_country"]:
+        errors.setdefault("departure_country", []).append(_("Country of departure: this field is required."))
+    elif "departure_country" in out and out["departure_country"] not in COUNTRIES:
         errors.setdefault("departure_country", []).append(
             _("Country of departure: “%(value)s” is not an ISO 3166 country code.")
             % {"value": out["departure_country"]})

@@ -79,6 +79,14 @@ def test_header_validation(make_draft, field, value):
     assert field in exc.value.message_dict
 
 
+def test_a_missing_country_of_departure_is_called_missing(make_draft):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        make_draft(departure_country="")
+    assert exc.value.message_dict["departure_country"] == ["Country of departure: this field is required."]
+
+
 def test_translated_message(make_draft):
     from django.utils import translation
 
