@@ -107,7 +107,7 @@ def release_get(*, user, pk) -> Release:
 
 
 def decision_for_declaration(*, user, declaration_pk) -> ReleaseDecision:
-    return get_in_scope(ReleaseDecision.objects.select_related("declaration", "enterprise", "task"),
+    return get_in_scope(ReleaseDecision.objects.select_related("declaration__release", "enterprise", "task"),
                         user=user, declaration_id=declaration_pk)
 
 

@@ -428,11 +428,10 @@ def _decision_context(request, decision, **forms_):
     bureau = is_bureau_user(request.user)
     declaration = decision.declaration
     task = decision.task
-    reports = list(declaration.test_reports.select_related("lab").order_by("-created_at")) \
-        if hasattr(declaration, "test_reports") else []
+    reports = list(declaration.test_reports.select_related("lab").order_by("-created_at"))
     return {
         "decision": decision, "declaration": declaration, "bureau": bureau, "task": task,
-        "release": getattr(declaration, "release", None) if hasattr(declaration, "release") else None,
+        "release": getattr(declaration, "release", None),
         "reports": reports, "can_desk": has_role(request.user, *BUREAU_DESK),
         "forced_by": decision.forced_by if bureau else [],
         "report_form": forms_.get("report_form") or forms.ReportForm(
@@ -447,10 +446,7 @@ def _decision_context(request, decision, **forms_):
 
 
 def _decision(request, pk):
-    decision = selectors.decision_for_declaration(user=request.user, declaration_pk=pk)
-    if hasattr(decision.declaration, "release"):
-        decision.declaration.release  # noqa: B018  (cache the reverse one-to-one)
-    return decision
+    return selectors.decision_for_declaration(user=request.user, declaration_pk=pk)
 
 
 @login_required

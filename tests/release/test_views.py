@@ -165,6 +165,18 @@ def test_supervisor_home_is_the_dashboard(client, supervisor):
     assert home_url_for(supervisor) == "/release/dashboard/"
 
 
+def test_the_inspection_task_is_a_link_only_for_those_who_may_open_it(client, hs, draw, enterprise_a, officer,
+                                                                      analyst, declarant_a):
+    declaration = submitted_declaration(enterprise_a)
+    decision = services.release_decide(declaration=declaration, actor=None,
+                                       assessment=FakeAssessment(tier="high", force_inspection=True))
+    link = f'href="/inspection/tasks/{decision.task_id}/"'
+    for user, linked in ((officer, True), (analyst, False), (declarant_a, False)):
+        client.force_login(user)
+        page = client.get(f"/release/declarations/{declaration.pk}/").content.decode()
+        assert (link in page) is linked, user.username
+
+
 def test_resume_from_the_desk(client, hs, draw, enterprise_a, officer, declarant_a):
     declaration = submitted_declaration(enterprise_a)
     services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low", hold=True))
