@@ -37,3 +37,15 @@ def user_ensure(*, username: str, password: str, role: str, first_name: str = ""
         audit_record(actor=actor, action="user.create", obj=user, after={"username": username, "role": role})
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+@transaction.atomic
+def api_token_issue(*, user) -> str:
+    """The user's API token, created on first asking (an audited credential); later asks return the same key."""
+    from rest_framework.authtoken.models import Token
+
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit_record(actor=user, action="api_token.issue", object_type="authtoken.token", object_id=user.pk,
+                     after={"username": user.username})
+    return token.key

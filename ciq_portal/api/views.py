@@ -1,9 +1,9 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..services import api_token_issue
 from .serializers import TokenRequestSerializer, TokenResponseSerializer
 
 
@@ -17,5 +17,4 @@ class TokenCreateView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        return Response({"token": api_token_issue(user=serializer.validated_data["user"])})

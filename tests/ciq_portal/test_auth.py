@@ -52,6 +52,13 @@ def test_token_auth(api_client, roles):
     token = response.json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/v1/schema/").status_code == 200
+    again = api_client.post("/api/v1/auth/token/", {"username": user.username, "password": TEST_PASSWORD},
+                            format="json")
+    assert again.json()["token"] == token
+    from ciq_portal.models import AuditEntry
+
+    issued = AuditEntry.objects.filter(action="api_token.issue", actor_id=user.pk)
+    assert issued.count() == 1 and issued.get().object_id == str(user.pk)  # a credential is issued once, on record
 
 
 def test_token_auth_refuses_bad_password_naming_the_field(api_client, officer):
