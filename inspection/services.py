@@ -1165,8 +1165,9 @@ def _referral_publish(referral: CaseReferral, *, what: str, recipients=()) -> No
         link=f"/inspection/case-referrals/{referral.pk}/")
 
 
-def _referral_timeline(referral: CaseReferral, *, step: str, actor, message: str) -> None:
-    """A bureau-only entry on the referred declaration's timeline (kind ``case_referral_<step>``)."""
+def _referral_timeline(referral: CaseReferral, *, step: str, actor, message) -> None:
+    """A bureau-only entry on the referred declaration's timeline (kind ``case_referral_<step>``); ``message`` is a
+    function building the text, stored in every language (ciq_portal.i18n)."""
     if referral.declaration_id is None:
         return
     from declarations.services import declaration_event_add
@@ -1266,7 +1267,7 @@ def case_referral_create(*, actor, kind: str, summary: str, agency=None, details
         external_reference=(external_reference or "").strip()[:64], referred_by=actor)
     CaseEvidence.objects.bulk_create([CaseEvidence(referral=referral, added_by=actor, **item) for item in evidence])
     _referral_timeline(referral, step="referred", actor=actor,
-                       message=f"{referral.number} · {ReferralKind(kind).label} · {agency}")
+                       message=lambda: f"{referral.number} · {ReferralKind(kind).label} · {agency}")
     audit_record(actor=actor, action="case_referral.create", obj=referral, after=_referral_state(referral),
                  enterprise_id=referral.enterprise_id)
     # Incoming cases reach the supervisors' bell; outgoing ones the agency's systems.
@@ -1280,7 +1281,9 @@ def case_referral_create(*, actor, kind: str, summary: str, agency=None, details
     return referral
 
 
-def _referral_move(referral, *, move: str, actor, changes: dict) -> CaseReferral:
+def _referral_move(referral, *, move: str, actor, changes: dict, defaults: dict | None = None) -> CaseReferral:
+    """Lock the referral, check the move for the actor's side, apply ``changes`` and, on fields the locked row has
+    not set yet, ``defaults``."""
     referral = (CaseReferral.objects.select_for_update(of=("self",)).select_related("agency", "declaration")
                 .get(pk=referral.pk))
     side = _referral_side(referral, actor)
@@ -1294,11 +1297,14 @@ def _referral_move(referral, *, move: str, actor, changes: dict) -> CaseReferral
         referral.status = target
     for name, value in changes.items():
         setattr(referral, name, value)
+    for name, value in (defaults or {}).items():
+        if getattr(referral, name) is None:
+            setattr(referral, name, value)
     referral.save()
     audit_record(actor=actor, action=f"case_referral.{move}", obj=referral, before=before,
                  after=_referral_state(referral), enterprise_id=referral.enterprise_id)
     _referral_timeline(referral, step=move, actor=actor,
-                       message=f"{referral.number} · {referral.get_status_display()}")
+                       message=lambda: f"{referral.number} · {referral.get_status_display()}")
     _referral_publish(referral, what=move, recipients=[referral.referred_by_id]
                       if referral.direction == ReferralDirection.TO_AGENCY else [])
     return referral
@@ -1324,10 +1330,9 @@ def case_referral_report_outcome(*, referral, actor, outcome: str, detail: str =
         raise ValidationError({"detail": [_("Detail: describe the outcome (decision, penalty, reference).")]})
     now = timezone.now()
     changes = {"outcome": outcome, "outcome_detail": detail.strip(), "outcome_by": actor, "outcome_at": now}
-    referral = CaseReferral.objects.get(pk=referral.pk)
-    if referral.acknowledged_at is None:  # reporting the outcome implies the case was taken up
-        changes.update(acknowledged_by=actor, acknowledged_at=now)
-    return _referral_move(referral, move="report_outcome", actor=actor, changes=changes)
+    # Reporting the outcome implies the case was taken up, unless an acknowledgement says when and by whom.
+    return _referral_move(referral, move="report_outcome", actor=actor, changes=changes,
+                          defaults={"acknowledged_by": actor, "acknowledged_at": now})
 
 
 @transaction.atomic

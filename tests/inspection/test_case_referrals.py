@@ -83,6 +83,12 @@ def test_officer_refers_a_case_and_the_agency_acknowledges_and_reports(api_as, o
     assert DeclarationEvent.objects.filter(declaration=declaration, kind="case_referral_referred").exists()
     actions = set(AuditEntry.objects.filter(object_type="inspection.casereferral").values_list("action", flat=True))
     assert {"case_referral.create", "case_referral.acknowledge", "case_referral.report_outcome"} <= actions
+    closed = CaseReferral.objects.get(pk=case["id"])  # the outcome leaves the acknowledgement as it was recorded
+    assert closed.acknowledged_at < closed.outcome_at and closed.acknowledgement_note == "Taken up"
+    # The timeline entries are the bureau's texts in both languages.
+    referred = DeclarationEvent.objects.get(declaration=declaration, kind="case_referral_referred")
+    assert "假冒商品" in referred.message_translations["zh-hans"]
+    assert "Counterfeit goods" in referred.message_translations["en"]
 
 
 def test_an_agency_refers_a_case_to_the_bureau(api_as, officer, supervisor, customs_api, declaration):
