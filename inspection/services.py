@@ -213,6 +213,18 @@ def draw_period_reveal(*, day: date, actor=None) -> DrawPeriod:
     return period
 
 
+def draw_periods_rotate() -> dict:
+    """The hourly rotation (idempotent): today's and tomorrow's seeds committed, every ended day's seed revealed."""
+    today = timezone.localdate()
+    draw_period_commit(day=today)
+    draw_period_commit(day=today + timedelta(days=1))
+    revealed = []
+    for day in DrawPeriod.objects.filter(day__lt=today, revealed_at__isnull=True).values_list("day", flat=True):
+        draw_period_reveal(day=day)
+        revealed.append(str(day))
+    return {"committed": str(today + timedelta(days=1)), "revealed": revealed}
+
+
 def _period_for(at: datetime) -> DrawPeriod:
     from ciq_portal.reference import reference_cached, reference_forget
 

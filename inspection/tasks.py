@@ -1,9 +1,6 @@
 """Celery entry points: fetch by id, call a service. Each may run twice without doing its work twice."""
 
-from datetime import timedelta
-
 from celery import shared_task
-from django.utils import timezone
 
 from . import services
 
@@ -27,14 +24,4 @@ def inspection_reminders() -> int:
 
 @shared_task(acks_late=True)
 def draw_periods_rotate() -> dict:
-    """Commit tomorrow's seed and reveal every ended day's seed (idempotent)."""
-    from .models import DrawPeriod
-
-    today = timezone.localdate()
-    services.draw_period_commit(day=today)
-    services.draw_period_commit(day=today + timedelta(days=1))
-    revealed = []
-    for day in DrawPeriod.objects.filter(day__lt=today, revealed_at__isnull=True).values_list("day", flat=True):
-        services.draw_period_reveal(day=day)
-        revealed.append(str(day))
-    return {"committed": str(today + timedelta(days=1)), "revealed": revealed}
+    return services.draw_periods_rotate()
