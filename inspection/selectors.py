@@ -73,13 +73,6 @@ def workload() -> list[dict]:
     return [{"officer": p, "open": loads.get(p.user_id, 0)} for p in OfficerProfile.objects.select_related("user")]
 
 
-def latest_risk_assessment(declaration):
-    """The declaration's latest risk assessment (its reasons are shown to bureau staff only)."""
-    from risk.models import RiskAssessment
-
-    return RiskAssessment.objects.filter(declaration=declaration).order_by("-id").first()
-
-
 def active_bulletins(declaration) -> list:
     """Published, current risk bulletins concerning the declaration's goods (HS prefixes) or countries."""
     from risk.selectors import bulletins_active

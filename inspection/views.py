@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from ciq_portal.forms import service_errors_to_form
 from ciq_portal.roles import Role, has_role, require_role
 from release.services import clearance_conclude, clearance_sample
+from risk.selectors import assessment_latest
 
 from . import draws, selectors, services
 from .choices import TaskStatus, checklist_for
@@ -65,7 +66,7 @@ def claim_next(request):
 def _task_context(request, task, **forms_):
     from declarations.models import Document
 
-    risk = selectors.latest_risk_assessment(task.declaration)
+    risk = assessment_latest(user=request.user, declaration=task.declaration)
     context = {
         "task": task,
         "declaration": task.declaration,

@@ -33,13 +33,6 @@ def assessment_list(*, user, filters=None):
     return _filter(RiskAssessmentFilterSet, qs, filters)
 
 
-def assessment_get(*, user, pk):
-    try:
-        return assessment_list(user=user).get(pk=pk)
-    except RiskAssessment.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def assessment_latest(*, user, declaration):
     """The current assessment of a declaration for a bureau user; None for anyone else (never the reasons)."""
     if not is_bureau_user(user):
