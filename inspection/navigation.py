@@ -6,6 +6,8 @@ from ciq_portal.roles import Role
 ITEMS = [
     NavItem(label=_("My inspection queue"), url_name="inspection:queue",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=30, home_for=frozenset({Role.OFFICER})),
+    NavItem(label=_("All inspection tasks"), url_name="inspection:task_list",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=31),
     NavItem(label=_("Laboratories"), url_name="inspection:labs",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST}), order=32),
     NavItem(label=_("Joint inspections"), url_name="inspection:joint_list",

@@ -7,6 +7,7 @@ app_name = "inspection"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("claim-next/", views.claim_next, name="claim_next"),
+    path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/claim/", views.task_claim, name="task_claim"),
     path("tasks/<int:pk>/release/", views.task_release, name="task_release"),

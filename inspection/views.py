@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from ciq_portal.roles import Role, has_role, require_role
 from release.services import clearance_conclude, clearance_sample
 from risk.selectors import assessment_latest
 
-from . import draws, selectors, services
+from . import draws, selectors, services, transitions
 from .choices import TaskStatus, checklist_for
 from .forms import (
     ConclusionForm,
@@ -46,6 +47,19 @@ def queue(request):
     if context["is_supervisor"]:
         context["workload"] = selectors.workload()
     return render(request, "inspection/queue.html", context)
+
+
+@login_required
+def task_list(request):
+    """Every task the bureau holds, open ones first by default: where a supervisor finds a task to reassign."""
+    require_role(request.user, *BUREAU_INSPECTION_ROLES)
+    filters = request.GET.copy()
+    if "status" not in filters:
+        filters.setlist("status", list(transitions.OPEN_STATUSES))
+    filterset = selectors.inspection_task_filterset(user=request.user)(
+        filters, queryset=selectors.inspection_task_list(user=request.user))
+    return render(request, "inspection/task_list.html", {
+        "filterset": filterset, "page_obj": Paginator(filterset.qs, 50).get_page(request.GET.get("page"))})
 
 
 @login_required

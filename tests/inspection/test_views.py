@@ -91,6 +91,18 @@ def test_api_declarant_sees_status_only(api_as, declarant_a, declarant_b, task):
     assert api_as(declarant_a).post(f"/api/v1/inspection-tasks/{task.pk}/claim/").status_code == 403
 
 
+def test_supervisor_finds_every_open_task_and_filters_them(client, supervisor, declarant_a, task):
+    client.force_login(supervisor)
+    page = client.get("/inspection/tasks/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert task.declaration.number in page and f'href="/inspection/tasks/{task.pk}/"' in page
+    assert "All inspection tasks" in client.get("/", follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert task.declaration.number not in client.get("/inspection/tasks/?status=concluded").content.decode()
+    other = "random" if task.reason != "random" else "risk"
+    assert task.declaration.number not in client.get(f"/inspection/tasks/?reason={other}").content.decode()
+    client.force_login(declarant_a)
+    assert client.get("/inspection/tasks/").status_code == 403
+
+
 def test_claim_next_without_an_officer_profile_says_so(client, supervisor):
     client.force_login(supervisor)
     response = client.post("/inspection/claim-next/", follow=True, HTTP_ACCEPT_LANGUAGE="en")

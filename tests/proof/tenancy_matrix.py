@@ -248,6 +248,7 @@ MATRIX: dict[str, object] = {
     "inspection:referral_action": Bureau(lambda w: {"pk": 1, "move": "withdraw"}),
     "inspection:queue": Bureau(),
     "inspection:claim_next": Bureau(),
+    "inspection:task_list": Bureau(),
     "inspection:task": Bureau(pk("task")),
     "inspection:task_claim": Bureau(pk("task")),
     "inspection:task_release": Bureau(pk("task")),
