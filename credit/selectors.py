@@ -44,6 +44,17 @@ def enterprise_get(*, user, pk) -> Enterprise:
     return _get(queryset, pk)
 
 
+def enterprise_for_event(*, pk=None, uscc: str = "") -> Enterprise:
+    """The enterprise a credit event names, by id or by USCC; a ValidationError on ``enterprise`` if none is."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    enterprise = (Enterprise.objects.filter(pk=pk) if pk else Enterprise.objects.filter(uscc=uscc.upper())).first()
+    if enterprise is None:
+        raise ValidationError({"enterprise": [_("No such enterprise.")]})
+    return enterprise
+
+
 def _get(queryset, pk):
     from django.http import Http404
 

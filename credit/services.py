@@ -82,6 +82,9 @@ def _clean_event_input(*, kind, source, occurred_on, weight, amount, evidence_ty
         errors["kind"] = [_("Unknown kind of credit event.")]
     if source not in CreditEventSource.values:
         errors["source"] = [_("Unknown source.")]
+    if source == CreditEventSource.PARTNER_AGENCY and not (external_reference or "").strip():
+        # The reference is what makes an agency's push idempotent and traceable to its own case file.
+        errors["external_reference"] = [_("Agencies give each event their own reference.")]
     today = timezone.localdate()
     if occurred_on is None:
         occurred_on = today

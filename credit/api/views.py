@@ -1,8 +1,5 @@
-from django.db.models import Q
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -14,11 +11,11 @@ from ciq_portal.roles import Role, has_role
 
 from ..choices import CreditEventSource
 from ..filtersets import CreditEventFilterSet, EnterpriseFilterSet
-from ..models import Enterprise
 from ..selectors import (
     credit_event_filterset,
     credit_event_get,
     credit_event_list,
+    enterprise_for_event,
     enterprise_get,
     enterprise_list,
     inspection_policy_versions,
@@ -82,13 +79,8 @@ class CreditEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         push = CreditEventPushSerializer(data=request.data)
         push.is_valid(raise_exception=True)
         data = push.validated_data
-        lookup = Q(pk=data["enterprise"]) if data.get("enterprise") else Q(uscc=data["enterprise_uscc"].upper())
-        enterprise = Enterprise.objects.filter(lookup).first()
-        if enterprise is None:
-            raise ValidationError({"enterprise": [_("No such enterprise.")]})
+        enterprise = enterprise_for_event(pk=data.get("enterprise"), uscc=data.get("enterprise_uscc") or "")
         agency = has_role(request.user, Role.PARTNER_AGENCY)
-        if agency and not data.get("external_reference"):
-            raise ValidationError({"external_reference": [_("Agencies give each event their own reference.")]})
         event = credit_event_record(
             enterprise=enterprise, kind=data["kind"],
             source=CreditEventSource.PARTNER_AGENCY if agency else CreditEventSource.OFFICER,

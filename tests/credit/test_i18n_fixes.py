@@ -40,7 +40,7 @@ def test_declarants_see_the_bureau_s_own_evidence(declarant_a, bureau_events):
 
 def test_agency_evidence_stays_with_the_agency(declarant_a, enterprise_a):
     case = credit_event_record(enterprise=enterprise_a, kind=K.PENALTY, source=S.PARTNER_AGENCY, amount="5000",
-                               evidence_type="customs_case", evidence_id="HG-1")
+                               evidence_type="customs_case", evidence_id="HG-1", external_reference="CUS-HG-1")
     assert not evidence_visible(case, declarant_a)
 
 

@@ -64,6 +64,13 @@ def test_event_validation_names_fields(enterprise_a):
     assert set(exc.value.message_dict) == {"amount", "occurred_on", "weight"}
 
 
+def test_an_agency_event_needs_the_agency_reference(enterprise_a, agency_user):
+    with pytest.raises(ValidationError) as error:
+        credit_event_record(enterprise=enterprise_a, kind=K.AGENCY_INFORMATION, source=S.PARTNER_AGENCY,
+                            actor=agency_user)
+    assert "external_reference" in error.value.message_dict and not CreditEvent.objects.exists()
+
+
 def test_idempotent_by_external_reference(enterprise_a, enterprise_b, agency_user):
     first = credit_event_record(enterprise=enterprise_a, kind=K.AGENCY_INFORMATION, source=S.PARTNER_AGENCY,
                                 external_reference="CUS-1", actor=agency_user)
