@@ -9,7 +9,7 @@ DEFAULTS = {"ratio_aa": Decimal("0.00480"), "ratio_a": Decimal("0.01220"), "rati
 def create_default(apps, schema_editor):
     InspectionPolicy = apps.get_model("credit", "InspectionPolicy")
     if not InspectionPolicy.objects.exists():
-        InspectionPolicy.objects.create(version=1, note="Defaults from national practice (DESIGN.md §3)", **DEFAULTS)
+        InspectionPolicy.objects.create(version=1, note="按全国通行做法设定的默认值 / Defaults from national practice", **DEFAULTS)
 
 
 class Migration(migrations.Migration):
