@@ -45,7 +45,7 @@ class CreditEventSource(models.TextChoices):
 
 class GradeChangeMode(models.TextChoices):
     NIGHTLY = "nightly", _("Nightly recomputation")
-    IMMEDIATE = "immediate", _("Immediately after a severe event")
+    IMMEDIATE = "immediate", _("Immediately after a decisive event")  # a severe breach or a certification
     REVIEW = "review", _("After an objection or correction")
 
 
