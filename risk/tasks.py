@@ -2,7 +2,8 @@ from celery import shared_task
 
 
 @shared_task
-def risk_reassess_pending_task(reason: str = "configuration change"):
+def risk_reassess_pending_task(reason: dict | str):
+    """``reason``: a risk.services.reassessment_reason (JSON), or a caller's own words."""
     from .services import declarations_reassess_pending
 
     return declarations_reassess_pending(reason=reason)
