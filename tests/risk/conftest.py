@@ -1,6 +1,8 @@
 import pytest
 
-from risk import engine
+from risk import engine, services
+
+from .factories import VN_SHRIMP
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +29,10 @@ def active_model(db, small_training):
     row = model_register(result=small_training, source="kcs:test")
     model_activate(model=row)
     return row
+
+
+@pytest.fixture
+def vn_rule(analyst):
+    rule = services.rule_create(actor=analyst, code="vn-shrimp", name="Shrimps from Viet Nam", conditions=VN_SHRIMP,
+                                add_score=40, force_release_mode="sample")
+    return services.rule_activate(rule=rule, actor=analyst)

@@ -25,3 +25,8 @@ def submitted_declaration(*, enterprise=None, hs_code="0306170000", origin="AU",
     GoodsLineFactory(declaration=declaration, line_no=1, hs_code=hs_code, origin_country=origin, value=value,
                      net_weight_kg=weight)
     return declaration
+
+
+# A rule the tests activate: shrimps (HS 0306) from Viet Nam.
+VN_SHRIMP = {"all": [{"field": "hs_code", "op": "prefix", "value": ["0306"]},
+                     {"field": "origin_country", "op": "in", "value": ["VN"]}]}

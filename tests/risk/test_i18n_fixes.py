@@ -13,16 +13,6 @@ from risk.models import RiskModel
 
 from .factories import submitted_declaration
 
-VN_SHRIMP = {"all": [{"field": "hs_code", "op": "prefix", "value": ["0306"]},
-                     {"field": "origin_country", "op": "in", "value": ["VN"]}]}
-
-
-@pytest.fixture
-def vn_rule(analyst):
-    rule = services.rule_create(actor=analyst, code="vn-shrimp", name="Shrimps from Viet Nam", conditions=VN_SHRIMP,
-                                add_score=40, force_release_mode="sample")
-    return services.rule_activate(rule=rule, actor=analyst)
-
 
 @pytest.mark.django_db
 def test_tier_change_message_is_all_chinese_in_chinese(analyst, vn_rule, django_capture_on_commit_callbacks):

@@ -11,17 +11,7 @@ from risk.choices import RuleStatus
 from risk.models import RiskAssessment, RiskRuleVersion, RulesetVersion
 from risk.tasks import risk_reassess_pending_task
 
-from .factories import submitted_declaration
-
-VN_SHRIMP = {"all": [{"field": "hs_code", "op": "prefix", "value": ["0306"]},
-                     {"field": "origin_country", "op": "in", "value": ["VN"]}]}
-
-
-@pytest.fixture
-def vn_rule(analyst):
-    rule = services.rule_create(actor=analyst, code="vn-shrimp", name="Shrimps from Viet Nam", conditions=VN_SHRIMP,
-                                add_score=40, force_release_mode="sample")
-    return services.rule_activate(rule=rule, actor=analyst)
+from .factories import VN_SHRIMP, submitted_declaration
 
 
 @pytest.mark.django_db
