@@ -2,7 +2,6 @@
 for everyone; a note the bureau writes is kept in the portal's default language, whoever's request wrote it."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from credit.choices import CreditEventKind as K
@@ -12,12 +11,6 @@ from credit.selectors import evidence_visible
 from credit.services import credit_event_record, grade_objection_file, grade_objection_uphold
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -30,10 +23,11 @@ def bureau_events(enterprise_a):
     return inspected, recalled
 
 
-def test_declarants_see_the_bureau_s_own_evidence(declarant_a, bureau_events):
+def test_declarants_see_the_bureau_s_own_evidence(client, declarant_a, bureau_events):
+    client.force_login(declarant_a)
     for event in bureau_events:
         assert evidence_visible(event, declarant_a)
-    body = login(declarant_a).get("/credit/mine/").content.decode()
+    body = client.get("/credit/mine/").content.decode()
     assert "查验任务 4711" in body and "放行记录 NGB20260000123" in body
     assert "inspection_task" not in body
 
@@ -44,8 +38,9 @@ def test_agency_evidence_stays_with_the_agency(declarant_a, enterprise_a):
     assert not evidence_visible(case, declarant_a)
 
 
-def test_staff_see_evidence_labels_not_keys(supervisor, enterprise_a, bureau_events):
-    body = login(supervisor).get(f"/credit/enterprises/{enterprise_a.pk}/").content.decode()
+def test_staff_see_evidence_labels_not_keys(client, supervisor, enterprise_a, bureau_events):
+    client.force_login(supervisor)
+    body = client.get(f"/credit/enterprises/{enterprise_a.pk}/").content.decode()
     assert "查验任务 4711" in body and "放行记录 NGB20260000123" in body
     assert "inspection_task 4711" not in body and "release NGB20260000123" not in body
 
