@@ -55,11 +55,14 @@ def test_officer_all_list_and_actions(client, officer, declarant_a, enterprise_a
     declaration_submit(declaration=d, actor=declarant_a)
     client.force_login(officer)
     assert d.number in client.get("/declarations/all/").content.decode()
+    # The declarant's guidance is theirs: the officer's page has the bureau's actions instead.
+    assert "You can withdraw it" not in client.get(f"/declarations/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     client.post(f"/declarations/{d.pk}/officer/request_documents/", {"message": "Send the certificate"})
     d.refresh_from_db()
     assert d.status == "awaiting_documents"
     client.force_login(declarant_a)
-    assert "Send the certificate" in client.get(f"/declarations/{d.pk}/").content.decode()
+    page = client.get(f"/declarations/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Send the certificate" in page and "Upload what the bureau asked for" in page
     client.post(f"/declarations/{d.pk}/answer/", {"message": "done"})
     d.refresh_from_db()
     assert d.status == "submitted"
