@@ -56,7 +56,9 @@ def test_officer_all_list_and_actions(client, officer, declarant_a, enterprise_a
     client.force_login(officer)
     assert d.number in client.get("/declarations/all/").content.decode()
     # The declarant's guidance is theirs: the officer's page has the bureau's actions instead.
-    assert "You can withdraw it" not in client.get(f"/declarations/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/declarations/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You can withdraw it" not in page
+    assert '<button class="button" type="submit">Request documents</button>' in page  # each button says what it does
     client.post(f"/declarations/{d.pk}/officer/request_documents/", {"message": "Send the certificate"})
     d.refresh_from_db()
     assert d.status == "awaiting_documents"
