@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .i18n import text_for_reader
+from .i18n import name_for_reader, text_for_reader
 
 
 class User(AbstractUser):
@@ -107,6 +107,11 @@ class AgencyScope(models.TextChoices):
     BULLETINS_READ = "bulletins:read", _("Read risk bulletins")
 
 
+def scope_labels(scopes) -> list[str]:
+    """Granted scopes as their users read them (a code no longer among the scopes stays as stored)."""
+    return [str(AgencyScope(scope).label) if scope in AgencyScope.values else scope for scope in scopes]
+
+
 class Agency(models.Model):
     """A partner agency of the single window (海关, 海事, 边检, 港务)."""
 
@@ -125,13 +130,15 @@ class Agency(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name_zh
+        return self.display_name
 
     @property
     def display_name(self):
-        from django.utils.translation import get_language
+        return name_for_reader(self.name_zh, self.name_en)
 
-        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+    @property
+    def scope_labels(self) -> list[str]:
+        return scope_labels(self.scopes)
 
 
 class AgencyClient(models.Model):
@@ -158,6 +165,10 @@ class AgencyClient(models.Model):
 
     def __str__(self):
         return f"{self.agency.code}/{self.name}"
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return scope_labels(self.scopes)
 
 
 class AgencyApiKey(models.Model):

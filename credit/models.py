@@ -47,8 +47,8 @@ class Enterprise(models.Model):
         verbose_name_plural = _("enterprises")
         ordering = ["name_zh"]
 
-    def __str__(self):
-        return self.name_zh
+    def __str__(self):  # in choice lists and the admin, as on every page: in the reader's language
+        return self.display_name
 
     @property
     def display_name(self):

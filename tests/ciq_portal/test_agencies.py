@@ -309,6 +309,18 @@ def test_administrator_creates_a_client_in_the_browser(client, roles):
     assert agency.clients.get(name="EDI").rate_limit == "60/min"
 
 
+def test_agencies_page_reads_in_the_readers_language(client, roles):
+    from tests.factories import UserFactory
+
+    make_agency(scopes=[AgencyScope.RELEASE_STATUS_READ])
+    client.force_login(UserFactory(username="admin3", role=Role.ADMINISTRATOR))
+    english = client.get(reverse("portal:agencies"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Granted scopes: Read release status" in english and ">Customs</option>" in english
+    chinese = client.get(reverse("portal:agencies"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert ">customs机构</option>" in chinese and "release_status:read, " not in chinese
+    assert re.search(r"授予的权限范围:\s*查询放行状态", chinese)
+
+
 def test_agency_client_command(roles):
     from io import StringIO
 
