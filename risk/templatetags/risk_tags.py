@@ -1,3 +1,5 @@
+import json
+
 from django import template
 from django.utils.translation import gettext
 
@@ -20,3 +22,9 @@ def active_bulletins():
     from risk.selectors import bulletins_active
 
     return {"bulletins": list(bulletins_active()[:10])}
+
+
+@register.filter
+def as_json(value) -> str:
+    """A rule's conditions as the analyst writes them in the form: JSON, indented."""
+    return json.dumps(value, ensure_ascii=False, indent=2)

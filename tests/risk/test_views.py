@@ -66,6 +66,7 @@ def test_analyst_creates_rule_in_browser_and_sees_errors(client, analyst):
     assert rule.status == "active"
     page = client.get(reverse("risk:rule_detail", args=[rule.pk]) + "?days=30")
     assert page.status_code == 200
+    assert '&quot;field&quot;: &quot;hs_code&quot;' in page.content.decode()  # the conditions as JSON, as written
     for name in ("risk:home", "risk:rule_list", "risk:performance", "risk:model_list", "risk:bulletin_list",
                  "risk:bulletin_create"):
         assert client.get(reverse(name)).status_code == 200
