@@ -41,3 +41,9 @@ def message_for_reader(item: dict) -> str:
 def name_for_reader(name_zh: str, name_en: str) -> str:
     """A proper name in the reader's language: the English name for an English reader where there is one."""
     return name_en if name_en and (translation.get_language() or "").startswith("en") else name_zh
+
+
+def choice_label(choices, value: str) -> str:
+    """The label of ``value`` among ``choices`` (a TextChoices class) in the active language; a value that is not
+    one of them (a code stored before the choices changed), as it is."""
+    return str(dict(choices.choices).get(value, value))

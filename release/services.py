@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
-from ciq_portal.i18n import message_for_reader, stored_text
+from ciq_portal.i18n import choice_label, message_for_reader, stored_text
 from ciq_portal.journal import journal_batch, journal_follow_up
 from ciq_portal.reference import reference_forget
 from ciq_portal.roles import Role, has_role
@@ -282,7 +282,7 @@ def _decide(declaration, assessment, actor) -> ReleaseDecision:
            data={"mode": mode, "next_step": next_step})
     _event(declaration=declaration, kind="release_mode_reasons", actor=actor, visible_to_declarant=False,
            message=lambda: _("Matrix v%(v)s gave %(m)s for tier %(t)s and grade %(g)s.") % {
-               "v": version, "m": _choice_label(ReleaseMode, matrix_mode), "t": _choice_label(RiskTier, tier),
+               "v": version, "m": choice_label(ReleaseMode, matrix_mode), "t": choice_label(RiskTier, tier),
                "g": grade},
            data={"forced_by": forced_by, "inputs": inputs})
 
@@ -483,11 +483,6 @@ def _publish(event_type, release, *, message, payload, actor):
 def _reject(declaration, actor, reason):
     """``reason``: a function building the bureau's text (stored in every language, ciq_portal.i18n)."""
     return declaration_services.declaration_reject(declaration=declaration, actor=actor, message=reason)
-
-
-def _choice_label(choices, value) -> str:
-    """The translated label of a choice code, or the code itself when it is not one of them."""
-    return str(dict(choices.choices).get(value, value))
 
 
 # --- Verify-release ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ciq_portal.audit import audit_record
+from ciq_portal.i18n import choice_label
 from ciq_portal.models import EventType
 from ciq_portal.notifications import notification_publish
 from ciq_portal.reference import reference_forget
@@ -49,11 +50,6 @@ def reason_text(reason) -> str:
     if isinstance(reason, dict) and reason.get("code") in REASONS:
         return str(REASONS[reason["code"]]) % {k: v for k, v in reason.items() if k != "code"}
     return str(reason)
-
-
-def tier_label(tier: str) -> str:
-    """A tier's label in the active language (the code itself if it is not a tier)."""
-    return str(dict(Tier.choices).get(tier, tier))
 
 
 # -- assessment ------------------------------------------------------------------------------------------------
@@ -168,7 +164,7 @@ def _tier_event(declaration, old_tier, outcome, reason, actor):
     declaration_event_add(declaration=declaration, kind="risk_tier_changed", actor=actor, data=data,
                           visible_to_declarant=False,
                           message=lambda: _("Risk tier changed from %(old)s to %(new)s after %(reason)s.") % {
-                              "old": tier_label(old_tier), "new": tier_label(outcome.tier),
+                              "old": choice_label(Tier, old_tier), "new": choice_label(Tier, outcome.tier),
                               "reason": reason_text(reason)})
 
 
