@@ -44,8 +44,8 @@ beat: $(STAMP)
 
 # Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed, so running does not.
 messages: $(STAMP)
-	$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete $(foreach app,$(APPS),-i $(app)) -i .venv -i tests -i benchmarks
-	for app in $(APPS); do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete); done
+	$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --add-location=file $(foreach app,$(APPS),-i $(app)) -i .venv -i tests -i benchmarks
+	for app in $(APPS); do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --add-location=file); done
 	$(BIN)/django-admin compilemessages -i .venv
 
 clean:

@@ -2,16 +2,26 @@
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from ciq_portal.models import User
+from ciq_portal.models import Agency, User
 from ciq_portal.reference import reference_forget
 from credit.demo import ENTERPRISES
 from credit.models import Enterprise
 
 from .choices import DocumentKind
 from .models import Declaration, DocumentRequirement, Registration, RegulatedGoods
-from .services import DOCUMENT_RULES_KEY, REGULATED_GOODS_KEY
+from .services import (
+    DOCUMENT_RULES_KEY,
+    REGULATED_GOODS_KEY,
+    declaration_create,
+    document_upload,
+    logistics_event_push,
+    registration_apply,
+    registration_decide,
+    registration_document_upload,
+)
 
 REQUIREMENTS = [
     ("aquatic", DocumentKind.HEALTH_CERTIFICATE), ("meat", DocumentKind.HEALTH_CERTIFICATE),
@@ -63,12 +73,6 @@ DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Typ
 
 
 def seed_declarations(*, password: str, stdout) -> None:
-    from django.core.files.base import ContentFile
-
-    from release.services import clearance_submit
-
-    from .services import declaration_create, document_upload
-
     for category, kind in REQUIREMENTS:
         DocumentRequirement.objects.get_or_create(category=category, hs_prefix="", kind=kind)
     reference_forget(DOCUMENT_RULES_KEY)
@@ -89,18 +93,13 @@ def seed_declarations(*, password: str, stdout) -> None:
                          DocumentKind.TEST_REPORT):
                 document_upload(declaration=declaration, kind=kind, actor=actor,
                                 file=ContentFile(DEMO_PDF, name=f"{kind}.pdf"))
-            if shipment["submit"]:
-                clearance_submit(declaration=declaration, actor=actor)
             created += 1
-    stdout.write(f"declarations: {created} demo declarations")
+    stdout.write(f"declarations: {created} demo declarations (release/demo.py submits those marked to submit)")
 
 
 def seed_logistics(*, stdout) -> None:
-    """The port's logistics steps for enterprise A's first consignment (idempotent by their event ids)."""
-    from ciq_portal.models import Agency
-
-    from .services import logistics_event_push
-
+    """The port's logistics steps for enterprise A's first consignment, once it is submitted (release/demo.py
+    calls it then; idempotent by their event ids)."""
     port = Agency.objects.filter(code="port").first()
     declaration = Declaration.objects.filter(declarant_ref="demo-A-1").exclude(submitted_at=None).first()
     if port is None or declaration is None or not declaration.containers:
@@ -156,10 +155,6 @@ REGISTRATIONS = {
 def seed_registrations(*, stdout) -> None:
     """The regulated goods and the demo enterprises' filings and registrations, through the services
     (idempotent: an application already on record is left alone)."""
-    from django.core.files.base import ContentFile
-
-    from .services import registration_apply, registration_decide, registration_document_upload
-
     for category, filing, registration in REGULATED_GOODS:
         RegulatedGoods.objects.get_or_create(category=category, hs_prefix="", defaults={
             "needs_importer_filing": filing, "needs_manufacturer_registration": registration})
@@ -194,4 +189,3 @@ def seed_registrations(*, stdout) -> None:
 def seed(*, password: str, stdout) -> None:
     seed_registrations(stdout=stdout)  # first: the declarations need them
     seed_declarations(password=password, stdout=stdout)
-    seed_logistics(stdout=stdout)

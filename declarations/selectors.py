@@ -1,7 +1,7 @@
 """Every read of declarations, scoped with ciq_portal.scoping (404 outside the user's scope)."""
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ciq_portal.roles import is_bureau_user
 from ciq_portal.scoping import get_in_scope, scope_queryset
 
+from .clearance_facts import clearance_facts_annotations, clearance_facts_of_moved
 from .filtersets import DeclarationFilterSet
 from .models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob
 
@@ -123,33 +124,20 @@ def declaration_get_detail(*, user, pk):
 
 
 def declaration_get_representation(*, user, pk):
-    """One declaration as the API represents it: lines, documents, and the three values the release app keeps for
-    it (next step, trace code, certificate number), read through its reverse one-to-ones without importing it."""
-    queryset = Declaration.objects.annotate(
-        next_step=Coalesce(F("release_decision__next_step"), Value("")),
-        trace_code=F("release__trace_code"),
-        certificate_number=F("release__certificate__number"),
-    ).prefetch_related(Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")), "documents")
+    """One declaration as the API represents it: lines, documents, and the facts the clearance pipeline's owner
+    keeps for it (``clearance_facts``)."""
+    queryset = Declaration.objects.annotate(**clearance_facts_annotations()).prefetch_related(
+        Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")), "documents")
     return get_in_scope(queryset, user=user, pk=pk)
 
 
 def declaration_representation_of(declaration):
     """What declaration_get_representation reads, for a declaration the clearance pipeline has just moved in this
-    request, without reading it back: the pipeline's lock loaded its lines, and the decision, release and
-    certificate it made are on the instance through their one-to-ones (Django caches the reverse side of a
-    one-to-one a new row is created with). Only the documents are read, by the serializer."""
-    decision = _made_in_this_request(declaration, "release_decision")
-    release = _made_in_this_request(declaration, "release")
-    certificate = _made_in_this_request(release, "certificate") if release else None
-    declaration.next_step = decision.next_step if decision else ""
-    declaration.trace_code = release.trace_code if release else None
-    declaration.certificate_number = certificate.number if certificate else None
+    request, without reading it back (the pipeline's lock loaded its lines; only the documents are read, by the
+    serializer)."""
+    for field, value in clearance_facts_of_moved(declaration).items():
+        setattr(declaration, field, value)
     return declaration
-
-
-def _made_in_this_request(instance, one_to_one: str):
-    """The row on the reverse side of ``one_to_one`` if it is cached on ``instance``, else None (no query)."""
-    return getattr(instance, one_to_one) if getattr(type(instance), one_to_one).is_cached(instance) else None
 
 
 def declaration_events(*, user, declaration):

@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:pk>/", views.declaration_detail, name="detail"),
     path("<int:pk>/edit/", views.declaration_edit, name="edit"),
     path("<int:pk>/delete/", views.declaration_delete, name="delete"),
-    path("<int:pk>/submit/", views.declaration_submit, name="submit"),
     path("<int:pk>/withdraw/", views.declaration_withdraw, name="withdraw"),
     path("<int:pk>/answer/", views.declaration_answer, name="answer"),
     path("<int:pk>/officer/<str:action>/", views.declaration_officer_action, name="officer_action"),

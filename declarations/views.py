@@ -41,7 +41,7 @@ ADVANCED_FILTERS = ("port", "bill_of_lading", "release_mode", "created_after", "
                     "arrival_before")
 
 
-def _declarant_required(request):
+def declarant_required(request):
     if not has_role(request.user, Role.DECLARANT) or user_enterprise_id(request.user) is None:
         raise PermissionDenied
 
@@ -104,7 +104,7 @@ def _save_draft(request, declaration=None):
 
 @login_required
 def declaration_create(request):
-    _declarant_required(request)
+    declarant_required(request)
     if request.method == "POST":
         declaration, page = _save_draft(request)
         if page is not None:
@@ -117,7 +117,7 @@ def declaration_create(request):
 
 @login_required
 def declaration_edit(request, pk):
-    _declarant_required(request)
+    declarant_required(request)
     declaration = selectors.declaration_get(user=request.user, pk=pk)
     if declaration.status != DeclarationStatus.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
@@ -175,29 +175,20 @@ def _act(request, pk, fn, success, *, form, form_key, **extra):
     return _detail_page(request, pk, status=400, **{form_key: form})
 
 
-@login_required
-@require_POST
-def declaration_submit(request, pk):
-    _declarant_required(request)
-    from release.services import clearance_submit
-
-    declaration = selectors.declaration_get(user=request.user, pk=pk)
-    try:
-        clearance_submit(declaration=declaration, actor=request.user)
-    except ValidationError as exc:
-        # The submission check names header fields and goods lines: show them on the draft's form.
-        if declaration.status == DeclarationStatus.DRAFT:
-            header_form = DeclarationHeaderForm(initial=DeclarationHeaderForm.initial_for(declaration))
-            formset = line_formset(initial=line_initial(declaration))
-            _bind_for_errors(header_form, *formset.forms)
-            errors_to_forms(exc, header_form, line_forms=formset.forms)
-            messages.error(request, _("The declaration cannot be submitted yet: correct what is marked below."))
-            return _form_page(request, header_form, formset, declaration=declaration, status=400)
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("declarations:detail", pk=pk)
-    messages.success(request, _("Declaration submitted."))
-    return redirect("declarations:detail", pk=pk)
+def submission_refused(request, declaration, exc: ValidationError):
+    """The answer to a submission the checks refused (the clearance pipeline's submit, release's view, calls it):
+    the check names header fields and goods lines, so a draft is shown on its form with the fields marked (400);
+    any other refusal is a message on the declaration's page."""
+    if declaration.status == DeclarationStatus.DRAFT:
+        header_form = DeclarationHeaderForm(initial=DeclarationHeaderForm.initial_for(declaration))
+        formset = line_formset(initial=line_initial(declaration))
+        _bind_for_errors(header_form, *formset.forms)
+        errors_to_forms(exc, header_form, line_forms=formset.forms)
+        messages.error(request, _("The declaration cannot be submitted yet: correct what is marked below."))
+        return _form_page(request, header_form, formset, declaration=declaration, status=400)
+    for message in exc.messages:
+        messages.error(request, message)
+    return redirect("declarations:detail", pk=declaration.pk)
 
 
 def _bind_for_errors(*forms):
@@ -212,7 +203,7 @@ def _bind_for_errors(*forms):
 @login_required
 @require_POST
 def declaration_withdraw(request, pk):
-    _declarant_required(request)
+    declarant_required(request)
     return _act(request, pk, services.declaration_withdraw, _("Declaration withdrawn."),
                 form=MessageForm(request.POST, prefix="withdraw") if "withdraw-message" in request.POST
                 else MessageForm(request.POST), form_key="withdraw")
@@ -221,7 +212,7 @@ def declaration_withdraw(request, pk):
 @login_required
 @require_POST
 def declaration_answer(request, pk):
-    _declarant_required(request)
+    declarant_required(request)
     return _act(request, pk, services.declaration_answer, _("Your answer was sent."),
                 form=AnswerForm(request.POST, prefix="answer") if "answer-message" in request.POST
                 else AnswerForm(request.POST), form_key="answer")
@@ -230,7 +221,7 @@ def declaration_answer(request, pk):
 @login_required
 @require_POST
 def declaration_delete(request, pk):
-    _declarant_required(request)
+    declarant_required(request)
     declaration = selectors.declaration_get(user=request.user, pk=pk)
     try:
         services.declaration_delete(declaration=declaration, actor=request.user)
@@ -262,7 +253,7 @@ def declaration_officer_action(request, pk, action):
 @login_required
 @require_POST
 def document_upload(request, pk):
-    _declarant_required(request)
+    declarant_required(request)
     return _act(request, pk, services.document_upload, _("Document uploaded."),
                 form=DocumentUploadForm(request.POST, request.FILES), form_key="upload")
 
@@ -279,7 +270,7 @@ def document_download(request, pk, document_pk):
 
 @login_required
 def import_page(request):
-    _declarant_required(request)
+    declarant_required(request)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,7 +286,7 @@ def import_page(request):
 
 @login_required
 def import_job(request, pk):
-    _declarant_required(request)
+    declarant_required(request)
     job = selectors.import_job_get(user=request.user, pk=pk)
     if request.headers.get("HX-Request") or request.GET.get("format") == "json":
         if request.GET.get("format") == "json":
@@ -309,7 +300,7 @@ def import_job(request, pk):
 
 @login_required
 def import_template(request, fmt):
-    _declarant_required(request)
+    declarant_required(request)
     if fmt == "xlsx":
         response = HttpResponse(bulk.template_xlsx(),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -354,7 +345,7 @@ def registration_list(request):
 
 @login_required
 def registration_apply(request):
-    _declarant_required(request)
+    declarant_required(request)
     form = RegistrationApplyForm(request.POST if request.method == "POST" else None,
                                  request.FILES if request.method == "POST" else None,
                                  categories=CommodityCategory.choices,
@@ -419,7 +410,7 @@ def registration_decide(request, pk, action):
 @login_required
 @require_POST
 def registration_document_upload(request, pk):
-    _declarant_required(request)
+    declarant_required(request)
     registration = selectors.registration_get(user=request.user, pk=pk)
     form = RegistrationDocumentForm(request.POST, request.FILES)
     if form.is_valid():

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import service_errors_to_form
 from ciq_portal.roles import Role, has_role, require_role
-from release.services import clearance_conclude, clearance_sample
 from risk.selectors import assessment_latest
 
 from . import draws, selectors, services, transitions
@@ -117,7 +116,9 @@ def task_detail(request, pk):
     return render(request, "inspection/task.html", _task_context(request, task))
 
 
-def _task_form_post(request, pk, form_class, form_key, call, success, form_kwargs=None):
+def task_form_post(request, pk, form_class, form_key, call, success, form_kwargs=None):
+    """Parse one of the task page's forms and call ``call(task, cleaned_data)``; the page again with the form's
+    errors (400), or back to it with ``success``. Release's views of the pipeline's steps answer with it too."""
     require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     form = form_class(request.POST, request.FILES, **(form_kwargs(task) if form_kwargs else {}))
@@ -162,7 +163,7 @@ def task_release(request, pk):
 @require_POST
 def task_reassign(request, pk):
     require_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR)
-    return _task_form_post(
+    return task_form_post(
         request, pk, ReassignForm, "reassign_form",
         lambda task, data: services.inspection_task_reassign(task=task, officer=data["officer"],
                                                             reason=data["reason"], actor=request.user),
@@ -194,7 +195,7 @@ def task_checklist(request, pk):
 @login_required
 @require_POST
 def task_findings(request, pk):
-    return _task_form_post(
+    return task_form_post(
         request, pk, FindingsForm, "findings_form",
         lambda task, data: services.inspection_findings_save(task=task, findings=data["findings"],
                                                              actor=request.user),
@@ -204,20 +205,11 @@ def task_findings(request, pk):
 @login_required
 @require_POST
 def task_photo(request, pk):
-    return _task_form_post(
+    return task_form_post(
         request, pk, PhotoForm, "photo_form",
         lambda task, data: services.inspection_photo_add(task=task, image=data["image"], caption=data["caption"],
                                                          actor=request.user),
         _("Photo added."))
-
-
-@login_required
-@require_POST
-def task_sample(request, pk):
-    return _task_form_post(
-        request, pk, SampleForm, "sample_form",
-        lambda task, data: clearance_sample(task=task, actor=request.user, **data),
-        _("Sample recorded."))
 
 
 @login_required
@@ -248,7 +240,7 @@ def task_lab_order(request, pk):
         services.lab_order_create(task=task, sample=sample, lab=data["lab"], test_items=data["test_items"],
                                   actor=request.user)
 
-    return _task_form_post(request, pk, LabOrderForm, "lab_order_form", call, _("Laboratory order sent."),
+    return task_form_post(request, pk, LabOrderForm, "lab_order_form", call, _("Laboratory order sent."),
                            form_kwargs=lambda task: {"task": task})
 
 
@@ -272,17 +264,6 @@ def lab_order_results(request, pk, order_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("inspection:task", pk=pk)
-
-
-@login_required
-@require_POST
-def task_conclude(request, pk):
-    return _task_form_post(
-        request, pk, ConclusionForm, "conclusion_form",
-        lambda task, data: clearance_conclude(task=task, conclusion=data["conclusion"],
-                                              disposition=data["disposition"], note=data["note"],
-                                              actor=request.user),
-        _("Inspection concluded."))
 
 
 @login_required

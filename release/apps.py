@@ -6,3 +6,13 @@ class ReleaseConfig(AppConfig):
     name = "release"
     verbose_name = _("Release")
 
+    def ready(self):
+        # Imported here: the modules import models, which exist only once the app registry is ready.
+        from ciq_portal.page_slots import page_slot_fill
+        from declarations.clearance_facts import clearance_facts_register
+
+        from .extensions import CLEARANCE_FACTS, SLOTS
+
+        clearance_facts_register(CLEARANCE_FACTS)
+        for slot, template, context in SLOTS:
+            page_slot_fill(slot, template=template, context=context)

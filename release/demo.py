@@ -14,11 +14,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from ciq_portal.models import User
+from credit.demo import ENTERPRISES
 from credit.models import Enterprise
+from declarations import demo as declarations_demo
+from declarations.choices import DocumentKind
+from declarations.demo import DEMO_PDF
 from declarations.models import Declaration, GoodsLine
+from declarations.reference import container_check_digit
+from declarations.services import declaration_create, document_upload
+from inspection import services as inspection_services
+from inspection.models import DrawPeriod, InspectionTask, Lab, LabOrder, LabResult, OfficerProfile, Sample
+from inspection.services import test_report_submit
 
 from . import clearance, matrix, services
 from .choices import InspectionResult, NextStep, RecallSource
@@ -44,7 +54,6 @@ PORTS = ("NGB", "NGB", "NGB", "ZOS")
 @dataclass
 class _Assessment:
     """A stated risk assessment for the demo's waiting consignments (the fields release_decide reads)."""
-
     tier: str = "medium"
     score: float | None = None
     reasons: list = field(default_factory=list)
@@ -80,8 +89,6 @@ def _history(declaration, *, mode, tier, decided_at, release_minutes, inspection
              result=InspectionResult.NOT_INSPECTED, conclusion="", officer=None, lab_hours=None, lab=None):
     """A past consignment written as the pipeline would have left it (decision, release, certificate, and the
     concluded inspection where there was one) — history, not a re-run of the pipeline."""
-    from inspection.models import InspectionTask, LabOrder, LabResult, Sample
-
     enterprise = declaration.enterprise
     decision = ReleaseDecision.objects.create(
         declaration=declaration, enterprise=enterprise, decided_at=decided_at,
@@ -141,6 +148,11 @@ def _release_minutes(mode, rng):
 
 
 def seed(*, password: str, stdout) -> None:
+    seed_consignments(stdout=stdout)
+    seed_history(stdout=stdout)
+
+
+def seed_history(*, stdout) -> None:
     if Declaration.objects.filter(number__startswith=PREFIX).exists():
         stdout.write("  release demo data already present")
         return
@@ -149,7 +161,6 @@ def seed(*, password: str, stdout) -> None:
     supervisor = User.objects.filter(username="supervisor").first()
     officer = User.objects.filter(username="officer1").first()
     officers = list(User.objects.filter(username__in=["officer1", "officer2", "officer3"])) or [officer]
-    from inspection.models import Lab
 
     lab = Lab.objects.filter(kind="bureau").first()
     enterprise_a = Enterprise.objects.filter(uscc=A_USCC).first()
@@ -227,7 +238,6 @@ def seed(*, password: str, stdout) -> None:
                                            assessment=_Assessment(tier=tier, score=30.0, forced_release_mode=mode,
                                                                   reasons=[{"code": "demo", "weight": 0}]))
         if index == 1 and decision.next_step == NextStep.SUPPLY_REPORT and declarant_a is not None:
-            from inspection.services import test_report_submit
 
             report = test_report_submit(declaration=declaration, lab_accreditation_no="CNAS L1234",
                                         report_no="CTI-2026-118845", issued_on=today - timedelta(days=12),
@@ -271,3 +281,103 @@ def seed(*, password: str, stdout) -> None:
     rows = services.release_stats_refresh(first_day=today - timedelta(days=HISTORY_DAYS + 1), last_day=today)
     stdout.write(f"  {n} demo declarations; enterprise A: 5 released (every mode, one recalled), 5 waiting; "
                  f"{rows} summary rows")
+
+
+# --- Consignments filed and submitted through the clearance pipeline ----------------------------------------------
+# Enterprise A's frozen shrimps come from Viet Nam, whose aquatic products a risk rule sends to sample-release
+# (risk/demo.py), so each fills the officers' queue; enterprise B's skin care gets whatever its risk and grade give
+# (usually a test report to supply). The past days' consignments are drawn in their day's period, between the
+# commitment of its seed and its reveal.
+
+PAST_DAYS = 5
+# What each demo enterprise ships to fill the queues (A's shrimp plant is registered for it by declarations/demo.py).
+QUEUE_GOODS = {
+    "A": dict(line=dict(hs_code="0306170000", description="冻南美白对虾 Frozen whiteleg shrimps", origin_country="VN",
+                        quantity="20000", unit="kg", net_weight_kg="20000", gross_weight_kg="21000", value="120000",
+                        currency="USD", manufacturer_name="Mekong Delta Seafood JSC"),
+              use_of_goods="food", documents=[DocumentKind.INVOICE, DocumentKind.PACKING_LIST,
+                                              DocumentKind.HEALTH_CERTIFICATE]),
+    "B": dict(line=dict(hs_code="3304990000", description="护肤品 Skin care preparations", origin_country="KR",
+                        quantity="20000", unit="pcs", net_weight_kg="2000", gross_weight_kg="2300", value="800000",
+                        currency="USD", manufacturer_name="Seoul Beauty Lab Co."),
+              use_of_goods="retail", documents=[DocumentKind.INVOICE, DocumentKind.PACKING_LIST,
+                                                DocumentKind.TEST_REPORT]),
+}
+
+
+def _consignment(*, key, shipper, ref, serial, day, at=None):
+    """File and submit one consignment of ``QUEUE_GOODS[key]`` through the services, once per ``ref``.
+
+    With ``at`` it is one of a past day's: its object draw is made first, at that time and in that day's period
+    (the pipeline keeps a declaration's first draw), and the inspection the pipeline decides is dispatched at that
+    time too."""
+    enterprise, declarant = shipper
+    if Declaration.objects.filter(enterprise=enterprise, declarant_ref=ref).exists():
+        return
+    goods = QUEUE_GOODS[key]
+    first_ten = f"MSKU{serial}"
+    declaration = declaration_create(
+        enterprise=enterprise, actor=declarant, declarant_ref=ref, lines=[goods["line"]], port_of_entry="NGB",
+        departure_country=goods["line"]["origin_country"], vessel_voyage="MSC AURORA 046W",
+        bill_of_lading=f"MEDU{serial}{key}", containers=[f"{first_ten}{container_check_digit(first_ten)}"],
+        arrival_date=day, use_of_goods=goods["use_of_goods"], trade_terms="CIF")
+    for kind in goods["documents"]:
+        document_upload(declaration=declaration, kind=kind, actor=declarant,
+                        file=ContentFile(DEMO_PDF, name=f"{kind}.pdf"))
+    if at is not None:
+        inspection_services.object_draw_for_declaration(declaration=declaration, at=at)
+    services.clearance_submit(declaration=declaration, actor=declarant)
+    decision = ReleaseDecision.objects.get(declaration=declaration)
+    if at is not None and decision.inspection_required:
+        # The pipeline may open the inspection only once its transaction commits; asking for it here opens it
+        # now, or returns the one already open, so that it can be dispatched on its day.
+        task = inspection_services.inspection_task_create(declaration=declaration, reason=decision.inspection_reason,
+                                               mode=decision.mode)
+        inspection_services.inspection_tasks_dispatch(task_ids=[task.pk], at=at)
+
+
+def _shippers() -> dict:
+    shippers = {}
+    for key in QUEUE_GOODS:
+        enterprise = Enterprise.objects.filter(uscc=ENTERPRISES[key]["uscc"]).first()
+        declarant = User.objects.filter(enterprise_membership__enterprise=enterprise).first() if enterprise else None
+        if declarant is not None:
+            shippers[key] = (enterprise, declarant)
+    return shippers
+
+
+def seed_consignments(*, stdout) -> None:
+    """The declarations demo's drafts marked to submit, the past days' drawn consignments and today's queue."""
+    submitted = 0
+    for shipments in declarations_demo.SHIPMENTS.values():
+        for shipment in shipments:
+            declaration = Declaration.objects.filter(declarant_ref=shipment["ref"], status="draft").first()
+            if shipment["submit"] and declaration is not None:
+                services.clearance_submit(declaration=declaration, actor=declaration.created_by)
+                submitted += 1
+    declarations_demo.seed_logistics(stdout=stdout)
+    shippers = _shippers()
+    if not shippers or not OfficerProfile.objects.exists():
+        stdout.write(f"  {submitted} demo declarations submitted (no declarants or officers: no draws)")
+        return
+    keys = sorted(shippers)
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    if not DrawPeriod.objects.filter(day=today - timedelta(days=PAST_DAYS)).exists():
+        for back in range(PAST_DAYS, 0, -1):
+            day = today - timedelta(days=back)
+            period = inspection_services.draw_period_commit(day=day)
+            DrawPeriod.objects.filter(pk=period.pk).update(
+                committed_at=datetime.combine(day - timedelta(days=1), time(0, 5), tzinfo=tz))
+            for k in range(4):
+                key = keys[k % len(keys)]
+                _consignment(key=key, shipper=shippers[key], ref=f"demo-draw-{day:%Y%m%d}-{k}",
+                             serial=f"{day:%m%d}0{k}", day=day, at=datetime.combine(day, time(9 + k, 15), tzinfo=tz))
+            DrawPeriod.objects.filter(pk=period.pk).update(revealed_at=datetime.combine(day + timedelta(days=1),
+                                                                                        time(0, 5), tzinfo=tz))
+    # Today's consignments (once a day): the pipeline queues their inspections and dispatches them after commit.
+    for k in range(5):
+        key = keys[k % len(keys)]
+        _consignment(key=key, shipper=shippers[key], ref=f"demo-queue-{today:%Y%m%d}-{k}",
+                     serial=f"{today:%m%d}1{k}", day=today)
+    stdout.write(f"  {submitted} demo declarations submitted; {DrawPeriod.objects.count()} draw periods")

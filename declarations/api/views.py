@@ -31,14 +31,15 @@ from .serializers import (
 )
 
 READERS = (Role.DECLARANT, *BUREAU_ROLES)
-WRITE_ACTIONS = {"create", "update", "partial_update", "destroy", "submit", "withdraw", "answer", "lines",
+WRITE_ACTIONS = {"create", "update", "partial_update", "destroy", "withdraw", "answer", "lines",
                  "line_detail", "documents"}
 
 
 class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
                          viewsets.ReadOnlyModelViewSet):
     """Declarations in the caller's scope. Declarants create and edit drafts (with nested goods lines), upload
-    documents, submit (risk and release mode are decided inside the request), withdraw and answer requests."""
+    documents, withdraw and answer requests; the submit, which runs the clearance pipeline, is release's
+    (``release.api.pipeline``)."""
 
     filterset_class = DeclarationFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -104,15 +105,6 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     def destroy(self, request, *args, **kwargs):
         services.declaration_delete(declaration=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(request=None, responses=DeclarationSerializer)
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def submit(self, request, pk=None):
-        from release.services import clearance_submit
-
-        declaration = clearance_submit(declaration=self.get_object(), actor=request.user)
-        return self._represent(selectors.declaration_representation_of(declaration))
 
     @extend_schema(request=MessageSerializer, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"])

@@ -13,14 +13,12 @@ from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import scope_queryset
-from release.services import clearance_conclude
 
 from .. import selectors, services
 from ..choices import Agency
 from ..filtersets import InspectionTaskFilterSet, JointInspectionFilterSet, LabFilterSet
 from ..models import InspectionSite, InspectionTask, JointInspection, Lab, TestReport
 from .serializers import (
-    ConclusionSerializer,
     DeclarantInspectionSerializer,
     InspectionTaskSerializer,
     JointFindingRecordSerializer,
@@ -98,15 +96,6 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
             raise DjangoValidationError({"officer": [_("No such officer.")]})
         task = services.inspection_task_reassign(task=self._task(pk), officer=officer,
                                                  reason=serializer.validated_data["reason"], actor=request.user)
-        return Response(InspectionTaskSerializer(task).data)
-
-    @extend_schema(request=ConclusionSerializer, responses=InspectionTaskSerializer)
-    @action(detail=True, methods=["post"], permission_classes=TASK_WORKERS)
-    def conclude(self, request, pk=None):
-        serializer = ConclusionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        # Through the clearance pipeline, so the consignment is released (or rejected) in the same request.
-        task = clearance_conclude(task=self._task(pk), actor=request.user, **serializer.validated_data)
         return Response(InspectionTaskSerializer(task).data)
 
 

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 # Empty, and wrong in every field the actions read, so a body check running first would answer 400.
 BODIES = [{}, {"conclusion": "nope", "officer": "x", "reason": "", "site": "x", "appointment_at": "x",
                "agency": "nope", "result": "nope", "outcome": "nope", "detail": "", "description": ""}]
-TASK_ACTIONS = sorted(a.url_path for a in InspectionTaskViewSet.get_extra_actions() if "post" in a.mapping)
+# The viewset's actions, and the conclusion, which runs the clearance pipeline (release's, on the same resource).
+TASK_ACTIONS = sorted([*(a.url_path for a in InspectionTaskViewSet.get_extra_actions() if "post" in a.mapping),
+                       "conclude"])
 JOINT_ACTIONS = ["schedule", "findings"]
 REFERRAL_ACTIONS = ["acknowledge", "outcome", "withdraw", "evidence"]
 

@@ -1,0 +1,62 @@
+"""What release, the clearance pipeline's owner, adds to the lower apps' pages and representations (registered in
+``ReleaseConfig.ready()``; see ``ciq_portal.page_slots`` and ``declarations.clearance_facts``): the declaration's
+next step, certificate and trace page, the submit that runs the pipeline, and the sample and conclusion forms of an
+inspection task, which the pipeline's steps receive."""
+
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+
+from ciq_portal.roles import Role, has_role
+from declarations.choices import DeclarationStatus
+from declarations.clearance_facts import ClearanceFactsReader
+
+
+def _cached(instance, one_to_one: str):
+    """The row on the reverse side of ``one_to_one`` if it is cached on ``instance``, else None (no query)."""
+    return getattr(instance, one_to_one) if getattr(type(instance), one_to_one).is_cached(instance) else None
+
+
+def _facts_of_moved(declaration) -> dict:
+    # Django caches the reverse side of a one-to-one a new row is created with: the decision, release and certificate
+    # the pipeline made in this request are on the instance.
+    decision = _cached(declaration, "release_decision")
+    release = _cached(declaration, "release")
+    certificate = _cached(release, "certificate") if release else None
+    return {"next_step": decision.next_step if decision else "",
+            "trace_code": release.trace_code if release else None,
+            "certificate_number": certificate.number if certificate else None}
+
+
+CLEARANCE_FACTS = ClearanceFactsReader(
+    annotations=lambda: {"next_step": Coalesce(F("release_decision__next_step"), Value("")),
+                         "trace_code": F("release__trace_code"),
+                         "certificate_number": F("release__certificate__number")},
+    of_moved=_facts_of_moved,
+)
+
+
+def declaration_next_steps(request, declaration) -> dict | None:
+    decision = getattr(declaration, "release_decision", None)
+    release = getattr(declaration, "release", None)
+    if decision is None and release is None:
+        return None
+    return {"decision": decision, "release": release}
+
+
+def declaration_submit_action(request, declaration) -> dict | None:
+    if declaration.status != DeclarationStatus.DRAFT or not has_role(request.user, Role.DECLARANT):
+        return None
+    return {}
+
+
+def shown_as_the_page_allows(request, obj) -> dict:
+    """A form the lower page shows where its own rules say (the task page: to whoever may record)."""
+    return {}
+
+
+SLOTS = [
+    ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
+    ("declaration.actions", "release/slots/declaration_submit.html", declaration_submit_action),
+    ("inspection_task.sampling", "release/slots/task_sample.html", shown_as_the_page_allows),
+    ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),
+]
