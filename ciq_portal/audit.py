@@ -17,6 +17,7 @@ from django.utils import timezone
 from .journal import journal_follow_up, journal_save
 from .models import AuditChainHead, AuditEntry
 from .request_context import client_address
+from .tasks import audit_seal_task
 
 SEAL_PENDING_KEY = "ciq:audit-seal-pending"
 SEAL_BATCH_SIZE = 5000
@@ -52,8 +53,6 @@ def audit_record(
 
 def _queue_seal():
     # A seal chains every row committed before it starts.
-    from .tasks import audit_seal_task
-
     journal_follow_up(SEAL_PENDING_KEY, audit_seal_task)
 
 

@@ -1,5 +1,8 @@
 """Demo accounts for every role except declarants (credit/demo.py adds those with their enterprises)."""
 
+from .agencies import agency_client_create, agency_ensure, key_hash
+from .audit import audit_record
+from .models import AgencyApiKey, AgencyClient, User
 from .roles import Role
 from .services import roles_sync, user_ensure
 
@@ -39,10 +42,6 @@ DEMO_KEY = f"ciq_{DEMO_KEY_PREFIX}_demo-key-2026-do-not-use-in-production"
 
 
 def seed_agencies(*, stdout) -> None:
-    from .agencies import agency_client_create, agency_ensure, key_hash
-    from .audit import audit_record
-    from .models import AgencyApiKey, AgencyClient, User
-
     agencies = {code: agency_ensure(code=code, name_zh=zh, name_en=en, kind=kind, scopes=scopes)
                 for code, zh, en, kind, scopes in AGENCIES}
     user = User.objects.filter(username="agency_customs").first()

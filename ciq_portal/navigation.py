@@ -11,8 +11,9 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
-from .roles import user_roles
+from .roles import Role, user_roles
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,10 @@ def home_url_for(user) -> str:
 
 # The portal's own entries (ciq_portal is the first of settings.DOMAIN_APPS, so all_items() reads these too).
 def _portal_group():
-    from django.utils.translation import gettext_lazy as _
-
     return _("Single window")
 
 
 def _portal_items():
-    from django.utils.translation import gettext_lazy as _
-
-    from .roles import Role
-
     return [
         NavItem(label=_("API guide"), url_name="portal:agency_guide", roles=frozenset({Role.PARTNER_AGENCY}),
                 order=900, home_for=frozenset({Role.PARTNER_AGENCY})),

@@ -22,10 +22,12 @@ In-app notifications go to the enterprise's declarants (audience "declarant") an
 """
 
 import json
+import secrets
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -53,6 +55,7 @@ from .models import (
 from .reference import reference_cached
 from .roles import Role, has_role
 from .scoping import user_enterprise_id
+from .tasks import outbox_dispatch_due_task, webhook_deliver_task
 
 DECLARANT, AGENCY, BUREAU = "declarant", "agency", "bureau"
 AUDIENCES = frozenset({DECLARANT, AGENCY, BUREAU})
@@ -124,8 +127,6 @@ def _declarant_ids(enterprise_id: int) -> frozenset[int]:
     """The declarant accounts of an enterprise, remembered for CIQ["NOTIFY_DECLARANT_CACHE_SECONDS"]: status
     changes come in bursts and accounts change rarely. A new colleague may miss the in-app notifications of the
     first seconds; webhooks are not affected."""
-    from django.conf import settings
-
     return reference_cached(
         f"notify-declarants:{enterprise_id}",
         lambda: frozenset(User.objects.filter(enterprise_membership__enterprise_id=enterprise_id, is_active=True,
@@ -139,8 +140,6 @@ DISPATCH_BATCH_SIZE = 500
 
 def _dispatch_pending():
     # A dispatch fans out every event committed before it starts.
-    from .tasks import outbox_dispatch_due_task
-
     journal_follow_up(DISPATCH_PENDING_KEY, outbox_dispatch_due_task)
 
 
@@ -306,16 +305,12 @@ def webhook_delivery_replay(*, delivery: WebhookDelivery, actor) -> WebhookDeliv
     audit_record(actor=actor, action="webhook_delivery.replay", obj=delivery, before=before,
                  after={"status": delivery.status, "attempts": delivery.attempts},
                  enterprise_id=delivery.subscription.enterprise_id)
-    from .tasks import webhook_deliver_task
-
     webhook_deliver_task.delay_on_commit(delivery.pk, delivery.attempts + 1)
     return delivery
 
 
 def notifications_sweep(*, older_than: timedelta = timedelta(minutes=5)) -> dict:
     """Re-queue what a lost message left behind: undispatched outbox rows, overdue retries, expired leases."""
-    from .tasks import outbox_dispatch_due_task, webhook_deliver_task
-
     now = timezone.now()
     cutoff = now - older_than
     events = OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff).count()
@@ -378,12 +373,10 @@ def _subscription_state(s: Subscription) -> dict:
 def subscription_create(*, actor, url: str, event_types, secret: str = "", name: str = "", auth=None
                         ) -> tuple[Subscription, str]:
     """A subscription owned by ``actor``; returns it and its secret (generated when not given, shown once)."""
-    import secrets as _secrets
-
     kind = subscription_kind_for(actor, auth)
     event_types = _event_types_validate(event_types, user=actor, auth=auth, kind=kind)
     webhooks.target_validate(url)
-    secret = _secret_validate(secret) if secret else "whsec_" + _secrets.token_urlsafe(32)
+    secret = _secret_validate(secret) if secret else "whsec_" + secrets.token_urlsafe(32)
     subscription = Subscription.objects.create(
         owner=actor, kind=kind,
         enterprise_id=user_enterprise_id(actor) if kind == Subscription.Kind.DECLARANT else None,

@@ -1,5 +1,6 @@
 """The portal's roles. Each role is a Django group; a user's roles decide their home page and scope."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,5 @@ def is_bureau_user(user) -> bool:
 
 def require_role(user, *roles: str) -> None:
     """Raise PermissionDenied (403) unless ``user`` holds one of ``roles``: the pages' role check."""
-    from django.core.exceptions import PermissionDenied
-
     if not has_role(user, *roles):
         raise PermissionDenied

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from .audit import audit_record
 from .models import User
@@ -42,8 +43,6 @@ def user_ensure(*, username: str, password: str, role: str, first_name: str = ""
 @transaction.atomic
 def api_token_issue(*, user) -> str:
     """The user's API token, created on first asking (an audited credential); later asks return the same key."""
-    from rest_framework.authtoken.models import Token
-
     token, created = Token.objects.get_or_create(user=user)
     if created:
         audit_record(actor=user, action="api_token.issue", object_type="authtoken.token", object_id=user.pk,

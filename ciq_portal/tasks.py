@@ -1,14 +1,17 @@
+"""Celery entry points of the audit log and the notifications. The services they call import this module to queue
+them, so each task imports its service when it runs (a cycle at import time otherwise)."""
+
 from celery import shared_task
 
-from .audit import audit_seal
 
-
-@shared_task(name="ciq_portal.tasks.audit_seal_task")
+@shared_task
 def audit_seal_task():
+    from .audit import audit_seal
+
     return audit_seal()
 
 
-@shared_task(name="ciq_portal.tasks.outbox_dispatch_due_task")
+@shared_task
 def outbox_dispatch_due_task():
     """Fan out every event committed and not yet dispatched, and queue each delivery (idempotent)."""
     from .notifications import outbox_dispatch_due
@@ -17,7 +20,7 @@ def outbox_dispatch_due_task():
         webhook_deliver_task.delay(delivery_pk, 1)
 
 
-@shared_task(name="ciq_portal.tasks.webhook_deliver_task", bind=True, max_retries=None)
+@shared_task(bind=True, max_retries=None)
 def webhook_deliver_task(self, delivery_pk, attempt=1):
     """Attempt ``attempt`` of a delivery; on failure, retry later with backoff until the last attempt."""
     from .notifications import webhook_attempt
@@ -31,7 +34,7 @@ def webhook_deliver_task(self, delivery_pk, attempt=1):
         raise self.retry(args=(delivery_pk, attempt + 1), countdown=retry_in)
 
 
-@shared_task(name="ciq_portal.tasks.notifications_sweep_task")
+@shared_task
 def notifications_sweep_task():
     from .notifications import notifications_sweep
 

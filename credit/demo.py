@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from ciq_portal.models import User
 from ciq_portal.roles import Role
 from ciq_portal.services import user_ensure
 
@@ -144,8 +145,6 @@ def seed(*, password: str, stdout) -> None:
             _write_history(enterprise, history, today)
     change = GradeChange.objects.filter(enterprise=enterprises["A"]).order_by("-changed_at").first()
     if change and not GradeObjection.objects.filter(enterprise=enterprises["A"]).exists():
-        from ciq_portal.models import User
-
         objection = grade_objection_file(grade_change=change, reason=OBJECTION_A, actor=users["A"])
         supervisor = User.objects.filter(username="supervisor").first()
         if supervisor:

@@ -1,9 +1,12 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role
@@ -16,6 +19,7 @@ from .filtersets import (
     EnterpriseFilterSet,
     GradeObjectionFilterSet,
 )
+from .grading import is_better
 from .models import CreditEvent, Enterprise, GradeChange, GradeObjection, InspectionPolicy
 from .policy import DEFAULT_RATIOS
 
@@ -46,9 +50,6 @@ def enterprise_get(*, user, pk) -> Enterprise:
 
 def enterprise_for_event(*, pk=None, uscc: str = "") -> Enterprise:
     """The enterprise a credit event names, by id or by USCC; a ValidationError on ``enterprise`` if none is."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     enterprise = (Enterprise.objects.filter(pk=pk) if pk else Enterprise.objects.filter(uscc=uscc.upper())).first()
     if enterprise is None:
         raise ValidationError({"enterprise": [_("No such enterprise.")]})
@@ -56,8 +57,6 @@ def enterprise_for_event(*, pk=None, uscc: str = "") -> Enterprise:
 
 
 def _get(queryset, pk):
-    from django.http import Http404
-
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
@@ -146,8 +145,6 @@ def grade_distribution() -> list[dict]:
 
 def grade_movements(*, months: int = 12) -> list[dict]:
     """Upgrades and downgrades per month over the last ``months`` months."""
-    from .grading import is_better
-
     since = timezone.now() - timedelta(days=31 * months)
     rows = (GradeChange.objects.filter(changed_at__gte=since).order_by()
             .annotate(month=TruncMonth("changed_at")).values("month", "old_grade", "new_grade")

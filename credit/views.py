@@ -21,6 +21,7 @@ from .choices import EVIDENCE_LABELS, CreditGrade, ObjectionStatus
 from .filtersets import EnterpriseFilterSet, GradeObjectionFilterSet
 from .forms import ObjectionDecisionForm, ObjectionForm, PolicyForm
 from .policy import FIELD_FOR_GRADE
+from .tasks import credit_grades_recompute_task
 from .transitions import OBJECTION_FILING_DAYS, objection_actions
 
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -191,7 +192,6 @@ def policy(request):
 def recompute_now(request):
     """Supervisors may run the nightly recomputation at once (queued to the worker)."""
     require_role(request.user, *SUPERVISORS)
-    from .tasks import credit_grades_recompute_task
 
     credit_grades_recompute_task.delay()
     messages.success(request, _("The recomputation of all grades was started."))

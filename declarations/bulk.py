@@ -14,14 +14,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import message_for_reader, stored_text
 from credit.choices import EnterpriseKind
 from credit.models import Enterprise
+from credit.services import credit_event_record
 
 from .choices import DeclarationSource, DeclarationStatus, InspectionOutcome, TransportMode
 from .models import Declaration, DeclarationEvent, GoodsLine, HistoricalAttributes, ImportJob
+from .services import declaration_create
+from .tasks import import_job_run_task
 from .validation import clean_header, clean_line
 
 # The documented column set: one row per goods line; rows sharing a `ref` form one declaration.
@@ -49,8 +54,6 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = "declarations"
@@ -71,9 +74,6 @@ def read_rows(name: str, data: bytes) -> list[dict]:
     """Rows as dicts keyed by the documented columns (unknown columns ignored); :class:`UnreadableFile` when the
     content is not a readable CSV or XLSX file."""
     if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             rows = list(book.active.iter_rows(values_only=True))
@@ -157,8 +157,6 @@ def _errors_in_every_language(number: int, header_data: dict, line_data: dict) -
 def import_rows(*, rows, enterprise, actor, skip_invalid=False, progress=None) -> BulkResult:
     """Import validated groups through declaration_create; nothing at all when a row is invalid unless
     ``skip_invalid`` (then every declaration with an invalid row is left out and reported)."""
-    from .services import declaration_create
-
     result = BulkResult()
     result.total_rows = len(rows)
     groups, errors = validate_rows(rows)
@@ -192,8 +190,6 @@ def error_report(errors: list[dict]) -> str:
 
 
 def import_job_start(*, enterprise_id, actor, file, skip_invalid) -> ImportJob:
-    from .tasks import import_job_run
-
     with transaction.atomic():
         job = ImportJob(enterprise_id=enterprise_id, created_by=actor, original_name=file.name[:255],
                         skip_invalid=skip_invalid)
@@ -201,7 +197,7 @@ def import_job_start(*, enterprise_id, actor, file, skip_invalid) -> ImportJob:
         job.save()
         audit_record(actor=actor, action="import_job.start", obj=job, after={"file": job.original_name},
                      enterprise_id=enterprise_id)
-        import_job_run.delay_on_commit(job.pk)
+        import_job_run_task.delay_on_commit(job.pk)
     return job
 
 
@@ -377,8 +373,6 @@ def _kcs_enterprises(rows, result) -> dict:
 
 def _kcs_credit_events(rows, enterprises, actor) -> int:
     """Optional (slow: one service call per non-conformity): record each as a credit event of the importer."""
-    from credit.services import credit_event_record
-
     count = 0
     objects = Enterprise.objects.in_bulk({enterprises[("imp", r["Importer ID"])] for r in rows
                                           if r["Fraud"].strip() == "1"})

@@ -3,15 +3,18 @@
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from ciq_portal.roles import is_bureau_user
-from ciq_portal.scoping import get_in_scope, scope_queryset
+from ciq_portal.agencies import is_agency_principal, principal_agency
+from ciq_portal.roles import Role, has_role, is_bureau_user
+from ciq_portal.scoping import get_in_scope, scope_queryset, user_enterprise_id
 
+from .choices import DeclarationStatus
 from .clearance_facts import clearance_facts_annotations, clearance_facts_of_moved
-from .filtersets import DeclarationFilterSet
-from .models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob
+from .filtersets import DeclarationFilterSet, LogisticsEventFilterSet, RegistrationFilterSet
+from .models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob, LogisticsEvent, Registration
 
 LIST_FIELDS = ("id", "number", "status", "port_of_entry", "transport_mode", "bill_of_lading", "arrival_date",
                "departure_country", "release_mode", "created_at", "submitted_at", "released_at", "source",
@@ -53,7 +56,6 @@ class KeysFirstPaginator(Paginator):
     - the count stops at COUNT_CAP ("more than 10,000"): counting 100,000 matches of an HS code filter (an EXISTS
       semi-join over the goods lines) alone takes 60–120 ms on PostgreSQL. Past the cap, pages are still served
       ("next" is known from one extra key)."""
-
     COUNT_CAP = 10_000
 
     @cached_property
@@ -149,8 +151,6 @@ def declaration_events(*, user, declaration):
 
 def declaration_instructions(*, user, declaration) -> list:
     """What the declarant must do next: the open officer request (awaiting documents), hold messages."""
-    from .choices import DeclarationStatus
-
     kinds = {DeclarationStatus.AWAITING_DOCUMENTS: "request_documents", DeclarationStatus.ON_HOLD: "hold"}
     kind = kinds.get(declaration.status)
     if not kind:
@@ -179,11 +179,6 @@ def import_job_get(*, user, pk):
 
 def registration_list(*, user, filters=None):
     """Declarants: their own enterprise's filings and registrations; bureau staff and partner agencies: all."""
-    from ciq_portal.roles import Role, has_role
-
-    from .filtersets import RegistrationFilterSet
-    from .models import Registration
-
     queryset = Registration.objects.select_related("enterprise").order_by("-created_at", "-id")
     if not (has_role(user, Role.PARTNER_AGENCY) and not has_role(user, Role.DECLARANT)):
         queryset = scope_queryset(queryset, user=user)
@@ -193,10 +188,6 @@ def registration_list(*, user, filters=None):
 
 
 def registration_get(*, user, pk):
-    from django.http import Http404
-
-    from .models import Registration
-
     try:
         return registration_list(user=user).get(pk=pk)
     except Registration.DoesNotExist as exc:
@@ -206,12 +197,6 @@ def registration_get(*, user, pk):
 def logistics_event_list(*, user, filters=None):
     """Logistics events a user may see: bureau staff all; an agency the events it pushed; a declarant those of
     its enterprise's declarations."""
-    from ciq_portal.agencies import is_agency_principal, principal_agency
-    from ciq_portal.scoping import user_enterprise_id
-
-    from .filtersets import LogisticsEventFilterSet
-    from .models import LogisticsEvent
-
     queryset = LogisticsEvent.objects.select_related("agency").prefetch_related("declarations")
     if is_bureau_user(user):
         pass
@@ -229,10 +214,6 @@ def logistics_event_list(*, user, filters=None):
 
 
 def logistics_event_get(*, user, pk):
-    from django.http import Http404
-
-    from .models import LogisticsEvent
-
     try:
         return logistics_event_list(user=user).get(pk=pk)
     except (LogisticsEvent.DoesNotExist, ValueError) as exc:

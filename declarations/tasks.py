@@ -1,9 +1,12 @@
+"""Celery entry points of declarations. The bulk import queues its task from this module, so the task imports the
+import when it runs (a cycle at import time otherwise)."""
+
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
-def import_job_run(job_id: int) -> None:
+@shared_task
+def import_job_run_task(job_id: int) -> None:
     """Work one bulk upload (fetch by id, call the import; a finished job is left alone)."""
-    from .bulk import import_job_run as run
+    from .bulk import import_job_run
 
-    run(job_id)
+    import_job_run(job_id)

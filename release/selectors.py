@@ -7,14 +7,22 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from ciq_portal.reference import reference_cached
+from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
+from credit.selectors import inspection_ratio_for_grade
+from declarations.models import HSCode
+from declarations.nomenclature import hs_categories
+from inspection.models import InspectionTask
+from inspection.transitions import OPEN_STATUSES
 
-from . import clearance, matrix
+from . import certificates, clearance, matrix
 from .choices import ClearanceBasis, NegativeListKind, NextStep, RecallStatus
 from .filtersets import ReleaseFilterSet
 from .models import (
@@ -23,6 +31,7 @@ from .models import (
     ClearanceBucketMonth,
     DailyReleaseStat,
     NegativeListEntry,
+    OfficerDailyStat,
     PostReleaseCheck,
     Recall,
     RecallNotice,
@@ -66,8 +75,6 @@ def negative_list(*, active_only: bool = True) -> QuerySet[NegativeListEntry]:
 
 def negative_list_matches(declaration) -> list[NegativeListEntry]:
     """Active negative-list entries that cover any goods line (HS code prefix, or the line's category)."""
-    from declarations.nomenclature import hs_categories
-
     entries = reference_cached(NEGATIVE_LIST_KEY, lambda: list(NegativeListEntry.objects.filter(active=True)))
     if not entries:
         return []
@@ -84,8 +91,6 @@ def negative_list_matches(declaration) -> list[NegativeListEntry]:
 def _release_scope(queryset, *, user):
     """Bureau staff: all; a declarant: their enterprise's; a partner agency (port, customs): every release, read
     only, for the paperless release order (the API checks their ``release_status:read`` scope)."""
-    from ciq_portal.roles import Role, has_role
-
     if has_role(user, Role.PARTNER_AGENCY) and not has_role(user, Role.DECLARANT):
         return queryset
     return scope_queryset(queryset, user=user)
@@ -170,8 +175,6 @@ def recall_notice_by_token(token: str) -> RecallNotice:
 
 
 def _goods(declaration) -> list[dict]:
-    from declarations.models import HSCode
-
     lines = list(declaration.lines.order_by("line_no"))
     names = {h.code: h for h in HSCode.objects.filter(code__in={line.hs_code[:n] for line in lines
                                                                    for n in (4, 6, 8, 10)})}
@@ -213,8 +216,6 @@ class Verification:
 
 
 def certificate_verify(number: str, check: str | None = None) -> Verification:
-    from . import certificates
-
     number = (number or "").strip()
     certificate = (Certificate.objects.select_related("release__enterprise").filter(number=number).first()
                    if NUMBER_RE.fullmatch(number) else None)
@@ -309,8 +310,6 @@ def dashboard(period: Period) -> dict:
             "timed": row.get(n_key) or 0,
         })
 
-    from credit.selectors import inspection_ratio_for_grade
-
     grade_rows = {row["grade"]: row for row in _stat_rows(period).values("grade").annotate(
         decided=Sum("decided"), inspected=Sum("inspected"), random=Sum("random_selected"))}
     by_grade = []
@@ -351,9 +350,6 @@ def _hours(minutes):
 
 def queue_age(*, port: str = "", now=None) -> dict:
     """Open inspection tasks now: how many, and how long they have waited (in hours), by status."""
-    from inspection.models import InspectionTask
-    from inspection.transitions import OPEN_STATUSES
-
     now = now or timezone.now()
     queryset = InspectionTask.objects.filter(status__in=OPEN_STATUSES)
     if port:
@@ -378,18 +374,12 @@ def queue_age(*, port: str = "", now=None) -> dict:
 
 def inspector_workload(limit: int = 30) -> list[dict]:
     """Open tasks per officer now (live) and inspections each concluded in the last 30 days (summary rows)."""
-    from inspection.models import InspectionTask
-    from inspection.transitions import OPEN_STATUSES
-
-    from .models import OfficerDailyStat
-
     open_counts = dict(InspectionTask.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=False)
                        .values_list("assigned_to_id").annotate(n=Count("id")).values_list("assigned_to_id", "n")
                        .order_by())
     since = timezone.localdate() - timedelta(days=29)
     concluded = dict(OfficerDailyStat.objects.filter(day__gte=since).values_list("officer_id")
                      .annotate(n=Sum("concluded")).values_list("officer_id", "n").order_by())
-    from django.contrib.auth import get_user_model
 
     ids = set(open_counts) | set(concluded)
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
@@ -410,8 +400,6 @@ def open_recalls(limit: int = 20) -> list[dict]:
 
 def public_statistics(*, months: int = 12) -> dict:
     """Releases by mode and the average clearance time (from submission), per month, for the public page."""
-    from django.db.models.functions import TruncMonth
-
     today = timezone.localdate()
     first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
     rows = (DailyReleaseStat.objects.filter(day__gte=first, day__lte=today)

@@ -11,6 +11,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from inspection.models import InspectionTask, LabOrder
+
 from .choices import ClearanceBasis
 from .models import (
     ClearanceBucket,
@@ -30,8 +32,6 @@ def _bounds(first: date, last: date):
 
 
 def rebuild(first: date, last: date) -> int:
-    from inspection.models import InspectionTask, LabOrder
-
     DailyReleaseStat.objects.filter(day__gte=first, day__lte=last).delete()
     ClearanceBucket.objects.filter(day__gte=first, day__lte=last).delete()
     rows: dict[tuple, dict] = defaultdict(dict)

@@ -6,7 +6,7 @@ import numpy as np
 from django.utils import timezone
 
 from .context import kcs_context
-from .engine import get_engine
+from .engine import get_engine, thresholds
 
 
 def score_kcs_rows(rows: list[dict], *, day=None) -> tuple[np.ndarray, dict]:
@@ -14,8 +14,6 @@ def score_kcs_rows(rows: list[dict], *, day=None) -> tuple[np.ndarray, dict]:
 
     Forced tiers are mapped onto the score as their tier's lower threshold so that the ordering respects them.
     """
-    from .engine import thresholds
-
     engine = get_engine()
     day = day or timezone.localdate()
     scores = engine.model_scores(rows) * 100.0

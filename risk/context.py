@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
+from declarations.models import Declaration, Document, GoodsLine
+from declarations.nomenclature import hs_category
+
 KCS_TRANSPORT = {"10": "sea", "20": "rail", "30": "road", "40": "air", "50": "post"}
 
 
 class LineContext(dict):
     """A dict whose missing keys are computed on first use by ``providers[key]()`` (database reads)."""
-
     def __init__(self, data, providers=None):
         super().__init__(data)
         self._providers = providers or {}
@@ -37,9 +39,6 @@ def _num(value):
 
 def declaration_contexts(declaration, lines, *, model=None) -> list[LineContext]:
     """Contexts of a portal declaration's goods lines (``lines`` already loaded)."""
-    from declarations.models import Declaration, Document, GoodsLine
-    from declarations.nomenclature import hs_category
-
     total = sum(float(line.value or 0) for line in lines)
     cache = {}
 

@@ -17,6 +17,8 @@ from ciq_portal.models import User
 
 from .choices import BulletinStatus, Hazard, RuleStatus
 from .models import RiskBulletin, RiskModel, RiskRule
+from .services import bulletin_create, bulletin_publish, model_activate, model_register, rule_activate, rule_create
+from .training import train_from_kcs
 
 RULES = [
     dict(code="aquatic-vn-residues", name="Aquatic products from Viet Nam: veterinary drug residues",
@@ -53,9 +55,6 @@ def _train_file():
 
 
 def seed(*, password, stdout):
-    from .services import bulletin_create, bulletin_publish, model_activate, model_register, rule_activate, rule_create
-    from .training import train_from_kcs
-
     analyst = User.objects.filter(username="analyst").first()
     for spec in RULES:
         if not RiskRule.objects.filter(code=spec["code"]).exists():

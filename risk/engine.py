@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from ciq_portal.reference import reference_cached
+
 from .choices import TIER_ORDER, BulletinStatus, RuleStatus, Tier
+from .models import RiskBulletin, RiskModel, RiskRule, RulesetVersion
 from .rules import CompiledRule, RuleIndex
 
 MODE_ORDER = ["", "declare", "verify", "sample", "supervised"]
@@ -69,6 +72,7 @@ def bulletin_rule(bulletin) -> CompiledRule | None:
 
 class Engine:
     def __init__(self, *, rules_version: int, model_row=None, rules: list[CompiledRule] | None = None):
+        # Imported with the first engine: LightGBM and scikit-learn would cost every process about 3 s at start.
         from .ml.model import TrainedModel
 
         self.rules_version = rules_version
@@ -80,7 +84,7 @@ class Engine:
     # -- model -------------------------------------------------------------------------------------------------
     def model_explain(self, rows_per_item: list[list[dict]]) -> list[tuple[float | None, list]]:
         """For each item (a declaration's line rows): the highest line probability and that line's factors."""
-        from .ml.model import explain_matrix
+        from .ml.model import explain_matrix  # loaded with the first engine (above)
 
         if self.model is None:
             return [(None, []) for _ in rows_per_item]
@@ -152,10 +156,6 @@ VERSIONS_KEY = "risk-versions"
 
 def current_versions() -> tuple[int, int | None]:
     """(rules version, active model id) in one small query."""
-    from django.db.models import Subquery
-
-    from .models import RiskModel, RulesetVersion
-
     active = RiskModel.objects.filter(is_active=True).values("id")[:1]
     row = RulesetVersion.objects.aggregate(v=Max("id"), m=Max(Subquery(active)))
     if row["v"] is None and row["m"] is None:
@@ -165,8 +165,6 @@ def current_versions() -> tuple[int, int | None]:
 
 
 def load_rules(day=None) -> list[CompiledRule]:
-    from .models import RiskBulletin, RiskRule
-
     rules = [compile_rule(r) for r in RiskRule.objects.filter(status=RuleStatus.ACTIVE).order_by("code")]
     for bulletin in RiskBulletin.objects.filter(status=BulletinStatus.PUBLISHED):
         compiled = bulletin_rule(bulletin)
@@ -179,10 +177,6 @@ def get_engine() -> Engine:
     """The engine for the current rules and model versions (rebuilt only on change; the versions are read through
     ciq_portal.reference)."""
     global _cached
-    from ciq_portal.reference import reference_cached
-
-    from .models import RiskModel
-
     rules_version, model_id = reference_cached(VERSIONS_KEY, current_versions)
     engine = _cached
     if engine is not None and engine.rules_version == rules_version and \

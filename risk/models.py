@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import ReleaseMode
@@ -10,7 +11,6 @@ from .choices import BulletinStatus, Hazard, RuleStatus, Tier
 
 class RulesetVersion(models.Model):
     """One change of the rule set (a rule or a bulletin changed). The highest id is the current rules version."""
-
     created_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
@@ -26,7 +26,6 @@ class RulesetVersion(models.Model):
 
 class RiskRule(models.Model):
     """A risk profile: conditions (data, see risk.rules) and an effect."""
-
     code = models.SlugField(_("code"), max_length=48, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -75,7 +74,6 @@ class RiskRuleVersion(models.Model):
 
 class RiskModel(models.Model):
     """A trained model in the registry: booster text, encoding tables, training window, metrics."""
-
     name = models.CharField(_("name"), max_length=100)
     created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
     trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -111,7 +109,6 @@ class RiskModel(models.Model):
 
 class RiskBulletin(models.Model):
     """A risk bulletin (风险预警) with linked rules that activate and retire with it."""
-
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     text_zh = models.TextField(_("text (Chinese)"), blank=True)
@@ -140,20 +137,15 @@ class RiskBulletin(models.Model):
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
         return self.title_en if (get_language() or "").startswith("en") else self.title_zh
 
     @property
     def text(self) -> str:
-        from django.utils.translation import get_language
-
         return self.text_en if (get_language() or "").startswith("en") else self.text_zh
 
 
 class RiskAssessment(models.Model):
     """One assessment of a declaration; reassessment adds a new row (the latest is current)."""
-
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="risk_assessments")
     score = models.FloatField(_("score"))
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)

@@ -9,10 +9,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from ciq_portal.roles import Role, has_role, is_bureau_user
+from declarations.models import Declaration
 
+from . import engine as risk_engine
 from .choices import BulletinStatus, RuleStatus, Tier
+from .context import declaration_contexts
 from .filtersets import RiskAssessmentFilterSet, RiskBulletinFilterSet, RiskRuleFilterSet
 from .models import RiskAssessment, RiskBulletin, RiskModel, RiskRule
+from .rules import matches, normalise
 
 ANALYSTS = (Role.RISK_ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -100,8 +104,6 @@ def model_list(*, user):
 # -- what-if and performance -----------------------------------------------------------------------------------
 
 def _history(days, now=None):
-    from declarations.models import Declaration
-
     now = now or timezone.now()
     return Declaration.objects.filter(submitted_at__gte=now - timedelta(days=days), submitted_at__lte=now) \
         .select_related("enterprise").prefetch_related("lines")
@@ -118,10 +120,6 @@ def rule_whatif(*, conditions, days: int = 30, force_inspection=False, force_tie
     forces inspection, a high tier or a sampling/supervised mode) and whose current assessment did not already;
     hit_rate: non-conformities / inspected among the hits with a known outcome.
     """
-    from . import engine as risk_engine
-    from .context import declaration_contexts
-    from .rules import matches, normalise
-
     conditions = normalise(conditions)
     engine = risk_engine.get_engine()
     declarations = list(_history(days, now))
@@ -161,8 +159,6 @@ def set_control_sample_provider(fn):
 
 
 def _outcome_counts(ids):
-    from declarations.models import Declaration
-
     rows = Declaration.objects.filter(pk__in=list(ids)).exclude(inspection_outcome="") \
         .values_list("inspection_outcome", flat=True)
     outcomes = list(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,12 +14,17 @@ from ciq_portal.i18n import choice_label
 from ciq_portal.models import EventType
 from ciq_portal.notifications import notification_publish
 from ciq_portal.reference import reference_forget
+from credit.models import GradeChange
+from declarations.models import Declaration
+from declarations.services import declaration_event_add
 
 from . import engine as risk_engine
 from .choices import BulletinStatus, RuleStatus, Tier
+from .context import declaration_contexts
 from .ml.dataset import historical_extra, line_row
 from .models import RiskAssessment, RiskBulletin, RiskModel, RiskRule, RiskRuleVersion, RulesetVersion
 from .rules import normalise
+from .tasks import risk_reassess_pending_task
 
 PENDING_STATUSES = ("submitted", "awaiting_documents", "awaiting_inspection", "under_inspection", "on_hold")
 # Where a model registered by the weekly training came from (RiskModel.source; risk/model_list.html names it).
@@ -55,8 +61,6 @@ def reason_text(reason) -> str:
 # -- assessment ------------------------------------------------------------------------------------------------
 
 def _outcome_for(engine, declaration, lines, model_part=None):
-    from .context import declaration_contexts
-
     if model_part is None:
         extra = historical_extra(declaration)
         model_part = engine.model_explain([[line_row(declaration, line, extra) for line in lines]])[0]
@@ -90,8 +94,6 @@ def declarations_reassess_pending(*, reason, actor=None, batch_size: int = 2000,
     """Reassess every pending (not released) declaration (of ``enterprise_ids`` if given); store a new assessment
     where anything changed and add an event on each declaration whose tier moved. Idempotent: a second run
     changes nothing. ``reason``: a :func:`reassessment_reason`, or a caller's own words."""
-    from declarations.models import Declaration
-
     engine = risk_engine.get_engine()
     qs = Declaration.objects.filter(status__in=PENDING_STATUSES)
     if enterprise_ids is not None:
@@ -109,8 +111,6 @@ def declarations_reassess_pending(*, reason, actor=None, batch_size: int = 2000,
 
 def _latest_assessments(ids):
     """The current (latest) assessment of each declaration in ``ids``: one query, one row per declaration."""
-    from django.db.models import Max
-
     latest_ids = RiskAssessment.objects.filter(declaration_id__in=ids).values("declaration_id") \
         .annotate(last=Max("id")).values("last")
     rows = RiskAssessment.objects.filter(id__in=latest_ids).only(
@@ -120,8 +120,6 @@ def _latest_assessments(ids):
 
 
 def _reassess_chunk(engine, ids, reason, actor):
-    from declarations.models import Declaration
-
     declarations = list(Declaration.objects.filter(id__in=ids).select_related("enterprise")
                         .prefetch_related("lines"))
     latest = _latest_assessments(ids)
@@ -159,8 +157,6 @@ def _reassess_chunk(engine, ids, reason, actor):
 
 def _tier_event(declaration, old_tier, outcome, reason, actor):
     data = {"from_tier": old_tier, "to_tier": outcome.tier, "score": outcome.score, "reason": reason}
-    from declarations.services import declaration_event_add
-
     declaration_event_add(declaration=declaration, kind="risk_tier_changed", actor=actor, data=data,
                           visible_to_declarant=False,
                           message=lambda: _("Risk tier changed from %(old)s to %(new)s after %(reason)s.") % {
@@ -169,16 +165,12 @@ def _tier_event(declaration, old_tier, outcome, reason, actor):
 
 
 def _queue_reassessment(reason: dict):
-    from .tasks import risk_reassess_pending_task
-
     risk_reassess_pending_task.delay_on_commit(reason)
 
 
 def declarations_reassess_after_grade_changes(*, since, actor=None) -> dict:
     """Reassess the pending declarations of enterprises whose credit grade changed since ``since`` (the credit app
     is a lower layer and cannot call us: a beat task polls its GradeChange rows)."""
-    from credit.models import GradeChange
-
     enterprise_ids = set(GradeChange.objects.filter(changed_at__gte=since).values_list("enterprise_id", flat=True))
     if not enterprise_ids:
         return {"pending": 0, "reassessed": 0, "moved": 0}
@@ -427,6 +419,7 @@ def model_activate(*, model, actor=None) -> RiskModel:
 
 def model_train_weekly(*, actor=None) -> RiskModel | None:
     """Train from the database; register the model and activate it only if it beats the active one."""
+    # Imported when training: LightGBM and scikit-learn would cost every process about 3 s at start.
     from .training import NotEnoughHistory, rows_from_database, train_and_measure
 
     rows, labels = rows_from_database()

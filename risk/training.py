@@ -6,6 +6,9 @@ import time
 
 import numpy as np
 
+from declarations.choices import InspectionOutcome
+from declarations.models import Declaration
+
 from .ml.dataset import historical_extra, line_row, read_kcs
 from .ml.model import metrics, train
 
@@ -16,9 +19,6 @@ class NotEnoughHistory(ValueError):
 
 def rows_from_database(*, since=None):
     """(rows, labels) of inspected declarations (one row per goods line), oldest first."""
-    from declarations.choices import InspectionOutcome
-    from declarations.models import Declaration
-
     qs = Declaration.objects.filter(inspection_outcome__in=[InspectionOutcome.CONFORM, InspectionOutcome.NON_CONFORM])
     if since:
         qs = qs.filter(submitted_at__gte=since)

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import service_errors_to_form
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
+from declarations.models import Declaration
 
 from . import selectors, services
 from .engine import thresholds
 from .forms import BulletinForm, RuleForm, WhatIfForm
-from .models import RiskModel
+from .models import RiskModel, RiskRule
 
 ANALYSTS = (Role.RISK_ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -23,7 +24,6 @@ ANALYSTS = (Role.RISK_ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR)
 @login_required
 def home(request):
     require_role(request.user, *ANALYSTS)
-    from .models import RiskRule
 
     return render(request, "risk/home.html", {
         "active_rules": RiskRule.objects.filter(status="active").count(),
@@ -189,7 +189,6 @@ def declaration_assessments(request, declaration_id):
     """A declaration's assessments with their reasons: bureau staff only (declarants get 404)."""
     if not is_bureau_user(request.user):
         raise Http404
-    from declarations.models import Declaration
 
     declaration = Declaration.objects.filter(pk=declaration_id).first()
     if declaration is None:

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from ciq_portal.api.serializers import RepresentationSerializer
 
 from ..choices import DeclarationStatus, DocumentKind, InspectionPlace, ReleaseMode, TransportMode
-from ..models import Declaration, DeclarationEvent, Document, GoodsLine
+from ..models import Declaration, DeclarationEvent, Document, GoodsLine, Registration
 
 
 class GoodsLineSerializer(RepresentationSerializer):
@@ -16,7 +16,6 @@ class GoodsLineSerializer(RepresentationSerializer):
 
 class GoodsLineWriteSerializer(serializers.Serializer):
     """Shape only; every business rule is checked by the services (messages name the line and field)."""
-
     hs_code = serializers.CharField(max_length=12)
     description = serializers.CharField(max_length=300, allow_blank=True, required=False)
     origin_country = serializers.CharField(max_length=3, allow_blank=True, required=False)
@@ -123,8 +122,6 @@ class RegistrationSerializer(serializers.ModelSerializer):
     categories = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
 
     class Meta:
-        from ..models import Registration
-
         model = Registration
         fields = ["id", "enterprise", "kind", "manufacturer_name", "registration_number", "categories", "valid_from",
                   "valid_until", "status", "note", "created_at"]

@@ -28,6 +28,7 @@ from .serializers import (
     GoodsLineSerializer,
     GoodsLineWriteSerializer,
     MessageSerializer,
+    RegistrationSerializer,
 )
 
 READERS = (Role.DECLARANT, *BUREAU_ROLES)
@@ -188,8 +189,7 @@ class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     """Importer filings and overseas manufacturer registrations (§4.4): declarants read and apply for their own;
     partner agencies and bureau staff read all."""
 
-    from .serializers import RegistrationSerializer as serializer_class  # noqa: N813
-
+    serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilterSet
 
     def get_permissions(self):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import Role, is_bureau_user
+from inspection.services import test_report_submit
 
 from .. import selectors, services
 from ..filtersets import ReleaseFilterSet
@@ -36,7 +37,6 @@ DESK = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     """Released consignments (the paperless release order): declarants see their own, bureau staff all, partner
     agencies with the ``release_status:read`` scope all."""
-
     serializer_class = ReleaseSerializer
     permission_classes = [IsAuthenticated, requires_scope("release_status:read")]
     filterset_class = ReleaseFilterSet
@@ -90,7 +90,6 @@ class ReleaseDecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
     """A declaration's release decision, addressed by the declaration's id: mode and next step for the declarant;
     bureau staff also get matrix_version, matrix_mode, tier, grade, risk_score, forced_by, random_selected,
     inspection_required, inspection_reason, task and inputs. The steps of verify- and sample-release are actions."""
-
     permission_classes = [IsAuthenticated, role_required(Role.DECLARANT, *DESK, Role.RISK_ANALYST)]
     queryset = ReleaseDecision.objects.none()
     lookup_field = "declaration"
@@ -113,8 +112,6 @@ class ReleaseDecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
             permission_classes=[role_required(Role.DECLARANT)])
     @idempotent
     def supply_report(self, request, declaration=None):
-        from inspection.services import test_report_submit
-
         decision = self.get_object()
         serializer = ReportSupplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -164,7 +161,6 @@ class ReleaseDecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
 
 class ReleaseMatrixView(APIView):
     """GET: the matrix in force (version 0 = built-in defaults). POST (supervisors): a new version."""
-
     permission_classes = [IsAuthenticated, role_required(*DESK, Role.RISK_ANALYST)]
     serializer_class = MatrixSerializer
 
@@ -188,7 +184,6 @@ class ReleaseMatrixView(APIView):
 class NegativeListViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
                           viewsets.GenericViewSet):
     """The negative list (bureau staff read it; supervisors add and remove entries)."""
-
     serializer_class = NegativeListSerializer
     permission_classes = [IsAuthenticated, role_required(*DESK, Role.RISK_ANALYST)]
     queryset = NegativeListEntry.objects.none()
@@ -206,7 +201,6 @@ class NegativeListViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins
 
 class CertificateVerifyView(APIView):
     """Public: is this certificate genuine and unchanged? (``c``: the check code printed on it, optional)."""
-
     permission_classes = [AllowAny]
     authentication_classes = []
 

@@ -9,6 +9,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from ciq_portal.i18n import choice_label
 from ciq_portal.roles import require_role
@@ -131,9 +133,6 @@ def dashboard_export(request, fmt):
         response["Content-Disposition"] = f'attachment; filename="release-dashboard-{stamp}.csv"'
         return response
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
         workbook = Workbook()
         workbook.remove(workbook.active)
         for table in tables:

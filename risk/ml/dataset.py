@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from .features import KCS_COLUMNS, LABEL, NEVER_READ
 
 
@@ -85,7 +87,6 @@ def historical_extra(declaration) -> dict:
     a declarations.HistoricalAttributes row); {} for portal declarations (no query)."""
     if declaration.source != "historical":
         return {}
-    from django.core.exceptions import ObjectDoesNotExist
 
     try:
         attrs = declaration.historical

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import lightgbm as lgb
 import numpy as np
+from sklearn.metrics import roc_auc_score
 
 from .features import FAMILY_LABELS, FeatureEncoder, family_of
 
@@ -29,8 +30,6 @@ def precision_at(scores, labels, fraction: float) -> float:
 
 
 def auc(scores, labels) -> float:
-    from sklearn.metrics import roc_auc_score
-
     labels = np.asarray(labels)
     if labels.min() == labels.max():
         return float("nan")

@@ -3,6 +3,8 @@ import json
 from django import template
 from django.utils.translation import gettext
 
+from risk.selectors import bulletins_active
+
 register = template.Library()
 
 
@@ -19,8 +21,6 @@ def risk_reason_label(reason: dict) -> str:
 @register.inclusion_tag("risk/_active_bulletins.html")
 def active_bulletins():
     """The active risk bulletins, for officers' home page: ``{% load risk_tags %}{% active_bulletins %}``."""
-    from risk.selectors import bulletins_active
-
     return {"bulletins": list(bulletins_active()[:10])}
 
 

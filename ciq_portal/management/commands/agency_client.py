@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -36,8 +38,6 @@ class Command(BaseCommand):
         sub.add_parser("list", help="agencies, clients and key prefixes")
 
     def handle(self, *args, op, **options):
-        from datetime import timedelta
-
         try:
             if op == "create":
                 agency = Agency.objects.get(code=options["agency"])

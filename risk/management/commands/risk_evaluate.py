@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from risk.batch import score_kcs_rows
 from risk.ml.dataset import read_kcs
 from risk.ml.model import metrics
 
@@ -12,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["kcs"], required=True)
 
     def handle(self, *args, **opts):
-        from risk.batch import score_kcs_rows
-
         try:
             rows, labels = read_kcs(opts["file"], with_labels=True)
         except (OSError, ValueError) as exc:

@@ -2,6 +2,7 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
+from risk.batch import score_kcs_rows
 from risk.ml.dataset import read_kcs
 
 
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True)
 
     def handle(self, *args, **opts):
-        from risk.batch import score_kcs_rows
-
         try:
             rows, _ = read_kcs(opts["file"], with_labels=False)
         except (OSError, ValueError) as exc:

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from risk.ml.dataset import read_kcs
+from risk.services import model_activate, model_register
+from risk.training import rows_from_database, train_and_measure
 
 
 class Command(BaseCommand):
@@ -15,9 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="")
 
     def handle(self, *args, **opts):
-        from risk.services import model_activate, model_register
-        from risk.training import rows_from_database, train_and_measure
-
         if opts["file"] and not opts["format"]:
             raise CommandError("give --format kcs with a FILE")
         if opts["format"]:
