@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,10 +30,18 @@ class LoginForm(AuthenticationForm):
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-def service_errors_to_form(form, exc) -> None:
-    """Show a service's ValidationError on the form: next to the field it names, else above the form."""
+def errors_to_forms(exc: ValidationError, form, *, line_forms=(), line_field_prefix="lines") -> None:
+    """Put a service's ValidationError onto the forms it came from: ``field`` next to ``form``'s field,
+    ``lines.<i>.<field>`` next to the field of the i-th of ``line_forms`` (the forms whose data went to the service,
+    in order); anything else (or a field the form does not have) above ``form``, as a non-field error."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, messages in errors.items():
-        target = name if name in form.fields else None
+    for key, messages in errors.items():
+        target_form, name = form, key
+        if key and key.startswith(f"{line_field_prefix}.") and key.count(".") >= 2:
+            _prefix, index, name = key.split(".", 2)
+            if index.isdigit() and int(index) < len(line_forms):
+                target_form = line_forms[int(index)]
+        if name == "__all__" or name not in target_form.fields:
+            name = None
         for message in messages:
-            form.add_error(target, message)
+            target_form.add_error(name, message)

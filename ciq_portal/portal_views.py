@@ -21,6 +21,7 @@ from .agencies import (
     principal_scopes,
     user_agency_client,
 )
+from .forms import errors_to_forms
 from .models import Agency, AgencyApiKey, AgencyClient, AgencyScope, DeliveryStatus, EventType
 from .notifications import (
     DECLARANT_EVENT_TYPES,
@@ -37,12 +38,6 @@ from .notifications import (
 )
 from .roles import Role, has_role
 from .webhooks import max_attempts
-
-
-def _form_errors(form, exc: ValidationError):
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)
-
 
 # --- agency guide ----------------------------------------------------------------------------------------------
 
@@ -145,7 +140,7 @@ def subscriptions(request):
             try:
                 _created, secret = subscription_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                errors_to_forms(exc, form)
             except PermissionDenied as exc:
                 form.add_error("event_types", str(exc) or _("Your role may not subscribe to events."))
             else:
@@ -229,7 +224,7 @@ def agencies(request):
         try:
             client = agency_client_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_forms(exc, form)
         else:
             messages.success(request, _("Client %(name)s created.") % {"name": client.name})
             return redirect("portal:agencies")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, require_role, user_roles
 from ciq_portal.scoping import user_enterprise_id
 
@@ -26,12 +27,6 @@ from .transitions import OBJECTION_FILING_DAYS, objection_actions
 
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 HISTORY_DAYS = 3 * 365
-
-
-def _apply_errors(form, exc: ValidationError):
-    for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _credit_context(request, enterprise) -> dict:
@@ -82,7 +77,7 @@ def objection_new(request, change_pk):
             services.grade_objection_file(grade_change=change, reason=form.cleaned_data["reason"],
                                           actor=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_forms(exc, form)
         else:
             messages.success(request, _("Your objection was filed. The bureau decides within 20 days."))
             return redirect("credit:my_credit")
@@ -150,7 +145,7 @@ def objection_detail(request, pk):
                 else:
                     services.grade_objection_reject(objection=objection, note=note, actor=request.user)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_forms(exc, form)
             else:
                 messages.success(request, _("The objection was updated."))
                 return redirect("credit:objection_detail", pk=objection.pk)
@@ -177,7 +172,7 @@ def policy(request):
                     ratios={field: data[field] for field in FIELD_FOR_GRADE.values()}, note=data["note"],
                     actor=request.user)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_forms(exc, form)
             else:
                 messages.success(request, _("Version %(v)d of the inspection policy is now in force.")
                                  % {"v": created.version})

@@ -1,10 +1,10 @@
 """The browser face's input parsing. Forms only parse types (text, dates, decimals, files); every business rule
 (required fields, ISO codes, HS nomenclature, container check digits, plausible dates, lifecycle) lives in
-validation.py / services.py. A service ValidationError is put back onto the form fields with ``errors_to_forms``."""
+validation.py / services.py. A service ValidationError is put back onto the form fields with
+``ciq_portal.forms.errors_to_forms``."""
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -116,23 +116,6 @@ def line_formset(data=None, initial=None):
         data[f"{LINE_PREFIX}-TOTAL_FORMS"] = str(max(indices) + 1 if indices else 0)
         data[f"{LINE_PREFIX}-INITIAL_FORMS"] = "0"
     return GoodsLineFormSet(data, initial=initial if data is None else None, prefix=LINE_PREFIX)
-
-
-def errors_to_forms(exc: ValidationError, form, *, line_forms=(), line_field_prefix=LINE_PREFIX) -> None:
-    """Put a service ValidationError onto forms: ``field`` onto ``form``'s field, ``lines.<i>.<field>`` onto the
-    i-th of ``line_forms`` (the forms whose data went to the service, in order); anything else (or a field the
-    form does not have) becomes a non-field error of ``form``."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for key, messages in errors.items():
-        target_form, name = form, key
-        if key and key.startswith(f"{line_field_prefix}.") and key.count(".") >= 2:
-            _prefix, index, name = key.split(".", 2)
-            if index.isdigit() and int(index) < len(line_forms):
-                target_form = line_forms[int(index)]
-        if name == "__all__" or name not in target_form.fields:
-            name = None
-        for message in messages:
-            target_form.add_error(name, message)
 
 
 # --- small action forms ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ciq_portal.forms import errors_to_forms
 from ciq_portal.i18n import message_for_reader
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, is_bureau_user
 from ciq_portal.scoping import user_enterprise_id
@@ -30,7 +31,6 @@ from .forms import (
     RegistrationDecideForm,
     RegistrationDocumentForm,
     RequestDocumentsForm,
-    errors_to_forms,
     line_formset,
     line_initial,
 )

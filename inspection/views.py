@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ciq_portal.forms import service_errors_to_form
+from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, require_role
 from risk.selectors import assessment_latest
 
@@ -128,7 +128,7 @@ def task_form_post(request, pk, form_class, form_key, call, success, form_kwargs
             messages.success(request, success)
             return redirect("inspection:task", pk=task.pk)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
     task.refresh_from_db()
     return render(request, "inspection/task.html", _task_context(request, task, **{form_key: form}), status=400)
 

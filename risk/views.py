@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ciq_portal.forms import service_errors_to_form
+from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from declarations.models import Declaration
 
@@ -49,7 +49,7 @@ def rule_create(request):
         try:
             rule = services.rule_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
         else:
             messages.success(request, _("Rule saved as a draft."))
             return redirect("risk:rule_detail", pk=rule.pk)
@@ -66,7 +66,7 @@ def rule_edit(request, pk):
         try:
             services.rule_update(rule=rule, actor=request.user, **data)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
         else:
             messages.success(request, _("Rule updated."))
             return redirect("risk:rule_detail", pk=rule.pk)
@@ -144,7 +144,7 @@ def bulletin_form(request, pk=None):
             else:
                 bulletin = services.bulletin_create(actor=request.user, rules=rules, **data)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
         else:
             messages.success(request, _("Bulletin saved."))
             return redirect("risk:bulletin_detail", pk=bulletin.pk)

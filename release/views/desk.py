@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ciq_portal.forms import service_errors_to_form
+from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from inspection.forms import ConclusionForm
 from inspection.services import test_report_submit
@@ -70,7 +70,7 @@ def report_supply(request, pk):
                                             "officer will decide. You may supply another report."))
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
     return render(request, "release/decision.html",
                   _decision_context(request, decision, report_form=form, results_formset=results), status=400)
 
@@ -92,7 +92,7 @@ def report_verify(request, pk, report_pk):
             messages.success(request, _("Verification recorded."))
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
     return render(request, "release/decision.html", _decision_context(request, decision, verify_form=form),
                   status=400)
 
@@ -127,7 +127,7 @@ def conclude(request, pk):
             messages.success(request, _("Inspection concluded."))
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
     return render(request, "release/decision.html", _decision_context(request, decision, conclusion_form=form),
                   status=400)
 

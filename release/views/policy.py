@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ciq_portal.forms import service_errors_to_form
+from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, require_role
 
 from .. import forms, matrix, selectors, services
@@ -34,7 +34,7 @@ def matrix_edit(request):
                 messages.success(request, _("Matrix version %(v)s is now in force.") % {"v": new.version})
                 return redirect("release:matrix")
             except ValidationError as exc:
-                service_errors_to_form(form, exc)
+                errors_to_forms(exc, form)
         status = 400
     return render(request, "release/matrix.html", {
         "form": form, "version": version, "cells": cells, "can_edit": can_edit, "grades": matrix.GRADES,
@@ -57,7 +57,7 @@ def negative_list(request):
                 messages.success(request, _("Added to the negative list."))
                 return redirect("release:negative_list")
             except ValidationError as exc:
-                service_errors_to_form(form, exc)
+                errors_to_forms(exc, form)
         status = 400
     return render(request, "release/negative_list.html", {
         "form": form, "entries": selectors.negative_list(), "can_edit": can_edit,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 
-from ciq_portal.forms import service_errors_to_form
+from ciq_portal.forms import errors_to_forms
 from ciq_portal.i18n import choice_label
 from declarations.choices import ReleaseMode
 
@@ -70,6 +70,6 @@ def recall_acknowledge(request, token):
             services.recall_notice_acknowledge(notice=notice, **form.cleaned_data)
             return redirect("release:recall_ack", token=token)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
     return render(request, "release/recall_ack.html", {"notice": notice, "form": form,
                                                        "release": notice.recall.release})

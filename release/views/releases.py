@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ciq_portal.forms import service_errors_to_form
+from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 
 from .. import certificates, forms, selectors, services
@@ -76,7 +76,7 @@ def _release_post(request, pk, form_class, form_key, call, success):
             messages.success(request, success)
             return redirect("release:detail", pk=release.pk)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_forms(exc, form)
     return render(request, "release/release_detail.html", _release_context(request, release, **{form_key: form}),
                   status=400)
 

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from declarations.forms import DeclarationHeaderForm, DocumentUploadForm, errors_to_forms, line_formset
+from ciq_portal.forms import errors_to_forms
+from declarations.forms import DeclarationHeaderForm, DocumentUploadForm, line_formset
 
 pytestmark = pytest.mark.django_db
 
