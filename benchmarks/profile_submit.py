@@ -29,7 +29,7 @@ from benchmarks.common import ensure_database, machine  # noqa: E402
 
 LEAN_SWITCHES = (  # what "lean" switches off, each replaced by a no-op of the same call
     ("declarations.services.declaration_duplicates", lambda **kwargs: []),
-    ("release.services._active_tightening", lambda *args: None),
+    ("release.services.decision._active_tightening", lambda *args: None),
     ("ciq_portal.notifications.notification_publish", lambda **kwargs: None),
 )
 

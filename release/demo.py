@@ -33,6 +33,7 @@ from inspection.services import test_report_submit
 from . import clearance, matrix, services
 from .choices import InspectionResult, NextStep, RecallSource
 from .models import NegativeListEntry, Release, ReleaseDecision, ReleaseMatrixVersion
+from .services.releasing import _certificate_issue
 
 A_USCC = "91330200MA2H1B7X0N"
 PREFIX = "NGBRL"
@@ -135,7 +136,7 @@ def _history(declaration, *, mode, tier, decided_at, release_minutes, inspection
         port=declaration.port_of_entry, grade=enterprise.credit_grade, minutes_from_submission=from_submission,
         minutes_from_arrival=from_arrival, bucket_submission=clearance.bucket_of(from_submission),
         bucket_arrival=clearance.bucket_of(from_arrival))
-    services._certificate_issue(release, list(declaration.lines.all()))
+    _certificate_issue(release, list(declaration.lines.all()))
     return decision, release
 
 

@@ -15,6 +15,7 @@ from release import services
 from release.choices import InspectionResult, NextStep, RecallStatus
 from release.models import EnterpriseTightening, Release
 from release.selectors import Period, certificate_verify, dashboard
+from release.services import stats_refresh
 from tests.inspection.factories import LabFactory
 
 from .factories import FakeAssessment, submitted_declaration
@@ -341,8 +342,8 @@ def test_releases_in_one_interval_share_one_dashboard_refresh(hs, draw, enterpri
     cache.delete(services.STATS_PENDING_KEY)
     with mock.patch("release.tasks.release_stats_refresh_task.apply_async") as queued:
         for _ in range(3):
-            services._queue_stats_refresh()
+            stats_refresh._queue_stats_refresh()
         assert queued.call_count == 1 and queued.call_args.kwargs == {"countdown": 60}
         services.release_stats_refresh()  # the queued refresh starts: the next release queues another
-        services._queue_stats_refresh()
+        stats_refresh._queue_stats_refresh()
         assert queued.call_count == 2
