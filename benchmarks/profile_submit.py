@@ -28,7 +28,7 @@ from benchmarks import bench_submit  # noqa: E402  (sets the database, Redis and
 from benchmarks.common import ensure_database, machine  # noqa: E402
 
 LEAN_SWITCHES = (  # what "lean" switches off, each replaced by a no-op of the same call
-    ("declarations.services.declaration_duplicates", lambda **kwargs: []),
+    ("declarations.services.lifecycle.declaration_duplicates", lambda **kwargs: []),
     ("release.services.decision._active_tightening", lambda *args: None),
     ("ciq_portal.notifications.notification_publish", lambda **kwargs: None),
 )

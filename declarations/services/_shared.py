@@ -1,0 +1,50 @@
+"""Helpers shared by the declaration services: snapshots for the audit trail, the owner check, the row lock and
+the cleaning of goods lines."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
+
+from ciq_portal.journal import batch_lock
+from ciq_portal.roles import user_roles
+from ciq_portal.scoping import user_enterprise_id
+
+from .. import transitions
+from ..choices import DeclarationStatus
+from ..models import Declaration, GoodsLine
+from ..validation import clean_line
+
+
+def _snapshot(declaration: Declaration) -> dict:
+    return {"number": declaration.number, "status": declaration.status, "release_mode": declaration.release_mode,
+            "port_of_entry": declaration.port_of_entry, "bill_of_lading": declaration.bill_of_lading,
+            "departure_country": declaration.departure_country}
+
+
+def _check_owner(declaration: Declaration, actor) -> None:
+    """A declarant acts only for their own enterprise (selectors already hide others; this is the last guard)."""
+    if actor is not None and transitions.DECLARANT in user_roles(actor) and not (user_roles(actor) &
+                                                                                 transitions.BUREAU):
+        if user_enterprise_id(actor) != declaration.enterprise_id:
+            raise ValidationError({"declaration": [_("This declaration is not yours.")]})
+
+
+def _lock(declaration: Declaration, *, with_lines: bool = False) -> Declaration:
+    """Lock the declaration's row until the transaction ends and reload the caller's instance from it (with its
+    enterprise, and its goods lines in ``line_no`` order when asked), so the caller's object shows every move
+    the services make on it. A pipeline's batch locks and reloads its instance once."""
+    batch_lock(declaration, lambda: declaration.refresh_from_db(
+        from_queryset=Declaration.objects.select_for_update(of=("self",)).select_related("enterprise")))
+    if with_lines:
+        prefetch_related_objects([declaration], Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")))
+    return declaration
+
+
+def _require_draft(declaration: Declaration) -> None:
+    if declaration.status != DeclarationStatus.DRAFT:
+        raise ValidationError({"status": [_("Only a draft can be changed; this declaration is %(status)s.")
+                                          % {"status": declaration.get_status_display()}]})
+
+
+def _clean_lines(lines, errors):
+    return [clean_line(line, i, errors) for i, line in enumerate(lines)]

@@ -1,0 +1,134 @@
+"""Drafts: a declaration's header and goods lines, created and changed by the declarant until submission."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ciq_portal.audit import audit_record
+
+from ..choices import DeclarationSource
+from ..models import Declaration, GoodsLine
+from ..validation import clean_header
+from ._shared import _check_owner, _clean_lines, _lock, _require_draft, _snapshot
+from .numbering import declaration_number_next
+from .timeline import declaration_event_add
+
+
+def _line_snapshot(line: GoodsLine) -> dict:
+    return {"line_no": line.line_no, "hs_code": line.hs_code, "origin_country": line.origin_country,
+            "quantity": str(line.quantity), "value": str(line.value), "currency": line.currency}
+
+
+def _write_lines(declaration, cleaned) -> None:
+    GoodsLine.objects.bulk_create([GoodsLine(declaration=declaration, line_no=i + 1, **data)
+                                   for i, data in enumerate(cleaned)])
+
+
+@transaction.atomic
+def declaration_create(*, enterprise, actor, lines=(), source=DeclarationSource.PORTAL, declarant_ref="",
+                       **header) -> Declaration:
+    """Create a draft with its goods lines; raises ValidationError naming every bad field at once."""
+    errors: dict = {}
+    header.setdefault("port_of_entry", settings.CIQ["OFFICE_CODE"])
+    header.setdefault("departure_country", "")
+    cleaned_header = clean_header(header, errors)
+    cleaned_lines = _clean_lines(list(lines), errors)
+    if errors:
+        raise ValidationError(errors)
+    declaration = Declaration.objects.create(
+        number=declaration_number_next(), enterprise=enterprise, created_by=actor, source=source,
+        declarant_ref=declarant_ref, **cleaned_header)
+    _write_lines(declaration, cleaned_lines)
+    declaration_event_add(declaration=declaration, kind="created", actor=actor, to_status=declaration.status,
+                          message=lambda: _("Draft created."))
+    audit_record(actor=actor, action="declaration.create", obj=declaration, after=_snapshot(declaration),
+                 enterprise_id=enterprise.pk)
+    return declaration
+
+
+@transaction.atomic
+def declaration_update(*, declaration, actor, lines=None, **header) -> Declaration:
+    """Change a draft's header; when ``lines`` is given it replaces the goods lines."""
+    declaration = _lock(declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    before = _snapshot(declaration)
+    errors: dict = {}
+    cleaned_header = clean_header(header, errors)
+    cleaned_lines = _clean_lines(list(lines), errors) if lines is not None else None
+    if errors:
+        raise ValidationError(errors)
+    for name, value in cleaned_header.items():
+        setattr(declaration, name, value)
+    declaration.save()
+    if cleaned_lines is not None:
+        declaration.lines.all().delete()
+        _write_lines(declaration, cleaned_lines)
+    audit_record(actor=actor, action="declaration.update", obj=declaration, before=before,
+                 after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
+    return declaration
+
+
+@transaction.atomic
+def declaration_delete(*, declaration, actor) -> None:
+    declaration = _lock(declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    before = _snapshot(declaration)
+    pk, enterprise_id = declaration.pk, declaration.enterprise_id
+    for document in declaration.documents.all():
+        document.file.delete(save=False)
+    declaration.delete()
+    audit_record(actor=actor, action="declaration.delete", object_type="declarations.declaration", object_id=pk,
+                 before=before, enterprise_id=enterprise_id)
+
+
+@transaction.atomic
+def goods_line_add(*, declaration, actor, **fields) -> GoodsLine:
+    declaration = _lock(declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    errors: dict = {}
+    cleaned = _clean_lines([fields], errors)[0]
+    if errors:
+        raise ValidationError(errors)
+    last = declaration.lines.order_by("-line_no").values_list("line_no", flat=True).first() or 0
+    line = GoodsLine.objects.create(declaration=declaration, line_no=last + 1, **cleaned)
+    audit_record(actor=actor, action="goods_line.add", obj=line, after=_line_snapshot(line),
+                 enterprise_id=declaration.enterprise_id)
+    return line
+
+
+@transaction.atomic
+def goods_line_update(*, line, actor, **fields) -> GoodsLine:
+    declaration = _lock(line.declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    line = GoodsLine.objects.select_for_update().get(pk=line.pk)
+    before = _line_snapshot(line)
+    current = {name: getattr(line, name) for name in ("hs_code", "description", "origin_country", "quantity", "unit",
+                                                       "net_weight_kg", "gross_weight_kg", "value", "currency",
+                                                       "manufacturer_name", "lot_numbers")}
+    current.update(fields)
+    errors: dict = {}
+    cleaned = _clean_lines([current], errors)[0]
+    if errors:
+        raise ValidationError(errors)
+    for name, value in cleaned.items():
+        setattr(line, name, value)
+    line.save()
+    audit_record(actor=actor, action="goods_line.update", obj=line, before=before, after=_line_snapshot(line),
+                 enterprise_id=declaration.enterprise_id)
+    return line
+
+
+@transaction.atomic
+def goods_line_delete(*, line, actor) -> None:
+    declaration = _lock(line.declaration)
+    _check_owner(declaration, actor)
+    _require_draft(declaration)
+    before, pk = _line_snapshot(line), line.pk
+    line.delete()
+    audit_record(actor=actor, action="goods_line.delete", object_type="declarations.goodsline", object_id=pk,
+                 before=before, enterprise_id=declaration.enterprise_id)
