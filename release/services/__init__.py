@@ -5,7 +5,7 @@ clearance_submit``).
   (:func:`clearance_submit`), resuming a held one, releasing right after sampling (:func:`sample_release`),
   concluding an inspection (:func:`clearance_conclude`) and the beat task's sweep (:func:`clearance_settle_pending`)
   that settles any inspection concluded or sampled through another app's pages;
-- ``decision``: the release decision (:func:`release_decide`);
+- ``decision``: the release decision's writer (:func:`release_decide`; its rules are ``release.deciding``'s);
 - ``releasing``: the release itself, with its trace code and signed certificate;
 - ``verification``: verify-release (a third-party report supplied, then verified or refused by an officer);
 - ``recalls`` and ``post_checks``: distribution records, recalls and their notices, post-release checks;

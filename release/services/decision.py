@@ -1,6 +1,8 @@
-"""The release decision: the mode from the matrix (goods risk tier x credit grade), made stricter where the negative
-list, the risk assessment or an enterprise's tightened supervision says so, the dual-random overlay, and the start
-of what the mode needs."""
+"""The release decision's writer: it gathers the inputs (the matrix in force, the negative list, the risk assessment,
+the enterprise's tightened supervision, the dual-random draw), lets ``release.deciding`` decide, records the
+``ReleaseDecision`` and starts what the mode needs."""
+
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,19 +11,15 @@ from django.utils.translation import gettext as _
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import choice_label, stored_text
 from declarations import services as declaration_services
-from declarations.choices import InspectionPlace, ReleaseMode
+from declarations.choices import ReleaseMode
 from inspection import services as inspection_services
 
-from .. import matrix
-from ..choices import InspectionResult, NextStep, RiskTier
+from .. import deciding, matrix
+from ..choices import InspectionResult, NegativeListKind, RiskTier
 from ..models import EnterpriseTightening, Release, ReleaseDecision
 from ..selectors import negative_list_matches, release_matrix_current
 from ._shared import _event
 from .releasing import _release
-
-
-def _bulletin_forced(reasons) -> bool:
-    return any("bulletin" in str(r.get("code", "")) for r in (reasons or []) if isinstance(r, dict))
 
 
 def _stored_label(text) -> str:
@@ -31,11 +29,11 @@ def _stored_label(text) -> str:
     return stored_text(text)[0]
 
 
-def _tightening_source(tightening) -> str:
+def _tightening_source(source_release_id) -> str:
     """The declaration whose lab failure tightened the supervision (the page names it in the reader's language)."""
-    if tightening.source_release_id is None:
+    if source_release_id is None:
         return ""
-    return (Release.objects.filter(pk=tightening.source_release_id)
+    return (Release.objects.filter(pk=source_release_id)
             .values_list("declaration__number", flat=True).first() or "")
 
 
@@ -52,114 +50,102 @@ def release_decide(*, declaration, assessment, actor=None) -> ReleaseDecision:
     existing = ReleaseDecision.objects.filter(declaration=declaration).first()
     if existing:
         return existing
-    return _decide(declaration, assessment, actor)
+    return _decide_release(declaration, assessment, actor)
 
 
-def _decide(declaration, assessment, actor) -> ReleaseDecision:
-    """Matrix (tier x grade) → stricter where the negative list, the risk assessment (rules, bulletins) or an
-    enterprise's tightened supervision says so → dual-random overlay → inspection task where one is needed →
-    the declaration's next status (released at once, awaiting a report, awaiting inspection, or on hold)."""
+def _decide_release(declaration, assessment, actor) -> ReleaseDecision:
+    """Gather the inputs (the matrix in force, the negative list, the risk assessment, the enterprise's tightened
+    supervision, the dual-random draw), decide (release.deciding), record the decision and start what its mode
+    needs: the release at once, a request for a report, an inspection, or the hold."""
     now = timezone.now()
-    today = timezone.localdate(now)
-    enterprise = declaration.enterprise
-    grade = enterprise.credit_grade
-    tier = getattr(assessment, "tier", "") or "medium"
     version, cells = release_matrix_current()
-    matrix_mode = matrix.mode_for(cells, tier, grade)
-    mode = matrix_mode
-    forced_by = []
-
     negatives = negative_list_matches(declaration)
-    # A constraint is recorded as a forcing reason only where it is stricter than the matrix's mode.
-    for entry in negatives:
-        if matrix.is_stricter(entry.min_mode, matrix_mode):
-            forced_by.append({"code": "negative_list", "mode": entry.min_mode, "entry": entry.pk,
-                              "kind": entry.kind, "value": entry.value, "reason": entry.reason,
-                              "label": _stored_label(lambda e=entry: f"{e.get_kind_display()} {e.value}: {e.reason}")})
-        mode = matrix.stricter(mode, entry.min_mode)
-    risk_mode = getattr(assessment, "forced_release_mode", "") or ""
-    if risk_mode in matrix.MODES:
-        if matrix.is_stricter(risk_mode, matrix_mode):
-            code = "bulletin" if _bulletin_forced(getattr(assessment, "reasons", None)) else "risk"
-            forced_by.append({"code": code, "mode": risk_mode, "label": _stored_label(lambda: _("risk assessment"))})
-        mode = matrix.stricter(mode, risk_mode)
-    tightening = _active_tightening(enterprise.pk, today)
-    if tightening is not None:
-        if matrix.is_stricter(tightening.min_mode, matrix_mode):
-            forced_by.append({"code": "tightening", "mode": tightening.min_mode, "tightening": tightening.pk,
-                              "source_declaration": _tightening_source(tightening), "label": tightening.reason})
-        mode = matrix.stricter(mode, tightening.min_mode)
+    tightening = _active_tightening(declaration.enterprise_id, timezone.localdate(now))
+    inputs = _decision_inputs(declaration, assessment, cells, negatives, tightening)
+    if tightening is not None:  # every consignment decided while it is in force uses one up
         tightening.consignments_left -= 1
         tightening.save(update_fields=["consignments_left"])
-
-    # Direct release (直通): inspection at destination, unless the goods are on the negative list.
-    place, office = InspectionPlace.PORT, ""
-    if declaration.inspection_place == InspectionPlace.DESTINATION:
-        if negatives:
-            _event(declaration=declaration, kind="direct_release_refused", actor=actor,
-                   message=lambda: _("Goods on the negative list are inspected at the port of entry, "
-                                     "not at destination."))
-        else:
-            place, office = InspectionPlace.DESTINATION, declaration.destination_office
-
-    hold = bool(getattr(assessment, "hold", False))
-    inspection_reason = ""
-    if getattr(assessment, "force_inspection", False):
-        inspection_reason = "risk"
-    elif mode in (matrix.SAMPLE, matrix.SUPERVISED):
-        inspection_reason = "release_mode"
-    draw = None
-    if not hold:
-        draw = inspection_services.object_draw_for_declaration(declaration=declaration)
-        if draw.selected and not inspection_reason:
-            inspection_reason = "random"
-
-    if hold:
-        next_step = NextStep.ON_HOLD
-    elif inspection_reason:
-        next_step = NextStep.AWAIT_SAMPLING if mode == matrix.SAMPLE else NextStep.AWAIT_INSPECTION
-    elif mode == matrix.VERIFY:
-        next_step = NextStep.SUPPLY_REPORT
-    else:
-        next_step = NextStep.NONE
-
-    inputs = {
-        "tier": tier, "grade": grade, "score": getattr(assessment, "score", None),
-        "risk_assessment": getattr(assessment, "pk", None),
-        "rules_version": str(getattr(assessment, "rules_version", "") or ""),
-        "model_version": str(getattr(assessment, "model_version", "") or ""),
-        "force_inspection": bool(getattr(assessment, "force_inspection", False)), "hold": hold,
-        "hs_codes": sorted({line.hs_code for line in declaration.lines.all()}),
-        "inspection_place_requested": declaration.inspection_place,
-        "draw": draw.pk if draw else None, "draw_selected": bool(draw and draw.selected),
-    }
-    decision = ReleaseDecision.objects.create(
-        declaration=declaration, enterprise=enterprise, decided_at=now, decided_on=today,
-        port=declaration.port_of_entry, grade=grade, tier=tier, risk_score=getattr(assessment, "score", None),
-        matrix_version=version, matrix_mode=matrix_mode, mode=mode, forced_by=forced_by,
-        random_selected=bool(draw and draw.selected), inspection_required=bool(inspection_reason) and not hold,
-        inspection_reason=inspection_reason if not hold else "", inspection_place=place, destination_office=office,
-        next_step=next_step, on_hold=hold, inputs=inputs)
-    audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=enterprise.pk,
-                 after={"declaration": declaration.number, "matrix_version": version, "matrix_mode": matrix_mode,
-                        "mode": mode, "forced_by": forced_by, "inputs": inputs, "next_step": next_step})
-    # The declarant sees the mode and the next step; the reasons stay with the bureau.
-    _event(declaration=declaration, kind="release_mode_decided", actor=actor,
-           message=lambda: _("Release mode: %(mode)s. Next: %(next)s") % {
-               "mode": ReleaseMode(mode).label, "next": decision.get_next_step_display()},
-           data={"mode": mode, "next_step": next_step})
-    _event(declaration=declaration, kind="release_mode_reasons", actor=actor, visible_to_declarant=False,
-           message=lambda: _("Matrix v%(v)s gave %(m)s for tier %(t)s and grade %(g)s.") % {
-               "v": version, "m": choice_label(ReleaseMode, matrix_mode), "t": choice_label(RiskTier, tier),
-               "g": grade},
-           data={"forced_by": forced_by, "inputs": inputs})
-
-    if hold:
-        declaration_services.declaration_hold(declaration=declaration, actor=None, release_mode=mode,
+    if deciding.direct_release_refused(inputs):
+        _event(declaration=declaration, kind="direct_release_refused", actor=actor,
+               message=lambda: _("Goods on the negative list are inspected at the port of entry, "
+                                 "not at destination."))
+    draw = None if inputs.hold else inspection_services.object_draw_for_declaration(declaration=declaration)
+    outcome = deciding.decide(replace(inputs, drawn=bool(draw and draw.selected)))
+    decision = _decision_record(declaration, assessment, actor, inputs, outcome, version=version, draw=draw, now=now)
+    if outcome.on_hold:
+        declaration_services.declaration_hold(declaration=declaration, actor=None, release_mode=outcome.mode,
                                               message=lambda: _("Held by the risk assessment."),
                                               visible_to_declarant=True)
     else:
         _start_mode(decision, declaration, actor=None)
+    return decision
+
+
+def _decision_inputs(declaration, assessment, cells, negatives, tightening) -> deciding.DecisionInputs:
+    reasons = getattr(assessment, "reasons", None) or []
+    return deciding.DecisionInputs(
+        tier=getattr(assessment, "tier", "") or "medium", grade=declaration.enterprise.credit_grade, cells=cells,
+        negative_list=tuple(deciding.NegativeListMatch(entry=e.pk, kind=e.kind, value=e.value, reason=e.reason,
+                                                       min_mode=e.min_mode) for e in negatives),
+        risk_forced_mode=getattr(assessment, "forced_release_mode", "") or "",
+        risk_reason_codes=tuple(str(r.get("code", "")) for r in reasons if isinstance(r, dict)),
+        force_inspection=bool(getattr(assessment, "force_inspection", False)),
+        hold=bool(getattr(assessment, "hold", False)),
+        tightening=None if tightening is None else deciding.Tightening(
+            tightening=tightening.pk, min_mode=tightening.min_mode, reason=tightening.reason,
+            source_release=tightening.source_release_id),
+        inspection_place_requested=declaration.inspection_place, destination_office=declaration.destination_office)
+
+
+def _forced_by_entry(stricter: deciding.Stricter) -> dict:
+    """A constraint that made the mode stricter, as ``ReleaseDecision.forced_by`` keeps it."""
+    source = stricter.source
+    if isinstance(source, deciding.NegativeListMatch):
+        return {"code": stricter.code, "mode": stricter.mode, "entry": source.entry, "kind": source.kind,
+                "value": source.value, "reason": source.reason,
+                "label": _stored_label(lambda: f"{choice_label(NegativeListKind, source.kind)} {source.value}: "
+                                               f"{source.reason}")}
+    if isinstance(source, deciding.Tightening):
+        return {"code": stricter.code, "mode": stricter.mode, "tightening": source.tightening,
+                "source_declaration": _tightening_source(source.source_release), "label": source.reason}
+    return {"code": stricter.code, "mode": stricter.mode, "label": _stored_label(lambda: _("risk assessment"))}
+
+
+def _decision_record(declaration, assessment, actor, inputs, outcome, *, version, draw, now) -> ReleaseDecision:
+    """The decision stored with what it was made from, its audit row and its two timeline events."""
+    forced_by = [_forced_by_entry(stricter) for stricter in outcome.stricter_by]
+    recorded = {
+        "tier": inputs.tier, "grade": inputs.grade, "score": getattr(assessment, "score", None),
+        "risk_assessment": getattr(assessment, "pk", None),
+        "rules_version": str(getattr(assessment, "rules_version", "") or ""),
+        "model_version": str(getattr(assessment, "model_version", "") or ""),
+        "force_inspection": inputs.force_inspection, "hold": inputs.hold,
+        "hs_codes": sorted({line.hs_code for line in declaration.lines.all()}),
+        "inspection_place_requested": inputs.inspection_place_requested,
+        "draw": draw.pk if draw else None, "draw_selected": outcome.random_selected,
+    }
+    decision = ReleaseDecision.objects.create(
+        declaration=declaration, enterprise=declaration.enterprise, decided_at=now, decided_on=timezone.localdate(now),
+        port=declaration.port_of_entry, grade=inputs.grade, tier=inputs.tier,
+        risk_score=getattr(assessment, "score", None), matrix_version=version, matrix_mode=outcome.matrix_mode,
+        mode=outcome.mode, forced_by=forced_by, random_selected=outcome.random_selected,
+        inspection_required=outcome.inspection_required, inspection_reason=outcome.inspection_reason,
+        inspection_place=outcome.inspection_place, destination_office=outcome.destination_office,
+        next_step=outcome.next_step, on_hold=outcome.on_hold, inputs=recorded)
+    audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=declaration.enterprise_id,
+                 after={"declaration": declaration.number, "matrix_version": version,
+                        "matrix_mode": outcome.matrix_mode, "mode": outcome.mode, "forced_by": forced_by,
+                        "inputs": recorded, "next_step": outcome.next_step})
+    # The declarant sees the mode and the next step; the reasons stay with the bureau.
+    _event(declaration=declaration, kind="release_mode_decided", actor=actor,
+           message=lambda: _("Release mode: %(mode)s. Next: %(next)s") % {
+               "mode": ReleaseMode(outcome.mode).label, "next": decision.get_next_step_display()},
+           data={"mode": outcome.mode, "next_step": outcome.next_step})
+    _event(declaration=declaration, kind="release_mode_reasons", actor=actor, visible_to_declarant=False,
+           message=lambda: _("Matrix v%(v)s gave %(m)s for tier %(t)s and grade %(g)s.") % {
+               "v": version, "m": choice_label(ReleaseMode, outcome.matrix_mode),
+               "t": choice_label(RiskTier, inputs.tier), "g": inputs.grade},
+           data={"forced_by": forced_by, "inputs": recorded})
     return decision
 
 

@@ -24,11 +24,11 @@ from inspection.choices import TaskStatus
 from inspection.models import InspectionTask
 from risk.services import declaration_assess
 
-from .. import matrix
+from .. import deciding, matrix
 from ..choices import InspectionResult, NextStep, RecallSource
 from ..models import EnterpriseTightening, Release, ReleaseDecision
 from ._shared import WAITING_STATUSES, _event, _reject, _require_role
-from .decision import _decide, _start_mode
+from .decision import _decide_release, _start_mode
 from .recalls import recall_open
 from .releasing import consignment_release
 
@@ -46,15 +46,12 @@ def clearance_resume(*, declaration, actor, note: str = "") -> ReleaseDecision:
     if not decision.on_hold or declaration.status != DeclarationStatus.ON_HOLD:
         raise ValidationError({"declaration": [_("This declaration is not on hold.")]})
     draw = inspection_services.object_draw_for_declaration(declaration=declaration)
-    reason = decision.inputs.get("force_inspection") and "risk" or (
-        "release_mode" if decision.mode in (matrix.SAMPLE, matrix.SUPERVISED) else "")
-    if draw.selected and not reason:
-        reason = "random"
+    reason, next_step = deciding.inspection_and_next_step(
+        mode=decision.mode, force_inspection=bool(decision.inputs.get("force_inspection")), drawn=draw.selected)
     decision.on_hold = False
     decision.random_selected = draw.selected
     decision.inspection_required, decision.inspection_reason = bool(reason), reason
-    decision.next_step = (NextStep.AWAIT_SAMPLING if decision.mode == matrix.SAMPLE else NextStep.AWAIT_INSPECTION) \
-        if reason else (NextStep.SUPPLY_REPORT if decision.mode == matrix.VERIFY else NextStep.NONE)
+    decision.next_step = next_step
     decision.inputs = {**decision.inputs, "draw": draw.pk, "draw_selected": draw.selected, "resumed_by": actor.pk}
     decision.save(update_fields=["on_hold", "random_selected", "inspection_required", "inspection_reason",
                                  "next_step", "inputs"])
@@ -76,7 +73,7 @@ def clearance_submit(*, declaration, actor):
         declaration = declaration_services.declaration_submit(declaration=declaration, actor=actor)
         assessment = declaration_assess(declaration=declaration, actor=actor)
         # A draft until a moment ago, and locked since: nothing can have decided it yet.
-        decision = _decide(declaration, assessment, actor)
+        decision = _decide_release(declaration, assessment, actor)
     declaration.release_decision = decision
     return declaration
 
