@@ -1,4 +1,5 @@
-"""Celery entry points of the release app: fetch by id, call a service; safe to run twice."""
+"""Celery entry points of the release app: fetch by id, call a service; safe to run twice. The services queue these
+tasks from this module, so each task imports its service when it runs (a cycle at import time otherwise)."""
 
 from datetime import date
 
