@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from ciq_portal.roles import Role
@@ -15,6 +16,10 @@ from ciq_portal.services import roles_sync
 from .factories import EnterpriseFactory, UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# No time limit per example: speed is measured by the benchmarks, and a shared machine must not fail a property.
+hypothesis_settings.register_profile("ciq", deadline=None)
+hypothesis_settings.load_profile("ciq")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,6 +1,5 @@
 """The release REST face: thin views over services and selectors."""
 
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -12,7 +11,6 @@ from rest_framework.views import APIView
 from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import Role, is_bureau_user
-from inspection.services import test_report_submit
 
 from .. import selectors, services
 from ..filtersets import ReleaseFilterSet
@@ -115,10 +113,8 @@ class ReleaseDecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
         decision = self.get_object()
         serializer = ReportSupplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            report = test_report_submit(declaration=decision.declaration, actor=request.user,
-                                        **serializer.validated_data)
-            services.verify_report_supplied(declaration=decision.declaration, report=report, actor=request.user)
+        services.verify_report_supply(declaration=decision.declaration, actor=request.user,
+                                      **serializer.validated_data)
         return self._answer(decision)
 
     @extend_schema(request=VerifySerializer, responses={200: DecisionSerializer})

@@ -24,6 +24,7 @@ from .pipeline import (
     clearance_settle_pending,
     clearance_submit,
     sample_release,
+    sample_release_possible,
 )
 from .policy import NEGATIVE_LIST_MODES, negative_list_add, negative_list_retire, release_matrix_update
 from .post_checks import post_check_record, post_check_schedule
@@ -36,7 +37,7 @@ from .recalls import (
 )
 from .releasing import consignment_release
 from .stats_refresh import STATS_PENDING_KEY, release_stats_refresh
-from .verification import awaits_verification, verify_release_decide, verify_report_supplied
+from .verification import awaits_verification, verify_release_decide, verify_report_supplied, verify_report_supply
 
 __all__ = [
     "NEGATIVE_LIST_MODES",
@@ -64,6 +65,8 @@ __all__ = [
     "release_matrix_update",
     "release_stats_refresh",
     "sample_release",
+    "sample_release_possible",
     "verify_release_decide",
     "verify_report_supplied",
+    "verify_report_supply",
 ]

@@ -78,6 +78,13 @@ def clearance_submit(*, declaration, actor):
     return declaration
 
 
+def sample_release_possible(decision, task) -> bool:
+    """Sample-release may let the goods go: the mode is sample-release, a sample is taken, and they are not
+    released yet."""
+    return (task is not None and decision.mode == matrix.SAMPLE and task.samples.exists()
+            and not Release.objects.filter(declaration_id=decision.declaration_id).exists())
+
+
 @transaction.atomic
 def sample_release(*, task, actor) -> Release:
     """Sample-release: the goods are released as soon as the officer has taken and sealed a sample; the

@@ -11,7 +11,7 @@ from ciq_portal.roles import Role
 from declarations import services as declaration_services
 from declarations.choices import DeclarationStatus
 from declarations.models import Declaration
-from inspection.services import test_report_check
+from inspection.services import test_report_check, test_report_submit
 
 from .. import matrix
 from ..choices import InspectionResult, NextStep
@@ -40,6 +40,16 @@ def verify_report_supplied(*, declaration, report, actor) -> ReleaseDecision:
     _event(declaration=declaration, kind="report_supplied", actor=actor,
            message=lambda: _("Test report %(n)s supplied; an officer will verify it.") % {"n": report.report_no})
     return decision
+
+
+@transaction.atomic
+def verify_report_supply(*, declaration, actor, **report):
+    """The declarant supplies a third-party test report for verify-release: it is registered with its automatic
+    acceptance check (inspection.test_report_submit) and the declaration waits for an officer's verification.
+    ``report``: lab_accreditation_no, report_no, issued_on, hs_codes, lot_numbers, results."""
+    supplied = test_report_submit(declaration=declaration, actor=actor, **report)
+    verify_report_supplied(declaration=declaration, report=supplied, actor=actor)
+    return supplied
 
 
 def awaits_verification(decision) -> bool:

@@ -5,7 +5,6 @@ direct release."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_POST
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from inspection.forms import ConclusionForm
-from inspection.services import test_report_submit
 
 from .. import forms, selectors, services
 from .access import BUREAU_DESK
@@ -36,8 +34,7 @@ def _decision_context(request, decision, **forms_):
         "verify_form": forms_.get("verify_form") or forms.VerifyForm(),
         "conclusion_form": forms_.get("conclusion_form") or ConclusionForm(),
         "can_verify": has_role(request.user, Role.OFFICER, Role.SUPERVISOR) and services.awaits_verification(decision),
-        "can_sample_release": bool(task and decision.mode == "sample" and task.samples.exists()
-                                   and not hasattr(declaration, "release")),
+        "can_sample_release": services.sample_release_possible(decision, task),
     }
 
 
@@ -59,10 +56,8 @@ def report_supply(request, pk):
     form, results = forms.ReportForm(request.POST), forms.report_results_formset(request.POST)
     if form.is_valid() and results.is_valid():
         try:
-            with transaction.atomic():
-                report = test_report_submit(declaration=decision.declaration, actor=request.user,
-                                            **form.report_kwargs(results.results()))
-                services.verify_report_supplied(declaration=decision.declaration, report=report, actor=request.user)
+            report = services.verify_report_supply(declaration=decision.declaration, actor=request.user,
+                                                   **form.report_kwargs(results.results()))
             if report.check_ok:
                 messages.success(request, _("Report supplied: an officer will verify it."))
             else:

@@ -71,6 +71,19 @@ def test_verify_release_needs_a_verified_report(hs, draw, enterprise_a, declaran
     assert declaration.release.inspection_result == InspectionResult.DOCUMENTS_VERIFIED
 
 
+def test_a_supplied_report_is_registered_and_awaits_verification_in_one_step(hs, draw, enterprise_a, declarant_a):
+    declaration = submitted_declaration(grade(enterprise_a, "B"))
+    decide(declaration, declarant_a, tier="low")
+    lab = LabFactory()
+    report = services.verify_report_supply(
+        declaration=declaration, actor=declarant_a, lab_accreditation_no=lab.accreditation_no, report_no="R-9",
+        issued_on=timezone.localdate() - timedelta(days=3), hs_codes=["0306"], lot_numbers="",
+        results=[{"test_item": "lead", "value": "0.01", "unit": "mg/kg"}])
+    assert report.check_ok and report.declaration_id == declaration.pk
+    declaration.refresh_from_db()
+    assert declaration.release_decision.next_step == NextStep.AWAIT_VERIFICATION
+
+
 def test_verify_release_refused_with_reason(hs, draw, enterprise_a, declarant_a, officer):
     declaration = submitted_declaration(grade(enterprise_a, "B"))
     decide(declaration, declarant_a, tier="low")
@@ -117,6 +130,19 @@ def test_sample_release_pass(hs, draw, enterprise_a, declarant_a, inspector):
     release.refresh_from_db()
     assert release.inspection_result == InspectionResult.CONFORM and release.status == "released"
     assert CreditEvent.objects.filter(enterprise=enterprise_a, kind="inspection_passed").exists()
+
+
+def test_sample_release_is_possible_once_a_sample_is_taken_and_until_the_release(hs, draw, enterprise_a,
+                                                                                declarant_a, inspector):
+    declaration = submitted_declaration(grade(enterprise_a, "C"))
+    decision = decide(declaration, declarant_a, tier="low")
+    assert not services.sample_release_possible(decision, decision.task)
+    task, _sample_taken = _sample(decision.task, inspector)
+    assert services.sample_release_possible(decision, task)
+    services.sample_release(task=task, actor=inspector)
+    assert not services.sample_release_possible(decision, task)
+    declare = decide(submitted_declaration(grade(enterprise_a, "A")), declarant_a, tier="low")
+    assert not services.sample_release_possible(declare, None)
 
 
 def test_sample_release_lab_failure_recalls_and_tightens(hs, draw, enterprise_a, declarant_a, inspector):
