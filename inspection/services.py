@@ -842,22 +842,6 @@ def _credit_event(task, actor, failed_lab: bool):
            external_reference=f"inspection-task-{task.pk}", note=task.disposition, actor=actor)
 
 
-@transaction.atomic
-def inspection_task_cancel(*, task, reason: str, actor) -> InspectionTask:
-    if not _is_supervisor(actor):
-        raise ValidationError({"task": [_("Only a supervisor may cancel a task.")]})
-    locked = _lock_task(task)
-    if not transitions.can_move("cancel", locked.status):
-        raise ValidationError({"task": [_("This task is already closed.")]})
-    before = _task_snapshot(locked)
-    locked.status = TaskStatus.CANCELLED
-    locked.save(update_fields=["status"])
-    _note(locked, "cancel", actor, reason)
-    audit_record(actor=actor, action="inspection_task.cancel", obj=locked, enterprise_id=locked.enterprise_id,
-                 before=before, after={**_task_snapshot(locked), "reason": reason})
-    return locked
-
-
 # --- Third-party labs --------------------------------------------------------------------------------------------
 
 
