@@ -13,6 +13,7 @@ from declarations.models import Declaration
 from . import services
 from .choices import LabKind, LabStatus, SiteKind
 from .models import InspectionSite, Lab, OfficerShift
+from .services.labs import _lab_status_set
 
 SITES = [
     ("NGB-G1", "北仑港区综合查验场", "Beilun port general inspection yard", SiteKind.GENERAL, 80),
@@ -72,8 +73,7 @@ def seed(*, password: str, stdout) -> None:
                                         scope_categories=categories, scope_test_items=items,
                                         valid_from=today - timedelta(days=700), valid_until=today + timedelta(days=700))
             if status == LabStatus.SUSPENDED:
-                services._lab_status_set(lab, LabStatus.SUSPENDED, "演示：复检结果多次不一致", actor=None,
-                                         automatic=True)
+                _lab_status_set(lab, LabStatus.SUSPENDED, "演示：复检结果多次不一致", actor=None, automatic=True)
     services.draw_period_commit(day=today)
     services.draw_period_commit(day=today + timedelta(days=1))
     stdout.write(f"  inspection: {len(sites)} sites, {len(profiles)} officer profiles, {Lab.objects.count()} labs")

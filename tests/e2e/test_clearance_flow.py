@@ -47,7 +47,7 @@ def clearance_setup(supervisor, officer, monkeypatch):
     officer_shift_add(officer=profile, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=10),
                       actor=supervisor)
     lab = LabFactory(scope_categories=["machinery", "toy"], scope_test_items=["lead", "phthalates"])
-    monkeypatch.setattr("inspection.services._grade_ratio", lambda grade: (0.0, 1))
+    monkeypatch.setattr("inspection.services.draw_periods._grade_ratio", lambda grade: (0.0, 1))
     return {"site": site, "lab": lab}
 
 

@@ -8,7 +8,7 @@ from ciq_portal.models import AuditEntry
 from ciq_portal.roles import Role
 from credit.selectors import inspection_ratio_for_grade
 from declarations.models import DeclarationEvent
-from inspection import services
+from inspection import draws, services
 from inspection.models import (
     ConflictOfInterest,
     Draw,
@@ -33,7 +33,7 @@ def test_object_draw_reads_the_policy_ratio_and_records_inputs(declaration):
     assert draw.inputs["grade"] == declaration.enterprise.credit_grade
     assert draw.selected == draw.result["selected"]
     period = DrawPeriod.objects.get(day=timezone.localdate())
-    assert services.draws.rerun("object", period.seed, draw.subject, draw.inputs)["selected"] == draw.selected
+    assert draws.rerun("object", period.seed, draw.subject, draw.inputs)["selected"] == draw.selected
     # drawn once: asking again returns the same record
     assert services.object_draw_for_declaration(declaration=declaration).pk == draw.pk
     assert AuditEntry.objects.filter(action="draw.object").count() == 1
@@ -314,7 +314,7 @@ def test_joint_request_bad_input(agency_user, declaration):
 def test_draw_periods_commit_and_reveal():
     today = timezone.localdate()
     period = services.draw_period_commit(day=today)
-    assert period.commitment == services.draws.commitment_of(period.seed)
+    assert period.commitment == draws.commitment_of(period.seed)
     with pytest.raises(ValidationError):
         services.draw_period_reveal(day=today)
     yesterday = services.draw_period_commit(day=today - timedelta(days=1))

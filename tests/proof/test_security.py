@@ -132,8 +132,9 @@ RAW_SQL = re.compile(r"\.raw\(|cursor\.execute|executemany\(|RawSQL|\.extra\(|co
 # Reviewed uses of raw SQL in the product, as "path::function": why each is needed. Keep it short.
 RAW_SQL_ALLOWED = {
     "ciq_portal/views.py::_database_status": "health probe: SELECT 1, no input",
-    "inspection/services.py::_draws_insert": "dispatch batches: COPY of the draw records (write_row binds every "
-                                             "value; table and column names from the model), PostgreSQL only",
+    "inspection/services/dispatch.py::_draws_insert": "dispatch batches: COPY of the draw records (write_row binds "
+                                                      "every value; table and column names from the model), "
+                                                      "PostgreSQL only",
     "credit/services.py::_bulk_set_grades": "nightly regrade of 50k enterprises: one UPDATE ... FROM unnest() per "
                                             "10k rows; values bound as parameters, table name from model meta",
     "ciq_portal/audit.py::_chain_write": "audit sealing: one UPDATE per sealed row run with executemany (values "

@@ -1,0 +1,104 @@
+"""Dual-random, the draw of objects: each day's secret seed (committed in advance, revealed once the
+day has ended, rotated hourly) and the random control sample drawn with it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciq_portal.audit import audit_record
+from ciq_portal.journal import batch_atomic
+from ciq_portal.reference import reference_cached, reference_forget
+from credit.selectors import inspection_ratio_for_grade
+
+from .. import draws
+from ..choices import DrawKind
+from ..models import DrawPeriod, ObjectDraw
+from ._common import _event
+
+
+@transaction.atomic
+def draw_period_commit(*, day: date, actor=None) -> DrawPeriod:
+    """Create ``day``'s secret seed and publish its commitment (idempotent)."""
+    period = DrawPeriod.objects.select_for_update().filter(day=day).first()
+    if period:
+        return period
+    seed = secrets.token_hex(32)
+    period = DrawPeriod.objects.create(day=day, seed=seed, commitment=draws.commitment_of(seed),
+                                       algorithm=draws.ALGORITHM, committed_at=timezone.now())
+    audit_record(actor=actor, action="draw_period.commit", obj=period,
+                 after={"day": day, "commitment": period.commitment})
+    return period
+
+
+@transaction.atomic
+def draw_period_reveal(*, day: date, actor=None) -> DrawPeriod:
+    """Publish the seed of a period that has ended (idempotent)."""
+    if day >= timezone.localdate():
+        raise ValidationError({"day": [_("A seed is revealed only after its day has ended.")]})
+    period = DrawPeriod.objects.select_for_update().filter(day=day).first()
+    if period is None:
+        raise ValidationError({"day": [_("No seed was committed for this day.")]})
+    if period.revealed_at is None:
+        period.revealed_at = timezone.now()
+        period.save(update_fields=["revealed_at"])
+        audit_record(actor=actor, action="draw_period.reveal", obj=period,
+                     after={"day": day, "seed": period.seed, "commitment": period.commitment})
+    return period
+
+
+def draw_periods_rotate() -> dict:
+    """The hourly rotation (idempotent): today's and tomorrow's seeds committed, every ended day's seed revealed."""
+    today = timezone.localdate()
+    draw_period_commit(day=today)
+    draw_period_commit(day=today + timedelta(days=1))
+    revealed = []
+    for day in DrawPeriod.objects.filter(day__lt=today, revealed_at__isnull=True).values_list("day", flat=True):
+        draw_period_reveal(day=day)
+        revealed.append(str(day))
+    return {"committed": str(today + timedelta(days=1)), "revealed": revealed}
+
+
+def _period_for(at: datetime) -> DrawPeriod:
+    day = timezone.localdate(at)
+    key = f"draw-period:{day}"
+    # What a draw reads of its period (id, seed, algorithm) never changes once committed.
+    period = reference_cached(key, lambda: DrawPeriod.objects.filter(day=day).first())
+    if period is None:
+        period = draw_period_commit(day=day)
+        reference_forget(key)
+    return period
+
+
+def _grade_ratio(grade: str) -> tuple[float, int]:
+    ratio, version = inspection_ratio_for_grade(grade)
+    return float(ratio), int(version)
+
+
+@batch_atomic
+def object_draw_for_declaration(*, declaration, at: datetime | None = None) -> ObjectDraw:
+    """The draw of objects (random control sample) for one declaration; drawn once, later calls return it."""
+    subject = f"declaration:{declaration.pk}"
+    existing = ObjectDraw.objects.filter(subject=subject).first()
+    if existing:
+        return existing
+    at = at or timezone.now()
+    period = _period_for(at)
+    grade = declaration.enterprise.credit_grade
+    ratio, policy_version = _grade_ratio(grade)
+    inputs = {"ratio": ratio, "grade": grade, "policy_version": policy_version, "algorithm": period.algorithm}
+    result = draws.rerun(DrawKind.OBJECT, period.seed, subject, inputs)
+    draw = ObjectDraw.objects.create(period=period, kind=DrawKind.OBJECT, subject=subject, declaration=declaration,
+                                     inputs=inputs, result=result, selected=result["selected"])
+    audit_record(actor=None, action="draw.object", obj=draw, enterprise_id=declaration.enterprise_id,
+                 after={"subject": subject, "inputs": inputs, "result": result})
+    _event(declaration=declaration, kind="random_draw",
+           message=lambda: _("Drawn for the random control sample.") if draw.selected
+           else _("Not drawn for the random control sample."),
+           data={"draw": draw.pk, "selected": draw.selected}, visible_to_declarant=False)
+    return draw

@@ -1,0 +1,241 @@
+"""Laboratories: the register of accredited labs and their status, the acceptance check of third-party test
+reports, and re-tests compared with the lab's results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciq_portal.audit import audit_record
+from ciq_portal.i18n import message_for_reader, stored_text
+
+from ..choices import LabKind, LabStatus
+from ..models import Lab, LabComparison, LabStatusChange, TestReport
+from ._common import _decimal, _event, _is_supervisor
+from .sites import declaration_category
+
+REPORT_MAX_AGE_DAYS = 365
+LAB_DISAGREEMENT_LIMIT = 3
+LAB_DISAGREEMENT_WINDOW_DAYS = 365
+
+
+def _reason(code: str, message) -> dict:
+    """One reason a report or a laboratory is not relied on, its message kept in every language (ciq_portal.i18n)."""
+    text, translations = stored_text(message)
+    return {"code": code, "message": text, "message_translations": translations}
+
+
+def _lab_scope_problems(lab: Lab, *, category: str, test_items, on: date) -> list[dict]:
+    problems = []
+    if lab.status != LabStatus.ACTIVE:
+        problems.append(_reason("lab_not_active",
+                                lambda: _("The laboratory is %(s)s.") % {"s": lab.get_status_display()}))
+    if not (lab.valid_from <= on <= lab.valid_until):
+        problems.append(_reason("lab_accreditation_expired",
+                                lambda: _("The laboratory's accreditation is not valid on %(d)s.") % {"d": on}))
+    if lab.kind == LabKind.THIRD_PARTY:
+        if category and lab.scope_categories and category not in lab.scope_categories:
+            problems.append(_reason("category_out_of_scope",
+                                    lambda: _("%(c)s goods are outside the laboratory's scope.") % {"c": category}))
+        outside = sorted(set(test_items) - set(lab.scope_test_items or []))
+        if outside:
+            problems.append(_reason("test_item_out_of_scope",
+                                    lambda: _("Test items outside the laboratory's scope: %(i)s.") % {
+                                        "i": ", ".join(outside)}))
+    return problems
+
+
+@transaction.atomic
+def lab_register(*, name, accreditation_no, valid_from, valid_until, kind=LabKind.THIRD_PARTY, name_en="",
+                 scope_categories=(), scope_test_items=(), actor=None) -> Lab:
+    errors = {}
+    if not (accreditation_no or "").strip():
+        errors["accreditation_no"] = [_("This field is required.")]
+    elif Lab.objects.filter(accreditation_no=accreditation_no.strip()).exists():
+        errors["accreditation_no"] = [_("A laboratory with this accreditation number is registered.")]
+    if valid_until < valid_from:
+        errors["valid_until"] = [_("Validity cannot end before it starts.")]
+    if kind not in LabKind.values:
+        errors["kind"] = [_("Unknown laboratory kind.")]
+    if errors:
+        raise ValidationError(errors)
+    lab = Lab.objects.create(name=name, name_en=name_en, accreditation_no=accreditation_no.strip(), kind=kind,
+                             valid_from=valid_from, valid_until=valid_until,
+                             scope_categories=sorted(set(scope_categories)),
+                             scope_test_items=sorted(set(scope_test_items)))
+    audit_record(actor=actor, action="lab.register", obj=lab,
+                 after={"accreditation_no": lab.accreditation_no, "scope_categories": lab.scope_categories,
+                        "scope_test_items": lab.scope_test_items, "valid_until": valid_until})
+    return lab
+
+
+def _lab_status_set(lab, to_status, reason, actor, automatic=False) -> Lab:
+    lab = Lab.objects.select_for_update().get(pk=lab.pk)
+    if lab.status == to_status:
+        return lab
+    change = LabStatusChange.objects.create(lab=lab, from_status=lab.status, to_status=to_status, reason=reason,
+                                            automatic=automatic, actor=actor)
+    before = lab.status
+    lab.status = to_status
+    lab.save(update_fields=["status"])
+    audit_record(actor=actor, action=f"lab.{to_status}", obj=lab, before={"status": before},
+                 after={"status": to_status, "reason": reason, "automatic": automatic, "change": change.pk})
+    return lab
+
+
+@transaction.atomic
+def lab_suspend(*, lab, reason: str, actor) -> Lab:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    if lab.status == LabStatus.REVOKED:
+        raise ValidationError({"status": [_("A revoked laboratory stays revoked.")]})
+    return _lab_status_set(lab, LabStatus.SUSPENDED, reason.strip(), actor)
+
+
+@transaction.atomic
+def lab_revoke(*, lab, reason: str, actor) -> Lab:
+    if not _is_supervisor(actor):
+        raise ValidationError({"status": [_("Only a supervisor may revoke a laboratory.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    return _lab_status_set(lab, LabStatus.REVOKED, reason.strip(), actor)
+
+
+@transaction.atomic
+def lab_reinstate(*, lab, reason: str, actor) -> Lab:
+    if not _is_supervisor(actor):
+        raise ValidationError({"status": [_("Only a supervisor may reinstate a laboratory.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    if lab.status != LabStatus.SUSPENDED:
+        raise ValidationError({"status": [_("Only a suspended laboratory can be reinstated.")]})
+    return _lab_status_set(lab, LabStatus.ACTIVE, reason.strip(), actor)
+
+
+@dataclass
+class ReportCheck:
+    ok: bool
+    reasons: list[dict] = field(default_factory=list)
+    lab: Lab | None = None
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "reasons": self.reasons, "lab": self.lab.accreditation_no if self.lab else None}
+
+
+def _report_field(report, name, default=None):
+    return report.get(name, default) if isinstance(report, dict) else getattr(report, name, default)
+
+
+def test_report_check(*, declaration, report, today: date | None = None,
+                      max_age_days: int = REPORT_MAX_AGE_DAYS) -> ReportCheck:
+    """Whether a third-party test report may be relied on (§4.3): from an active, accredited lab, within its
+    scope (the goods' category and the reported test items), recent enough, and about these goods (HS codes and
+    lot numbers of the declaration). ``report`` is a TestReport or a dict with the same field names."""
+    today = today or timezone.localdate()
+    reasons = []
+    accreditation_no = _report_field(report, "lab_accreditation_no", "") or ""
+    lab = Lab.objects.filter(accreditation_no=accreditation_no).first()
+    issued_on = _report_field(report, "issued_on")
+    if isinstance(issued_on, str):
+        issued_on = date.fromisoformat(issued_on)
+    items = [str(r.get("test_item")) for r in (_report_field(report, "results") or []) if r.get("test_item")]
+    category = declaration_category(declaration)
+    if lab is None:
+        reasons.append(_reason("lab_unknown", lambda: _("No registered laboratory has accreditation number %(n)s.") % {
+            "n": accreditation_no or "?"}))
+    else:
+        reasons.extend(_lab_scope_problems(lab, category=category, test_items=items, on=issued_on or today))
+        if lab.status != LabStatus.ACTIVE and not any(r["code"] == "lab_not_active" for r in reasons):
+            reasons.append(_reason("lab_not_active", lambda: _("The laboratory is not active.")))
+    if issued_on is None:
+        reasons.append(_reason("no_issue_date", lambda: _("The report has no issue date.")))
+    elif issued_on > today:
+        reasons.append(_reason("issued_in_future", lambda: _("The report is dated in the future.")))
+    elif (today - issued_on).days > max_age_days:
+        reasons.append(_reason("report_too_old",
+                               lambda: _("The report is older than %(n)d days.") % {"n": max_age_days}))
+    declared = set(declaration.lines.values_list("hs_code", flat=True))
+    reported = {str(c) for c in (_report_field(report, "hs_codes") or [])}
+    if not reported or not any(any(d.startswith(r) or r.startswith(d) for r in reported) for d in declared):
+        reasons.append(_reason("different_goods",
+                               lambda: _("The report is not about the declared goods (HS codes differ).")))
+    lots = {x.strip() for x in (_report_field(report, "lot_numbers") or "").split(",") if x.strip()}
+    declared_lots = {x.strip() for lots_text in declaration.lines.values_list("lot_numbers", flat=True)
+                     for x in (lots_text or "").split(",") if x.strip()}
+    if lots and declared_lots and not (lots & declared_lots):
+        reasons.append(_reason("different_lots",
+                               lambda: _("The report's lot numbers do not match the declared lots.")))
+    return ReportCheck(ok=not reasons, reasons=reasons, lab=lab)
+
+
+@transaction.atomic
+def test_report_submit(*, declaration, lab_accreditation_no, report_no, issued_on, hs_codes, results=(),
+                       lot_numbers="", document=None, actor=None) -> TestReport:
+    """Register a report submitted with a declaration and record the acceptance check on it."""
+    errors = {}
+    if not (report_no or "").strip():
+        errors["report_no"] = [_("This field is required.")]
+    if not hs_codes:
+        errors["hs_codes"] = [_("Name the HS codes of the goods tested.")]
+    elif TestReport.objects.filter(declaration=declaration, lab_accreditation_no=lab_accreditation_no,
+                                   report_no=(report_no or "").strip()).exists():
+        errors["report_no"] = [_("Report number: this laboratory's report %(n)s was already supplied for this "
+                                 "declaration.") % {"n": report_no.strip()}]
+    if errors:
+        raise ValidationError(errors)
+    report = TestReport(declaration=declaration, document=document, lab_accreditation_no=lab_accreditation_no,
+                        report_no=report_no.strip(), issued_on=issued_on, hs_codes=list(hs_codes),
+                        results=list(results), lot_numbers=lot_numbers)
+    check = test_report_check(declaration=declaration, report=report)
+    report.lab, report.check_ok, report.check_reasons = check.lab, check.ok, check.reasons
+    report.checked_at = timezone.now()
+    report.save()
+    audit_record(actor=actor, action="test_report.submit", obj=report, enterprise_id=declaration.enterprise_id,
+                 after={"report_no": report.report_no, "lab": lab_accreditation_no, **check.as_dict()})
+    _event(declaration=declaration, kind="test_report_checked", actor=actor,
+           message=lambda: _("Third-party test report %(n)s accepted.") % {"n": report.report_no} if check.ok
+           else _("Third-party test report %(n)s not accepted: %(r)s") % {
+               "n": report.report_no, "r": "; ".join(message_for_reader(r) for r in check.reasons)},
+           data=check.as_dict())
+    return report
+
+
+@transaction.atomic
+def lab_retest_compare(*, report, test_item: str, bureau_value, actor, tolerance="0.10") -> LabComparison:
+    """Compare the bureau's re-test with the lab's reported value (relative tolerance). A lab that disagrees
+    LAB_DISAGREEMENT_LIMIT times within a year is suspended automatically, with a record."""
+    report = TestReport.objects.select_for_update().get(pk=report.pk)
+    if report.lab_id is None:
+        raise ValidationError({"report": [_("The report's laboratory is not registered.")]})
+    reported = {str(r.get("test_item")): r for r in report.results}
+    if test_item not in reported:
+        raise ValidationError({"test_item": [_("The report has no result for this test item.")]})
+    lab_value = _decimal(reported[test_item].get("value"), "test_item")
+    bureau_value = _decimal(bureau_value, "bureau_value")
+    tolerance = _decimal(tolerance, "tolerance")
+    scale = max(abs(lab_value), abs(bureau_value), Decimal("1e-9"))
+    agrees = abs(lab_value - bureau_value) <= tolerance * scale
+    comparison = LabComparison.objects.create(lab_id=report.lab_id, report=report, test_item=test_item,
+                                              lab_value=lab_value, bureau_value=bureau_value, tolerance=tolerance,
+                                              agrees=agrees, actor=actor)
+    audit_record(actor=actor, action="lab.compare", obj=comparison, enterprise_id=report.declaration.enterprise_id,
+                 after={"lab": report.lab_id, "item": test_item, "lab_value": lab_value,
+                        "bureau_value": bureau_value, "agrees": agrees})
+    if not agrees:
+        since = timezone.now() - timedelta(days=LAB_DISAGREEMENT_WINDOW_DAYS)
+        lab = Lab.objects.select_for_update().get(pk=report.lab_id)
+        last_change = lab.status_changes.filter(to_status=LabStatus.ACTIVE).order_by("-at").first()
+        if last_change and last_change.at > since:
+            since = last_change.at  # a reinstatement starts the count afresh
+        disagreements = lab.comparisons.filter(agrees=False, at__gte=since).count()
+        if disagreements >= LAB_DISAGREEMENT_LIMIT and lab.status == LabStatus.ACTIVE:
+            _lab_status_set(lab, LabStatus.SUSPENDED,
+                            _("Suspended automatically: %(n)d re-tests disagreed with the laboratory's results "
+                              "within a year.") % {"n": disagreements}, actor=None, automatic=True)
+    return comparison
