@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-APPS := credit declarations risk inspection release
+APPS := credit declarations risk inspection referrals release
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench locust messages worker beat migrate demo clean

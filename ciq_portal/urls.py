@@ -24,6 +24,8 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("declarations/", include("declarations.urls")),
     path("risk/", include("risk.urls")),
+    # Case referrals are an app of their own; their pages keep the address officers know, under inspection.
+    path("inspection/case-referrals/", include("referrals.urls")),
     path("inspection/", include("inspection.urls")),
     path("public/draws/", include("inspection.public_urls")),
     path("", include("release.urls")),

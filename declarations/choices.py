@@ -142,7 +142,7 @@ class EventKind(models.TextChoices):
     LOGISTICS_SITE_GATE_IN = "logistics_site_gate_in", _("Inspection site gate in")
     LOGISTICS_SITE_GATE_OUT = "logistics_site_gate_out", _("Inspection site gate out")
     LOGISTICS_PORT_RELEASE = "logistics_port_release", _("Port release (gate out of the port)")
-    # single window: case referrals (inspection.services; bureau-only entries)
+    # single window: case referrals (referrals.services; bureau-only entries)
     CASE_REFERRAL_REFERRED = "case_referral_referred", _("Case referred")
     CASE_REFERRAL_ACKNOWLEDGE = "case_referral_acknowledge", _("Case referral acknowledged")
     CASE_REFERRAL_REPORT_OUTCOME = "case_referral_report_outcome", _("Case referral outcome reported")

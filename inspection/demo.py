@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ciq_portal.models import User
-from declarations.models import Declaration
 
 from . import services
 from .choices import LabKind, LabStatus, SiteKind
@@ -77,35 +76,3 @@ def seed(*, password: str, stdout) -> None:
     services.draw_period_commit(day=today)
     services.draw_period_commit(day=today + timedelta(days=1))
     stdout.write(f"  inspection: {len(sites)} sites, {len(profiles)} officer profiles, {Lab.objects.count()} labs")
-
-
-def seed_referrals(*, stdout) -> None:
-    """One case referred to customs and one referred by customs (once)."""
-    from ciq_portal.models import Agency as PartnerAgency
-
-    from .models import CaseReferral
-
-    customs = PartnerAgency.objects.filter(code="customs").first()
-    officer = User.objects.filter(username="officer1").first()
-    customs_user = User.objects.filter(username="agency_customs").first()
-    declaration = Declaration.objects.filter(declarant_ref="demo-A-1").first()
-    if not (customs and officer and customs_user and declaration) or CaseReferral.objects.filter(
-            external_reference__startswith="DEMO-").exists():
-        return
-    services.case_referral_create(
-        actor=officer, agency=customs, kind="counterfeit", declaration=declaration,
-        summary="外包装商标疑似假冒 Suspected counterfeit brand marks on the cartons", external_reference="DEMO-HG-1",
-        evidence=[{"description": "现场照片 12 张 Photos of the cartons", "reference": "IMG-0001..0012"}])
-    services.case_referral_create(
-        actor=customs_user, kind="evasion_of_inspection", declaration=declaration,
-        summary="集装箱未经查验提离 Container moved before inspection", external_reference="DEMO-HG-2",
-        evidence=[{"description": "卡口记录 Gate log", "reference": "GATE-5521"}])
-    stdout.write("  case referrals: 2 (to and from customs)")
-
-
-_seed_inspection = seed
-
-
-def seed(*, password: str, stdout) -> None:  # noqa: F811 - sites, officers, labs, draws; then case referrals
-    _seed_inspection(password=password, stdout=stdout)
-    seed_referrals(stdout=stdout)

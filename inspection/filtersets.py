@@ -1,16 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .choices import (
-    LabStatus,
-    Priority,
-    ReferralDirection,
-    ReferralKind,
-    ReferralStatus,
-    TaskReason,
-    TaskStatus,
-)
-from .models import CaseReferral, InspectionTask, JointInspection, Lab
+from .choices import LabStatus, Priority, TaskReason, TaskStatus
+from .models import InspectionTask, JointInspection, Lab
 
 
 class DeclarantInspectionTaskFilterSet(django_filters.FilterSet):
@@ -51,17 +43,3 @@ class JointInspectionFilterSet(django_filters.FilterSet):
     class Meta:
         model = JointInspection
         fields = ["status", "kind", "agency"]
-
-
-class CaseReferralFilterSet(django_filters.FilterSet):
-    """Shared by the officers' page and the API."""
-
-    direction = django_filters.ChoiceFilter(choices=ReferralDirection.choices, label=_("Direction"))
-    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("Status"))
-    kind = django_filters.ChoiceFilter(choices=ReferralKind.choices, label=_("Kind"))
-    agency = django_filters.CharFilter(field_name="agency__code", label=_("Agency"))
-    declaration = django_filters.CharFilter(field_name="declaration__number", label=_("Declaration number"))
-
-    class Meta:
-        model = CaseReferral
-        fields = ["direction", "status", "kind", "agency", "declaration"]

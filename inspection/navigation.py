@@ -12,8 +12,6 @@ ITEMS = [
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST}), order=32),
     NavItem(label=_("Joint inspections"), url_name="inspection:joint_list",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=33),
-    NavItem(label=_("Case referrals"), url_name="inspection:referrals",
-            roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=33.5),
     NavItem(label=_("Draw record"), url_name="draws_public:index",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST}), order=34),
 ]

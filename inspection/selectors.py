@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import get_in_scope, scope_queryset
+from risk.selectors import bulletins_active
 
 from . import draws, transitions
 from .choices import TaskStatus
@@ -66,8 +67,6 @@ def pool_list(*, user, limit: int = 20) -> list[InspectionTask]:
 
 def workload() -> list[dict]:
     """Open tasks per officer (supervisor dashboard)."""
-    from django.db.models import Count
-
     loads = dict(InspectionTask.objects.filter(status__in=transitions.OPEN_STATUSES, assigned_to__isnull=False)
                  .values_list("assigned_to_id").annotate(n=Count("id")).values_list("assigned_to_id", "n"))
     return [{"officer": p, "open": loads.get(p.user_id, 0)} for p in OfficerProfile.objects.select_related("user")]
@@ -75,8 +74,6 @@ def workload() -> list[dict]:
 
 def active_bulletins(declaration) -> list:
     """Published, current risk bulletins concerning the declaration's goods (HS prefixes) or countries."""
-    from risk.selectors import bulletins_active
-
     lines = list(declaration.lines.values_list("hs_code", "origin_country"))
     codes = {code for code, _country in lines}
     countries = {country for _code, country in lines} | {declaration.departure_country}
@@ -191,34 +188,3 @@ def control_sample_ids(since, until) -> list[int]:
     """Declarations drawn at random (the dual-random control sample) in a period, for risk's rule performance."""
     return list(ObjectDraw.objects.filter(selected=True, created_at__gte=since, created_at__lte=until)
                 .values_list("declaration_id", flat=True))
-
-
-# --- Case referrals --------------------------------------------------------------------------------------------
-
-
-def case_referral_list(*, user, filters=None):
-    """Bureau staff see every case; an agency the cases referred to or by it; nobody else (declarants) any."""
-    from ciq_portal.agencies import is_agency_principal, principal_agency
-
-    from .filtersets import CaseReferralFilterSet
-    from .models import CaseReferral
-
-    queryset = CaseReferral.objects.select_related("agency", "declaration", "enterprise", "referred_by")
-    if is_agency_principal(user):
-        agency = principal_agency(user)
-        queryset = queryset.filter(agency=agency) if agency is not None else queryset.none()
-    elif not is_bureau_user(user):
-        queryset = queryset.none()
-    queryset = queryset.order_by("-referred_at", "-id")
-    if filters is not None:
-        queryset = CaseReferralFilterSet(filters, queryset=queryset).qs
-    return queryset
-
-
-def case_referral_get(*, user, pk):
-    from .models import CaseReferral
-
-    try:
-        return case_referral_list(user=user).prefetch_related("evidence__document", "evidence__added_by").get(pk=pk)
-    except (CaseReferral.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc

@@ -35,25 +35,3 @@ STEP_REQUIRES = {
     "lab_result": ("lab_order",),
     "conclusion": (),  # plus: sampling when the task requires it; every lab order resulted (service checks)
 }
-
-
-# Case referrals (案件通报移交): move -> (allowed from, to, side that makes it). The receiving side acknowledges and
-# reports the outcome; the referring side may withdraw until the outcome is reported.
-REFERRED, ACKNOWLEDGED, REFERRAL_CLOSED, REFERRAL_WITHDRAWN = "referred", "acknowledged", "closed", "withdrawn"
-RECEIVER, REFERRER = "receiver", "referrer"
-REFERRAL_MOVES = {
-    "acknowledge": ({REFERRED}, ACKNOWLEDGED, RECEIVER),
-    "report_outcome": ({REFERRED, ACKNOWLEDGED}, REFERRAL_CLOSED, RECEIVER),
-    "withdraw": ({REFERRED, ACKNOWLEDGED}, REFERRAL_WITHDRAWN, REFERRER),
-    "add_evidence": ({REFERRED, ACKNOWLEDGED}, None, None),  # either side, status unchanged
-}
-REFERRAL_OPEN = (REFERRED, ACKNOWLEDGED)
-
-
-def referral_can(move: str, status: str, side: str) -> bool:
-    allowed, _to, who = REFERRAL_MOVES[move]
-    return status in allowed and (who is None or who == side)
-
-
-def referral_target(move: str):
-    return REFERRAL_MOVES[move][1]

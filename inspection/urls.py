@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import referral_views, views
+from . import views
 
 app_name = "inspection"
 
@@ -22,9 +22,5 @@ urlpatterns = [
     path("labs/<int:pk>/", views.lab_detail, name="lab"),
     path("labs/<int:pk>/<str:action>/", views.lab_status, name="lab_status"),
     path("joint/", views.joint_list, name="joint_list"),
-    path("case-referrals/", referral_views.referral_list, name="referrals"),
-    path("case-referrals/new/", referral_views.referral_create, name="referral_new"),
-    path("case-referrals/<int:pk>/", referral_views.referral_detail, name="referral"),
-    path("case-referrals/<int:pk>/<str:move>/", referral_views.referral_action, name="referral_action"),
     path("joint/<int:pk>/schedule/", views.joint_schedule, name="joint_schedule"),
 ]

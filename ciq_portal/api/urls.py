@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("declarations.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("inspection.api.urls")),
+    path("", include("referrals.api.urls")),
     path("", include("release.api.urls")),
 ]

@@ -20,8 +20,9 @@ SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Apps in dependency order: each domain app may use the ones before it, never the ones after.
-DOMAIN_APPS = ["ciq_portal", "credit", "declarations", "risk", "inspection", "release"]
+# Apps in dependency order: each domain app may use the ones before it, never the ones after; inspection and
+# referrals sit side by side (neither uses the other).
+DOMAIN_APPS = ["ciq_portal", "credit", "declarations", "risk", "inspection", "referrals", "release"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -233,10 +234,10 @@ SPECTACULAR_SETTINGS = {
         "InspectionAgencyEnum": "inspection.choices.Agency",
         "InspectionConclusionEnum": "inspection.choices.Conclusion",
         "JointKindEnum": "inspection.choices.JointKind",
-        "ReferralKindEnum": "inspection.choices.ReferralKind",
-        "ReferralStatusEnum": "inspection.choices.ReferralStatus",
-        "ReferralDirectionEnum": "inspection.choices.ReferralDirection",
-        "ReferralOutcomeEnum": "inspection.choices.ReferralOutcome",
+        "ReferralKindEnum": "referrals.choices.ReferralKind",
+        "ReferralStatusEnum": "referrals.choices.ReferralStatus",
+        "ReferralDirectionEnum": "referrals.choices.ReferralDirection",
+        "ReferralOutcomeEnum": "referrals.choices.ReferralOutcome",
         "LogisticsEventKindEnum": "declarations.choices.LogisticsEventKind",
     },
     # Operations are tagged with their audience (ciq_portal/api/agency_views.py and each app's API views).

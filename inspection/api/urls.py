@@ -1,6 +1,5 @@
 from rest_framework.routers import SimpleRouter
 
-from .referrals import CaseReferralViewSet
 from .views import InspectionTaskViewSet, JointInspectionViewSet, LabViewSet, TestReportViewSet
 
 router = SimpleRouter()
@@ -8,6 +7,5 @@ router.register("inspection-tasks", InspectionTaskViewSet, basename="inspection-
 router.register("labs", LabViewSet, basename="lab")
 router.register("test-reports", TestReportViewSet, basename="test-report")
 router.register("joint-inspections", JointInspectionViewSet, basename="joint-inspection")
-router.register("case-referrals", CaseReferralViewSet, basename="case-referral")
 
 urlpatterns = router.urls

@@ -57,13 +57,6 @@ from .record import (
     inspection_findings_save,
     inspection_photo_add,
 )
-from .referrals import (
-    case_evidence_add,
-    case_referral_acknowledge,
-    case_referral_create,
-    case_referral_report_outcome,
-    case_referral_withdraw,
-)
 from .sampling import (
     lab_order_create,
     lab_result_record,
@@ -122,9 +115,4 @@ __all__ = [
     "joint_inspection_request",
     "joint_inspection_schedule",
     "joint_finding_record",
-    "case_referral_create",
-    "case_referral_acknowledge",
-    "case_referral_report_outcome",
-    "case_referral_withdraw",
-    "case_evidence_add",
 ]

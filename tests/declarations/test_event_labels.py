@@ -14,7 +14,7 @@ def kinds_written_in_code() -> set[str]:
     """Literal kinds passed to declaration_event_add / the apps' _event helpers / _move actions."""
     out = subprocess.run(
         ["grep", "-rhoE", r"(_event|declaration_event_add|DeclarationEvent)\((declaration|d)?[^)]*kind=\"[a-z_]+\"",
-         "declarations", "risk", "inspection", "release", "ciq_portal", "--include=*.py"],
+         "declarations", "risk", "inspection", "referrals", "release", "ciq_portal", "--include=*.py"],
         cwd=ROOT, capture_output=True, text=True).stdout
     import re
 

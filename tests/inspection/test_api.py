@@ -6,7 +6,9 @@ from ciq_portal.models import AuditEntry
 from declarations.models import Declaration
 from inspection import services
 from inspection.api.views import InspectionTaskViewSet
-from inspection.models import CaseEvidence, CaseReferral, InspectionTask, JointFinding, JointInspection
+from inspection.models import InspectionTask, JointFinding, JointInspection
+from referrals.models import CaseEvidence, CaseReferral
+from referrals.services import case_referral_create
 from tests.ciq_portal.factories import make_agency
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +37,8 @@ def joint(agency_user, declaration):
 @pytest.fixture
 def referral(officer, declaration):
     make_agency("customs")
-    return services.case_referral_create(actor=officer, kind="counterfeit", summary="Fake labels", agency="customs",
-                                         declaration=declaration)
+    return case_referral_create(actor=officer, kind="counterfeit", summary="Fake labels", agency="customs",
+                                declaration=declaration)
 
 
 def rows():

@@ -140,7 +140,7 @@ RAW_SQL_ALLOWED = {
     "ciq_portal/audit.py::_chain_write": "audit sealing: one UPDATE per sealed row run with executemany (values "
                                          "bound as parameters, quoted table name from model meta)",
 }
-SCANNED = ["ciq_portal", "credit", "declarations", "risk", "inspection", "release"]
+SCANNED = ["ciq_portal", "credit", "declarations", "risk", "inspection", "referrals", "release"]
 
 
 def _enclosing_function(lines, index):

@@ -1,4 +1,7 @@
-"""Case referrals (案件通报移交) between the bureau and partner agencies, in either direction."""
+"""Every write of case referrals (案件通报移交) between the bureau and partner agencies, in either direction.
+
+Each service is atomic, locks what it changes, writes an audit row, notes the step on the referred declaration's
+timeline (bureau staff only) and publishes ``case_referral.updated`` to the agency and the bureau."""
 
 from __future__ import annotations
 
@@ -9,18 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ciq_portal.agencies import is_agency_principal, principal_agency
 from ciq_portal.audit import audit_record
+from ciq_portal.models import Agency, AgencyScope, EventType, User
+from ciq_portal.notifications import notification_publish
 from ciq_portal.roles import Role, has_role, is_bureau_user
+from declarations.models import Declaration, Document
+from declarations.services import declaration_event_add
 
-from .. import transitions
-from ..choices import ReferralDirection, ReferralKind, ReferralOutcome
-from ..models import CaseEvidence, CaseReferral, Document
+from . import transitions
+from .choices import ReferralDirection, ReferralKind, ReferralOutcome
+from .models import CaseEvidence, CaseReferral
 
 
 def _referral_side(referral: CaseReferral, actor) -> str:
     """"receiver" or "referrer" for ``actor`` on ``referral``; ValidationError when neither."""
-    from ciq_portal.agencies import is_agency_principal, principal_agency
-
     bureau = is_bureau_user(actor)
     if is_agency_principal(actor):
         agency = principal_agency(actor)
@@ -40,9 +46,6 @@ def _referral_state(referral: CaseReferral) -> dict:
 
 def _referral_publish(referral: CaseReferral, *, what: str, recipients=()) -> None:
     """case_referral.updated to the agency's subscriptions and the bureau (never declarants)."""
-    from ciq_portal.models import EventType
-    from ciq_portal.notifications import notification_publish
-
     notification_publish(
         event_type=EventType.CASE_REFERRAL, audience=["agency", "bureau"], agency_id=referral.agency_id,
         enterprise_id=referral.enterprise_id,
@@ -59,8 +62,6 @@ def _referral_timeline(referral: CaseReferral, *, step: str, actor, message) -> 
     function building the text, stored in every language (ciq_portal.i18n)."""
     if referral.declaration_id is None:
         return
-    from declarations.services import declaration_event_add
-
     declaration_event_add(declaration=referral.declaration, kind=f"case_referral_{step}", actor=actor,
                           visible_to_declarant=False, message=message,
                           data={"case_referral": referral.pk, "direction": referral.direction})
@@ -107,11 +108,6 @@ def case_referral_create(*, actor, kind: str, summary: str, agency=None, details
                          external_reference: str = "", evidence=()) -> CaseReferral:
     """Refer a case. Bureau staff refer to ``agency`` (direction to_agency); an agency's credentials refer to the
     bureau (from_agency, the agency being theirs). The declaration may be given by object or by number."""
-    from ciq_portal.agencies import is_agency_principal, principal_agency
-    from ciq_portal.models import Agency as PartnerAgency
-    from ciq_portal.models import AgencyScope
-    from declarations.models import Declaration
-
     errors: dict = {}
     if is_agency_principal(actor):
         direction, agency = ReferralDirection.FROM_AGENCY, principal_agency(actor)
@@ -121,8 +117,8 @@ def case_referral_create(*, actor, kind: str, summary: str, agency=None, details
         direction = ReferralDirection.TO_AGENCY
         if agency is None:
             errors["agency"] = [_("Agency: choose the agency the case is referred to.")]
-        elif not isinstance(agency, PartnerAgency):
-            agency = PartnerAgency.objects.filter(code=str(agency)).first()
+        elif not isinstance(agency, Agency):
+            agency = Agency.objects.filter(code=str(agency)).first()
             if agency is None:
                 errors["agency"] = [_("Agency: unknown agency.")]
         if agency is not None and not errors.get("agency") and (
@@ -162,9 +158,7 @@ def case_referral_create(*, actor, kind: str, summary: str, agency=None, details
     # Incoming cases reach the supervisors' bell; outgoing ones the agency's systems.
     recipients = []
     if direction == ReferralDirection.FROM_AGENCY:
-        from ciq_portal.models import User as PortalUser
-
-        recipients = list(PortalUser.objects.filter(groups__name=Role.SUPERVISOR, is_active=True)
+        recipients = list(User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True)
                           .values_list("pk", flat=True))
     _referral_publish(referral, what="created", recipients=recipients)
     return referral
@@ -176,12 +170,12 @@ def _referral_move(referral, *, move: str, actor, changes: dict, defaults: dict 
     referral = (CaseReferral.objects.select_for_update(of=("self",)).select_related("agency", "declaration")
                 .get(pk=referral.pk))
     side = _referral_side(referral, actor)
-    if not transitions.referral_can(move, referral.status, side):
+    if not transitions.can(move, referral.status, side):
         raise ValidationError({"status": [
             _("This case is %(status)s: not possible now, or not for your side.")
             % {"status": referral.get_status_display()}]})
     before = _referral_state(referral)
-    target = transitions.referral_target(move)
+    target = transitions.target(move)
     if target:
         referral.status = target
     for name, value in changes.items():
@@ -236,11 +230,9 @@ def case_evidence_add(*, referral, actor, description: str, reference: str = "",
     """Either side adds evidence while the case is open."""
     referral = CaseReferral.objects.select_for_update().get(pk=referral.pk)
     side = _referral_side(referral, actor)
-    if not transitions.referral_can("add_evidence", referral.status, side):
+    if not transitions.can("add_evidence", referral.status, side):
         raise ValidationError({"status": [_("This case is %(status)s: evidence can no longer be added.")
                                           % {"status": referral.get_status_display()}]})
-    from ciq_portal.agencies import is_agency_principal
-
     [item] = _evidence_clean([{"description": description, "reference": reference, "document": document}],
                              declaration=referral.declaration, allow_documents=not is_agency_principal(actor))
     evidence = CaseEvidence.objects.create(referral=referral, added_by=actor, **item)

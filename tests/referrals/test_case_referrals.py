@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from ciq_portal.models import AgencyScope, AuditEntry, EventType, Notification, OutboxEvent
 from declarations.models import DeclarationEvent
-from inspection.models import CaseReferral
+from referrals.models import CaseReferral
 from tests.ciq_portal.factories import make_agency, make_client, make_key
 from tests.factories import DeclarationFactory
 
@@ -81,7 +81,7 @@ def test_officer_refers_a_case_and_the_agency_acknowledges_and_reports(api_as, o
     assert not DeclarationEvent.objects.filter(declaration=declaration, kind__startswith="case_referral",
                                                visible_to_declarant=True).exists()
     assert DeclarationEvent.objects.filter(declaration=declaration, kind="case_referral_referred").exists()
-    actions = set(AuditEntry.objects.filter(object_type="inspection.casereferral").values_list("action", flat=True))
+    actions = set(AuditEntry.objects.filter(object_type="referrals.casereferral").values_list("action", flat=True))
     assert {"case_referral.create", "case_referral.acknowledge", "case_referral.report_outcome"} <= actions
     closed = CaseReferral.objects.get(pk=case["id"])  # the outcome leaves the acknowledgement as it was recorded
     assert closed.acknowledged_at < closed.outcome_at and closed.acknowledgement_note == "Taken up"
@@ -164,21 +164,21 @@ def test_scopes_and_tenancy(api_as, officer, customs, customs_api, declaration, 
 
 def test_officer_pages(client, officer, customs, customs_api, declaration):
     client.force_login(officer)
-    page = client.get(reverse("inspection:referral_new"), {"declaration": declaration.number})
+    page = client.get(reverse("referrals:create"), {"declaration": declaration.number})
     assert page.status_code == 200 and declaration.number in page.content.decode()
-    response = client.post(reverse("inspection:referral_new"), {
+    response = client.post(reverse("referrals:create"), {
         "agency": "customs", "kind": "suspected_violation", "declaration_number": declaration.number,
         "summary": "Labels do not match the declared origin", "evidence_description": "Label photos"})
     referral = CaseReferral.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("inspection:referral", args=[referral.pk])
-    detail = client.get(reverse("inspection:referral", args=[referral.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and response["Location"] == reverse("referrals:detail", args=[referral.pk])
+    detail = client.get(reverse("referrals:detail", args=[referral.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "Label photos" in detail.content.decode() and "Withdraw" in detail.content.decode()
-    client.post(reverse("inspection:referral_action", args=[referral.pk, "evidence"]),
+    client.post(reverse("referrals:action", args=[referral.pk, "evidence"]),
                 {"description": "Invoice copy", "reference": "INV-1"})
     assert referral.evidence.count() == 2
-    listing = client.get(reverse("inspection:referrals"), {"status": "referred"}).content.decode()
+    listing = client.get(reverse("referrals:list"), {"status": "referred"}).content.decode()
     assert referral.number in listing
-    bad = client.post(reverse("inspection:referral_new"), {"agency": "customs", "kind": "counterfeit",
+    bad = client.post(reverse("referrals:create"), {"agency": "customs", "kind": "counterfeit",
                                                            "declaration_number": "NGB-NOPE", "summary": "x"},
                       HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 200 and "NGB-NOPE" in bad.content.decode()
@@ -187,8 +187,8 @@ def test_officer_pages(client, officer, customs, customs_api, declaration):
 def test_officer_acknowledges_an_incoming_case_in_the_browser(client, officer, customs_api, declaration):
     case = customs_api.post(URL, {"kind": "smuggling", "summary": "Undeclared goods found"}, format="json").json()
     client.force_login(officer)
-    client.post(reverse("inspection:referral_action", args=[case["id"], "acknowledge"]), {"note": "Ok"})
-    client.post(reverse("inspection:referral_action", args=[case["id"], "outcome"]),
+    client.post(reverse("referrals:action", args=[case["id"], "acknowledge"]), {"note": "Ok"})
+    client.post(reverse("referrals:action", args=[case["id"], "outcome"]),
                 {"outcome": "transferred_judicial", "detail": "Sent to the anti-smuggling bureau"})
     referral = CaseReferral.objects.get(pk=case["id"])
     assert referral.status == "closed" and referral.outcome == "transferred_judicial"
@@ -199,5 +199,5 @@ def test_declarants_and_agencies_cannot_open_the_pages(client, declarant_a, agen
     case = customs_api.post(URL, {"kind": "other", "summary": "x"}, format="json").json()
     for user in (declarant_a, agency_user):
         client.force_login(user)
-        assert client.get(reverse("inspection:referrals")).status_code == 403
-        assert client.get(reverse("inspection:referral", args=[case["id"]])).status_code == 403
+        assert client.get(reverse("referrals:list")).status_code == 403
+        assert client.get(reverse("referrals:detail", args=[case["id"]])).status_code == 403
