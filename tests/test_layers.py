@@ -18,8 +18,8 @@ def _contract():
 
 def test_every_domain_app_has_a_layer():
     parser = _contract()
-    layers = {name.strip() for line in parser["importlinter:contract:layers"]["layers"].split()
-              for name in line.split("|")}
+    layers = {name.strip() for line in parser["importlinter:contract:layers"]["layers"].splitlines()
+              for name in line.split("|") if name.strip()}
     roots = set(parser["importlinter"]["root_packages"].split())
     assert set(settings.DOMAIN_APPS) == layers == roots
 
