@@ -26,6 +26,7 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
@@ -37,7 +38,7 @@ def main():
         ensure_database(os.environ["DATABASE_URL"])
     call_command("migrate", verbosity=0)
     Declaration.objects.filter(source="historical").delete()
-    path = ROOT.parent / "shared" / "data" / "kcs" / "df_syn_train_eng.csv"
+    path = settings.KCS_DATA_DIR / "df_syn_train_eng.csv"
     started = time.perf_counter()
     result = import_kcs(path=path)
     elapsed = time.perf_counter() - started

@@ -22,7 +22,7 @@ DEFAULT_URL = "postgres://root@127.0.0.1:5432/ciq_bench_risk"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ciq_portal.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
-DATA = Path(os.environ.get("CIQ_KCS_DIR", ROOT.parent / "shared" / "data" / "kcs"))
+DATA = Path(os.environ.get("KCS_DATA_DIR", ROOT.parent / "shared" / "data" / "kcs"))
 PENDING = 10_000
 BATCH = 100_000
 

@@ -1,4 +1,4 @@
-"""Partner agencies of the single window (DESIGN.md §3 "Single window"): agencies, their clients, API keys, scopes.
+"""Partner agencies of the single window (guidance §6): agencies, their clients, API keys, scopes.
 
 An *agency* (customs, maritime, border, port operator) is granted a set of scopes by the bureau. Each agency has
 several *clients*, each with its own user account (role ``partner_agency``), its own scopes (within the

@@ -1,4 +1,4 @@
-"""Enterprise credit grading: every threshold, weight, decay step and trigger, in one place (DESIGN.md §3, issue 3).
+"""Enterprise credit grading: every threshold, weight, decay step and trigger, in one place.
 
 Pure functions, no database. The nightly set-based recomputation (services.credit_grades_recompute) computes the
 same :class:`Aggregates` in SQL from the constants below; the immediate regrade (services.enterprise_regrade)

@@ -1,6 +1,6 @@
 """Differentiated supervision: each grade's target inspection ratio, its defaults and the national rules.
 
-Defaults (DESIGN.md §3, 2019 national practice): general (B) 2.44 %, dishonest (D) 84.76 %. The 2019 observed
+Defaults (2019 national practice): general (B) 2.44 %, dishonest (D) 84.76 %. The 2019 observed
 rates of certified (1.69 %) and advanced certified (0.57 %) enterprises are above what the rules allow relative
 to 2.44 % (A at most 50 % = 1.22 %, AA at most 20 % = 0.488 %), so the defaults take the rules' ceilings:
 A 1.22 %, AA 0.48 %. C (under watch) has no national figure: 20 %, i.e. one consignment in five — far above B so

@@ -1,6 +1,6 @@
 """The release-mode matrix as pure data (no database): goods risk tier x credit grade -> release mode.
 
-DESIGN.md §3 "Release modes"; guidance §5.1. The supervisor-edited versions live in ``ReleaseMatrixVersion``;
+Guidance §5.1 (docs/guidance.md). The supervisor-edited versions live in ``ReleaseMatrixVersion``;
 this module holds the defaults, the validation rules and the choice of a mode, so they can be tested from tables.
 """
 

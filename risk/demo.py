@@ -2,8 +2,8 @@
 
 The model is trained at seed time from the public KCS training file (one training on the earlier 80 % of the
 rows, measured on the later 20 %: about 5–15 s on 2 cores, under the 60 s budget even on a loaded machine) so
-nothing binary is shipped in the repository. The file is looked for at settings.RISK_KCS_TRAIN_FILE,
-the environment variable CIQ_KCS_TRAIN_FILE, then ../shared/data/kcs/df_syn_train_eng.csv next to the checkout;
+nothing binary is shipped in the repository. The file is CIQ_KCS_TRAIN_FILE when set, else df_syn_train_eng.csv in
+settings.KCS_DATA_DIR (the KCS_DATA_DIR environment variable);
 without it the demo has rules and a bulletin but no model (train later with `manage.py risk_train`).
 """
 
@@ -46,8 +46,7 @@ BULLETIN_RULE = dict(code="asf-pork-supervised", name="African swine fever: pork
 
 
 def _train_file():
-    candidates = [getattr(settings, "RISK_KCS_TRAIN_FILE", None), os.environ.get("CIQ_KCS_TRAIN_FILE"),
-                  Path(settings.BASE_DIR).parent / "shared" / "data" / "kcs" / "df_syn_train_eng.csv"]
+    candidates = [os.environ.get("CIQ_KCS_TRAIN_FILE"), settings.KCS_DATA_DIR / "df_syn_train_eng.csv"]
     for candidate in candidates:
         if candidate and Path(candidate).exists():
             return Path(candidate)

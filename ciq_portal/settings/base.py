@@ -22,6 +22,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Apps in dependency order: each domain app may use the ones before it, never the ones after; inspection and
 # referrals sit side by side (neither uses the other).
+# The public KCS data set (synthetic import declarations with inspection outcomes), kept outside the repository:
+# the demo trains its risk model from it, the tests and benchmarks measure the model on it.
+KCS_DATA_DIR = Path(env("KCS_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "kcs")))
+
 DOMAIN_APPS = ["ciq_portal", "credit", "declarations", "risk", "inspection", "referrals", "release"]
 
 INSTALLED_APPS = [

@@ -1,6 +1,5 @@
 import csv
 import io
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,7 +12,7 @@ from declarations.choices import DeclarationSource, InspectionOutcome
 from declarations.models import Declaration, GoodsLine, HistoricalAttributes, ImportJob
 
 pytestmark = pytest.mark.django_db
-KCS = Path(settings.BASE_DIR).parent / "shared" / "data" / "kcs" / "df_syn_train_eng.csv"
+KCS = settings.KCS_DATA_DIR / "df_syn_train_eng.csv"
 
 
 def rows_csv(rows):

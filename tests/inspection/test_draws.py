@@ -81,7 +81,7 @@ def test_last_inspector_kept_when_no_one_else():
     assert [c["id"] for c in candidates] == [7]
 
 
-# Default policy (DESIGN.md §3): AA 0.57 %, A 1.69 %, B 2.44 %, C between, D 84.76 %.
+# Default policy (credit/policy.py): AA 0.57 %, A 1.69 %, B 2.44 %, C between, D 84.76 %.
 POLICY = {"AA": 0.0057, "A": 0.0169, "B": 0.0244, "C": 0.2, "D": 0.8476}
 
 

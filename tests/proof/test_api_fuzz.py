@@ -1,4 +1,4 @@
-"""Schemathesis against /api/v1/schema/, once per role (DESIGN.md §6: "a schema-driven fuzzer finds no server
+"""Schemathesis against /api/v1/schema/, once per role ("a schema-driven fuzzer finds no server
 error"): no 5xx, responses conform to the schema (body and content type), and no operation that declares
 authentication accepts a request without it or with bad credentials (schemathesis' ``ignored_auth`` probes).
 

@@ -1,4 +1,4 @@
-"""Faults (DESIGN.md §6): a worker killed mid-task, the same task delivered twice, the database lost mid-request.
+"""Faults: a worker killed mid-task, the same task delivered twice, the database lost mid-request.
 
 Worker tests run a real Celery worker on Redis (tests/conftest.py ``celery_workers``) against the test database
 on PostgreSQL. A task is caught "in the middle" by holding a table lock in the test that one of its writes needs:

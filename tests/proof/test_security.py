@@ -1,4 +1,4 @@
-"""Security checks of DESIGN.md §6 and issue 8 that are not elsewhere in the suite.
+"""Security checks that are not elsewhere in the suite.
 
 Login lock-out across client addresses is tests/ciq_portal/test_auth.py::test_lockout_holds_across_client_addresses
 (and the token endpoint's next to it); uploads outside the caller's scope are walked by the tenancy matrix

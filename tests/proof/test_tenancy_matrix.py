@@ -1,4 +1,4 @@
-"""DESIGN.md §6 tenancy: declarant B never sees or changes enterprise A's data, through any route.
+"""Tenancy: declarant B never sees or changes enterprise A's data, through any route.
 
 Walks every route the URL resolver and the routers know (tests/proof/routes.py) with the entry the matrix gives it
 (tests/proof/tenancy_matrix.py), as declarant B against enterprise A's objects (tests/proof/world.py). All the

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from risk import engine, services
 
@@ -18,7 +19,7 @@ def small_training():
     from risk.ml.dataset import read_kcs
     from risk.training import train_and_measure
 
-    rows, labels = read_kcs("/work/shared/data/kcs/df_syn_train_eng.csv", with_labels=True)
+    rows, labels = read_kcs(settings.KCS_DATA_DIR / "df_syn_train_eng.csv", with_labels=True)
     return train_and_measure(rows[:4000], labels[:4000])
 
 

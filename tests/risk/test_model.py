@@ -6,13 +6,14 @@ import io
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from risk.ml.dataset import read_kcs
 from risk.ml.features import FeatureEncoder
 from risk.ml.model import metrics, precision_at
 
-DATA = "/work/shared/data/kcs/"
+DATA = f"{settings.KCS_DATA_DIR}/"
 
 
 def test_precision_at_definition_breaks_ties_by_row_order():
