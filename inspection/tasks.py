@@ -1,27 +1,35 @@
-"""Celery entry points: fetch by id, call a service. Each may run twice without doing its work twice."""
+"""Celery entry points: fetch by id, call a service. Each may run twice without doing its work twice. The services
+queue these tasks from this module, so each task imports its service when it runs (a cycle at import time
+otherwise)."""
 
 from celery import shared_task
 
-from . import services
 
-
-@shared_task(acks_late=True)
-def inspection_dispatch_new() -> int:
+@shared_task
+def inspection_dispatch_new_task() -> int:
     """Queued a second after new tasks commit (a task already assigned is skipped)."""
-    return services.inspection_dispatch_new()
+    from .services import inspection_dispatch_new
+
+    return inspection_dispatch_new()
 
 
-@shared_task(acks_late=True, ignore_result=False)  # how many tasks were assigned is the result
-def inspection_dispatch_pool() -> int:
+@shared_task(ignore_result=False)  # how many tasks were assigned is the result
+def inspection_dispatch_pool_task() -> int:
     """Run by the beat: the tasks nobody eligible was on duty for are drawn for again."""
-    return services.inspection_dispatch_pool()
+    from .services import inspection_dispatch_pool
+
+    return inspection_dispatch_pool()
 
 
-@shared_task(acks_late=True)
-def inspection_reminders() -> int:
-    return services.inspection_reminders_send()
+@shared_task
+def inspection_reminders_send_task() -> int:
+    from .services import inspection_reminders_send
+
+    return inspection_reminders_send()
 
 
-@shared_task(acks_late=True)
-def draw_periods_rotate() -> dict:
-    return services.draw_periods_rotate()
+@shared_task
+def draw_periods_rotate_task() -> dict:
+    from .services import draw_periods_rotate
+
+    return draw_periods_rotate()

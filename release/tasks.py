@@ -6,7 +6,7 @@ from datetime import date
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
+@shared_task
 def release_stats_refresh_task(first_day: str | None = None, last_day: str | None = None) -> int:
     from .services import release_stats_refresh
 
@@ -14,14 +14,14 @@ def release_stats_refresh_task(first_day: str | None = None, last_day: str | Non
                                  last_day=date.fromisoformat(last_day) if last_day else None)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def clearance_settle_pending_task() -> int:
     from .services import clearance_settle_pending
 
     return clearance_settle_pending()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def recall_notice_send_task(notice_id: int) -> bool:
     from .models import RecallNotice
     from .services import recall_notice_send

@@ -179,10 +179,11 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox sweep: events whose dispatch was lost, deliveries whose retry message was lost.
     "notifications-sweep": {"task": "ciq_portal.tasks.notifications_sweep_task", "schedule": timedelta(minutes=1)},
     # Dual-random: commit tomorrow's seed, reveal ended days' seeds; dispatch the pool; overdue reminders.
-    "inspection-draw-periods": {"task": "inspection.tasks.draw_periods_rotate", "schedule": crontab(minute=5)},
-    "inspection-dispatch-pool": {"task": "inspection.tasks.inspection_dispatch_pool",
+    "inspection-draw-periods": {"task": "inspection.tasks.draw_periods_rotate_task", "schedule": crontab(minute=5)},
+    "inspection-dispatch-pool": {"task": "inspection.tasks.inspection_dispatch_pool_task",
                                  "schedule": timedelta(minutes=5)},
-    "inspection-reminders": {"task": "inspection.tasks.inspection_reminders", "schedule": timedelta(minutes=30)},
+    "inspection-reminders": {"task": "inspection.tasks.inspection_reminders_send_task",
+                             "schedule": timedelta(minutes=30)},
     # Release: the dashboard's summary rows (last 2 days); settle inspections concluded outside the release desk.
     "release-stats-refresh": {"task": "release.tasks.release_stats_refresh_task", "schedule": timedelta(minutes=5)},
     "release-settle": {"task": "release.tasks.clearance_settle_pending_task", "schedule": timedelta(minutes=2)},

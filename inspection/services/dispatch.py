@@ -20,12 +20,9 @@ from ciq_portal.notifications import notification_in_app_bulk, notification_publ
 from credit.models import Enterprise
 
 from .. import draws, transitions
-
-# inspection.tasks imports this package too; each side reads the other's names only when called, so the circle
-# resolves at import time in either order. Aliased: this module has a service named like the Celery task.
-from .. import tasks as celery_tasks
 from ..choices import DrawKind, Priority, TaskReason, TaskStatus
 from ..models import ConflictOfInterest, Draw, InspectionTask, OfficerLeave, OfficerProfile, OfficerShift
+from ..tasks import inspection_dispatch_new_task
 from ._common import _event, _skip_locked, _task_snapshot
 from .draw_periods import _period_for
 from .sites import declaration_category, site_route
@@ -88,7 +85,7 @@ def _inspection_scheduled_publish(task, *, actor=None) -> None:
 
 def _queue_dispatch():
     # The tasks opened within an interval are dispatched together (one officer snapshot for all of them).
-    journal_follow_up(INSPECTOR_DISPATCH_PENDING_KEY, celery_tasks.inspection_dispatch_new)
+    journal_follow_up(INSPECTOR_DISPATCH_PENDING_KEY, inspection_dispatch_new_task)
 
 
 def _officer_snapshots(at: datetime, officer_ids=None) -> dict[int, draws.OfficerSnapshot]:

@@ -2,9 +2,11 @@ import os
 import warnings
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from ciq_portal.celery import app as celery_app
 from ciq_portal.models import AuditEntry, User
 from credit.models import Enterprise
 
@@ -75,3 +77,11 @@ def test_celery_round_trip_through_redis(celery_worker_process):
     from ciq_portal.celery import ping
 
     assert ping.apply_async().get(timeout=20) == "pong"
+
+
+def test_every_periodic_job_names_a_task_and_tasks_take_one_style():
+    """A renamed task would leave the beat sending a name no worker knows; the apps' tasks are named <service>_task."""
+    celery_app.loader.import_default_modules()
+    ours = {name for name in celery_app.tasks if name.split(".")[0] in settings.DOMAIN_APPS}
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= ours
+    assert all(name.endswith("_task") or name == "ciq_portal.ping" for name in ours), sorted(ours)

@@ -67,10 +67,10 @@ def test_draw_verify_refuses_an_unrevealed_day():
 
 
 def test_rotate_task_commits_tomorrow_and_reveals_ended_days():
-    from inspection.tasks import draw_periods_rotate
+    from inspection.tasks import draw_periods_rotate_task
 
     yesterday = services.draw_period_commit(day=timezone.localdate() - timedelta(days=1))
-    result = draw_periods_rotate()
+    result = draw_periods_rotate_task()
     assert DrawPeriod.objects.filter(day=timezone.localdate() + timedelta(days=1), revealed_at=None).exists()
     assert str(yesterday.day) in result["revealed"]
-    assert draw_periods_rotate()["revealed"] == []  # idempotent
+    assert draw_periods_rotate_task()["revealed"] == []  # idempotent

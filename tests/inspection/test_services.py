@@ -83,7 +83,7 @@ def test_tasks_opened_within_an_interval_share_one_dispatch_run(make_declaration
     cache.delete(services.INSPECTOR_DISPATCH_PENDING_KEY)
     request.addfinalizer(lambda: cache.delete(services.INSPECTOR_DISPATCH_PENDING_KEY))  # later tests' dispatch runs
     queued = []
-    monkeypatch.setattr(tasks.inspection_dispatch_new, "apply_async", lambda countdown: queued.append(countdown))
+    monkeypatch.setattr(tasks.inspection_dispatch_new_task, "apply_async", lambda countdown: queued.append(countdown))
 
     def open_task():
         with django_capture_on_commit_callbacks(execute=True):

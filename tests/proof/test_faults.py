@@ -152,10 +152,10 @@ def _dispatch_effects(task):
 
 def test_dispatch_killed_mid_task_runs_again_once(celery_workers, short_visibility, officer, supervisor):
     from inspection.models import Draw, InspectionTask
-    from inspection.tasks import inspection_dispatch_pool
+    from inspection.tasks import inspection_dispatch_pool_task
 
     task = _queued_task_with_an_officer_on_duty(officer, supervisor)
-    _kill_mid_task(celery_workers, short_visibility, lambda: inspection_dispatch_pool.apply_async(),
+    _kill_mid_task(celery_workers, short_visibility, lambda: inspection_dispatch_pool_task.apply_async(),
                    Draw._meta.db_table)
     assert _dispatch_effects(task) == (0, 0), "the killed run's writes must not survive"
     _wait_for(lambda: InspectionTask.objects.get(pk=task.pk).status == "assigned", VISIBILITY + 40,
@@ -167,12 +167,12 @@ def test_dispatch_killed_mid_task_runs_again_once(celery_workers, short_visibili
 
 def test_dispatch_delivered_twice_concurrently_has_one_effect(celery_workers, officer, supervisor):
     from inspection.models import Draw, InspectionTask
-    from inspection.tasks import inspection_dispatch_pool
+    from inspection.tasks import inspection_dispatch_pool_task
 
     task = _queued_task_with_an_officer_on_duty(officer, supervisor)
     celery_workers.start(concurrency=2)
     with table_locked(Draw._meta.db_table):
-        results = [inspection_dispatch_pool.apply_async() for _ in range(2)]
+        results = [inspection_dispatch_pool_task.apply_async() for _ in range(2)]
         _wait_for(lambda: _waiting_on(Draw._meta.db_table), 60, "a delivery to wait inside its transaction")
         time.sleep(1)  # the other delivery is running too by now (or already skipped the locked row)
     # (disable_sync_subtasks: a task run eagerly by an earlier test may leave Celery believing it is inside one)
