@@ -38,6 +38,13 @@ for _name, (_sources, _target, _roles) in ACTIONS.items():
 
 TERMINAL = frozenset({S.RELEASED, S.REJECTED, S.WITHDRAWN})
 
+# Changes that keep the status: what may still be done to a declaration, by status and role.
+CHANGES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "edit": (frozenset({S.DRAFT}), frozenset({DECLARANT})),
+    "delete": (frozenset({S.DRAFT}), frozenset({DECLARANT})),
+    "attach_documents": (frozenset(S.values) - TERMINAL, frozenset({DECLARANT})),
+}
+
 
 def can_move(from_status: str, to_status: str, role: str) -> bool:
     return role in TRANSITIONS.get((from_status, to_status), frozenset())
@@ -53,5 +60,13 @@ def target(action: str) -> str:
     return ACTIONS[action][1]
 
 
+def may_change(change: str, status: str, roles=None) -> bool:
+    """May ``change`` be made to a declaration in ``status`` (by a user holding ``roles``, when given)?"""
+    statuses, allowed_roles = CHANGES[change]
+    return status in statuses and (roles is None or bool(set(roles) & allowed_roles))
+
+
 def actions_for(from_status: str, roles) -> list[str]:
-    return [name for name in ACTIONS if allowed(name, from_status, roles)]
+    """The moves and the changes a user holding ``roles`` may make from ``from_status``."""
+    return [name for name in ACTIONS if allowed(name, from_status, roles)] + \
+        [name for name in CHANGES if may_change(name, from_status, roles)]

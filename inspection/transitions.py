@@ -25,6 +25,11 @@ def roles_for(move: str) -> frozenset:
     return TASK_MOVES[move][2]
 
 
+def moves_for(status: str, roles) -> list[str]:
+    """The moves a user holding ``roles`` may make on a task in ``status``."""
+    return [move for move, (sources, _to, allowed) in TASK_MOVES.items() if status in sources and set(roles) & allowed]
+
+
 # Steps of the inspection record and what must come before each.
 STEP_REQUIRES = {
     "checklist": (),

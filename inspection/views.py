@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
-from ciq_portal.roles import Role, has_role, require_role
+from ciq_portal.roles import Role, has_role, require_role, user_roles
 from risk.selectors import assessment_latest
 
 from . import draws, selectors, services, transitions
@@ -95,6 +95,7 @@ def _task_context(request, task, **forms_):
         "samples": list(task.samples.prefetch_related("custody")),
         "orders": list(task.lab_orders.select_related("lab", "sample").prefetch_related("results")),
         "notes": list(task.notes.select_related("actor", "from_officer", "to_officer")),
+        "moves": transitions.moves_for(task.status, user_roles(request.user)),
         "is_holder": task.status == TaskStatus.CLAIMED and task.assigned_to_id == request.user.pk,
         "is_supervisor": has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR),
         "findings_form": forms_.get("findings_form") or FindingsForm(initial={"findings": task.findings}),

@@ -6,8 +6,8 @@ inspection task, which the pipeline's steps receive."""
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
-from ciq_portal.roles import Role, has_role
-from declarations.choices import DeclarationStatus
+from ciq_portal.roles import user_roles
+from declarations import transitions as declaration_transitions
 from declarations.clearance_facts import ClearanceFactsReader
 
 
@@ -44,9 +44,7 @@ def declaration_next_steps(request, declaration) -> dict | None:
 
 
 def declaration_submit_action(request, declaration) -> dict | None:
-    if declaration.status != DeclarationStatus.DRAFT or not has_role(request.user, Role.DECLARANT):
-        return None
-    return {}
+    return {} if declaration_transitions.allowed("submit", declaration.status, user_roles(request.user)) else None
 
 
 def shown_as_the_page_allows(request, obj) -> dict:

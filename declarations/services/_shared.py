@@ -10,7 +10,6 @@ from ciq_portal.roles import user_roles
 from ciq_portal.scoping import user_enterprise_id
 
 from .. import transitions
-from ..choices import DeclarationStatus
 from ..models import Declaration, GoodsLine
 from ..validation import clean_line
 
@@ -41,7 +40,7 @@ def _lock(declaration: Declaration, *, with_lines: bool = False) -> Declaration:
 
 
 def _require_draft(declaration: Declaration) -> None:
-    if declaration.status != DeclarationStatus.DRAFT:
+    if not transitions.may_change("edit", declaration.status):
         raise ValidationError({"status": [_("Only a draft can be changed; this declaration is %(status)s.")
                                           % {"status": declaration.get_status_display()}]})
 

@@ -82,7 +82,7 @@ def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Docum
     """Store a PDF, JPEG or PNG (sniffed from its first bytes, never from its name) up to DOCUMENT_MAX_BYTES."""
     declaration = _lock(declaration)
     _check_owner(declaration, actor)
-    if declaration.status in transitions.TERMINAL:
+    if not transitions.may_change("attach_documents", declaration.status):
         raise ValidationError({"file": [_("Documents cannot be added to a closed declaration.")]})
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": [_("Document type: choose a valid type.")]})

@@ -69,3 +69,14 @@ def test_risk_analyst_and_agency_move_nothing():
     for source, target in itertools.product(S.values, S.values):
         assert not transitions.can_move(source, target, Role.RISK_ANALYST)
         assert not transitions.can_move(source, target, Role.PARTNER_AGENCY)
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_only_a_draft_is_edited_or_deleted_and_a_closed_declaration_takes_no_documents(status):
+    declarant = {Role.DECLARANT}
+    assert transitions.may_change("edit", status, declarant) == (status == S.DRAFT)
+    assert transitions.may_change("delete", status, declarant) == (status == S.DRAFT)
+    assert transitions.may_change("attach_documents", status, declarant) == (status not in transitions.TERMINAL)
+    assert not any(transitions.may_change(change, status, {Role.OFFICER}) for change in transitions.CHANGES)
+    assert set(transitions.CHANGES) & set(transitions.actions_for(status, declarant)) == {
+        change for change in transitions.CHANGES if transitions.may_change(change, status, declarant)}
