@@ -29,11 +29,14 @@ def seed(*, password: str, stdout) -> None:
 # `manage.py agency_client issue-key customs-gateway`).
 AGENCIES = [
     ("customs", "宁波海关", "Ningbo Customs", "customs", ["release_status:read", "logistics:push", "joint_inspection",
-                                                      "case_referral", "credit_exchange", "bulletins:read"]),
-    ("msa", "宁波海事局", "Ningbo Maritime Safety Administration", "maritime", ["release_status:read",
-                                                                            "logistics:push", "bulletins:read"]),
-    ("border", "宁波出入境边防检查站", "Ningbo Border Inspection", "border", ["release_status:read", "case_referral"]),
-    ("port", "宁波舟山港集团", "Ningbo-Zhoushan Port", "port_operator", ["release_status:read", "logistics:push"]),
+                                                      "case_referral", "credit_exchange", "bulletins:read",
+                                                      "audit_heads:read"]),
+    ("msa", "宁波海事局", "Ningbo Maritime Safety Administration", "maritime", [
+        "release_status:read", "logistics:push", "bulletins:read", "audit_heads:read"]),
+    ("border", "宁波出入境边防检查站", "Ningbo Border Inspection", "border", ["release_status:read", "case_referral",
+                                                                    "audit_heads:read"]),
+    ("port", "宁波舟山港集团", "Ningbo-Zhoushan Port", "port_operator", ["release_status:read", "logistics:push",
+                                                                "audit_heads:read"]),
 ]
 
 

@@ -41,6 +41,11 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    # Personal data the change concerned (a buyer's contact, a person's name), kept apart so that it can be masked
+    # once past its retention: the chain covers ``personal_digests`` (a salted SHA-256 of each value), never the
+    # values. ``personal``: {name: {"value", "salt"}}, or {name: {"masked_at"}} once masked.
+    personal = models.JSONField(_("personal data"), default=dict, blank=True)
+    personal_digests = models.JSONField(default=dict, blank=True)
     seq = models.BigIntegerField(_("sequence"), null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     row_hash = models.CharField(max_length=64, blank=True)
@@ -63,9 +68,42 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
     sealed_at = models.DateTimeField(null=True, blank=True)
+    # The last row a signed head (AuditHead) covers; below last_seq only for rows sealed before heads were signed.
+    signed_seq = models.BigIntegerField(default=0)
 
     def __str__(self):
         return f"{self.last_seq} {self.last_hash}"
+
+
+class AuditHead(models.Model):
+    """A signed head of the audit chain, written by each sealing run for the rows it chained (audit.py).
+
+    The signature (Ed25519, the bureau's key, which the database never holds) covers the range, the hash before and
+    at its end and the SHA-256 of ``row_hashes``, the 32-byte hash of each of its rows in order: a row changed and
+    the chain recomputed afterwards no longer matches what was signed, and the first such row is named. The last
+    head of each day is published (``published_day``) on /public/audit/ and pushed to partner agencies.
+    """
+
+    first_seq = models.BigIntegerField(_("first row"))
+    last_seq = models.BigIntegerField(_("last row"), unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    head_hash = models.CharField(_("head hash"), max_length=64)
+    row_hashes = models.BinaryField()
+    sealed_at = models.DateTimeField(_("sealed at"), db_index=True)
+    key_id = models.CharField(_("key id"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=100)
+    # Set on the day's last head when the day is published, with the first row of that day.
+    published_day = models.DateField(_("published for the day"), null=True, blank=True, unique=True)
+    day_first_seq = models.BigIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signed audit head")
+        verbose_name_plural = _("signed audit heads")
+        ordering = ["last_seq"]
+
+    def __str__(self):
+        return f"{self.first_seq}–{self.last_seq} {self.head_hash[:12]}"
 
 
 class IdempotencyRecord(models.Model):
@@ -105,6 +143,7 @@ class AgencyScope(models.TextChoices):
     CASE_REFERRAL = "case_referral", _("Case referral")
     CREDIT_EXCHANGE = "credit_exchange", _("Credit information exchange")
     BULLETINS_READ = "bulletins:read", _("Read risk bulletins")
+    AUDIT_HEADS_READ = "audit_heads:read", _("Read signed audit heads")
 
 
 def scope_labels(scopes) -> list[str]:
@@ -213,6 +252,7 @@ class EventType(models.TextChoices):
     RECALL = "recall.issued", _("Recall")
     LOGISTICS = "logistics.event", _("Logistics event")
     CASE_REFERRAL = "case_referral.updated", _("Case referral update")
+    AUDIT_HEAD = "audit.head_published", _("Signed audit head of the day")
 
 
 class Subscription(models.Model):

@@ -71,9 +71,11 @@ EVENT_SCOPES = {
     EventType.BULLETIN_PUBLISHED: AgencyScope.BULLETINS_READ,
     EventType.LOGISTICS: AgencyScope.LOGISTICS_PUSH,
     EventType.CASE_REFERRAL: AgencyScope.CASE_REFERRAL,
+    EventType.AUDIT_HEAD: AgencyScope.AUDIT_HEADS_READ,
 }
-# Event types a declarant may subscribe to (case referrals are between authorities).
-DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL}
+# Event types a declarant may subscribe to (case referrals are between authorities; the audit heads are for the
+# agencies that keep them, and public on /public/audit/).
+DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL, EventType.AUDIT_HEAD}
 LEASE = timedelta(seconds=60)
 
 

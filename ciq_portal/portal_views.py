@@ -64,6 +64,8 @@ SCOPE_EXAMPLES = [
      '"kind": "agency_information", "external_reference": "HG-2026-0042", "note": "Administrative penalty"}\''),
     (AgencyScope.BULLETINS_READ, "GET /api/v1/risk-bulletins/",
      'curl -s "$CIQ/api/v1/risk-bulletins/?status=published" -H "Authorization: Api-Key $KEY"'),
+    (AgencyScope.AUDIT_HEADS_READ, "GET /api/v1/audit-heads/",
+     'curl -s "$CIQ/api/v1/audit-heads/?since=2026-11-01" -H "Authorization: Api-Key $KEY"'),
 ]
 
 

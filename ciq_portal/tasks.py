@@ -12,6 +12,14 @@ def audit_seal_task():
 
 
 @shared_task
+def audit_heads_publish_task():
+    """Publish the signed head of every ended day (idempotent; the beat runs it every hour)."""
+    from .transparency import audit_heads_publish
+
+    return [str(day) for day in audit_heads_publish()]
+
+
+@shared_task
 def outbox_dispatch_due_task():
     """Fan out every event committed and not yet dispatched, and queue each delivery (idempotent)."""
     from .notifications import outbox_dispatch_due

@@ -110,3 +110,16 @@ class NotificationMarkReadSerializer(serializers.Serializer):
 class NotificationMarkReadResponseSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
     unread = serializers.IntegerField()
+
+
+class AuditHeadSerializer(serializers.Serializer):
+    """A published head of the audit chain: keep it; `manage.py audit_verify --against` checks the log against it."""
+
+    day = serializers.DateField(help_text="The day whose last signed head this is (Asia/Shanghai)")
+    rows = serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2,
+                                 help_text="First and last row (sequence numbers) of the day")
+    head_hash = serializers.CharField(help_text="SHA-256 chain hash of the day's last row")
+    key_id = serializers.CharField(help_text="Id of the signing key (see /public/keys/)")
+    signed = serializers.DictField(help_text="What the signature covers, as canonical JSON (sorted keys, no spaces)")
+    signature = serializers.CharField(help_text="Ed25519 signature of the canonical JSON of `signed`, base64url")
+    published_at = serializers.DateTimeField()

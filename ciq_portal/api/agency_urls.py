@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from .agency_views import (
     AgencyKeyViewSet,
     AgencyMeView,
+    AuditHeadListView,
     NotificationViewSet,
     SubscriptionViewSet,
     WebhookDeliveryViewSet,
@@ -17,5 +18,6 @@ router.register("agency/keys", AgencyKeyViewSet, basename="agency-key")
 
 urlpatterns = [
     path("agency/me/", AgencyMeView.as_view(), name="agency-me"),
+    path("audit-heads/", AuditHeadListView.as_view(), name="audit-head-list"),
     *router.urls,
 ]

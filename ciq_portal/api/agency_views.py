@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -14,8 +14,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..agencies import agency_api_key_rotate, is_agency_principal, principal_scopes, user_agency_client
+from ..filtersets import AuditHeadFilterSet
 from ..idempotency import idempotent
-from ..models import AgencyApiKey, DeliveryStatus, EventType, Notification, Subscription, WebhookDelivery
+from ..models import (
+    AgencyApiKey,
+    AgencyScope,
+    AuditHead,
+    DeliveryStatus,
+    EventType,
+    Notification,
+    Subscription,
+    WebhookDelivery,
+)
 from ..notifications import (
     MissingScopeError,
     delivery_list,
@@ -28,12 +38,14 @@ from ..notifications import (
     subscription_update,
     webhook_delivery_replay,
 )
-from .agency_auth import MissingScope
+from ..transparency import head_record, published_heads
+from .agency_auth import MissingScope, requires_scope
 from .agency_serializers import (
     AgencyApiKeySerializer,
     AgencyKeyRotateRequestSerializer,
     AgencyKeyRotateResponseSerializer,
     AgencyMeSerializer,
+    AuditHeadSerializer,
     NotificationMarkReadResponseSerializer,
     NotificationMarkReadSerializer,
     NotificationSerializer,
@@ -237,3 +249,22 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         marked = notification_mark_read(user=request.user, pks=params.validated_data.get("ids"))
         return Response({"marked": marked, "unread": notification_unread_count(request.user)})
 
+
+
+@extend_schema_view(get=extend_schema(tags=[AGENCY, BUREAU], operation_id="audit_heads_list"))
+class AuditHeadListView(generics.ListAPIView):
+    """The audit log's published heads, one per day, newest first (also public at /public/audit/heads.json). Keep
+    them: a rewrite of the log is detected against the heads kept outside the bureau."""
+
+    queryset = AuditHead.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = AuditHeadSerializer
+    permission_classes = [IsAuthenticated, requires_scope(AgencyScope.AUDIT_HEADS_READ)]
+    filterset_class = AuditHeadFilterSet
+    ordering_fields = []
+
+    def get_queryset(self):
+        return published_heads()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return [head_record(head) for head in page] if page is not None else None

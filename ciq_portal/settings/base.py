@@ -174,6 +174,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "ciq_portal.tasks.audit_seal_task", "schedule": timedelta(seconds=10)},
+    # The signed audit head of each ended day: published on /public/audit/ and pushed to the partner agencies.
+    "audit-heads-publish": {"task": "ciq_portal.tasks.audit_heads_publish_task", "schedule": crontab(minute=10)},
     "credit-grades-nightly": {"task": "credit.tasks.credit_grades_recompute_task",
                               "schedule": crontab(hour=1, minute=30)},
     # The outbox sweep: events whose dispatch was lost, deliveries whose retry message was lost.
@@ -274,6 +276,13 @@ CIQ = {
     # How long after a release the dashboard's figures of yesterday and today are recomputed (release/services.py):
     # the releases of one interval share one refresh; the beat's sweep catches the rest.
     "STATS_FOLLOW_UP_SECONDS": env.float("STATS_FOLLOW_UP_SECONDS", default=60.0),
+    # The bureau's Ed25519 signing key (ciq_portal/signing.py), never in the database: its PEM text (an environment
+    # secret) or a PEM file; the key ring keeps the public keys of rotated keys. Development generates a key under
+    # var/keys/ when none is configured.
+    "SIGNING_KEY": env("CIQ_SIGNING_KEY", default=""),
+    "SIGNING_KEY_FILE": env("CIQ_SIGNING_KEY_FILE", default=""),
+    "SIGNING_KEYRING": env("CIQ_SIGNING_KEYRING", default=""),
+    "SIGNING_KEY_AUTOGENERATE": env.bool("CIQ_SIGNING_KEY_AUTOGENERATE", default=DEBUG),
 }
 
 LOGGING = {

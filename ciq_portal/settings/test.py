@@ -2,10 +2,16 @@
 
 import os
 import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from .base import *  # noqa: F403
-from .base import CACHES, env
+# One signing key for the test run, shared with the Celery workers the tests start (they inherit the environment);
+# generated on first use (ciq_portal/signing.py).
+os.environ.setdefault("CIQ_SIGNING_KEY_FILE",
+                      str(Path(tempfile.mkdtemp(prefix="ciq-test-keys-")) / "signing-key.pem"))
+
+from .base import *  # noqa: E402,F403
+from .base import CACHES, env  # noqa: E402
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"
 DEBUG = False
@@ -32,4 +38,4 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache") and _xdist_worker.startsw
 
 # Test transactions roll back and ids are reused: no process-level memory of an enterprise's declarants (the
 # reference tables' memory is forgotten at the start of each test, tests/conftest.py).
-CIQ = {**CIQ, "NOTIFY_DECLARANT_CACHE_SECONDS": 0}  # noqa: F405
+CIQ = {**CIQ, "NOTIFY_DECLARANT_CACHE_SECONDS": 0, "SIGNING_KEY_AUTOGENERATE": True}  # noqa: F405

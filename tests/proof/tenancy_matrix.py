@@ -88,6 +88,13 @@ MATRIX: dict[str, object] = {
     "portal:agencies": Bureau(reason="agency administration: administrators"),
     "portal:agency_key_action": Bureau(lambda w: {"client_pk": 1}, reason="agency administration: administrators"),
     "agency-me": Bureau(reason="partner agencies' own client record"),
+    "audit-head-list": Public("the audit log's published heads: hashes and signatures, no enterprise data (also "
+                              "public at /public/audit/heads.json)"),
+    "public:audit": Public("the audit log's published heads (hashes and signatures), public so outsiders keep them"),
+    "public:audit_json": Public("the audit log's published heads as JSON, to keep"),
+    "public:keys": Public("the bureau's public signing keys, public so anyone can check signatures"),
+    "public:keys_json": Public("the bureau's public signing keys as JSON"),
+    "public:key_pem": Public("one public signing key (PEM)"),
     "agency-key-list": Bureau(reason="partner agencies' own API keys"),
     "agency-key-rotate": Bureau(lambda w: {"pk": 1}, reason="partner agencies' own API keys"),
     # --- credit ----------------------------------------------------------------------------------------------------

@@ -30,15 +30,37 @@ PRODUCTION_ENV = {
 }
 
 
-def _production(*args, code=None):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | PRODUCTION_ENV
+@pytest.fixture(scope="module")
+def production_key(tmp_path_factory):
+    """The signing key production reads from a file (ciq_portal/signing.py); check --deploy fails without one."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ciq_portal.signing import write_private_key
+
+    path = tmp_path_factory.mktemp("production-key") / "signing-key.pem"
+    write_private_key(path, Ed25519PrivateKey.generate())
+    return path
+
+
+def _production(*args, code=None, key=None):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "CIQ_SIGNING_KEY_FILE",
+                                                            "CIQ_SIGNING_KEY")} | PRODUCTION_ENV
+    if key is not None:
+        env["CIQ_SIGNING_KEY_FILE"] = str(key)
     command = [sys.executable, "-c", code] if code else [sys.executable, "manage.py", *args]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_check_deploy_is_clean_in_production_settings():
-    result = _production("check", "--deploy", "--fail-level", "WARNING")
+def test_check_deploy_is_clean_in_production_settings(production_key):
+    result = _production("check", "--deploy", "--fail-level", "WARNING", key=production_key)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_fails_without_a_signing_key(tmp_path):
+    result = _production("check", "--deploy")
+    assert result.returncode != 0 and "ciq_portal.E101" in result.stderr, result.stdout + result.stderr
+    result = _production("check", "--deploy", key=tmp_path / "absent.pem")
+    assert result.returncode != 0 and "ciq_portal.E102" in result.stderr, result.stdout + result.stderr
 
 
 def test_production_cookies_are_secure_and_http_only():
