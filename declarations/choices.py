@@ -134,6 +134,7 @@ class EventKind(models.TextChoices):
     REPORT_SUPPLIED = "report_supplied", _("Test report supplied")
     LAB_PASSED = "lab_passed", _("Laboratory test passed")
     RECALLED = "recalled", _("Recalled")
+    CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
     POST_CHECK_SCHEDULED = "post_check_scheduled", _("Post-release check scheduled")
     # single window: logistics steps pushed by the port and agencies (declarations.services.logistics_event_push)
     LOGISTICS_VESSEL_BERTHED = "logistics_vessel_berthed", _("Vessel berthed")

@@ -1,45 +1,35 @@
 """The certificate's signature and its PDF (pure functions over the stored facts; no database writes).
 
-The signature is an HMAC-SHA256 of the canonical JSON of the certificate's facts, keyed by the deployment's
-secret (settings.CIQ["CERTIFICATE_KEY"] if set, else SECRET_KEY). Its first characters are printed on the
-certificate and carried by the QR code as the check code, so the public verification page can tell a genuine,
-unchanged certificate from an unknown number, a forged check code or facts changed after issue.
+Each certificate is signed with the bureau's Ed25519 key (ciq_portal/signing.py, never in the database) over its
+canonical content: the canonical JSON (sorted keys, no spaces, UTF-8) of ``{"type": "ciq-certificate/v1", "facts":
+..., "key_id": ...}``. The verification QR code carries the number and the signature, so anyone can check a
+certificate against the bureau's public keys (/public/keys/), also offline; one changed line breaks the signature.
 """
 
-import hmac
 import io
-import json
 import os
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.crypto import salted_hmac
 
-CHECK_LENGTH = 16
-KEY_SALT = "ciq.release.certificate.v1"
+from ciq_portal import signing
 
-
-def canonical(facts: dict) -> str:
-    return json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+CONTENT_TYPE = "ciq-certificate/v1"
 
 
-def sign(facts: dict) -> str:
-    secret = getattr(settings, "CIQ", {}).get("CERTIFICATE_KEY") or settings.SECRET_KEY
-    return salted_hmac(KEY_SALT, canonical(facts), secret=secret, algorithm="sha256").hexdigest()
+def signed_content(facts: dict, key_id: str) -> dict:
+    """What the signature covers."""
+    return {"type": CONTENT_TYPE, "facts": facts, "key_id": key_id}
 
 
-def check_code(signature: str) -> str:
-    return signature[:CHECK_LENGTH].upper()
+def sign(facts: dict) -> tuple[str, str]:
+    """The id of the signing key and the signature (base64url) of the certificate's canonical content."""
+    signed, signature = signing.sign_payload({"type": CONTENT_TYPE, "facts": facts})
+    return signed["key_id"], signature
 
 
-def is_genuine(facts: dict, signature: str, check: str | None = None) -> bool:
-    """The stored facts still match their signature, and the presented check code (if any) matches too."""
-    expected = sign(facts)
-    if not hmac.compare_digest(expected, signature or ""):
-        return False
-    if check is not None and not hmac.compare_digest(check_code(expected), (check or "").strip().upper()):
-        return False
-    return True
+def is_genuine(facts: dict, key_id: str, signature: str) -> bool:
+    """The stored facts still match the signature, by a key of the bureau's key ring."""
+    return signing.payload_signature_valid(signed_content(facts, key_id), signature)
 
 
 def public_base_url() -> str:
@@ -99,7 +89,7 @@ def _qr_flowable(url: str, size: float):
     return QR()
 
 
-def render_pdf(*, number: str, facts: dict, signature: str, verify_url: str) -> bytes:
+def render_pdf(*, number: str, facts: dict, key_id: str, signature: str, verify_url: str) -> bytes:
     """The certificate as a one-page A4 PDF in Chinese and English (reportlab's built-in CID font: the CJK
     glyphs come from the reader, so nothing is downloaded or embedded)."""
     from reportlab.lib import colors
@@ -175,12 +165,12 @@ def render_pdf(*, number: str, facts: dict, signature: str, verify_url: str) -> 
     story += [goods_table, Spacer(1, 5 * mm)]
     statement = p("上述货物业经检验检疫，准予放行。本证明为电子证书，真伪可扫描二维码或访问下列网址核验。\n"
                   "The goods above have been inspected and quarantined and are released. This is an electronic "
-                  "certificate: scan the QR code or open the address below to confirm that it is genuine and "
-                  "unchanged.")
+                  "certificate signed by the bureau: scan the QR code or open the address below to confirm that it "
+                  "is genuine and unchanged, or check the signature against the bureau's public keys.")
     verify = Table([[
         _qr_flowable(verify_url, 34 * mm),
         [statement, Spacer(1, 2 * mm), p(f"核验网址 Verification: {verify_url}", small),
-         p(f"校验码 Check code: {check_code(signature)}", small)],
+         p(f"电子签名 Signature (Ed25519, {key_id}): {signature}", small)],
     ]], colWidths=[40 * mm, 138 * mm])
     verify.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [verify, Spacer(1, 6 * mm),

@@ -109,6 +109,10 @@ class RecallForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CertificateRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revocation"), max_length=300)
+
+
 class RecallCloseForm(forms.Form):
     note = forms.CharField(label=_("Closing note"), max_length=1000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))

@@ -170,13 +170,18 @@ class Release(models.Model):
 
 class Certificate(models.Model):
     """The electronic entry inspection certificate (入境货物检验检疫证明). ``facts`` are what it certifies;
-    ``signature`` is an HMAC of them, so the verification page can tell a genuine, unchanged certificate."""
+    ``signature`` is the bureau's Ed25519 signature of them by the key ``key_id`` (release/certificates.py), so
+    anyone can tell a genuine, unchanged certificate. A revoked certificate stays genuine but no longer valid."""
 
     release = models.OneToOneField(Release, on_delete=models.PROTECT, related_name="certificate")
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
     issued_at = models.DateTimeField(_("issued at"))
     facts = models.JSONField(_("facts"))
-    signature = models.CharField(max_length=64)
+    key_id = models.CharField(_("key id"), max_length=16, blank=True)
+    signature = models.CharField(_("signature"), max_length=100)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("certificate")

@@ -210,22 +210,41 @@ def trace_view(trace_code: str) -> dict:
 
 @dataclass
 class Verification:
+    """``genuine``: the certificate exists, its content is what the bureau signed, and the signature presented (the
+    QR code's, if any) is that signature. ``status`` says whether a genuine certificate still stands."""
+
     genuine: bool
     certificate: Certificate | None
-    reason: str  # "ok", "unknown", "altered", "check_mismatch"
+    reason: str  # "ok", "unknown", "altered", "signature_mismatch"
+    status: str = ""  # for a genuine certificate: "valid", "revoked" or "recalled"
+
+    @property
+    def valid(self) -> bool:
+        return self.genuine and self.status == "valid"
 
 
-def certificate_verify(number: str, check: str | None = None) -> Verification:
+def certificate_verify(number: str, signature: str | None = None) -> Verification:
     number = (number or "").strip()
     certificate = (Certificate.objects.select_related("release__enterprise").filter(number=number).first()
                    if NUMBER_RE.fullmatch(number) else None)
     if certificate is None:
         return Verification(False, None, "unknown")
-    if not certificates.is_genuine(certificate.facts, certificate.signature):
+    if not certificates.is_genuine(certificate.facts, certificate.key_id, certificate.signature):
         return Verification(False, certificate, "altered")
-    if check is not None and not certificates.is_genuine(certificate.facts, certificate.signature, check):
-        return Verification(False, certificate, "check_mismatch")
-    return Verification(True, certificate, "ok")
+    if signature is not None and signature.strip() != certificate.signature:
+        return Verification(False, certificate, "signature_mismatch")
+    status = ("revoked" if certificate.revoked_at else
+              "recalled" if certificate.release.status == "recalled" else "valid")
+    return Verification(True, certificate, "ok", status)
+
+
+def certificate_record(certificate: Certificate, verification: Verification) -> dict:
+    """A certificate as published for anyone to check its signature themselves, with the bureau's verdict."""
+    return {"number": certificate.number, "genuine": verification.genuine, "status": verification.status or None,
+            "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+            "revocation_reason": certificate.revocation_reason or None,
+            "signed": certificates.signed_content(certificate.facts, certificate.key_id),
+            "key_id": certificate.key_id, "signature": certificate.signature}
 
 
 def certificate_get(*, user, number) -> Certificate:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("t/<str:trace_code>/qr.svg", public.trace_qr, name="trace_qr"),
     path("verify/", public.verify_lookup, name="verify_lookup"),
     path("verify/<str:number>/", public.verify, name="verify"),
+    path("verify/<str:number>/certificate.json", public.verify_json, name="verify_json"),
     path("public/statistics/", public.public_statistics, name="public_statistics"),
     path("recall/ack/<str:token>/", public.recall_acknowledge, name="recall_ack"),
     # Supervisors
@@ -28,6 +29,7 @@ urlpatterns = [
     path("release/releases/<int:pk>/distribution/", releases.distribution_add, name="distribution_add"),
     path("release/releases/<int:pk>/recall/", releases.recall_open, name="recall_open"),
     path("release/releases/<int:pk>/recall/close/", releases.recall_close, name="recall_close"),
+    path("release/releases/<int:pk>/certificate/revoke/", releases.certificate_revoke, name="certificate_revoke"),
     path("release/releases/<int:pk>/notices/<int:notice_pk>/acknowledge/", releases.notice_acknowledge,
          name="notice_acknowledge"),
     path("release/releases/<int:pk>/post-checks/", releases.post_check_schedule, name="post_check_schedule"),

@@ -196,16 +196,16 @@ class NegativeListViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins
 
 
 class CertificateVerifyView(APIView):
-    """Public: is this certificate genuine and unchanged? (``c``: the check code printed on it, optional)."""
+    """Public: is this certificate genuine and unchanged, and does it still stand? (``s``: the signature its QR code
+    carries, optional). The answer carries the signed content and the signature, to check against /public/keys/."""
+
     permission_classes = [AllowAny]
     authentication_classes = []
 
     @extend_schema(responses={200: dict, 404: dict})
     def get(self, request, number):
-        result = selectors.certificate_verify(number, request.query_params.get("c"))
+        result = selectors.certificate_verify(number, request.query_params.get("s"))
         body = {"number": number, "genuine": result.genuine}
         if result.genuine:
-            facts = result.certificate.facts
-            body.update({key: facts.get(key) for key in ("issued_on", "declaration_number", "importer_zh",
-                                                         "importer_en", "port", "release_mode", "released_on")})
+            body = selectors.certificate_record(result.certificate, result)
         return Response(body, status=200 if result.genuine else 404)

@@ -35,7 +35,7 @@ from .recalls import (
     recall_notice_send,
     recall_open,
 )
-from .releasing import consignment_release
+from .releasing import certificate_revoke, consignment_release
 from .stats_refresh import STATS_PENDING_KEY, release_stats_refresh
 from .verification import awaits_verification, verify_release_decide, verify_report_supplied, verify_report_supply
 
@@ -45,6 +45,7 @@ __all__ = [
     "TIGHTENING_CONSIGNMENTS",
     "TIGHTENING_DAYS",
     "awaits_verification",
+    "certificate_revoke",
     "clearance_conclude",
     "clearance_resume",
     "clearance_sample",

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.roles import Role
 from declarations import services as declaration_services
 from declarations.models import Declaration
 
 from .. import certificates, clearance
 from ..choices import InspectionResult, NextStep
 from ..models import Certificate, Release, ReleaseDecision
-from ._shared import WAITING_STATUSES, _event, _plain, _publish
+from ._shared import WAITING_STATUSES, _event, _plain, _publish, _require_role
 from .stats_refresh import _queue_stats_refresh
 
 
@@ -49,8 +50,31 @@ def _certificate_facts(release: Release, number: str, lines) -> dict:
 def _certificate_issue(release: Release, lines) -> Certificate:
     number = _certificate_number(release.port, release.released_on)
     facts = _certificate_facts(release, number, lines)
-    certificate = Certificate.objects.create(release=release, number=number, issued_at=release.released_at,
-                                             facts=facts, signature=certificates.sign(facts))
+    key_id, signature = certificates.sign(facts)
+    return Certificate.objects.create(release=release, number=number, issued_at=release.released_at, facts=facts,
+                                      key_id=key_id, signature=signature)
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, actor) -> Certificate:
+    """Revoke a certificate issued in error: it stays genuine (signed by the bureau) but the verification page and
+    the public checks say it is no longer valid. Supervisors only; revoking again changes nothing."""
+    _require_role(actor, Role.SUPERVISOR, Role.ADMINISTRATOR, field="reason")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    certificate = Certificate.objects.select_for_update().select_related("release").get(pk=certificate.pk)
+    if certificate.revoked_at is not None:
+        return certificate
+    certificate.revoked_at, certificate.revoked_by = timezone.now(), actor
+    certificate.revocation_reason = reason.strip()[:300]
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit_record(actor=actor, action="certificate.revoke", obj=certificate,
+                 enterprise_id=certificate.release.enterprise_id,
+                 after={"number": certificate.number, "reason": certificate.revocation_reason})
+    _event(declaration=certificate.release.declaration, kind="certificate_revoked", actor=actor,
+           message=lambda: _("Certificate %(n)s revoked: %(r)s") % {"n": certificate.number,
+                                                                    "r": certificate.revocation_reason},
+           data={"certificate": certificate.number})
     return certificate
 
 

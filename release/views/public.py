@@ -1,8 +1,10 @@
 """The public pages, which show nothing private: trace codes and their QR, certificate checks, statistics, the
 acknowledgement of a recall notice by a buyer."""
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,10 +33,24 @@ def trace_qr(request, trace_code):
 
 
 def verify(request, number):
-    check = request.GET.get("c")
-    result = selectors.certificate_verify(number, check)
-    response = render(request, "release/verify.html", {"result": result, "number": number, "check": check},
-                      status=200 if result.genuine else 404)
+    signature = request.GET.get("s")
+    result = selectors.certificate_verify(number, signature)
+    response = render(request, "release/verify.html", {
+        "result": result, "number": number, "signature": signature,
+        "record_url": reverse("release:verify_json", args=[number]) if result.certificate else None},
+        status=200 if result.genuine else 404)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def verify_json(request, number):
+    """The certificate's signed content and signature, to check against the bureau's public keys oneself."""
+    result = selectors.certificate_verify(number, request.GET.get("s"))
+    if result.certificate is None:
+        raise Http404
+    response = JsonResponse(selectors.certificate_record(result.certificate, result),
+                            json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="{result.certificate.number}.json"'
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -43,8 +59,8 @@ def verify_lookup(request):
     number = request.GET.get("number", "").strip()
     if number:
         url = reverse("release:verify", args=[number])
-        check = request.GET.get("c", "").strip()
-        return redirect(f"{url}?c={check}" if check else url)
+        signature = request.GET.get("s", "").strip()
+        return redirect(f"{url}?{urlencode({'s': signature})}" if signature else url)
     return render(request, "release/verify_lookup.html")
 
 

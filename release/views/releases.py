@@ -51,6 +51,8 @@ def _release_context(request, release, **forms_):
         "distribution_form": forms_.get("distribution_form") or forms.DistributionForm(
             initial={"distributed_on": timezone.localdate()}),
         "recall_form": forms_.get("recall_form") or forms.RecallForm(),
+        "can_revoke": has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR),
+        "revoke_form": forms_.get("revoke_form") or forms.CertificateRevokeForm(),
         "close_form": forms_.get("close_form") or forms.RecallCloseForm(),
         "ack_form": forms.AcknowledgeForm(),
         "check_form": forms_.get("check_form") or forms.PostCheckScheduleForm(
@@ -99,6 +101,21 @@ def recall_open(request, pk):
                          lambda release, data: services.recall_open(release=release, source="manual",
                                                                     reason=data["reason"], actor=request.user),
                          _("Recall opened; the buyers have been notified."))
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, pk):
+    require_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+    def revoke(release, data):
+        certificate = getattr(release, "certificate", None)
+        if certificate is None:
+            raise ValidationError({"reason": [_("This release has no certificate.")]})
+        services.certificate_revoke(certificate=certificate, reason=data["reason"], actor=request.user)
+
+    return _release_post(request, pk, forms.CertificateRevokeForm, "revoke_form", revoke,
+                         _("Certificate revoked: its verification page says so."))
 
 
 @login_required
@@ -183,8 +200,8 @@ def recall_list(request):
 def certificate_pdf(request, number):
     certificate = selectors.certificate_get(user=request.user, number=number)
     verify_url = request.build_absolute_uri(reverse("release:verify", args=[certificate.number])) + \
-        f"?c={certificates.check_code(certificate.signature)}"
-    pdf = certificates.render_pdf(number=certificate.number, facts=certificate.facts,
+        f"?s={certificate.signature}"
+    pdf = certificates.render_pdf(number=certificate.number, facts=certificate.facts, key_id=certificate.key_id,
                                   signature=certificate.signature, verify_url=verify_url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'

@@ -86,7 +86,8 @@ def test_certificate_verify_api_is_public(hs, draw, api_client, enterprise_a):
     services.release_decide(declaration=declaration, assessment=FakeAssessment(tier="low"), actor=None)
     number = Release.objects.get(declaration=declaration).certificate.number
     body = api_client.get(f"/api/v1/certificates/{number}/verify/").json()
-    assert body["genuine"] is True and body["release_mode"] == "declare"
+    assert body["genuine"] is True and body["status"] == "valid"
+    assert body["signed"]["facts"]["release_mode"] == "declare"
     assert api_client.get("/api/v1/certificates/NOPE/verify/").status_code == 404
 
 
