@@ -180,6 +180,18 @@ def _chain_write(batch: list[AuditEntry]) -> None:
                            [(entry.seq, entry.prev_hash, entry.row_hash, entry.pk) for entry in batch])
 
 
+def audit_personal_mask(*, object_type: str, object_ids) -> int:
+    """Drop the personal values (and their salts) of the audit rows about these objects, past their retention; the
+    chain keeps their digests, so it verifies as before. Returns how many rows were masked."""
+    masked_at = timezone.now().isoformat(timespec="seconds")
+    rows = list(AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in object_ids])
+                .exclude(personal={}).only("pk", "personal"))
+    for row in rows:
+        row.personal = {name: {"masked_at": kept.get("masked_at", masked_at)} for name, kept in row.personal.items()}
+    AuditEntry.objects.bulk_update(rows, ["personal"], batch_size=500)
+    return len(rows)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool

@@ -204,6 +204,8 @@ class DistributionRecord(models.Model):
     distributed_on = models.DateField(_("date"))
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The buyer's contact is masked once past its retention (CIQ["PERSONAL_DATA_RETENTION_DAYS"]).
+    personal_data_masked_at = models.DateTimeField(_("personal data masked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("distribution record")
@@ -247,6 +249,8 @@ class RecallNotice(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.CharField(_("acknowledged by"), max_length=120, blank=True)
     acknowledgement_note = models.CharField(_("note"), max_length=500, blank=True)
+    # Who acknowledged and the note are masked once past their retention.
+    personal_data_masked_at = models.DateTimeField(_("personal data masked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("recall notice")

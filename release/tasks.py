@@ -28,3 +28,10 @@ def recall_notice_send_task(notice_id: int) -> bool:
 
     notice = RecallNotice.objects.select_related("recall__release", "distribution").filter(pk=notice_id).first()
     return recall_notice_send(notice=notice) if notice else False
+
+
+@shared_task(acks_late=True)
+def personal_data_mask_task() -> dict:
+    from .services import personal_data_mask
+
+    return personal_data_mask()

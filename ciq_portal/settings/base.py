@@ -189,6 +189,9 @@ CELERY_BEAT_SCHEDULE = {
     # Release: the dashboard's summary rows (last 2 days); settle inspections concluded outside the release desk.
     "release-stats-refresh": {"task": "release.tasks.release_stats_refresh_task", "schedule": timedelta(minutes=5)},
     "release-settle": {"task": "release.tasks.clearance_settle_pending_task", "schedule": timedelta(minutes=2)},
+    # Personal data past its retention (buyers' contacts, recall acknowledgements) masked, nightly.
+    "release-personal-data-mask": {"task": "release.tasks.personal_data_mask_task",
+                                   "schedule": crontab(hour=3, minute=20)},
     # Risk: weekly training from the declarations with outcomes; activates only a better model.
     "risk-model-weekly": {"task": "risk.tasks.risk_model_train_weekly_task",
                           "schedule": crontab(hour=2, minute=15, day_of_week=0)},
@@ -283,6 +286,13 @@ CIQ = {
     "SIGNING_KEY_FILE": env("CIQ_SIGNING_KEY_FILE", default=""),
     "SIGNING_KEYRING": env("CIQ_SIGNING_KEYRING", default=""),
     "SIGNING_KEY_AUTOGENERATE": env.bool("CIQ_SIGNING_KEY_AUTOGENERATE", default=DEBUG),
+    # Days personal data is kept before `manage.py personal_data_mask` (and the nightly beat) masks it: a buyer's
+    # contact from the date of the sale, who acknowledged a recall notice (and the note) from the acknowledgement.
+    # Two years by default, the shortest time food purchase records must be kept; never while a recall is open.
+    "PERSONAL_DATA_RETENTION_DAYS": {
+        "buyer_contact": env.int("RETENTION_BUYER_CONTACT_DAYS", default=730),
+        "recall_acknowledgement": env.int("RETENTION_RECALL_ACKNOWLEDGEMENT_DAYS", default=730),
+    },
 }
 
 LOGGING = {

@@ -10,6 +10,7 @@ clearance_submit``).
 - ``verification``: verify-release (a third-party report supplied, then verified or refused by an officer);
 - ``recalls`` and ``post_checks``: distribution records, recalls and their notices, post-release checks;
 - ``policy``: the supervisors' matrix and negative list;
+- ``retention``: personal data masked once past its retention;
 - ``stats_refresh``: the dashboard's materialised figures.
 """
 
@@ -36,6 +37,7 @@ from .recalls import (
     recall_open,
 )
 from .releasing import certificate_revoke, consignment_release
+from .retention import personal_data_mask
 from .stats_refresh import STATS_PENDING_KEY, release_stats_refresh
 from .verification import awaits_verification, verify_release_decide, verify_report_supplied, verify_report_supply
 
@@ -56,6 +58,7 @@ __all__ = [
     "distribution_record_add",
     "negative_list_add",
     "negative_list_retire",
+    "personal_data_mask",
     "post_check_record",
     "post_check_schedule",
     "recall_close",

@@ -98,7 +98,7 @@ def distribution_record_add(*, release, buyer_name, quantity, unit, distributed_
                                                recorded_by=actor)
     audit_record(actor=actor, action="distribution.add", obj=record, enterprise_id=release.enterprise_id,
                  after={"release": release.pk, "buyer": record.buyer_name, "quantity": quantity, "unit": record.unit,
-                        "date": distributed_on})
+                        "date": distributed_on}, personal={"buyer_contact": record.buyer_contact})
     recall = release.recalls.filter(status=RecallStatus.OPEN).first()
     if recall is not None:
         _notice(recall, record)
@@ -165,8 +165,8 @@ def recall_notice_acknowledge(*, notice, by_name: str, note: str = "", actor=Non
     notice.acknowledgement_note = (note or "").strip()[:500]
     notice.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
     audit_record(actor=actor, action="recall_notice.acknowledge", obj=notice,
-                 enterprise_id=notice.recall.release.enterprise_id,
-                 after={"by": notice.acknowledged_by, "note": notice.acknowledgement_note})
+                 enterprise_id=notice.recall.release.enterprise_id, after={"acknowledged": True},
+                 personal={"by": notice.acknowledged_by, "note": notice.acknowledgement_note})
     return notice
 
 
