@@ -28,6 +28,7 @@ urlpatterns = [
     path("inspection/case-referrals/", include("referrals.urls")),
     path("inspection/", include("inspection.urls")),
     path("public/draws/", include("inspection.public_urls")),
+    path("public/results/", include("inspection.public_results_urls")),
     path("public/", include("ciq_portal.public_urls")),
     path("", include("release.urls")),
 ]

@@ -1,4 +1,11 @@
-"""The dual-random draws (双随机), as pure functions of a seed and recorded inputs. No database here.
+"""The dual-random draws (双随机), as pure functions of a seed and recorded inputs. No database here, and nothing
+beyond Python's standard library: this file is also the public verifier, served as /public/draws/verify.py.
+
+    python3 verify.py DAY.json [MORE.json ...]     # or the URLs: https://.../public/draws/2026-11-26.json
+
+checks each day's published record: the revealed seed matches the commitment published before the day, every draw
+was made after that commitment and before the reveal, and re-running every draw from its recorded inputs gives the
+recorded result. It exits 0 when all match, 1 naming each mismatch.
 
 Anyone holding a period's revealed seed and a draw's recorded inputs can re-run the draw with this module (or
 with the few lines of any language that compute HMAC-SHA256) and get the same result:
@@ -18,6 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import sys
+import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -252,3 +262,76 @@ def rerun(kind: str, seed: str, subject: str, inputs: Mapping) -> dict:
         result = people_draw(seed, subject, candidates)
         return {"chosen": result.chosen}
     raise ValueError(f"unknown draw kind {kind!r}")
+
+
+# --- A day's published record, checked (the public verifier and manage.py draw_verify) ---------------------------
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def day_record_check(record: Mapping) -> tuple[int, list[str]]:
+    """Check one day's record as published (/public/draws/<day>.json): the seed against its commitment, the order
+    commitment ≤ each draw < reveal, and every draw re-run. Returns how many draws were checked and the mismatches."""
+    day, seed = record.get("day"), record.get("seed")
+    if not seed:
+        return 0, [f"{day}: the seed is not revealed yet"]
+    problems = []
+    if commitment_of(seed) != record.get("commitment"):
+        problems.append(f"{day}: the revealed seed does not match the commitment published before the day")
+    committed_at, revealed_at = _instant(record["committed_at"]), _instant(record["revealed_at"])
+    checked = 0
+    for draw in record.get("draws", []):
+        checked += 1
+        name = f"{day}: draw {draw.get('id', checked)} ({draw.get('subject')})"
+        drawn_at = _instant(draw["drawn_at"])
+        if drawn_at < committed_at:
+            problems.append(f"{name}: drawn at {drawn_at.isoformat()}, before the seed was committed "
+                            f"({committed_at.isoformat()})")
+        if drawn_at >= revealed_at:
+            problems.append(f"{name}: drawn at {drawn_at.isoformat()}, after the seed was revealed "
+                            f"({revealed_at.isoformat()}): whoever drew knew the outcome")
+        try:
+            again = rerun(draw["kind"], seed, draw["subject"], draw["inputs"])
+        except (KeyError, ValueError, TypeError) as exc:
+            problems.append(f"{name}: inputs unreadable: {exc}")
+            continue
+        if draw["kind"] == "object" and again["selected"] != bool(draw["result"].get("selected")):
+            problems.append(f"{name}: recorded selected={bool(draw['result'].get('selected'))}, "
+                            f"re-run gives {again['selected']}")
+        elif draw["kind"] == "people" and again["chosen"] != draw["result"].get("chosen"):
+            problems.append(f"{name}: recorded inspector {draw['result'].get('chosen')}, "
+                            f"re-run gives {again['chosen']}")
+    return checked, problems
+
+
+def _load(source: str) -> dict:
+    if source.startswith(("http://", "https://")):
+        with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310 - the address the user gave
+            return json.load(response)
+    with open(source, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: python3 verify.py DAY.json [MORE.json | URL ...]", file=sys.stderr)
+        return 2
+    problems = []
+    for source in argv:
+        try:
+            record = _load(source)
+        except (OSError, ValueError) as exc:
+            problems.append(f"{source}: cannot read it: {exc}")
+            continue
+        checked, found = day_record_check(record)
+        print(f"{record.get('day')}: {checked} draw(s), {'OK' if not found else f'{len(found)} MISMATCH(ES)'}")
+        problems += found
+    for problem in problems:
+        print(f"MISMATCH {problem}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

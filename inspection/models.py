@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ciq_portal.i18n import name_for_reader
@@ -163,6 +164,26 @@ class Draw(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.subject}"
+
+
+class ConfidentialMark(models.Model):
+    """The bureau's mark that a declaration stays out of the public record (一公开): its enterprise and goods are
+    not shown with its draws, and its inspection's outcome is not published (e.g. a case under investigation).
+    Set and lifted by supervisors, audited; the draws themselves stay published, so they can still be re-run."""
+
+    declaration = models.OneToOneField(Declaration, on_delete=models.CASCADE, related_name="confidential_mark",
+                                       verbose_name=_("declaration"))
+    reason = models.CharField(_("reason"), max_length=300)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("marked by"))
+    marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("confidential mark")
+        verbose_name_plural = _("confidential marks")
+
+    def __str__(self):
+        return f"{self.declaration_id}: {self.reason}"
 
 
 class ObjectDrawManager(models.Manager):

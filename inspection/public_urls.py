@@ -8,7 +8,7 @@ app_name = "draws_public"
 
 urlpatterns = [
     path("", views.public_draws, name="index"),
-    path("rerun.py", views.public_draw_script, name="script"),
+    path("verify.py", views.public_draw_script, name="script"),
     path("<str:day>/", views.public_draw_day, name="day"),
     path("<str:day>.json", views.public_draw_json, name="json"),
     path("<str:day>.csv", views.public_draw_csv, name="csv"),

@@ -7,20 +7,32 @@ from datetime import date
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import get_in_scope, scope_queryset
+from declarations.models import Declaration, HSCode
 from risk.selectors import bulletins_active
 
 from . import draws, transitions
-from .choices import TaskStatus
+from .choices import TaskReason, TaskStatus
 from .filtersets import (
     DeclarantInspectionTaskFilterSet,
     InspectionTaskFilterSet,
     JointInspectionFilterSet,
     LabFilterSet,
 )
-from .models import Draw, DrawPeriod, InspectionTask, JointInspection, Lab, ObjectDraw, OfficerProfile
+from .models import (
+    ConfidentialMark,
+    Draw,
+    DrawPeriod,
+    InspectionTask,
+    JointInspection,
+    Lab,
+    ObjectDraw,
+    OfficerProfile,
+)
 
 QUEUE_PAGE = 50
 
@@ -138,11 +150,50 @@ def public_period_get(day: date) -> DrawPeriod:
     return period
 
 
-def public_draw_rows(period: DrawPeriod):
-    """The draws of a period as published: inputs and results, no personal data beyond officer ids."""
-    for draw in period.draws.order_by("id").iterator(chunk_size=2000):
-        yield {"kind": draw.kind, "subject": draw.subject, "inputs": draw.inputs, "result": draw.result,
-               "drawn_at": draw.created_at.isoformat()}
+def public_subjects(declaration_ids) -> dict[int, dict]:
+    """What the public record says of each declaration drawn: the enterprise's name and the goods (HS heading and
+    description), or only that it is confidential (a ConfidentialMark); never values, parties or documents."""
+    ids = set(declaration_ids)
+    confidential = set(ConfidentialMark.objects.filter(declaration_id__in=ids).values_list("declaration_id",
+                                                                                            flat=True))
+    subjects = {pk: {"confidential": True} for pk in confidential}
+    declarations = list(Declaration.objects.filter(pk__in=ids - confidential).select_related("enterprise")
+                        .prefetch_related("lines"))
+    headings = {code: (zh, en) for code, zh, en in HSCode.objects.filter(
+        code__in={line.hs_code[:4] for d in declarations for line in d.lines.all()}).values_list(
+        "code", "name_zh", "name_en")}
+    for declaration in declarations:
+        subjects[declaration.pk] = {
+            "enterprise": declaration.enterprise.name_zh, "enterprise_en": declaration.enterprise.name_en or "",
+            "goods": [{"hs_heading": line.hs_code[:4], "heading": headings.get(line.hs_code[:4], ("", ""))[0],
+                       "heading_en": headings.get(line.hs_code[:4], ("", ""))[1], "description": line.description}
+                      for line in declaration.lines.all()]}
+    return subjects
+
+
+def public_record(period: DrawPeriod) -> dict:
+    """A day's draw record as published (/public/draws/<day>.json): the commitment, the seed once revealed and, then,
+    every draw with its inputs, result, time and what was drawn. ``inspection/draws.py`` checks it as it stands."""
+    record = {"day": str(period.day), "algorithm": period.algorithm, "commitment": period.commitment,
+              "seed": period.seed if period.revealed else None, "committed_at": period.committed_at.isoformat(),
+              "revealed_at": period.revealed_at.isoformat() if period.revealed_at else None, "draws": []}
+    if not period.revealed:
+        return record
+    rows = list(period.draws.order_by("id").values("id", "kind", "subject", "inputs", "result", "created_at",
+                                                     "declaration_id", "chosen_id"))
+    subjects = public_subjects({row["declaration_id"] for row in rows})
+    # An inspector is published by badge number (执法证号), as inspection notices name them.
+    inspectors = dict(OfficerProfile.objects.filter(user_id__in={row["chosen_id"] for row in rows
+                                                                 if row["chosen_id"]}).values_list("user_id",
+                                                                                                   "badge_no"))
+    for row in rows:
+        draw = {"id": row["id"], "kind": row["kind"], "subject": row["subject"], "inputs": row["inputs"],
+                "result": row["result"], "drawn_at": row["created_at"].isoformat(),
+                "declaration": subjects.get(row["declaration_id"], {"confidential": True})}
+        if row["chosen_id"]:
+            draw["inspector"] = inspectors.get(row["chosen_id"]) or ""
+        record["draws"].append(draw)
+    return record
 
 
 @dataclass
@@ -157,31 +208,52 @@ class VerifyReport:
 
 
 def draw_period_verify(period: DrawPeriod) -> VerifyReport:
-    """Re-run every draw of a revealed period from its recorded inputs and the revealed seed."""
+    """The public verifier's check of a revealed period (inspection/draws.py: commitment, commitment ≤ draw <
+    reveal, every draw re-run), and that the stored columns agree with the recorded results."""
     report = VerifyReport(day=period.day)
-    if period.revealed_at is None:
-        report.mismatches.append(f"{period.day}: the seed is not revealed yet")
-        return report
-    if draws.commitment_of(period.seed) != period.commitment:
-        report.mismatches.append(f"{period.day}: the revealed seed does not match the published commitment")
-    for draw in Draw.objects.filter(period=period).order_by("id").iterator(chunk_size=2000):
-        report.checked += 1
-        try:
-            again = draws.rerun(draw.kind, period.seed, draw.subject, draw.inputs)
-        except (KeyError, ValueError, TypeError) as exc:
-            report.mismatches.append(f"draw {draw.pk} ({draw.subject}): inputs unreadable: {exc}")
-            continue
-        if draw.kind == "object":
-            stored = bool(draw.result.get("selected"))
-            if again["selected"] != stored or again["selected"] != draw.selected:
-                report.mismatches.append(f"draw {draw.pk} ({draw.subject}): recorded selected={stored}, "
-                                         f"re-run gives {again['selected']}")
-        else:
-            stored = draw.result.get("chosen")
-            if again["chosen"] != stored or again["chosen"] != draw.chosen_id:
-                report.mismatches.append(f"draw {draw.pk} ({draw.subject}): recorded inspector {stored}, "
-                                         f"re-run gives {again['chosen']}")
+    report.checked, report.mismatches = draws.day_record_check(public_record(period))
+    for pk, subject, kind, result, selected, chosen_id in Draw.objects.filter(period=period).values_list(
+            "pk", "subject", "kind", "result", "selected", "chosen_id"):
+        if kind == "object" and bool(result.get("selected")) != selected:
+            report.mismatches.append(f"{period.day}: draw {pk} ({subject}): the record says "
+                                     f"selected={bool(result.get('selected'))}, the stored column {selected}")
+        elif kind == "people" and result.get("chosen") != chosen_id:
+            report.mismatches.append(f"{period.day}: draw {pk} ({subject}): the record says inspector "
+                                     f"{result.get('chosen')}, the task went to {chosen_id}")
     return report
+
+
+# The rule of the published outcomes, said on the page: random inspections only (the random control sample, 一公开),
+# once concluded; never a risk-targeted one (it would show what the risk rules look for) nor one the bureau marked
+# confidential.
+def public_results() -> QuerySet[InspectionTask]:
+    """The concluded random inspections that are published, newest first, each with the draw that selected it."""
+    return (InspectionTask.objects.filter(reason=TaskReason.RANDOM, status=TaskStatus.CONCLUDED,
+                                          declaration__confidential_mark__isnull=True,
+                                          declaration__inspection_draws__kind="object",
+                                          declaration__inspection_draws__selected=True)
+            .select_related("declaration", "enterprise").order_by("-concluded_at", "-id"))
+
+
+def public_result_rows(tasks) -> list[dict]:
+    """Published outcomes as the page, the CSV and the JSON show them."""
+    tasks = list(tasks)
+    subjects = public_subjects({task.declaration_id for task in tasks})
+    object_draws = {draw.declaration_id: draw for draw in ObjectDraw.objects.filter(
+        declaration_id__in=[task.declaration_id for task in tasks]).select_related("period")}
+    rows = []
+    for task in tasks:
+        draw = object_draws[task.declaration_id]
+        subject = subjects[task.declaration_id]
+        rows.append({
+            "date": timezone.localdate(task.concluded_at).isoformat(),
+            "enterprise": subject["enterprise"], "enterprise_en": subject["enterprise_en"], "goods": subject["goods"],
+            "release_mode": task.declaration.release_mode or task.mode,
+            "outcome": task.conclusion, "disposition": task.disposition or None,
+            "draw": {"day": str(draw.period.day), "id": draw.pk,
+                     "url": reverse("draws_public:day", args=[str(draw.period.day)]) + f"#draw-{draw.pk}"},
+        })
+    return rows
 
 
 def control_sample_ids(since, until) -> list[int]:

@@ -2,6 +2,7 @@
 
 import csv
 from datetime import date
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
+from ciq_portal.i18n import choice_label
 from ciq_portal.roles import Role, has_role, require_role, user_roles
+from declarations.choices import ReleaseMode
 from risk.selectors import assessment_latest
 
 from . import draws, selectors, services, transitions
-from .choices import TaskStatus, checklist_for
+from .choices import Conclusion, Disposition, TaskStatus, checklist_for
 from .forms import (
     ConclusionForm,
     CustodyForm,
@@ -348,23 +351,14 @@ def _day(value: str) -> date:
 
 def public_draw_day(request, day):
     period = selectors.public_period_get(_day(day))
-    rows = list(period.draws.order_by("id")[:500]) if period.revealed else []
+    record = selectors.public_record(period)
     return render(request, "inspection/public_draw_day.html", {
-        "period": period, "draws": rows, "total": period.draws.count()})
-
-
-def _public_payload(period):
-    return {"day": str(period.day), "algorithm": period.algorithm, "commitment": period.commitment,
-            "seed": period.seed if period.revealed else None,
-            "committed_at": period.committed_at.isoformat(),
-            "revealed_at": period.revealed_at.isoformat() if period.revealed_at else None}
+        "period": period, "draws": record["draws"][:500], "total": len(record["draws"])})
 
 
 def public_draw_json(request, day):
     period = selectors.public_period_get(_day(day))
-    payload = _public_payload(period)
-    payload["draws"] = list(selectors.public_draw_rows(period)) if period.revealed else []
-    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(selectors.public_record(period), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="draws-{period.day}.json"'
     return response
 
@@ -374,18 +368,26 @@ class _Echo:
         return value
 
 
+def _goods_text(subject: dict) -> str:
+    return "; ".join(f"{g['hs_heading']} {g['description']}" for g in subject.get("goods", []))
+
+
 def public_draw_csv(request, day):
     period = selectors.public_period_get(_day(day))
     if not period.revealed:
         raise Http404
+    record = selectors.public_record(period)
     writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(["day", "seed", "kind", "subject", "ratio", "candidates", "selected", "chosen"])
-        for row in selectors.public_draw_rows(period):
-            inputs, result = row["inputs"], row["result"]
+        yield writer.writerow(["day", "seed", "kind", "subject", "drawn_at", "enterprise", "goods", "ratio",
+                               "candidates", "selected", "chosen"])
+        for row in record["draws"]:
+            inputs, result, subject = row["inputs"], row["result"], row["declaration"]
             yield writer.writerow([
-                period.day, period.seed, row["kind"], row["subject"], inputs.get("ratio", ""),
+                period.day, period.seed, row["kind"], row["subject"], row["drawn_at"],
+                _("confidential") if subject.get("confidential") else subject["enterprise"], _goods_text(subject),
+                inputs.get("ratio", ""),
                 ";".join(f"{c['id']}:{c['weight']}" for c in draws.ungroup(inputs.get("weights", {}))),
                 result.get("selected", ""), result.get("chosen", "")])
 
@@ -395,8 +397,53 @@ def public_draw_csv(request, day):
 
 
 def public_draw_script(request):
-    """The reference re-run script (Python, standard library only)."""
-    from pathlib import Path
+    """The public verifier (inspection/draws.py itself: the code the bureau draws with; standard library only)."""
+    response = HttpResponse(Path(draws.__file__).read_text(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="verify.py"'
+    return response
 
-    return HttpResponse(Path(__file__).with_name("draws.py").read_text(), content_type="text/x-python; charset=utf-8")
 
+# --- Outcomes of random inspections (一公开) ----------------------------------------------------------------------
+
+
+def _results_rule() -> str:
+    return _("Published: every random inspection (drawn at random for the control sample, 双随机) once concluded, with "
+             "the draw that selected it. Not published: inspections targeted by risk, and inspections the bureau "
+             "marks confidential (for example a case under investigation).")
+
+
+def public_results(request):
+    page = Paginator(selectors.public_results(), 50).get_page(request.GET.get("page"))
+    rows = selectors.public_result_rows(page)
+    for row in rows:
+        row["release_mode_label"] = choice_label(ReleaseMode, row["release_mode"])
+        row["outcome_label"] = choice_label(Conclusion, row["outcome"])
+        row["disposition_label"] = choice_label(Disposition, row["disposition"]) if row["disposition"] else ""
+    return render(request, "inspection/public_results.html", {"page": page, "rows": rows, "rule": _results_rule()})
+
+
+def public_results_json(request):
+    response = JsonResponse({"rule": _results_rule(),
+                             "results": selectors.public_result_rows(selectors.public_results())},
+                            json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = 'inline; filename="random-inspection-results.json"'
+    return response
+
+
+def public_results_csv(request):
+    writer = csv.writer(_Echo())
+    rows = selectors.public_result_rows(selectors.public_results())
+
+    def lines():
+        yield writer.writerow(["date", "enterprise", "enterprise_en", "hs_headings", "goods", "release_mode", "outcome",
+                               "disposition", "draw_day", "draw"])
+        for row in rows:
+            yield writer.writerow([row["date"], row["enterprise"], row["enterprise_en"],
+                                   " ".join(g["hs_heading"] for g in row["goods"]),
+                                   "; ".join(g["description"] for g in row["goods"]), row["release_mode"],
+                                   row["outcome"], row["disposition"] or "", row["draw"]["day"],
+                                   request.build_absolute_uri(row["draw"]["url"])])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="random-inspection-results.csv"'
+    return response

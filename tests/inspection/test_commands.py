@@ -57,7 +57,7 @@ def test_draw_verify_detects_tampered_inputs_and_seed(revealed_day):
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("draw_verify", "--date", str(revealed_day), stdout=StringIO(), stderr=err)
-    assert "does not match the published commitment" in err.getvalue()
+    assert "does not match the commitment published before the day" in err.getvalue()
 
 
 def test_draw_verify_refuses_an_unrevealed_day():

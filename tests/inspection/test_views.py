@@ -76,7 +76,8 @@ def test_public_draw_pages_and_downloads(client, make_declaration):
                                        .decode())))
     assert rows[0][0] == "day" and len(rows) == 3
     assert client.get(f"/public/draws/{yesterday}/").status_code == 200
-    assert client.get("/public/draws/rerun.py").status_code == 200
+    script = client.get("/public/draws/verify.py")
+    assert script.status_code == 200 and b"def day_record_check" in script.content
 
 
 def test_api_declarant_sees_status_only(api_as, declarant_a, declarant_b, task):

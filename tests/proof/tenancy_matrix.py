@@ -276,7 +276,11 @@ MATRIX: dict[str, object] = {
     "inspection:joint_list": Bureau(),
     "inspection:joint_schedule": Bureau(pk("joint")),
     "draws_public:index": Public("the published draw record (一公开 §4.5)"),
-    "draws_public:script": Public("the public re-run script of the draws"),
+    "draws_public:script": Public("the public verifier of the draws (standard-library Python)"),
+    "results_public:index": Public("published outcomes of random inspections (一公开 §4.5): never risk-targeted or "
+                                   "confidential ones"),
+    "results_public:json": Public("published outcomes of random inspections (JSON)"),
+    "results_public:csv": Public("published outcomes of random inspections (CSV)"),
     "draws_public:day": Public("one day's published draw record"),
     "draws_public:json": Public("one day's published draw record (JSON)"),
     "draws_public:csv": Public("one day's published draw record (CSV)"),
