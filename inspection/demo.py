@@ -11,7 +11,7 @@ from ciq_portal.models import User
 
 from . import services
 from .choices import LabKind, LabStatus, SiteKind
-from .models import InspectionSite, Lab, OfficerShift
+from .models import Draw, DrawPeriod, InspectionSite, Lab, OfficerShift
 from .services.labs import _lab_status_set
 
 SITES = [
@@ -73,6 +73,44 @@ def seed(*, password: str, stdout) -> None:
                                         valid_from=today - timedelta(days=700), valid_until=today + timedelta(days=700))
             if status == LabStatus.SUSPENDED:
                 _lab_status_set(lab, LabStatus.SUSPENDED, "演示：复检结果多次不一致", actor=None, automatic=True)
-    services.draw_period_commit(day=today)
-    services.draw_period_commit(day=today + timedelta(days=1))
+    # Seeds on schedule, as the beat keeps them: today's and tomorrow's committed, every ended day's revealed.
+    services.draw_periods_rotate()
     stdout.write(f"  inspection: {len(sites)} sites, {len(profiles)} officer profiles, {Lab.objects.count()} labs")
+
+
+# --- Past days' draws for the demo's history (release/demo.py), each made on its day --------------------------------
+
+
+def _at(day, hour, minute):
+    return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def history_period(day) -> DrawPeriod:
+    """A past day's period, committed (if new) as the beat would have: at 00:05 the day before."""
+    period = DrawPeriod.objects.filter(day=day).first()
+    if period is None:
+        period = services.draw_period_commit(day=day)
+        DrawPeriod.objects.filter(pk=period.pk).update(committed_at=_at(day - timedelta(days=1), 0, 5))
+    return period
+
+
+def history_draws_dated(at, *, declaration=None, task=None) -> None:
+    """Date a past consignment's draws at the time they stand for (the service records the time it ran)."""
+    made = Draw.objects.filter(declaration=declaration) if declaration is not None else Draw.objects.filter(task=task)
+    made.update(created_at=at)
+
+
+def history_draw(declaration, at):
+    """The object draw of a past consignment, in its day's period (committed, not yet revealed), made at ``at``."""
+    history_period(timezone.localdate(at))
+    draw = services.object_draw_for_declaration(declaration=declaration, at=at)
+    history_draws_dated(at, declaration=declaration)
+    return draw
+
+
+def history_reveal(days) -> None:
+    """Reveal the past days' seeds as the beat would have, at 00:05 the day after, once their draws are made."""
+    for day in sorted(days):
+        if DrawPeriod.objects.filter(day=day, revealed_at__isnull=True).exists():
+            services.draw_period_reveal(day=day)
+            DrawPeriod.objects.filter(day=day).update(revealed_at=_at(day + timedelta(days=1), 0, 5))

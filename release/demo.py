@@ -26,6 +26,7 @@ from declarations.demo import DEMO_PDF
 from declarations.models import Declaration, GoodsLine
 from declarations.reference import container_check_digit
 from declarations.services import declaration_create, document_upload
+from inspection import demo as inspection_demo
 from inspection import services as inspection_services
 from inspection.models import DrawPeriod, InspectionTask, Lab, LabOrder, LabResult, OfficerProfile, Sample
 from inspection.services import test_report_submit
@@ -151,6 +152,9 @@ def _release_minutes(mode, rng):
 def seed(*, password: str, stdout) -> None:
     seed_consignments(stdout=stdout)
     seed_history(stdout=stdout)
+    # The past days' draws are all made: their seeds are revealed, as the beat would have done the day after.
+    today = timezone.localdate()
+    inspection_demo.history_reveal(today - timedelta(days=n) for n in range(HISTORY_DAYS, 0, -1))
 
 
 def seed_history(*, stdout) -> None:
@@ -262,8 +266,8 @@ def seed_history(*, stdout) -> None:
             port = rng.choice(PORTS)
             declaration = _declaration(_number(n, day), enterprise, goods, submitted_at=submitted_at,
                                        status="submitted", port=port, quantity=Decimal(rng.randint(100, 20000)))
-            random_selected = rng.random() < {"AA": .006, "A": .017, "B": .024, "C": .2, "D": .85}.get(
-                enterprise.credit_grade, .024)
+            # The draw of objects made on its day, as the pipeline does: the public record re-runs it.
+            random_selected = inspection_demo.history_draw(declaration, submitted_at).selected
             reason = "release_mode" if mode in ("sample", "supervised") else ("random" if random_selected else "")
             if reason == "release_mode" and tier in ("high", "very_high"):
                 reason = "risk"
@@ -326,15 +330,16 @@ def _consignment(*, key, shipper, ref, serial, day, at=None):
         document_upload(declaration=declaration, kind=kind, actor=declarant,
                         file=ContentFile(DEMO_PDF, name=f"{kind}.pdf"))
     if at is not None:
-        inspection_services.object_draw_for_declaration(declaration=declaration, at=at)
+        inspection_demo.history_draw(declaration, at)
     services.clearance_submit(declaration=declaration, actor=declarant)
     decision = ReleaseDecision.objects.get(declaration=declaration)
     if at is not None and decision.inspection_required:
         # The pipeline may open the inspection only once its transaction commits; asking for it here opens it
         # now, or returns the one already open, so that it can be dispatched on its day.
         task = inspection_services.inspection_task_create(declaration=declaration, reason=decision.inspection_reason,
-                                               mode=decision.mode)
+                                                          mode=decision.mode)
         inspection_services.inspection_tasks_dispatch(task_ids=[task.pk], at=at)
+        inspection_demo.history_draws_dated(at, task=task)
 
 
 def _shippers() -> dict:
@@ -364,18 +369,14 @@ def seed_consignments(*, stdout) -> None:
     keys = sorted(shippers)
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
-    if not DrawPeriod.objects.filter(day=today - timedelta(days=PAST_DAYS)).exists():
+    if not DrawPeriod.objects.filter(day__lt=today).exists():
+        # The first seeding only: a later one finds the past days drawn, and their seeds revealed.
         for back in range(PAST_DAYS, 0, -1):
             day = today - timedelta(days=back)
-            period = inspection_services.draw_period_commit(day=day)
-            DrawPeriod.objects.filter(pk=period.pk).update(
-                committed_at=datetime.combine(day - timedelta(days=1), time(0, 5), tzinfo=tz))
             for k in range(4):
                 key = keys[k % len(keys)]
                 _consignment(key=key, shipper=shippers[key], ref=f"demo-draw-{day:%Y%m%d}-{k}",
                              serial=f"{day:%m%d}0{k}", day=day, at=datetime.combine(day, time(9 + k, 15), tzinfo=tz))
-            DrawPeriod.objects.filter(pk=period.pk).update(revealed_at=datetime.combine(day + timedelta(days=1),
-                                                                                        time(0, 5), tzinfo=tz))
     # Today's consignments (once a day): the pipeline queues their inspections and dispatches them after commit.
     for k in range(5):
         key = keys[k % len(keys)]
