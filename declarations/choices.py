@@ -135,6 +135,8 @@ class EventKind(models.TextChoices):
     LAB_PASSED = "lab_passed", _("Laboratory test passed")
     RECALLED = "recalled", _("Recalled")
     CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+    CONFIDENTIAL_MARKED = "confidential_marked", _("Kept out of the public record")
+    CONFIDENTIAL_UNMARKED = "confidential_unmarked", _("Back in the public record")
     POST_CHECK_SCHEDULED = "post_check_scheduled", _("Post-release check scheduled")
     # single window: logistics steps pushed by the port and agencies (declarations.services.logistics_event_push)
     LOGISTICS_VESSEL_BERTHED = "logistics_vessel_berthed", _("Vessel berthed")

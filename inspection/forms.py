@@ -51,6 +51,13 @@ class ConclusionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ConfidentialForm(forms.Form):
+    """Keep the declaration out of the public record (with the reason), or publish it again."""
+
+    action = forms.ChoiceField(choices=[("mark", "mark"), ("unmark", "unmark")], widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
 class ReassignForm(forms.Form):
     officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
     reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/<int:pk>/claim/", views.task_claim, name="task_claim"),
     path("tasks/<int:pk>/release/", views.task_release, name="task_release"),
     path("tasks/<int:pk>/reassign/", views.task_reassign, name="task_reassign"),
+    path("tasks/<int:pk>/confidential/", views.task_confidential, name="task_confidential"),
     path("tasks/<int:pk>/checklist/", views.task_checklist, name="task_checklist"),
     path("tasks/<int:pk>/findings/", views.task_findings, name="task_findings"),
     path("tasks/<int:pk>/photos/", views.task_photo, name="task_photo"),

@@ -23,6 +23,7 @@ from . import draws, selectors, services, transitions
 from .choices import Conclusion, Disposition, TaskStatus, checklist_for
 from .forms import (
     ConclusionForm,
+    ConfidentialForm,
     CustodyForm,
     FindingsForm,
     JointScheduleForm,
@@ -32,7 +33,7 @@ from .forms import (
     ReassignForm,
     SampleForm,
 )
-from .models import LabOrder, Sample
+from .models import ConfidentialMark, LabOrder, Sample
 
 BUREAU_INSPECTION_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -108,6 +109,8 @@ def _task_context(request, task, **forms_):
         "lab_order_form": forms_.get("lab_order_form") or LabOrderForm(task=task),
         "conclusion_form": forms_.get("conclusion_form") or ConclusionForm(),
         "reassign_form": forms_.get("reassign_form") or ReassignForm(),
+        "confidential_mark": ConfidentialMark.objects.filter(declaration=task.declaration).first(),
+        "confidential_form": forms_.get("confidential_form") or ConfidentialForm(initial={"action": "mark"}),
     }
     context["can_record"] = context["is_holder"] or (context["is_supervisor"] and task.status == TaskStatus.CLAIMED)
     return context
@@ -161,6 +164,22 @@ def task_release(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("inspection:task", pk=pk)
+
+
+@login_required
+@require_POST
+def task_confidential(request, pk):
+    require_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+    def call(task, data):
+        if data["action"] == "unmark":
+            services.declaration_confidential_unmark(declaration=task.declaration, actor=request.user)
+        else:
+            services.declaration_confidential_mark(declaration=task.declaration, reason=data["reason"],
+                                                   actor=request.user)
+
+    return task_form_post(request, pk, ConfidentialForm, "confidential_form", call,
+                          _("The public record is updated."))
 
 
 @login_required

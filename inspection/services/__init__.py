@@ -43,6 +43,7 @@ from .officers import (
     officer_profile_ensure,
     officer_shift_add,
 )
+from .publication import declaration_confidential_mark, declaration_confidential_unmark
 from .queue import (
     REMINDER_INTERVAL,
     inspection_reminders_send,
@@ -77,6 +78,8 @@ __all__ = [
     "site_create",
     "site_route",
     "declaration_category",
+    "declaration_confidential_mark",
+    "declaration_confidential_unmark",
     "draw_period_commit",
     "draw_period_reveal",
     "draw_periods_rotate",

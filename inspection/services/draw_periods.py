@@ -65,13 +65,24 @@ def draw_periods_rotate() -> dict:
 
 
 def _period_for(at: datetime) -> DrawPeriod:
+    """The period a draw for ``at`` is made in, open: its seed committed and not yet revealed. A draw after the
+    reveal could be chosen knowing its outcome, so it is refused (and the public verifier flags one)."""
     day = timezone.localdate(at)
     key = f"draw-period:{day}"
     # What a draw reads of its period (id, seed, algorithm) never changes once committed.
     period = reference_cached(key, lambda: DrawPeriod.objects.filter(day=day).first())
     if period is None:
-        period = draw_period_commit(day=day)
+        period = draw_period_commit(day=day)  # committed now, before the draw
         reference_forget(key)
+    if day < timezone.localdate():
+        # An ended day's seed may be revealed at any moment: read the period again, locked, so that a reveal waits
+        # for this draw. Today's cannot be revealed (draw_period_reveal), so the submit pays no query for it.
+        period = DrawPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.revealed_at is not None:
+        raise ValidationError({"period": [
+            _("No draw for %(day)s any more: its seed was revealed at %(at)s, and a draw is made only after its "
+              "seed is committed and before it is revealed.") % {
+                "day": day, "at": timezone.localtime(period.revealed_at).strftime("%Y-%m-%d %H:%M")}]})
     return period
 
 

@@ -137,3 +137,52 @@ def test_outcomes_of_random_inspections_are_published_and_nothing_else(client, m
         assert hidden.number not in page
     chinese = client.get("/public/results/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "随机" in chinese and "/public/draws/" in chinese
+
+
+def test_a_draw_after_the_reveal_is_refused_by_the_service(make_declaration, create_task, officers):
+    from django.core.exceptions import ValidationError
+
+    yesterday_noon = timezone.now() - timedelta(days=1)
+    day = timezone.localdate(yesterday_noon)
+    services.draw_period_commit(day=day)
+    drawn = services.object_draw_for_declaration(declaration=make_declaration(), at=yesterday_noon)
+    assert drawn.period.day == day  # open: committed, not revealed
+    services.draw_period_reveal(day=day)
+    late = make_declaration()
+    with pytest.raises(ValidationError) as refused:
+        services.object_draw_for_declaration(declaration=late, at=yesterday_noon)
+    assert "period" in refused.value.message_dict and str(day) in refused.value.message_dict["period"][0]
+    assert not ObjectDraw.objects.filter(declaration=late).exists()
+    task = create_task(make_declaration(), reason="risk")
+    InspectionTask.objects.filter(pk=task.pk).update(status="queued", assigned_to=None)
+    before = Draw.objects.filter(kind="people").count()
+    with pytest.raises(ValidationError):
+        services.inspection_tasks_dispatch(task_ids=[task.pk], at=yesterday_noon)
+    assert Draw.objects.filter(kind="people").count() == before
+    assert services.object_draw_for_declaration(declaration=late).period.day == timezone.localdate()  # today's: open
+
+
+def test_a_supervisor_keeps_a_declaration_out_of_the_public_record_and_it_is_audited(
+        client, make_declaration, create_task, supervisor, officer, officers):
+    from django.core.exceptions import ValidationError
+
+    from ciq_portal.models import AuditEntry
+
+    declaration = make_declaration()
+    task = create_task(declaration, reason="random")
+    with pytest.raises(ValidationError):
+        services.declaration_confidential_mark(declaration=declaration, reason="case", actor=officer)
+    client.force_login(supervisor)
+    refused = client.post(f"/inspection/tasks/{task.pk}/confidential/", {"action": "mark", "reason": ""})
+    assert refused.status_code == 400 and not ConfidentialMark.objects.exists()
+    marked = client.post(f"/inspection/tasks/{task.pk}/confidential/", {"action": "mark",
+                                                                         "reason": "referred to customs"})
+    assert marked.status_code == 302 and ConfidentialMark.objects.get().reason == "referred to customs"
+    assert AuditEntry.objects.filter(action="declaration.confidential_mark", actor_id=supervisor.pk).exists()
+    assert "referred to customs" in client.get(f"/inspection/tasks/{task.pk}/").content.decode()
+    client.post(f"/inspection/tasks/{task.pk}/confidential/", {"action": "unmark"})
+    assert not ConfidentialMark.objects.exists()
+    assert AuditEntry.objects.filter(action="declaration.confidential_unmark").exists()
+    client.force_login(officer)
+    assert client.post(f"/inspection/tasks/{task.pk}/confidential/", {"action": "mark", "reason": "x"}).status_code \
+        == 403

@@ -262,6 +262,8 @@ MATRIX: dict[str, object] = {
     "inspection:task_claim": Bureau(pk("task")),
     "inspection:task_release": Bureau(pk("task")),
     "inspection:task_reassign": Bureau(pk("task")),
+    "inspection:task_confidential": Bureau(pk("task"), reason="supervisors keep a declaration out of the public "
+                                                              "record"),
     "inspection:task_checklist": Bureau(pk("task")),
     "inspection:task_findings": Bureau(pk("task")),
     "inspection:task_photo": Bureau(pk("task")),
