@@ -30,7 +30,7 @@ def recall_notice_send_task(notice_id: int) -> bool:
     return recall_notice_send(notice=notice) if notice else False
 
 
-@shared_task(acks_late=True)
+@shared_task
 def personal_data_mask_task() -> dict:
     from .services import personal_data_mask
 
