@@ -6,6 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from celery.result import allow_join_result
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -144,7 +145,10 @@ def celery_worker_process(transactional_db, tmp_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Celery worker did not start:\n{log.read_text()}")
             time.sleep(0.2)
-        yield {"process": process, "queue": queue, "log": log, "env": env}
+        # Celery keeps "a join would block" in a process-wide flag that eager tasks run in other tests' threads can
+        # leave set (denied_join_result saves and restores it without a lock); this test waits for real results.
+        with allow_join_result():
+            yield {"process": process, "queue": queue, "log": log, "env": env}
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = previous
         process.terminate()
@@ -284,7 +288,8 @@ def celery_workers(reference_data, transactional_db, tmp_path):
     previous = app.conf.task_always_eager, app.conf.task_default_queue
     app.conf.task_always_eager, app.conf.task_default_queue = False, default_queue
     try:
-        yield SimpleNamespace(start=start, kill=kill, queue=default_queue)
+        with allow_join_result():  # as in celery_worker_process: the test waits for real results
+            yield SimpleNamespace(start=start, kill=kill, queue=default_queue)
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = previous
         for handle in started:
