@@ -418,3 +418,64 @@ class Notification(MessageInEveryLanguage):
 
     def __str__(self):
         return f"{self.user_id} {self.event_type}"
+
+
+# --- Messages to people: e-mail and SMS, one delivery record each (messaging.py) ----------------------------------
+
+
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class MessagePurpose(models.TextChoices):
+    RECALL_NOTICE = "recall_notice", _("Recall notice to a buyer")
+    OVERDUE_REMINDER = "overdue_reminder", _("Overdue inspection reminder")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    ONBOARDING_DECISION = "onboarding_decision", _("Enterprise application decision")
+    INVITATION = "invitation", _("Invitation")
+    OTHER = "other", _("Other")
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RETRYING = "retrying", _("Retrying")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class MessageDelivery(models.Model):
+    """One e-mail or SMS to one recipient, and what became of it: ``sent`` once the mail server or SMS gateway
+    accepted it; ``failed`` when it refused for good or the last attempt failed (a person may send it again)."""
+
+    channel = models.CharField(_("channel"), max_length=8, choices=MessageChannel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"))
+    html_body = models.TextField(blank=True)
+    purpose = models.CharField(_("purpose"), max_length=32, choices=MessagePurpose.choices, db_index=True)
+    # What the message is about, as the sender names it (a recall number, a task number) and, for the sender's
+    # own use once the message is sent, the id of its row (e.g. the recall notice).
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+    enterprise_id = models.BigIntegerField(_("enterprise id"), null=True, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=MessageStatus.choices,
+                              default=MessageStatus.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # A worker holds the delivery until this time while it is sending (a second run of the task backs off).
+    leased_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("message delivery")
+        verbose_name_plural = _("message deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["purpose", "source_id"], name="message_source_idx")]
+
+    def __str__(self):
+        return f"{self.channel} → {self.recipient} ({self.status})"

@@ -2,6 +2,11 @@
 them, so each task imports its service when it runs (a cycle at import time otherwise)."""
 
 from celery import shared_task
+from django.conf import settings
+
+
+class MessageDeferred(Exception):
+    """An attempt at a message failed for now: Celery retries the task, with backoff, until the last attempt."""
 
 
 @shared_task
@@ -47,3 +52,28 @@ def notifications_sweep_task():
     from .notifications import notifications_sweep
 
     return notifications_sweep()
+
+
+@shared_task(bind=True, autoretry_for=(MessageDeferred,), max_retries=settings.CIQ["MESSAGE_MAX_ATTEMPTS"] - 1,
+             retry_backoff=settings.CIQ["MESSAGE_BACKOFF_BASE_SECONDS"],
+             retry_backoff_max=settings.CIQ["MESSAGE_BACKOFF_CAP_SECONDS"], retry_jitter=True)
+def message_deliver_task(self, delivery_pk):
+    """One attempt at an e-mail or SMS; after a failure for now, Celery's retry makes the next one."""
+    from .messaging import MessageStatus, message_attempt
+
+    retries = self.request.retries
+    status = message_attempt(delivery_pk=delivery_pk, last=retries >= self.max_retries)
+    # In-process (eager) mode has no broker to hold a countdown: the next attempts are made at once.
+    while status == MessageStatus.RETRYING and self.request.is_eager:
+        retries += 1
+        status = message_attempt(delivery_pk=delivery_pk, last=retries >= self.max_retries)
+    if status == MessageStatus.RETRYING:
+        raise MessageDeferred(delivery_pk)
+    return status
+
+
+@shared_task
+def messages_sweep_task():
+    from .messaging import messages_sweep
+
+    return messages_sweep()

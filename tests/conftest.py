@@ -299,3 +299,56 @@ def celery_workers(reference_data, transactional_db, tmp_path):
                     handle["process"].wait(timeout=15)
                 except (ProcessLookupError, subprocess.TimeoutExpired):
                     kill(handle)
+
+
+class SmtpMailbox:
+    """What a real SMTP server (aiosmtpd, in this process) received, and how it answers: ``refuse`` (e.g.
+    "550 5.1.1 No such mailbox") refuses every recipient; ``defer`` answers that many recipients "451" first."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = ""
+        self.defer = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return self.refuse
+        if self.defer:
+            self.defer -= 1
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server in this process on a free port, and the portal's mail settings pointing at it; yields
+    its :class:`SmtpMailbox`."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = SmtpMailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    mailbox.port = controller.port
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

@@ -5,9 +5,11 @@ Profiles: ``local`` (make run), ``test`` (pytest) and ``production`` (gunicorn, 
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -153,6 +155,33 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Mail and SMS. Every message the portal sends to a person goes through ciq_portal/messaging.py, which keeps a
+# delivery record of it. EMAIL_URL (django-environ): smtp://user:password@host:25, smtp+tls://...:587 (STARTTLS),
+# smtp+ssl://...:465, consolemail://.
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CIQ Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS_URL: https://gateway.example/send (an HTTP gateway, ciq_portal/sms.py; SMS_GATEWAY_TOKEN its bearer token),
+# file:///var/lib/ciq/sms (one file per batch, for development), console:, locmem: (tests). Unset: SMS fail visibly.
+SMS_URL = env("SMS_URL", default="")
+SMS_BACKENDS = {
+    "": "ciq_portal.sms.UnconfiguredBackend",
+    "http": "ciq_portal.sms.HttpGatewayBackend",
+    "https": "ciq_portal.sms.HttpGatewayBackend",
+    "file": "sms.backends.filebased.SmsBackend",
+    "console": "sms.backends.console.SmsBackend",
+    "locmem": "sms.backends.locmem.SmsBackend",
+}
+if urlsplit(SMS_URL).scheme not in SMS_BACKENDS:
+    raise ImproperlyConfigured(f"SMS_URL: use one of the schemes {', '.join(filter(None, SMS_BACKENDS))}.")
+SMS_BACKEND = SMS_BACKENDS[urlsplit(SMS_URL).scheme]
+SMS_FILE_PATH = unquote(urlsplit(SMS_URL).path)
+SMS_GATEWAY_URL = SMS_URL
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
+DEFAULT_FROM_SMS = env("DEFAULT_FROM_SMS", default="CIQ")
+
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process (eagerly) after commit.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -180,6 +209,8 @@ CELERY_BEAT_SCHEDULE = {
                               "schedule": crontab(hour=1, minute=30)},
     # The outbox sweep: events whose dispatch was lost, deliveries whose retry message was lost.
     "notifications-sweep": {"task": "ciq_portal.tasks.notifications_sweep_task", "schedule": timedelta(minutes=1)},
+    # Mail and SMS whose sending or retry message was lost.
+    "messages-sweep": {"task": "ciq_portal.tasks.messages_sweep_task", "schedule": timedelta(minutes=5)},
     # Dual-random: commit tomorrow's seed, reveal ended days' seeds; dispatch the pool; overdue reminders.
     "inspection-draw-periods": {"task": "inspection.tasks.draw_periods_rotate_task", "schedule": crontab(minute=5)},
     "inspection-dispatch-pool": {"task": "inspection.tasks.inspection_dispatch_pool_task",
@@ -293,6 +324,11 @@ CIQ = {
         "buyer_contact": env.int("RETENTION_BUYER_CONTACT_DAYS", default=730),
         "recall_acknowledgement": env.int("RETENTION_RECALL_ACKNOWLEDGEMENT_DAYS", default=730),
     },
+    # Mail and SMS (ciq_portal/messaging.py): attempts before a delivery fails, and Celery's exponential backoff
+    # between them (base and cap, with jitter): 30 s, 1, 2, 4 min... up to 30 min; about an hour for 8 attempts.
+    "MESSAGE_MAX_ATTEMPTS": env.int("MESSAGE_MAX_ATTEMPTS", default=8),
+    "MESSAGE_BACKOFF_BASE_SECONDS": env.int("MESSAGE_BACKOFF_BASE_SECONDS", default=30),
+    "MESSAGE_BACKOFF_CAP_SECONDS": env.int("MESSAGE_BACKOFF_CAP_SECONDS", default=1800),
 }
 
 LOGGING = {
