@@ -82,6 +82,8 @@ def _portal_items():
         NavItem(label=_("Webhooks"), url_name="portal:subscriptions",
                 roles=frozenset({Role.DECLARANT, Role.PARTNER_AGENCY, Role.SUPERVISOR, Role.ADMINISTRATOR}),
                 order=910),
+        NavItem(label=_("Mail and SMS"), url_name="portal:message_deliveries",
+                roles=frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), order=915),
         NavItem(label=_("Partner agencies"), url_name="portal:agencies", roles=frozenset({Role.ADMINISTRATOR}),
                 order=920),
     ]

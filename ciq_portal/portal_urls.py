@@ -13,6 +13,8 @@ urlpatterns = [
     path("webhooks/", portal_views.deliveries, name="deliveries"),
     path("webhooks/<int:pk>/", portal_views.delivery_detail, name="delivery_detail"),
     path("webhooks/<int:pk>/replay/", portal_views.delivery_replay, name="delivery_replay"),
+    path("messages/", portal_views.message_deliveries, name="message_deliveries"),
+    path("messages/<int:pk>/retry/", portal_views.message_delivery_send_again, name="message_delivery_retry"),
     path("agencies/", portal_views.agencies, name="agencies"),
     path("agencies/clients/<int:client_pk>/keys/", portal_views.agency_key_action, name="agency_key_action"),
 ]

@@ -1,4 +1,5 @@
-"""Browser pages of the single window: agency API guide, notifications, subscriptions, webhook deliveries, agencies."""
+"""Browser pages of the single window: agency API guide, notifications, subscriptions, webhook deliveries, mail and
+SMS deliveries, agencies."""
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +22,9 @@ from .agencies import (
     principal_scopes,
     user_agency_client,
 )
+from .filtersets import MessageDeliveryFilterSet
 from .forms import errors_to_forms
+from .messaging import MESSAGE_ROLES, message_delivery_list, message_delivery_retry
 from .models import Agency, AgencyApiKey, AgencyClient, AgencyScope, DeliveryStatus, EventType
 from .notifications import (
     DECLARANT_EVENT_TYPES,
@@ -36,7 +39,7 @@ from .notifications import (
     subscription_update,
     webhook_delivery_replay,
 )
-from .roles import Role, has_role
+from .roles import Role, has_role, require_role
 from .webhooks import max_attempts
 
 # --- agency guide ----------------------------------------------------------------------------------------------
@@ -199,6 +202,35 @@ def delivery_replay(request, pk):
     else:
         messages.success(request, _("Delivery queued again."))
     return redirect("portal:delivery_detail", pk=pk)
+
+
+# --- mail and SMS deliveries (supervisors, administrators) -------------------------------------------------------
+
+
+@login_required
+def message_deliveries(request):
+    """Every e-mail and SMS, newest first; failed ones first to look at, each with a button to send it again."""
+    require_role(request.user, *MESSAGE_ROLES)
+    filterset = MessageDeliveryFilterSet(request.GET, queryset=message_delivery_list(user=request.user))
+    return render(request, "portal/message_deliveries.html", {
+        "filterset": filterset, "page_obj": Paginator(filterset.qs, 50).get_page(request.GET.get("page"))})
+
+
+@login_required
+@require_POST
+def message_delivery_send_again(request, pk):
+    require_role(request.user, *MESSAGE_ROLES)
+    delivery = get_object_or_404(message_delivery_list(user=request.user), pk=pk)
+    try:
+        message_delivery_retry(delivery=delivery, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The message is queued to be sent again."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("portal:message_deliveries")
 
 
 # --- agencies (administrators) ---------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ from .agency_views import (
     SubscriptionViewSet,
     WebhookDeliveryViewSet,
 )
+from .messaging_views import MessageDeliveryViewSet
 
 router = SimpleRouter()
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("message-deliveries", MessageDeliveryViewSet, basename="message-delivery")
 router.register("agency/keys", AgencyKeyViewSet, basename="agency-key")
 
 urlpatterns = [

@@ -259,3 +259,47 @@ def test_the_sweep_queues_only_deliveries_whose_task_was_lost(django_capture_on_
     recent.refresh_from_db()
     assert (lost.status, recent.status) == (MessageStatus.SENT, MessageStatus.PENDING)
     assert [m.to for m in mail.outbox] == [["a@example.com"]]
+
+
+def test_the_bureau_page_shows_a_refused_message_and_sends_it_again(
+        client, smtp_server, supervisor, officer, declarant_a, django_capture_on_commit_callbacks):
+    smtp_server.refuse = "550 5.1.1 No such mailbox"
+    delivery = send_email(django_capture_on_commit_callbacks)
+    client.force_login(supervisor)
+    page = client.get("/portal/messages/", {"status": "failed"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "buyer@example.com" in html and "550 5.1.1 No such mailbox" in html and "Send again" in html
+
+    smtp_server.refuse = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/portal/messages/{delivery.pk}/retry/", {"next": "/portal/messages/?status=failed"})
+    assert answer.status_code == 302 and answer["Location"] == "/portal/messages/?status=failed"
+    delivery.refresh_from_db()
+    assert delivery.status == MessageStatus.SENT and len(smtp_server.messages) == 1
+    assert "buyer@example.com" not in client.get("/portal/messages/", {"status": "failed"}).content.decode()
+
+    for outsider in (officer, declarant_a):
+        client.force_login(outsider)
+        assert client.get("/portal/messages/").status_code == 403
+        assert client.post(f"/portal/messages/{delivery.pk}/retry/").status_code == 403
+
+
+def test_the_api_lists_failed_messages_and_sends_one_again(
+        api_as, smtp_server, supervisor, declarant_a, django_capture_on_commit_callbacks):
+    smtp_server.refuse = "550 5.1.1 No such mailbox"
+    failed = send_email(django_capture_on_commit_callbacks)
+    smtp_server.refuse = ""
+    sent = send_email(django_capture_on_commit_callbacks, recipient="other@example.com")
+    api = api_as(supervisor)
+    listed = api.get("/api/v1/message-deliveries/", {"status": "failed"}).json()
+    assert [row["id"] for row in listed["results"]] == [failed.pk]
+    assert listed["results"][0]["last_error"] == "SMTP 550 5.1.1 No such mailbox"
+    refused = api.post(f"/api/v1/message-deliveries/{sent.pk}/retry/", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400 and "status" in refused.json()["errors"]
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.post(f"/api/v1/message-deliveries/{failed.pk}/retry/")
+    assert answer.status_code == 202
+    failed.refresh_from_db()
+    assert failed.status == MessageStatus.SENT
+    assert api_as(declarant_a).get("/api/v1/message-deliveries/").status_code == 403
