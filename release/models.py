@@ -245,7 +245,8 @@ class RecallNotice(models.Model):
     recall = models.ForeignKey(Recall, on_delete=models.CASCADE, related_name="notices")
     distribution = models.ForeignKey(DistributionRecord, on_delete=models.PROTECT, related_name="recall_notices")
     token = models.CharField(max_length=48, unique=True)
-    notified_at = models.DateTimeField(_("notified at"))
+    # When the mail server or SMS gateway accepted the notice; empty until then, and for a buyer to be called.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.CharField(_("acknowledged by"), max_length=120, blank=True)
     acknowledgement_note = models.CharField(_("note"), max_length=500, blank=True)
@@ -255,7 +256,7 @@ class RecallNotice(models.Model):
     class Meta:
         verbose_name = _("recall notice")
         verbose_name_plural = _("recall notices")
-        ordering = ["notified_at", "id"]
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["recall", "distribution"], name="release_notice_once")]
 
     def __str__(self):

@@ -22,15 +22,6 @@ def clearance_settle_pending_task() -> int:
 
 
 @shared_task
-def recall_notice_send_task(notice_id: int) -> bool:
-    from .models import RecallNotice
-    from .services import recall_notice_send
-
-    notice = RecallNotice.objects.select_related("recall__release", "distribution").filter(pk=notice_id).first()
-    return recall_notice_send(notice=notice) if notice else False
-
-
-@shared_task
 def personal_data_mask_task() -> dict:
     from .services import personal_data_mask
 

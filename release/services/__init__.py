@@ -33,7 +33,7 @@ from .recalls import (
     distribution_record_add,
     recall_close,
     recall_notice_acknowledge,
-    recall_notice_send,
+    recall_notice_notified,
     recall_open,
 )
 from .releasing import certificate_revoke, consignment_release
@@ -63,7 +63,7 @@ __all__ = [
     "post_check_schedule",
     "recall_close",
     "recall_notice_acknowledge",
-    "recall_notice_send",
+    "recall_notice_notified",
     "recall_open",
     "release_decide",
     "release_matrix_update",

@@ -1,19 +1,21 @@
 """After release: the importer's record of sales downstream, recalls of a lot with a notice to every recorded
-buyer (sent by e-mail where there is an address), and the buyers' acknowledgements."""
+buyer (sent by e-mail or SMS where the contact is an address or a mobile number; notified once the mail server or
+SMS gateway accepted it), and the buyers' acknowledgements."""
 
 import secrets
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import stored_text
+from ciq_portal.messaging import MessageChannel, MessagePurpose, message_channel_for, message_send
 from ciq_portal.roles import Role, is_bureau_user
 from ciq_portal.scoping import user_enterprise_id
 from credit.services import credit_event_record
@@ -21,7 +23,6 @@ from credit.services import credit_event_record
 from ..certificates import public_base_url
 from ..choices import RecallSource, RecallStatus, ReleaseStatus
 from ..models import DistributionRecord, Recall, RecallNotice, Release
-from ..tasks import recall_notice_send_task
 from ._shared import _event, _plain, _publish, _require_role
 
 
@@ -34,30 +35,51 @@ def _require_enterprise_actor(actor, release, field):
 
 def _notice(recall, distribution) -> RecallNotice:
     notice, created = RecallNotice.objects.get_or_create(
-        recall=recall, distribution=distribution,
-        defaults={"token": secrets.token_urlsafe(24), "notified_at": timezone.now()})
+        recall=recall, distribution=distribution, defaults={"token": secrets.token_urlsafe(24)})
     if created:
-        recall_notice_send_task.delay_on_commit(notice.pk)
+        _notice_send(notice)
     return notice
 
 
-def recall_notice_send(*, notice) -> bool:
-    """Send the notice to the buyer's e-mail address, if one was recorded, with the link to acknowledge it
-    (a telephone contact is called by the importer, who records the acknowledgement). Idempotent per notice
-    only in effect: a second run sends the same message again, which is harmless for a recall."""
-    contact = (notice.distribution.buyer_contact or "").strip()
-    if "@" not in contact or notice.acknowledged_at:
-        return False
+def _notice_send(notice) -> None:
+    """The notice to the buyer's e-mail address or mobile number, if one was recorded, with the link to acknowledge
+    it, in the portal's language (a landline is called by the importer, who records the acknowledgement)."""
+    reachable = message_channel_for(notice.distribution.buyer_contact)
+    if reachable is None:
+        return
+    channel, recipient = reachable
     release = notice.recall.release
     goods = ", ".join(release.declaration.lines.values_list("description", flat=True))
     link = public_base_url() + reverse("release:recall_ack", args=[notice.token])
-    subject = _("Recall of goods you bought: %(goods)s") % {"goods": goods[:120]}
-    body = _("%(importer)s recalls goods you bought on %(date)s (%(quantity)s %(unit)s): %(goods)s.\n"
-             "Reason: %(reason)s\nStop selling them, keep them apart and confirm receipt of this notice: %(link)s") % {
-        "importer": release.enterprise.name_zh, "date": notice.distribution.distributed_on,
-        "quantity": _plain(notice.distribution.quantity), "unit": notice.distribution.unit, "goods": goods,
-        "reason": notice.recall.reason, "link": link}
-    return bool(send_mail(subject, body, None, [contact], fail_silently=True))
+    facts = {"importer": release.enterprise.name_zh, "date": notice.distribution.distributed_on,
+             "quantity": _plain(notice.distribution.quantity), "unit": notice.distribution.unit, "goods": goods,
+             "reason": notice.recall.reason, "link": link}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Recall of goods you bought: %(goods)s") % {"goods": goods[:120]}
+        if channel == MessageChannel.EMAIL:
+            body = _("%(importer)s recalls goods you bought on %(date)s (%(quantity)s %(unit)s): %(goods)s.\n"
+                     "Reason: %(reason)s\nStop selling them, keep them apart and confirm receipt of this notice: "
+                     "%(link)s") % facts
+        else:
+            body = _("%(importer)s recalls %(goods)s sold to you on %(date)s. Stop selling them and confirm: "
+                     "%(link)s") % {**facts, "goods": goods[:60]}
+    message_send(channel=channel, recipient=recipient, subject=subject, body=body,
+                 purpose=MessagePurpose.RECALL_NOTICE, reference=release.declaration.number, source_id=notice.pk,
+                 enterprise_id=release.enterprise_id)
+
+
+def recall_notice_notified(sender, delivery, **kwargs) -> None:
+    """A recall notice counts as notified when the mail server or SMS gateway accepted it (a receiver of
+    ciq_portal.messaging.message_sent, connected in ReleaseConfig.ready())."""
+    if delivery.purpose != MessagePurpose.RECALL_NOTICE or delivery.source_id is None:
+        return
+    notice = RecallNotice.objects.select_for_update().filter(pk=delivery.source_id, notified_at__isnull=True).first()
+    if notice is None:
+        return
+    notice.notified_at = delivery.sent_at
+    notice.save(update_fields=["notified_at"])
+    audit_record(actor=None, action="recall_notice.notified", obj=notice, enterprise_id=delivery.enterprise_id,
+                 after={"channel": delivery.channel, "message": delivery.pk, "at": delivery.sent_at})
 
 
 @transaction.atomic

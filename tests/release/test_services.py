@@ -316,6 +316,54 @@ def test_recall_notice_is_mailed_to_buyers_with_an_address(hs, draw, enterprise_
     assert [m.to for m in mailoutbox] == [["shop@example.cn"]]
     notice = recall.notices.get(distribution__buyer_name="Mail Shop")
     assert f"/recall/ack/{notice.token}/" in mailoutbox[0].body
+    # Accepted by the mail backend: notified. The landline is the importer's to call: not notified.
+    assert notice.notified_at is not None
+    assert recall.notices.get(distribution__buyer_name="Phone Shop").notified_at is None
+
+
+def test_a_recall_notice_counts_as_notified_only_once_the_mail_server_accepted_it(
+        hs, draw, enterprise_a, declarant_a, officer, supervisor, smtp_server, django_capture_on_commit_callbacks):
+    from ciq_portal.messaging import message_delivery_list, message_delivery_retry
+    from ciq_portal.models import MessageStatus
+
+    declaration = submitted_declaration(grade(enterprise_a, "A"))
+    decide(declaration, None, tier="low")
+    release = Release.objects.get(declaration=declaration)
+    services.distribution_record_add(release=release, buyer_name="Mail Shop", buyer_contact="shop@example.cn",
+                                     quantity="1", unit="kg", distributed_on=timezone.localdate(), actor=declarant_a)
+    smtp_server.refuse = "550 5.1.1 No such mailbox"
+    with django_capture_on_commit_callbacks(execute=True):
+        recall = services.recall_open(release=release, source="manual", reason="Labels", actor=officer)
+    notice = recall.notices.get()
+    assert notice.notified_at is None
+    delivery = message_delivery_list(user=supervisor).get(purpose="recall_notice", source_id=notice.pk)
+    assert (delivery.status, delivery.reference) == (MessageStatus.FAILED, declaration.number)
+
+    smtp_server.refuse = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        message_delivery_retry(delivery=delivery, actor=supervisor)
+    notice.refresh_from_db()
+    assert notice.notified_at == message_delivery_list(user=supervisor).get(pk=delivery.pk).sent_at
+    [received] = smtp_server.messages
+    assert received["To"] == "shop@example.cn" and f"/recall/ack/{notice.token}/" in received.get_content()
+
+
+def test_a_recall_notice_goes_by_sms_to_a_mobile_number(hs, draw, enterprise_a, declarant_a, officer,
+                                                        django_capture_on_commit_callbacks):
+    import sms
+
+    sms.outbox = []
+    declaration = submitted_declaration(grade(enterprise_a, "A"))
+    decide(declaration, None, tier="low")
+    release = Release.objects.get(declaration=declaration)
+    services.distribution_record_add(release=release, buyer_name="Stall 12", buyer_contact="138 0013 8000",
+                                     quantity="1", unit="kg", distributed_on=timezone.localdate(), actor=declarant_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        recall = services.recall_open(release=release, source="manual", reason="Labels", actor=officer)
+    notice = recall.notices.get()
+    [message] = sms.outbox
+    assert message.recipients == ["+8613800138000"] and f"/recall/ack/{notice.token}/" in message.body
+    assert notice.notified_at is not None
 
 
 def test_report_registered_through_inspection_and_answered_on_the_declaration(hs, draw, enterprise_a, declarant_a,
