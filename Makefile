@@ -20,8 +20,10 @@ migrate: $(STAMP)
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
+# The server with a Celery worker and beat beside it (on a queue in files under var/celery unless REDIS_URL is set);
+# Ctrl-C stops all three.
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	EMBEDDED_WORKER=1 $(BIN)/python manage.py runportal 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

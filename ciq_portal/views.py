@@ -33,12 +33,13 @@ def _database_status() -> dict:
 def _broker_status() -> dict:
     if celery_app.conf.task_always_eager:
         return {"status": "ok", "mode": "in-process"}
+    mode = celery_app.conf.broker_url.split(":", 1)[0]  # redis, or filesystem (the embedded queue of make run)
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-        return {"status": "ok", "mode": "redis"}
+        return {"status": "ok", "mode": mode}
     except Exception as exc:  # reported, not raised: this is a health probe
-        return {"status": "error", "mode": "redis", "error": exc.__class__.__name__}
+        return {"status": "error", "mode": mode, "error": exc.__class__.__name__}
 
 
 @never_cache

@@ -182,10 +182,15 @@ SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
 DEFAULT_FROM_SMS = env("DEFAULT_FROM_SMS", default="CIQ")
 
-# Celery: Redis when REDIS_URL is set, otherwise tasks run in-process (eagerly) after commit.
-CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# Celery. With REDIS_URL, Redis is the broker and result backend. Without it, EMBEDDED_WORKER=1 (`make run` sets it
+# for the server and for the worker with beat that `manage.py runportal` starts beside it) keeps the queue in files
+# under CELERY_QUEUE_DIR (kombu's filesystem transport): real retries with backoff and the periodic jobs, with
+# nothing to install. Otherwise (tests, one-off commands such as seed_demo) tasks run in-process after commit.
+EMBEDDED_WORKER = env.bool("EMBEDDED_WORKER", default=False) and not REDIS_URL
+CELERY_QUEUE_DIR = Path(env("CELERY_QUEUE_DIR", default=str(BASE_DIR / "var" / "celery")))
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://localhost/" if EMBEDDED_WORKER else "memory://localhost/")
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or EMBEDDED_WORKER)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -201,6 +206,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+if EMBEDDED_WORKER:
+    # One folder is the queue both ways, looked at ten times a second; the exchange tables (remote control) beside it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "polling_interval": 0.1,
+                                       "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+                                       "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+                                       "control_folder": str(CELERY_QUEUE_DIR / "control")}
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "ciq_portal.tasks.audit_seal_task", "schedule": timedelta(seconds=10)},
     # The signed audit head of each ended day: published on /public/audit/ and pushed to the partner agencies.
