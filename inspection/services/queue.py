@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.messaging import MessageChannel, MessagePurpose, message_send
 from declarations.choices import DeclarationStatus
 from declarations.services import declaration_start_inspection
 
@@ -135,8 +136,22 @@ def inspection_task_reassign(*, task, officer, reason: str, actor) -> Inspection
     return locked
 
 
+def _reminder_send(task: InspectionTask) -> None:
+    """The overdue reminder to the inspector, in the inspector's language, through the portal's mail."""
+    officer = task.assigned_to
+    due = timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M")
+    with translation.override(officer.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Overdue inspection #%(n)s") % {"n": task.pk}
+        body = _("The inspection #%(n)s of declaration %(d)s was due at %(due)s.") % {
+            "n": task.pk, "d": task.declaration.number, "due": due}
+    message_send(channel=MessageChannel.EMAIL, recipient=officer.email, subject=subject, body=body,
+                 purpose=MessagePurpose.OVERDUE_REMINDER, reference=str(task.pk), source_id=task.pk,
+                 enterprise_id=task.enterprise_id)
+
+
 def inspection_reminders_send(*, now: datetime | None = None) -> int:
-    """Flag overdue open tasks and e-mail their inspectors (at most every few hours per task)."""
+    """Flag overdue open tasks and e-mail their inspectors (at most every few hours per task), each mail a delivery
+    the bureau's page of messages follows."""
     now = now or timezone.now()
     sent = 0
     ids = list(InspectionTask.objects.filter(status__in=transitions.OPEN_STATUSES, due_at__lt=now)
@@ -152,8 +167,6 @@ def inspection_reminders_send(*, now: datetime | None = None) -> int:
             audit_record(actor=None, action="inspection_task.remind", obj=task, enterprise_id=task.enterprise_id,
                          after={"due_at": task.due_at, "assigned_to": task.assigned_to_id})
             if task.assigned_to and task.assigned_to.email:
-                send_mail(_("Overdue inspection #%(n)s") % {"n": task.pk},
-                          _("The inspection #%(n)s was due at %(d)s.") % {"n": task.pk, "d": task.due_at},
-                          None, [task.assigned_to.email], fail_silently=True)
+                _reminder_send(task)
             sent += 1
     return sent

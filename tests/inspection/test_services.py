@@ -328,6 +328,24 @@ def test_reminders_flag_overdue(declaration, officers, create_task):
     assert services.inspection_reminders_send() == 0  # not again within the interval
 
 
+def test_the_overdue_reminder_reaches_the_inspector_s_mail_server_in_the_inspector_s_language(
+        declaration, officers, create_task, smtp_server, django_capture_on_commit_callbacks):
+    from ciq_portal.models import MessageDelivery, MessagePurpose, MessageStatus
+
+    task = create_task(declaration)
+    inspector = task.assigned_to
+    inspector.email, inspector.preferred_language = "inspector@bureau.example", "en"
+    inspector.save(update_fields=["email", "preferred_language"])
+    InspectionTask.objects.filter(pk=task.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.inspection_reminders_send() == 1
+    delivery = MessageDelivery.objects.get(purpose=MessagePurpose.OVERDUE_REMINDER, source_id=task.pk)
+    assert (delivery.status, delivery.recipient) == (MessageStatus.SENT, "inspector@bureau.example")
+    [received] = smtp_server.messages
+    assert received["Subject"] == f"Overdue inspection #{task.pk}"
+    assert declaration.number in received.get_content()
+
+
 def test_sites_and_labs_are_named_in_the_reader_s_language(declaration, declarant_a, officers, cold_site, lab,
                                                           create_task):
     from django.utils import translation
