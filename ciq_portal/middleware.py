@@ -1,17 +1,34 @@
+from django.conf import settings
+
 from .request_context import client_address
+
+
+def forwarded_client(meta: dict, hops: int) -> str | None:
+    """The client's address behind ``hops`` reverse proxies that each append the address they saw to
+    X-Forwarded-For: the entry the outermost trusted proxy appended (``hops`` from the right). Entries further left
+    come from the client and prove nothing. Without proxies, or without the header, the socket peer."""
+    forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops and forwarded:
+        return forwarded[-min(hops, len(forwarded))]
+    return meta.get("REMOTE_ADDR") or None
 
 
 class ClientAddressMiddleware:
     """Makes the client's address available to the audit log for the duration of the request.
 
-    The address is the socket peer (REMOTE_ADDR); a reverse proxy in front is expected to set it.
+    Behind ``TRUSTED_PROXY_HOPS`` reverse proxies (the compose stack has one), REMOTE_ADDR becomes the client's
+    address as the outermost proxy saw it, so failed log-ins (django-axes) count per client, not per proxy.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.hops = settings.TRUSTED_PROXY_HOPS
 
     def __call__(self, request):
-        token = client_address.set(request.META.get("REMOTE_ADDR") or None)
+        address = forwarded_client(request.META, self.hops)
+        if address and self.hops:
+            request.META["REMOTE_ADDR"] = address
+        token = client_address.set(address)
         try:
             return self.get_response(request)
         finally:

@@ -21,6 +21,9 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies in front of the portal that append the client's address to X-Forwarded-For (the compose stack's
+# proxy is one): the client address of the audit log and the log-in lock-out is read from there.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
 # Apps in dependency order: each domain app may use the ones before it, never the ones after; inspection and
 # referrals sit side by side (neither uses the other).

@@ -120,3 +120,25 @@ def test_names_are_written_as_their_language_writes_them():
     assert User(first_name="伟", last_name="王").get_full_name() == "王伟"
     assert User(first_name="Jane", last_name="Doe").get_full_name() == "Jane Doe"
     assert User(username="edi").get_full_name() == ""
+
+
+def test_behind_the_proxy_failed_logins_lock_out_the_client_not_everyone_behind_the_proxy(client, settings, roles):
+    from ciq_portal.models import AuditEntry
+
+    settings.TRUSTED_PROXY_HOPS = 1
+    guesser, colleague = UserFactory(username="guesser"), UserFactory(username="colleague")
+    proxy = "172.18.0.5"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # A forged entry on the left is ignored: the proxy's own entry is the rightmost.
+        client.post(reverse("login"), {"username": f"nobody{n}", "password": "wrong"}, REMOTE_ADDR=proxy,
+                    HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.50")
+    locked = client.post(reverse("login"), {"username": guesser.username, "password": TEST_PASSWORD},
+                         REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert locked.status_code in (403, 429)
+    other = client.post(reverse("login"), {"username": colleague.username, "password": TEST_PASSWORD},
+                        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert other.status_code == 302 and client.session["_auth_user_id"] == str(colleague.pk)
+    token = client.post("/api/v1/auth/token/", {"username": colleague.username, "password": TEST_PASSWORD},
+                        content_type="application/json", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert token.status_code == 200
+    assert AuditEntry.objects.get(action="api_token.issue").client_address == "198.51.100.8"
