@@ -25,7 +25,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 # --- Single window: read-only views (changes go through the services: /portal/agencies/, manage.py agency_client) ---
-from .models import Agency, AgencyApiKey, AgencyClient, OutboxEvent, Subscription, WebhookDelivery  # noqa: E402
+from .models import (  # noqa: E402
+    Agency,
+    AgencyApiKey,
+    AgencyClient,
+    MessageDelivery,
+    OutboxEvent,
+    Subscription,
+    WebhookDelivery,
+)
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -72,3 +80,12 @@ class OutboxEventAdmin(_ReadOnly):
 class WebhookDeliveryAdmin(_ReadOnly):
     list_display = ["id", "event", "subscription", "status", "attempts", "next_attempt_at"]
     list_filter = ["status"]
+
+
+@admin.register(MessageDelivery)
+class MessageDeliveryAdmin(_ReadOnly):
+    """Sent again from the bureau's page of messages (a service), never edited here."""
+
+    list_display = ["id", "channel", "recipient", "purpose", "reference", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "channel", "purpose"]
+    search_fields = ["recipient", "reference"]

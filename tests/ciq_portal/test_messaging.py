@@ -303,3 +303,12 @@ def test_the_api_lists_failed_messages_and_sends_one_again(
     failed.refresh_from_db()
     assert failed.status == MessageStatus.SENT
     assert api_as(declarant_a).get("/api/v1/message-deliveries/").status_code == 403
+
+
+def test_the_admin_lists_deliveries_read_only(admin_client, django_capture_on_commit_callbacks):
+    delivery = send_email(django_capture_on_commit_callbacks)
+    listing = admin_client.get("/admin/ciq_portal/messagedelivery/")
+    assert listing.status_code == 200 and "buyer@example.com" in listing.content.decode()
+    assert admin_client.get("/admin/ciq_portal/messagedelivery/add/").status_code == 403
+    assert admin_client.post(f"/admin/ciq_portal/messagedelivery/{delivery.pk}/change/",
+                             {"status": "pending"}).status_code == 403
