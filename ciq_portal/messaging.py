@@ -6,7 +6,7 @@
 
 :func:`message_send` writes a ``MessageDelivery`` in the caller's transaction and queues its sending for after the
 commit, so a message exists if and only if the change that caused it was committed. The task
-(``tasks.message_deliver_task``) makes one attempt through Django's mail backend (``EMAIL_URL``) or django-sms's
+(``tasks.message_attempt_task``) makes one attempt through Django's mail backend (``EMAIL_URL``) or django-sms's
 backend (``SMS_URL``). The delivery is ``sent`` once the mail server or the SMS gateway accepted it. A failure for
 now (no connection, a timeout, a 4xx answer) is retried by Celery with exponential backoff and jitter, up to
 ``CIQ["MESSAGE_MAX_ATTEMPTS"]`` attempts; a refusal for good (a 5xx answer: no such mailbox, relaying denied,
@@ -37,7 +37,7 @@ from .audit import audit_record
 from .models import MessageChannel, MessageDelivery, MessagePurpose, MessageStatus
 from .roles import Role, has_role, require_role
 from .sms import SmsRefused
-from .tasks import message_deliver_task
+from .tasks import message_attempt_task
 
 # Sent with ``delivery`` when a mail server or SMS gateway accepted it, inside the transaction that records that.
 message_sent = Signal()
@@ -109,7 +109,7 @@ def message_send(*, channel: str, recipient: str, body: str, purpose: str, subje
         channel=channel, recipient=recipient, subject=" ".join((subject or "").split())[:200], body=body,
         html_body=html_body, purpose=purpose, reference=(reference or "")[:64], source_id=source_id,
         enterprise_id=enterprise_id, created_by=actor if getattr(actor, "pk", None) else None)
-    message_deliver_task.delay_on_commit(delivery.pk)
+    message_attempt_task.delay_on_commit(delivery.pk)
     return delivery
 
 
@@ -187,7 +187,7 @@ def message_delivery_retry(*, delivery: MessageDelivery, actor) -> MessageDelive
     delivery.save(update_fields=["status", "leased_until"])
     audit_record(actor=actor, action="message.retry", obj=delivery, before=before,
                  after={"status": delivery.status}, enterprise_id=delivery.enterprise_id)
-    message_deliver_task.delay_on_commit(delivery.pk)
+    message_attempt_task.delay_on_commit(delivery.pk)
     return delivery
 
 
@@ -203,7 +203,7 @@ def messages_sweep(*, now=None) -> int:
                  .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
                  .values_list("pk", flat=True)[:1000])
     for pk in stuck:
-        message_deliver_task.delay(pk)
+        message_attempt_task.delay(pk)
     return len(stuck)
 
 

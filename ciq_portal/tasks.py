@@ -57,7 +57,7 @@ def notifications_sweep_task():
 @shared_task(bind=True, autoretry_for=(MessageDeferred,), max_retries=settings.CIQ["MESSAGE_MAX_ATTEMPTS"] - 1,
              retry_backoff=settings.CIQ["MESSAGE_BACKOFF_BASE_SECONDS"],
              retry_backoff_max=settings.CIQ["MESSAGE_BACKOFF_CAP_SECONDS"], retry_jitter=True)
-def message_deliver_task(self, delivery_pk):
+def message_attempt_task(self, delivery_pk):
     """One attempt at an e-mail or SMS; after a failure for now, Celery's retry makes the next one."""
     from .messaging import MessageStatus, message_attempt
 

@@ -75,7 +75,7 @@ def test_runportal_serves_with_a_worker_and_beat_on_the_embedded_queue(tmp_path,
         assert sorted(attempts for _, attempts in statuses()) == [1] * 9 + [2]
         assert len(smtp_server.messages) == 10
         # The deferred one was received twice: its retry went through the queue with Celery's countdown.
-        received = re.findall(r"message_deliver_task\[([^]]+)\] received", worker_log.read_text())
+        received = re.findall(r"message_attempt_task\[([^]]+)\] received", worker_log.read_text())
         assert len(received) == 11 and len(set(received)) == 10
         # Beat sends the periodic jobs (the audit seal every ten seconds; the seeds, reminders... on their schedule).
         wait_for(lambda: "Sending due task audit-seal" in worker_log.read_text(), seconds=30, what="beat")
