@@ -339,7 +339,7 @@ CIQ = {
         "recall_acknowledgement": env.int("RETENTION_RECALL_ACKNOWLEDGEMENT_DAYS", default=730),
     },
     # Mail and SMS (ciq_portal/messaging.py): attempts before a delivery fails, and Celery's exponential backoff
-    # between them (base and cap, with jitter): 30 s, 1, 2, 4 min... up to 30 min; about an hour for 8 attempts.
+    # between them (base and cap): a random wait of up to 30 s, 1, 2, 4 min..., at most 30 min (full jitter).
     "MESSAGE_MAX_ATTEMPTS": env.int("MESSAGE_MAX_ATTEMPTS", default=8),
     "MESSAGE_BACKOFF_BASE_SECONDS": env.int("MESSAGE_BACKOFF_BASE_SECONDS", default=30),
     "MESSAGE_BACKOFF_CAP_SECONDS": env.int("MESSAGE_BACKOFF_CAP_SECONDS", default=1800),

@@ -1,5 +1,6 @@
-"""`make run`: debug on, SQLite and in-process tasks unless DATABASE_URL / REDIS_URL say otherwise; mail and SMS
-written to files under var/ unless EMAIL_URL / SMS_URL say otherwise."""
+"""`make run`: debug on, SQLite unless DATABASE_URL says otherwise, tasks on Redis (REDIS_URL), on the queue in
+files of the worker `make run` starts (EMBEDDED_WORKER) or else in-process; mail and SMS written to files under var/
+unless EMAIL_URL / SMS_URL say otherwise."""
 
 import os
 
