@@ -13,13 +13,15 @@ now (no connection, a timeout, a 4xx answer) is retried by Celery with exponenti
 wrong credentials) fails at once. Failed deliveries are listed on the bureau's page and may be sent again
 (:func:`message_delivery_retry`); a beat task (:func:`messages_sweep`) re-queues those whose message was lost.
 
-A sender that must know when its message was accepted (a recall notice counts as notified only then) connects a
-receiver to :data:`message_sent` in its ``AppConfig.ready()``: it is sent in the transaction that records the
-delivery as sent, with ``delivery``, whose ``purpose`` and ``source_id`` say what it was about.
+An app that must know when its messages of one purpose were accepted (a recall notice counts as notified only
+then) registers a handler for that purpose in its ``AppConfig.ready()`` (:func:`message_sent_handler_register`): it
+is called in the transaction that records the delivery as sent, with ``delivery``, whose ``source_id`` says which
+of the app's rows it was about.
 """
 
 import re
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
 
 import sms
@@ -29,7 +31,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,8 +40,8 @@ from .roles import Role, has_role, require_role
 from .sms import SmsRefused
 from .tasks import message_attempt_task
 
-# Sent with ``delivery`` when a mail server or SMS gateway accepted it, inside the transaction that records that.
-message_sent = Signal()
+# purpose -> the handler called with ``delivery`` when a mail server or SMS gateway accepted a message of it.
+_sent_handlers: dict[str, Callable[..., None]] = {}
 
 # How long an attempt holds its delivery: above the mail and SMS timeouts, so no second worker sends it meanwhile.
 LEASE = timedelta(minutes=2)
@@ -52,6 +53,11 @@ _CHINA_MOBILE = re.compile(r"(?:0086|86)?(1[3-9][0-9]{9})")
 
 
 # --- sending ---------------------------------------------------------------------------------------------------
+
+
+def message_sent_handler_register(purpose: str, handler: Callable[..., None]) -> None:
+    """Call ``handler(delivery=...)`` when a message of ``purpose`` was accepted (one handler per purpose)."""
+    _sent_handlers[purpose] = handler
 
 
 def phone_number_normalise(value: str) -> str | None:
@@ -170,8 +176,8 @@ def message_attempt(*, delivery_pk: int, last: bool) -> str | None:
             delivery.last_error = error[:500]
             delivery.status = MessageStatus.FAILED if permanent or last else MessageStatus.RETRYING
         delivery.save()
-        if delivery.status == MessageStatus.SENT:
-            message_sent.send(sender=MessageDelivery, delivery=delivery)
+        if delivery.status == MessageStatus.SENT and delivery.purpose in _sent_handlers:
+            _sent_handlers[delivery.purpose](delivery=delivery)
     return delivery.status
 
 
@@ -219,6 +225,7 @@ def message_delivery_list(*, user):
 
 __all__ = [
     "MessageChannel", "MessagePurpose", "MessageStatus", "message_attempt", "message_channel_for",
-    "message_delivery_list", "message_delivery_retry", "message_send", "message_sent", "messages_sweep",
+    "message_delivery_list", "message_delivery_retry", "message_send", "message_sent_handler_register",
+    "messages_sweep",
     "phone_number_normalise",
 ]

@@ -8,7 +8,8 @@ class ReleaseConfig(AppConfig):
 
     def ready(self):
         # Imported here: the modules import models, which exist only once the app registry is ready.
-        from ciq_portal.messaging import message_sent
+        from ciq_portal.messaging import message_sent_handler_register
+        from ciq_portal.models import MessagePurpose
         from ciq_portal.page_slots import page_slot_fill
         from declarations.clearance_facts import clearance_facts_register
 
@@ -18,4 +19,4 @@ class ReleaseConfig(AppConfig):
         clearance_facts_register(CLEARANCE_FACTS)
         for slot, template, context in SLOTS:
             page_slot_fill(slot, template=template, context=context)
-        message_sent.connect(recall_notice_notified, dispatch_uid="release.recall_notice_notified")
+        message_sent_handler_register(MessagePurpose.RECALL_NOTICE, recall_notice_notified)

@@ -68,10 +68,10 @@ def _notice_send(notice) -> None:
                  enterprise_id=release.enterprise_id)
 
 
-def recall_notice_notified(sender, delivery, **kwargs) -> None:
-    """A recall notice counts as notified when the mail server or SMS gateway accepted it (a receiver of
-    ciq_portal.messaging.message_sent, connected in ReleaseConfig.ready())."""
-    if delivery.purpose != MessagePurpose.RECALL_NOTICE or delivery.source_id is None:
+def recall_notice_notified(*, delivery) -> None:
+    """A recall notice counts as notified when the mail server or SMS gateway accepted it (the messaging service
+    calls this for recall notices: ReleaseConfig.ready() registers it)."""
+    if delivery.source_id is None:
         return
     notice = RecallNotice.objects.select_for_update().filter(pk=delivery.source_id, notified_at__isnull=True).first()
     if notice is None:

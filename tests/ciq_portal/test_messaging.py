@@ -13,12 +13,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from ciq_portal import messaging
 from ciq_portal.messaging import (
     message_channel_for,
     message_delivery_list,
     message_delivery_retry,
     message_send,
-    message_sent,
+    message_sent_handler_register,
     messages_sweep,
     phone_number_normalise,
 )
@@ -87,20 +88,16 @@ def test_no_mail_server_fails_after_the_last_attempt(settings, django_capture_on
     assert "ConnectionRefusedError" in delivery.last_error
 
 
-def test_message_sent_fires_only_when_the_server_accepted(smtp_server, django_capture_on_commit_callbacks):
+def test_the_sent_handler_is_called_only_when_the_server_accepted(smtp_server, django_capture_on_commit_callbacks,
+                                                                  monkeypatch):
     heard = []
-
-    def receiver(sender, delivery, **kwargs):
-        heard.append((delivery.pk, delivery.status))
-
-    message_sent.connect(receiver)
-    try:
-        smtp_server.refuse = "554 5.7.1 Relaying denied"
-        refused = send_email(django_capture_on_commit_callbacks)
-        smtp_server.refuse = ""
-        accepted = send_email(django_capture_on_commit_callbacks)
-    finally:
-        message_sent.disconnect(receiver)
+    monkeypatch.setattr(messaging, "_sent_handlers", {})
+    message_sent_handler_register(MessagePurpose.RECALL_NOTICE, lambda *, delivery: heard.append((delivery.pk,
+                                                                                          delivery.status)))
+    smtp_server.refuse = "554 5.7.1 Relaying denied"
+    refused = send_email(django_capture_on_commit_callbacks)
+    smtp_server.refuse = ""
+    accepted = send_email(django_capture_on_commit_callbacks)
     assert heard == [(accepted.pk, MessageStatus.SENT)]
     assert MessageDelivery.objects.get(pk=refused.pk).status == MessageStatus.FAILED
 
