@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from .views import public
 
 app_name = "results_public"
 
 urlpatterns = [
-    path("", views.public_results, name="index"),
-    path("results.json", views.public_results_json, name="json"),
-    path("results.csv", views.public_results_csv, name="csv"),
+    path("", public.public_results, name="index"),
+    path("results.json", public.public_results_json, name="json"),
+    path("results.csv", public.public_results_csv, name="csv"),
 ]

@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from .views import public
 
 app_name = "draws_public"
 
 urlpatterns = [
-    path("", views.public_draws, name="index"),
-    path("verify.py", views.public_draw_script, name="script"),
-    path("<str:day>/", views.public_draw_day, name="day"),
-    path("<str:day>.json", views.public_draw_json, name="json"),
-    path("<str:day>.csv", views.public_draw_csv, name="csv"),
+    path("", public.public_draws, name="index"),
+    path("verify.py", public.public_draw_script, name="script"),
+    path("<str:day>/", public.public_draw_day, name="day"),
+    path("<str:day>.json", public.public_draw_json, name="json"),
+    path("<str:day>.csv", public.public_draw_csv, name="csv"),
 ]

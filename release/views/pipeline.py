@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from declarations import selectors as declaration_selectors
 from declarations import views as declaration_views
-from inspection import views as inspection_views
 from inspection.forms import ConclusionForm, SampleForm
+from inspection.views import tasks as inspection_task_views
 
 from .. import services
 
@@ -33,7 +33,7 @@ def declaration_submit(request, pk):
 @login_required
 @require_POST
 def task_sample(request, pk):
-    return inspection_views.task_form_post(
+    return inspection_task_views.task_form_post(
         request, pk, SampleForm, "sample_form",
         lambda task, data: services.clearance_sample(task=task, actor=request.user, **data),
         _("Sample recorded."))
@@ -42,7 +42,7 @@ def task_sample(request, pk):
 @login_required
 @require_POST
 def task_conclude(request, pk):
-    return inspection_views.task_form_post(
+    return inspection_task_views.task_form_post(
         request, pk, ConclusionForm, "conclusion_form",
         lambda task, data: services.clearance_conclude(task=task, conclusion=data["conclusion"],
                                                        disposition=data["disposition"], note=data["note"],
