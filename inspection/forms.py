@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ciq_portal.forms import DateTimePicker
+from ciq_portal.models import User
 from ciq_portal.roles import Role
 
 from .choices import Conclusion, Disposition
@@ -64,8 +65,6 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from ciq_portal.models import User
-
         self.fields["officer"].queryset = User.objects.filter(groups__name=Role.OFFICER,
                                                               officer_profile__isnull=False).order_by("username")
 

@@ -8,8 +8,17 @@ certificate against the bureau's public keys (/public/keys/), also offline; one 
 
 import io
 import os
+from xml.sax.saxutils import escape
 
+import segno
 from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ciq_portal import signing
 
@@ -39,8 +48,6 @@ def public_base_url() -> str:
 
 def qr_svg(url: str, scale: int = 4) -> str:
     """The QR code of ``url`` as inline SVG markup (segno; no image files, no JavaScript)."""
-    import segno
-
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True,
                                     svgclass="qr", lineclass=None)
@@ -67,9 +74,6 @@ RESULT_LABELS = {
 
 
 def _qr_flowable(url: str, size: float):
-    import segno
-    from reportlab.platypus import Flowable
-
     matrix = segno.make(url, error="m").matrix
 
     class QR(Flowable):
@@ -92,14 +96,6 @@ def _qr_flowable(url: str, size: float):
 def render_pdf(*, number: str, facts: dict, key_id: str, signature: str, verify_url: str) -> bytes:
     """The certificate as a one-page A4 PDF in Chinese and English (reportlab's built-in CID font: the CJK
     glyphs come from the reader, so nothing is downloaded or embedded)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=13, wordWrap="CJK")
@@ -108,8 +104,6 @@ def render_pdf(*, number: str, facts: dict, key_id: str, signature: str, verify_
     subtitle = ParagraphStyle("subtitle", parent=base, fontSize=11.5, leading=15, alignment=1)
 
     def p(text, style=base):
-        from xml.sax.saxutils import escape
-
         return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
     def label(zh, en):

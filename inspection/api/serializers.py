@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -31,8 +32,6 @@ class InspectionTaskSerializer(_OutcomeFields, serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, task) -> bool:
-        from django.utils import timezone
-
         return task.is_open and task.due_at < timezone.now()
 
 

@@ -1,6 +1,7 @@
 """The inspection REST face: thin views over services and selectors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -9,10 +10,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from ciq_portal.agencies import principal_agency
 from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
+from ciq_portal.models import User
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import scope_queryset
+from declarations.models import Declaration
 
 from .. import selectors, services
 from ..choices import Agency
@@ -87,8 +91,6 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ReassignSerializer, responses=InspectionTaskSerializer)
     @action(detail=True, methods=["post"], permission_classes=[role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)])
     def reassign(self, request, pk=None):
-        from ciq_portal.models import User
-
         serializer = ReassignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         officer = User.objects.filter(pk=serializer.validated_data["officer"]).first()
@@ -122,8 +124,6 @@ class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.R
     queryset = TestReport.objects.none()
 
     def _declarations(self):
-        from declarations.models import Declaration
-
         return scope_queryset(Declaration.objects.all(), user=self.request.user)
 
     def get_queryset(self):
@@ -132,8 +132,6 @@ class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.R
 
     def get_serializer(self, *args, **kwargs):
         if getattr(self, "swagger_fake_view", False):
-            from declarations.models import Declaration
-
             kwargs["declaration_queryset"] = Declaration.objects.none()
         else:
             kwargs["declaration_queryset"] = self._declarations()
@@ -155,8 +153,6 @@ class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.R
 
 def _principal_agency_kind(request) -> str:
     """The requesting agency's kind, mapped onto the joint inspection's agencies ("" when unknown)."""
-    from ciq_portal.agencies import principal_agency
-
     agency = principal_agency(request.user, getattr(request, "auth", None))
     kind = {"port_operator": Agency.PORT}.get(getattr(agency, "kind", ""), getattr(agency, "kind", ""))
     return kind if kind in Agency.values else ""
@@ -164,10 +160,6 @@ def _principal_agency_kind(request) -> str:
 
 def _declaration_of_container(container_no: str):
     """The most recent declaration listing the container (for requests that name only the container)."""
-    from django.db import connection
-
-    from declarations.models import Declaration
-
     queryset = Declaration.objects.order_by("-id")
     if connection.vendor == "postgresql":
         return queryset.filter(containers__contains=[container_no]).first()
@@ -191,8 +183,6 @@ class JointInspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     @extend_schema(request=JointRequestSerializer, responses={201: JointInspectionSerializer})
     @idempotent
     def create(self, request, *args, **kwargs):
-        from declarations.models import Declaration
-
         if not has_role(request.user, Role.PARTNER_AGENCY, Role.SUPERVISOR, Role.ADMINISTRATOR):
             raise PermissionDenied(_("Joint inspections are requested by partner agencies."))
         serializer = JointRequestSerializer(data=request.data)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, require_role, user_roles
+from declarations.models import Document
 from risk.selectors import assessment_latest
 
 from .. import selectors, services, transitions
@@ -74,8 +75,6 @@ def claim_next(request):
 
 
 def _task_context(request, task, **forms_):
-    from declarations.models import Document
-
     risk = assessment_latest(user=request.user, declaration=task.declaration)
     context = {
         "task": task,
