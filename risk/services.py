@@ -19,6 +19,7 @@ from declarations.models import Declaration
 from declarations.services import declaration_event_add
 
 from . import engine as risk_engine
+from . import transitions
 from .choices import BulletinStatus, RuleStatus, Tier
 from .context import declaration_contexts
 from .ml.dataset import historical_extra, line_row
@@ -233,7 +234,7 @@ def rule_create(*, actor, **fields) -> RiskRule:
 @transaction.atomic
 def rule_update(*, rule, actor, **fields) -> RiskRule:
     rule = RiskRule.objects.select_for_update().get(pk=rule.pk)
-    if rule.status == RuleStatus.RETIRED:
+    if not transitions.rule_allows("edit", rule.status):
         raise ValidationError({"status": [_("A retired rule cannot be changed.")]})
     before = _rule_snapshot(rule)
     for key, value in fields.items():
@@ -251,11 +252,12 @@ def rule_update(*, rule, actor, **fields) -> RiskRule:
     return rule
 
 
-def _rule_move(rule, actor, to_status, verb):
+def _rule_move(rule, actor, verb):
     rule = RiskRule.objects.select_for_update().get(pk=rule.pk)
+    to_status = transitions.RULE_MOVES[verb][1]
     if rule.status == to_status:
         return rule
-    if rule.status == RuleStatus.RETIRED:
+    if not transitions.rule_allows(verb, rule.status):
         raise ValidationError({"status": [_("A retired rule cannot be changed.")]})
     before = _rule_snapshot(rule)
     rule.status = to_status
@@ -269,12 +271,12 @@ def _rule_move(rule, actor, to_status, verb):
 
 @transaction.atomic
 def rule_activate(*, rule, actor) -> RiskRule:
-    return _rule_move(rule, actor, RuleStatus.ACTIVE, "activate")
+    return _rule_move(rule, actor, "activate")
 
 
 @transaction.atomic
 def rule_retire(*, rule, actor) -> RiskRule:
-    return _rule_move(rule, actor, RuleStatus.RETIRED, "retire")
+    return _rule_move(rule, actor, "retire")
 
 
 # -- bulletins -------------------------------------------------------------------------------------------------
@@ -317,6 +319,8 @@ def bulletin_create(*, actor, rules=(), **fields) -> RiskBulletin:
 @transaction.atomic
 def bulletin_update(*, bulletin, actor, rules=None, **fields) -> RiskBulletin:
     bulletin = RiskBulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if not transitions.bulletin_allows("edit", bulletin.status):
+        raise ValidationError({"status": [_("A withdrawn bulletin cannot be changed.")]})
     before = _bulletin_snapshot(bulletin)
     for key, value in fields.items():
         if key not in BULLETIN_FIELDS:
@@ -338,13 +342,13 @@ def bulletin_update(*, bulletin, actor, rules=None, **fields) -> RiskBulletin:
 def bulletin_publish(*, bulletin, actor) -> RiskBulletin:
     """Publish a bulletin; its linked draft rules become active with it."""
     bulletin = RiskBulletin.objects.select_for_update().get(pk=bulletin.pk)
-    if bulletin.status != BulletinStatus.DRAFT:
+    if not transitions.bulletin_allows("publish", bulletin.status):
         raise ValidationError({"status": [_("Only a draft bulletin can be published.")]})
     before = _bulletin_snapshot(bulletin)
     bulletin.status, bulletin.published_at = BulletinStatus.PUBLISHED, timezone.now()
     bulletin.save(update_fields=["status", "published_at"])
     for rule in bulletin.rules.filter(status=RuleStatus.DRAFT):
-        _rule_move(rule, actor, RuleStatus.ACTIVE, "activate")
+        _rule_move(rule, actor, "activate")
     _new_ruleset_version(actor, f"bulletin {bulletin.pk} published")
     audit_record(actor=actor, action="riskbulletin.publish", obj=bulletin, before=before,
                  after=_bulletin_snapshot(bulletin))
@@ -363,13 +367,13 @@ def bulletin_publish(*, bulletin, actor) -> RiskBulletin:
 def bulletin_withdraw(*, bulletin, actor) -> RiskBulletin:
     """Withdraw a bulletin; its linked active rules retire with it."""
     bulletin = RiskBulletin.objects.select_for_update().get(pk=bulletin.pk)
-    if bulletin.status != BulletinStatus.PUBLISHED:
+    if not transitions.bulletin_allows("withdraw", bulletin.status):
         raise ValidationError({"status": [_("Only a published bulletin can be withdrawn.")]})
     before = _bulletin_snapshot(bulletin)
     bulletin.status = BulletinStatus.WITHDRAWN
     bulletin.save(update_fields=["status"])
     for rule in bulletin.rules.filter(status=RuleStatus.ACTIVE):
-        _rule_move(rule, actor, RuleStatus.RETIRED, "retire")
+        _rule_move(rule, actor, "retire")
     _new_ruleset_version(actor, f"bulletin {bulletin.pk} withdrawn")
     audit_record(actor=actor, action="riskbulletin.withdraw", obj=bulletin, before=before,
                  after=_bulletin_snapshot(bulletin))

@@ -13,7 +13,7 @@ from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from declarations.models import Declaration
 
-from . import selectors, services
+from . import selectors, services, transitions
 from .engine import thresholds
 from .forms import BulletinForm, RuleForm, WhatIfForm
 from .models import RiskModel, RiskRule
@@ -83,7 +83,8 @@ def rule_detail(request, pk):
                                        force_inspection=rule.force_inspection, force_tier=rule.force_tier,
                                        force_release_mode=rule.force_release_mode)
     return render(request, "risk/rule_detail.html", {
-        "rule": rule, "versions": rule.versions.select_related("actor")[:50], "whatif": whatif, "form": form})
+        "rule": rule, "actions": transitions.rule_actions(rule.status),
+        "versions": rule.versions.select_related("actor")[:50], "whatif": whatif, "form": form})
 
 
 @login_required
@@ -125,8 +126,8 @@ def bulletin_detail(request, pk):
     if not is_bureau_user(request.user):
         raise PermissionDenied
     bulletin = selectors.bulletin_get(user=request.user, pk=pk)
-    return render(request, "risk/bulletin_detail.html", {"bulletin": bulletin,
-                                                         "can_edit": has_role(request.user, *ANALYSTS)})
+    actions = transitions.bulletin_actions(bulletin.status) if has_role(request.user, *ANALYSTS) else []
+    return render(request, "risk/bulletin_detail.html", {"bulletin": bulletin, "actions": actions})
 
 
 @login_required
