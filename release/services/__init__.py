@@ -24,6 +24,7 @@ from .pipeline import (
     clearance_settle,
     clearance_settle_pending,
     clearance_submit,
+    resume_possible,
     sample_release,
     sample_release_possible,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "release_matrix_update",
     "release_stats_refresh",
     "sample_release",
+    "resume_possible",
     "sample_release_possible",
     "verify_release_decide",
     "verify_report_supplied",

@@ -43,7 +43,7 @@ def clearance_resume(*, declaration, actor, note: str = "") -> ReleaseDecision:
     _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="declaration")
     decision = ReleaseDecision.objects.select_for_update().get(declaration=declaration)
     declaration = Declaration.objects.get(pk=declaration.pk)
-    if not decision.on_hold or declaration.status != DeclarationStatus.ON_HOLD:
+    if not resume_possible(decision, declaration):
         raise ValidationError({"declaration": [_("This declaration is not on hold.")]})
     draw = inspection_services.object_draw_for_declaration(declaration=declaration)
     reason, next_step = deciding.inspection_and_next_step(
@@ -76,6 +76,11 @@ def clearance_submit(*, declaration, actor):
         decision = _decide_release(declaration, assessment, actor)
     declaration.release_decision = decision
     return declaration
+
+
+def resume_possible(decision, declaration) -> bool:
+    """The risk hold may be lifted: the decision holds the declaration and it is still on hold."""
+    return decision.on_hold and declaration.status == DeclarationStatus.ON_HOLD
 
 
 def sample_release_possible(decision, task) -> bool:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ciq_portal.audit import audit_record
 from ciq_portal.roles import Role
 
+from .. import transitions
 from ..choices import PostCheckResult, PostCheckStatus, RecallSource
 from ..models import PostReleaseCheck
 from ._shared import _event, _require_role
@@ -46,7 +47,7 @@ def post_check_record(*, check, result, findings: str, actor) -> PostReleaseChec
     """Record a post-release check; a non-conformity recalls the lot."""
     _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="result")
     check = PostReleaseCheck.objects.select_for_update().select_related("release").get(pk=check.pk)
-    if check.status != PostCheckStatus.SCHEDULED:
+    if not transitions.allows(transitions.POST_CHECK_MOVES, "record", check.status):
         raise ValidationError({"result": [_("This check is already closed.")]})
     if result not in PostCheckResult.values:
         raise ValidationError({"result": [_("Choose conform or non-conform.")]})

@@ -20,6 +20,7 @@ from ciq_portal.roles import Role, is_bureau_user
 from ciq_portal.scoping import user_enterprise_id
 from credit.services import credit_event_record
 
+from .. import transitions
 from ..certificates import public_base_url
 from ..choices import RecallSource, RecallStatus, ReleaseStatus
 from ..models import DistributionRecord, Recall, RecallNotice, Release
@@ -196,7 +197,7 @@ def recall_notice_acknowledge(*, notice, by_name: str, note: str = "", actor=Non
 def recall_close(*, recall, note: str, actor) -> Recall:
     _require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR, field="note")
     recall = Recall.objects.select_for_update().get(pk=recall.pk)
-    if recall.status != RecallStatus.OPEN:
+    if not transitions.allows(transitions.RECALL_MOVES, "close", recall.status):
         raise ValidationError({"note": [_("This recall is already closed.")]})
     waiting = recall.notices.filter(acknowledged_at__isnull=True).count()
     if waiting and not (note or "").strip():

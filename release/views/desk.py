@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
+from inspection import transitions as inspection_transitions
 from inspection.forms import ConclusionForm
 
 from .. import forms, selectors, services
@@ -35,6 +36,8 @@ def _decision_context(request, decision, **forms_):
         "conclusion_form": forms_.get("conclusion_form") or ConclusionForm(),
         "can_verify": has_role(request.user, Role.OFFICER, Role.SUPERVISOR) and services.awaits_verification(decision),
         "can_sample_release": services.sample_release_possible(decision, task),
+        "can_resume": services.resume_possible(decision, declaration),
+        "can_conclude": task is not None and inspection_transitions.can_move("conclude", task.status),
     }
 
 

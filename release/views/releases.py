@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 
-from .. import certificates, forms, selectors, services
+from .. import certificates, forms, selectors, services, transitions
 from ..choices import RecallStatus
 from ..filtersets import ReleaseFilterSet
 from ..models import PostReleaseCheck
@@ -37,14 +37,19 @@ def release_list(request):
 def _release_context(request, release, **forms_):
     bureau = is_bureau_user(request.user)
     recall = release.recalls.order_by("-opened_at").first()
+    post_checks = list(release.post_checks.all()) if bureau else []
     return {
         "release": release, "declaration": release.declaration, "certificate": getattr(release, "certificate", None),
         "bureau": bureau, "can_desk": has_role(request.user, *BUREAU_DESK),
         "is_importer": has_role(request.user, Role.DECLARANT),
         "distributions": list(release.distributions.all()),
         "recall": recall,
+        "release_actions": transitions.actions(transitions.RELEASE_MOVES, release.status),
+        "recall_actions": transitions.actions(transitions.RECALL_MOVES, recall.status) if recall else [],
         "notices": list(recall.notices.select_related("distribution")) if recall else [],
-        "post_checks": list(release.post_checks.all()) if bureau else [],
+        "post_checks": post_checks,
+        "recordable_checks": {check.pk for check in post_checks
+                              if transitions.allows(transitions.POST_CHECK_MOVES, "record", check.status)},
         "trace_url": request.build_absolute_uri(reverse("release:trace", args=[release.trace_code])),
         "qr": certificates.qr_svg(request.build_absolute_uri(reverse("release:trace", args=[release.trace_code]))),
         "decision": release.decision,

@@ -252,3 +252,18 @@ def test_declarant_supplies_a_report_with_several_results(client, hs, draw, ente
                            HTTP_ACCEPT_LANGUAGE="en")
     assert "fails the automatic checks" in response.content.decode()
     assert "an officer will verify it" not in response.content.decode()
+
+
+def test_release_page_offers_the_moves_its_tables_allow(client, released, officer):
+    client.force_login(officer)
+    url = f"/release/releases/{released.pk}/"
+    recall_form = f'action="/release/releases/{released.pk}/recall/"'
+    close_form = f'action="/release/releases/{released.pk}/recall/close/"'
+    page = client.get(url).content.decode()
+    assert recall_form in page and close_form not in page
+    recall = services.recall_open(release=released, source="manual", reason="Labels wrong", actor=officer)
+    page = client.get(url).content.decode()
+    assert recall_form not in page and close_form in page
+    services.recall_close(recall=recall, note="Buyers told by phone", actor=officer)
+    page = client.get(url).content.decode()
+    assert recall_form not in page and close_form not in page
