@@ -30,6 +30,18 @@ def moves_for(status: str, roles) -> list[str]:
     return [move for move, (sources, _to, allowed) in TASK_MOVES.items() if status in sources and set(roles) & allowed]
 
 
+# Joint inspections with partner agencies: action -> statuses it may start from. An appointment may be moved until
+# the inspection is done; findings are recorded on a scheduled one (the last party's completes it).
+JOINT_ACTIONS = {
+    "schedule": frozenset({"requested", "scheduled"}),
+    "record_finding": frozenset({"scheduled"}),
+}
+
+
+def joint_allows(action: str, status: str) -> bool:
+    return status in JOINT_ACTIONS[action]
+
+
 # Steps of the inspection record and what must come before each.
 STEP_REQUIRES = {
     "checklist": (),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 
+from .. import transitions
 from ..choices import Agency, Conclusion, JointKind, JointStatus, TaskReason
 from ..models import JointFinding, JointInspection
 from .dispatch import inspection_task_create
@@ -53,7 +54,7 @@ def joint_inspection_request(*, actor, agency: str, kind: str, declaration=None,
 def joint_inspection_schedule(*, joint, site, appointment_at: datetime, actor) -> JointInspection:
     """Set the one appointment at one site; a container opening becomes the declaration's inspection task."""
     joint = JointInspection.objects.select_for_update().get(pk=joint.pk)
-    if joint.status not in (JointStatus.REQUESTED, JointStatus.SCHEDULED):
+    if not transitions.joint_allows("schedule", joint.status):
         raise ValidationError({"status": [_("This joint inspection is closed.")]})
     if appointment_at <= timezone.now():
         raise ValidationError({"appointment_at": [_("The appointment must be in the future.")]})
@@ -80,7 +81,7 @@ def joint_inspection_schedule(*, joint, site, appointment_at: datetime, actor) -
 def joint_finding_record(*, joint, agency: str, result: str, findings: str, actor) -> JointFinding:
     """One agency's result on the shared inspection; the joint inspection completes when every party has one."""
     joint = JointInspection.objects.select_for_update().get(pk=joint.pk)
-    if joint.status != JointStatus.SCHEDULED:
+    if not transitions.joint_allows("record_finding", joint.status):
         raise ValidationError({"status": [_("Results are recorded on a scheduled joint inspection.")]})
     if agency not in joint.participants:
         raise ValidationError({"agency": [_("This agency does not take part in the inspection.")]})

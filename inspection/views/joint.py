@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.roles import Role, require_role
 
-from .. import selectors, services
+from .. import selectors, services, transitions
 from ..forms import (
     JointScheduleForm,
 )
@@ -20,9 +20,10 @@ from .tasks import BUREAU_INSPECTION_ROLES
 @login_required
 def joint_list(request):
     require_role(request.user, *BUREAU_INSPECTION_ROLES)
+    joints = list(selectors.joint_inspection_list(user=request.user, filters=request.GET)[:200])
     return render(request, "inspection/joint_list.html", {
-        "joints": selectors.joint_inspection_list(user=request.user, filters=request.GET)[:200],
-        "form": JointScheduleForm()})
+        "joints": joints, "form": JointScheduleForm(),
+        "schedulable": {joint.pk for joint in joints if transitions.joint_allows("schedule", joint.status)}})
 
 
 @login_required

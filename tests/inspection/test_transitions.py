@@ -22,3 +22,10 @@ def test_a_closed_task_has_no_move_and_an_officer_never_reassigns():
         assert transitions.moves_for(status, set(Role.values)) == []
     assert "reassign" not in transitions.moves_for(transitions.ASSIGNED, {Role.OFFICER})
     assert transitions.moves_for(transitions.QUEUED, {Role.DECLARANT}) == []
+
+
+def test_joint_inspections_are_scheduled_until_done_and_findings_need_an_appointment():
+    assert transitions.joint_allows("schedule", "requested") and transitions.joint_allows("schedule", "scheduled")
+    assert not any(transitions.joint_allows("schedule", closed) for closed in ("completed", "cancelled"))
+    assert transitions.joint_allows("record_finding", "scheduled")
+    assert not transitions.joint_allows("record_finding", "requested")
