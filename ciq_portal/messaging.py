@@ -186,7 +186,7 @@ def message_delivery_retry(*, delivery: MessageDelivery, actor) -> MessageDelive
     """Send a failed message again (e.g. once the mail server is fixed), with a fresh round of attempts."""
     require_role(actor, *MESSAGE_ROLES)
     delivery = MessageDelivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.status != MessageStatus.FAILED:
+    if not delivery.may_send_again:
         raise ValidationError({"status": [_("Only a failed message can be sent again.")]})
     before = {"status": delivery.status, "attempts": delivery.attempts, "last_error": delivery.last_error}
     delivery.status, delivery.leased_until = MessageStatus.PENDING, None

@@ -479,3 +479,8 @@ class MessageDelivery(models.Model):
 
     def __str__(self):
         return f"{self.channel} → {self.recipient} ({self.status})"
+
+    @property
+    def may_send_again(self) -> bool:
+        """Only a failed message is sent again by a person (a retrying one is still the worker's)."""
+        return self.status == MessageStatus.FAILED
