@@ -23,6 +23,13 @@ class DateTimePicker(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+                        help_text=_("A declaration or certificate number, a container, a bill of lading, an "
+                                    "enterprise's name or unified social credit code."))
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Username"),
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))

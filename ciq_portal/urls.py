@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("portal/", views.portal_home, name="portal_home"),
     path("portal/", include("ciq_portal.portal_urls")),
+    path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
@@ -7,7 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
+from .forms import SearchForm, errors_to_forms
 from .navigation import home_url_for
+from .roles import BUREAU_ROLES, Role, require_role
+from .search import search_query_clean, search_run
 
 
 @login_required
@@ -19,6 +23,19 @@ def home(request):
 @login_required
 def portal_home(request):
     return render(request, "home/portal_home.html")
+
+
+@login_required
+def search(request):
+    """One box for a number, a container, a bill of lading or an enterprise; results grouped by kind, each a link."""
+    require_role(request.user, Role.DECLARANT, *BUREAU_ROLES)
+    form, groups = SearchForm(request.GET), None
+    if "q" in request.GET:
+        try:
+            groups = search_run(user=request.user, query=search_query_clean(request.GET["q"]))
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+    return render(request, "portal/search.html", {"form": form, "groups": groups}, status=400 if form.errors else 200)
 
 
 def _database_status() -> dict:

@@ -2,15 +2,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.reference import reference_cached
-from ciq_portal.roles import Role, has_role
+from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import get_in_scope, scope_queryset
+from ciq_portal.search import SearchHit
 
 from .choices import CreditGrade
 from .filtersets import (
@@ -41,6 +43,17 @@ def _enterprise_scope(queryset: QuerySet, *, user, enterprise_field: str) -> Que
 def enterprise_list(*, user, filters: dict | None = None) -> QuerySet[Enterprise]:
     queryset = _enterprise_scope(Enterprise.objects.all(), user=user, enterprise_field="pk")
     return EnterpriseFilterSet(filters or {}, queryset=queryset).qs
+
+
+def enterprise_search(*, user, query: str, limit: int) -> list[SearchHit]:
+    """Enterprises by unified social credit code or by a part of either name (a declarant finds only its own)."""
+    queryset = _enterprise_scope(Enterprise.objects.all(), user=user, enterprise_field="pk")
+    match = Q(uscc=query.upper()) | Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+    bureau = is_bureau_user(user)
+    return [SearchHit(title=str(enterprise), detail=enterprise.uscc or "",
+                      url=reverse("credit:enterprise_detail", args=[enterprise.pk]) if bureau
+                      else reverse("credit:my_credit"))
+            for enterprise in queryset.filter(match).order_by("name_zh")[:limit]]
 
 
 def enterprise_get(*, user, pk) -> Enterprise:

@@ -1,15 +1,20 @@
 """Every read of declarations, scoped with ciq_portal.scoping (404 outside the user's scope)."""
 
+import re
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ciq_portal.agencies import is_agency_principal, principal_agency
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import get_in_scope, scope_queryset, user_enterprise_id
+from ciq_portal.search import SearchHit
 
 from .choices import DeclarationStatus
 from .clearance_facts import clearance_facts_annotations, clearance_facts_of_moved
@@ -37,6 +42,28 @@ def declaration_list(*, user, filters=None):
     if filters is not None:
         queryset = DeclarationFilterSet(filters, queryset=queryset).qs
     return queryset
+
+
+# ISO 6346: owner code, category letter, six digits and a check digit.
+CONTAINER_NO = re.compile(r"^[A-Z]{4}\d{7}$")
+
+
+def declaration_search(*, user, query: str, limit: int) -> list[SearchHit]:
+    """Declarations by their number (or its beginning), bill of lading or container number, in the user's scope."""
+    term = query.upper()
+    match = Q(number__startswith=term) | Q(bill_of_lading__in={query, term})
+    if CONTAINER_NO.match(term):
+        # A JSON array's containment is PostgreSQL's; SQLite matches the array's text.
+        match |= (Q(containers__contains=[term]) if connection.vendor == "postgresql"
+                  else Q(containers__icontains=f'"{term}"'))
+    queryset = (scope_queryset(Declaration.objects.all(), user=user).filter(match).select_related("enterprise")
+                .only("number", "status", "bill_of_lading", "enterprise__name_zh", "enterprise__name_en")
+                .order_by("-created_at", "-id"))
+    return [SearchHit(title=declaration.number,
+                      detail=" · ".join(filter(None, [str(declaration.enterprise), declaration.get_status_display(),
+                                                      declaration.bill_of_lading])),
+                      url=reverse("declarations:detail", args=[declaration.pk]))
+            for declaration in queryset[:limit]]
 
 
 class _Page(Page):

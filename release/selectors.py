@@ -11,11 +11,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
+from ciq_portal.search import SearchHit
 from credit.selectors import inspection_ratio_for_grade
 from declarations.models import HSCode
 from declarations.nomenclature import hs_categories
@@ -100,6 +102,20 @@ def release_list(*, user, filters=None) -> QuerySet[Release]:
     queryset = Release.objects.select_related("declaration", "enterprise", "certificate").order_by("-released_at")
     queryset = _release_scope(queryset, user=user)
     return ReleaseFilterSet(filters or {}, queryset=queryset).qs
+
+
+def release_search(*, user, query: str, limit: int) -> list[SearchHit]:
+    """Releases by certificate number or trace code, in the user's scope."""
+    term = query.upper()
+    queryset = _release_scope(Release.objects.select_related("declaration", "certificate"), user=user)
+    match = Q(certificate__number__startswith=term) | Q(trace_code=query)
+    hits = []
+    for release in queryset.filter(match).order_by("-released_at")[:limit]:
+        certificate = getattr(release, "certificate", None)
+        hits.append(SearchHit(title=certificate.number if certificate else release.trace_code,
+                              detail=f"{release.declaration.number} · {release.get_status_display()}",
+                              url=reverse("release:detail", args=[release.pk])))
+    return hits
 
 
 def release_get(*, user, pk) -> Release:

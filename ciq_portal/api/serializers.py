@@ -34,3 +34,15 @@ class RepresentationSerializer(serializers.ModelSerializer):
             built = super().get_fields()
             type(self)._built_fields = built
         return copy.deepcopy(built)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    url = serializers.CharField()
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    hits = SearchHitSerializer(many=True)

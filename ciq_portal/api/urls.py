@@ -1,10 +1,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import TokenCreateView
+from .views import SearchView, TokenCreateView
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="api-token"),
+    path("search/", SearchView.as_view(), name="api-search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("ciq_portal.api.agency_urls")),

@@ -61,6 +61,8 @@ MATRIX: dict[str, object] = {
     # --- portal --------------------------------------------------------------------------------------------------
     "home": Public("redirects to the user's own home page"),
     "portal_home": Listing(),
+    "search": Listing(aimed_at_a),
+    "api-search": Listing(aimed_at_a),
     "healthz": Public("health probe: database and broker status, no enterprise data"),
     "set_language": Public("switches the session's language"),
     "login": Public("log-in form"),

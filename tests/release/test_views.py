@@ -267,3 +267,13 @@ def test_release_page_offers_the_moves_its_tables_allow(client, released, office
     services.recall_close(recall=recall, note="Buyers told by phone", actor=officer)
     page = client.get(url).content.decode()
     assert recall_form not in page and close_form not in page
+
+
+def test_search_finds_a_certificate_for_its_owner_and_the_bureau_only(api_as, released, declarant_a, declarant_b,
+                                                                       officer):
+    number = released.certificate.number
+    for user in (declarant_a, officer):
+        groups = api_as(user).get("/api/v1/search/", {"q": number}).json()
+        assert [group["kind"] for group in groups] == ["releases"]
+        assert groups[0]["hits"][0]["url"] == f"/release/releases/{released.pk}/"
+    assert api_as(declarant_b).get("/api/v1/search/", {"q": number}).json() == []
