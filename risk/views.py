@@ -15,7 +15,7 @@ from declarations.models import Declaration
 
 from . import selectors, services, transitions
 from .engine import thresholds
-from .forms import BulletinForm, RuleForm, WhatIfForm
+from .forms import BulletinForm, RuleForm, WhatIfForm, condition_guide
 from .models import RiskModel, RiskRule
 
 ANALYSTS = (Role.RISK_ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -53,7 +53,7 @@ def rule_create(request):
         else:
             messages.success(request, _("Rule saved as a draft."))
             return redirect("risk:rule_detail", pk=rule.pk)
-    return render(request, "risk/rule_form.html", {"form": form})
+    return render(request, "risk/rule_form.html", {"form": form, "guide": condition_guide()})
 
 
 @login_required
@@ -70,7 +70,7 @@ def rule_edit(request, pk):
         else:
             messages.success(request, _("Rule updated."))
             return redirect("risk:rule_detail", pk=rule.pk)
-    return render(request, "risk/rule_form.html", {"form": form, "rule": rule})
+    return render(request, "risk/rule_form.html", {"form": form, "rule": rule, "guide": condition_guide()})
 
 
 @login_required

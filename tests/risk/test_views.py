@@ -92,3 +92,53 @@ def test_bulletins_for_officers_agencies_and_public(client, api_as, analyst, off
     text = public.content.decode()
     assert "非洲猪瘟" in text or "ASF warning" in text
     assert "草稿" not in text and draft.title_en not in text
+
+
+def _rows(*rows, match="all"):
+    data = {"cond-TOTAL_FORMS": str(len(rows)), "cond-INITIAL_FORMS": "0", "cond-MIN_NUM_FORMS": "0",
+            "cond-MAX_NUM_FORMS": "30", "match": match}
+    for i, (field, op, value) in enumerate(rows):
+        data.update({f"cond-{i}-field": field, f"cond-{i}-op": op, f"cond-{i}-value": value})
+    return data
+
+
+@pytest.mark.django_db
+def test_analyst_builds_conditions_row_by_row(client, analyst):
+    client.force_login(analyst)
+    response = client.post(reverse("risk:rule_create"), {
+        "code": "vn-shrimp", "name": "Shrimps from Viet Nam", "add_score": 20,
+        **_rows(("hs_code", "prefix", "0306"), ("origin_country", "in", "vn，th"), ("new_importer", "eq", "是"),
+                ("value", "between", "1000, 50000"), ("", "", ""))})
+    assert response.status_code == 302
+    rule = RiskRule.objects.get(code="vn-shrimp")
+    assert rule.conditions == {"all": [
+        {"field": "hs_code", "op": "prefix", "value": ["0306"]},
+        {"field": "origin_country", "op": "in", "value": ["VN", "TH"]},
+        {"field": "new_importer", "op": "eq", "value": True},
+        {"field": "value", "op": "between", "value": [1000.0, 50000.0]}]}
+    page = client.get(reverse("risk:rule_edit", args=[rule.pk])).content.decode()
+    assert 'name="cond-1-value"' in page and 'value="VN, TH"' in page
+
+
+@pytest.mark.django_db
+def test_every_bad_row_is_named_in_one_round(client, analyst):
+    client.force_login(analyst)
+    response = client.post(reverse("risk:rule_create"), {
+        "code": "bad-rows", "name": "Bad", "add_score": 5,
+        **_rows(("origin_country", "in", "XX, VN"), ("value", "gt", "lots"), ("new_importer", "in", "yes"),
+                ("hs_code", "prefix", "03.06"))})
+    assert response.status_code == 200 and not RiskRule.objects.filter(code="bad-rows").exists()
+    errors = [row.errors for row in response.context["form"].rows]
+    assert "value" in errors[0] and "XX" in errors[0]["value"][0]
+    assert "value" in errors[1]
+    assert "op" in errors[2]
+    assert "value" in errors[3]
+
+
+@pytest.mark.django_db
+def test_bad_json_is_reported_in_the_readers_language(client, analyst):
+    client.force_login(analyst)
+    response = client.post(reverse("risk:rule_create"), {"code": "json", "name": "J", "add_score": 1,
+                                                         "conditions": '{"all": [}'})
+    message = response.context["form"].errors["conditions"][0]
+    assert "column 10" in message.replace("第 10 列", "column 10") and "Expecting" not in message
