@@ -60,14 +60,17 @@ OP_LABELS = {
     "has": _("include"), "lacks": _("lack"),
 }
 # The reference tables a field's values come from (the declarations are checked against the same tables).
+FIELD_CHOICES = {
+    "hs_category": CommodityCategory,
+    "transport_mode": TransportMode,
+    "inspection_place": InspectionPlace,
+    "enterprise_grade": CreditGrade,
+    "documents": DocumentKind,
+}
 FIELD_VALUES = {
     "origin_country": COUNTRIES,
     "departure_country": COUNTRIES,
-    "hs_category": frozenset(CommodityCategory.values),
-    "transport_mode": frozenset(TransportMode.values),
-    "inspection_place": frozenset(InspectionPlace.values),
-    "enterprise_grade": frozenset(CreditGrade.values),
-    "documents": frozenset(DocumentKind.values),
+    **{name: frozenset(choices.values) for name, choices in FIELD_CHOICES.items()},
 }
 YES, NO = {"yes", "true", "1", "是"}, {"no", "false", "0", "否"}
 SINGLE_VALUE_OPS = {"eq", "ne"}
@@ -147,8 +150,9 @@ EXAMPLES = {"origin_country": "VN, AU", "departure_country": "VN, AU", "hs_code"
 def condition_guide() -> list[dict]:
     """Each field with its operators and, where a reference table gives them, its values (the form's guide)."""
     return [{"label": FIELD_LABELS[name], "ops": [OP_LABELS[op] for op in OP_LABELS if op in rules.OPS[kind]],
-             "values": sorted(FIELD_VALUES.get(name, ())) if name not in ("origin_country", "departure_country")
-             else [], "example": EXAMPLES.get(name) or EXAMPLES.get(kind, "")}
+             "values": [f"{value} ({label})" for value, label in FIELD_CHOICES[name].choices]
+             if name in FIELD_CHOICES else [],
+             "example": EXAMPLES.get(name) or EXAMPLES.get(kind, "")}
             for name, (kind, _description) in rules.FIELDS.items()]
 
 ConditionRowFormSet = forms.formset_factory(ConditionRowForm, extra=2, max_num=30, absolute_max=30)
