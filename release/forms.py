@@ -18,9 +18,11 @@ class MatrixForm(forms.Form):
         cells = cells or matrix.DEFAULT_CELLS
         for tier in matrix.TIERS:
             for grade in matrix.GRADES:
+                label = f"{RiskTier(tier).label} × {grade}"
+                # The table's headers name the cell for the eye; aria-label names it for a screen reader.
                 self.fields[f"{tier}__{grade}"] = forms.ChoiceField(
-                    label=f"{RiskTier(tier).label} × {grade}", choices=ReleaseMode.choices,
-                    initial=cells[tier][grade])
+                    label=label, choices=ReleaseMode.choices, initial=cells[tier][grade],
+                    widget=forms.Select(attrs={"aria-label": label}))
 
     def cells(self) -> dict:
         return {tier: {grade: self.cleaned_data[f"{tier}__{grade}"] for grade in matrix.GRADES}

@@ -7,3 +7,14 @@ document.addEventListener("click", (event) => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") document.querySelectorAll("details.navgroup[open]").forEach((g) => g.removeAttribute("open"));
 });
+
+// A table wider than the screen scrolls in its frame: let keyboard users reach the frame to scroll it.
+function focusableScrollFrames(root) {
+  root.querySelectorAll(".table-wrap").forEach((frame) => {
+    if (frame.scrollWidth > frame.clientWidth) frame.setAttribute("tabindex", "0");
+    else frame.removeAttribute("tabindex");
+  });
+}
+document.addEventListener("DOMContentLoaded", () => focusableScrollFrames(document));
+document.addEventListener("htmx:afterSwap", (event) => focusableScrollFrames(event.target));
+window.addEventListener("resize", () => focusableScrollFrames(document));
