@@ -8,11 +8,16 @@ under a folder it prints (CIQ_E2E_SHOTS, default /tmp/ciq-e2e-shots/<test name>/
 import os
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+from inspection.services import officer_profile_ensure, officer_shift_add
 
 from ..conftest import CHROMIUM
+from ..inspection.factories import InspectionSiteFactory, LabFactory
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
@@ -94,3 +99,17 @@ def shots(request, capsys):
 
     shot.folder = folder
     return shot
+
+
+@pytest.fixture
+def clearance_setup(supervisor, officer, monkeypatch):
+    """An on-duty officer qualified for the goods at an NGB site, an accredited lab, no random control sample."""
+    site = InspectionSiteFactory(port="NGB")
+    profile = officer_profile_ensure(user=officer, badge_no="E2E001", categories=["machinery", "toy"], sites=[site],
+                                     actor=supervisor)
+    now = timezone.now()
+    officer_shift_add(officer=profile, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=10),
+                      actor=supervisor)
+    lab = LabFactory(scope_categories=["machinery", "toy"], scope_test_items=["lead", "phthalates"])
+    monkeypatch.setattr("inspection.services.draw_periods._grade_ratio", lambda grade: (0.0, 1))
+    return {"site": site, "lab": lab}

@@ -17,50 +17,12 @@ from datetime import date, timedelta
 import pytest
 
 from ..factories import TEST_PASSWORD
-from .helpers import both_languages, log_in, log_out
+from .helpers import LINES, PDF, both_languages, log_in, log_out, set_matrix
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgres]
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-LINES = [("847130", "Portable computers, 14 inch", "DE", "200", "pcs", "420", "42000", "Lot-E2E-1"),
-         ("950300", "Building-block toys", "DE", "800", "sets", "640", "12800", "Lot-E2E-2")]
 MODE_LABEL = {"declare": "Declare-release", "verify": "Verify-release", "sample": "Sample-release",
               "supervised": "Supervised-release"}
-
-
-@pytest.fixture
-def clearance_setup(supervisor, officer, monkeypatch):
-    """An on-duty officer qualified for the goods at an NGB site, an accredited lab, no random control sample."""
-    from inspection.services import officer_profile_ensure
-
-    from ..inspection.factories import InspectionSiteFactory, LabFactory
-
-    site = InspectionSiteFactory(port="NGB")
-    profile = officer_profile_ensure(user=officer, badge_no="E2E001", categories=["machinery", "toy"], sites=[site],
-                                     actor=supervisor)
-    from django.utils import timezone
-
-    from inspection.services import officer_shift_add
-
-    now = timezone.now()
-    officer_shift_add(officer=profile, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=10),
-                      actor=supervisor)
-    lab = LabFactory(scope_categories=["machinery", "toy"], scope_test_items=["lead", "phthalates"])
-    monkeypatch.setattr("inspection.services.draw_periods._grade_ratio", lambda grade: (0.0, 1))
-    return {"site": site, "lab": lab}
-
-
-def set_matrix(mode, supervisor):
-    """Every cell that may hold ``mode`` holds it (very high risk and grade D stay supervised)."""
-    from release.matrix import DEFAULT_CELLS
-    from release.services import release_matrix_update
-
-    cells = {tier: {grade: ("supervised" if tier == "very_high" or grade == "D" else mode) for grade in row}
-             for tier, row in DEFAULT_CELLS.items()}
-    if mode in ("declare", "verify"):
-        cells["very_high"] = {grade: "supervised" for grade in cells["very_high"]}
-    release_matrix_update(cells=cells, note=f"e2e: {mode}", actor=supervisor)
 
 
 def file_declaration(page, shots):
