@@ -6,7 +6,7 @@ PORT ?= 8000
 APPS := credit declarations risk inspection referrals release
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench locust messages worker beat migrate demo clean
+.PHONY: run test lint bench locust messages screenshots worker beat migrate demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ messages: $(STAMP)
 	$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --add-location=file $(foreach app,$(APPS),-i $(app)) -i .venv -i tests -i benchmarks
 	for app in $(APPS); do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --add-location=file); done
 	$(BIN)/django-admin compilemessages -i .venv
+
+# The README's gallery (docs/screenshots/), from the end-to-end clearance run (needs chromium and PostgreSQL:
+# DATABASE_URL).
+screenshots: $(STAMP)
+	rm -rf /tmp/ciq-gallery-shots
+	CIQ_E2E_SHOTS=/tmp/ciq-gallery-shots $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_clearance_flow.py
+	$(BIN)/python tests/e2e/gallery.py /tmp/ciq-gallery-shots docs/screenshots
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
