@@ -27,7 +27,8 @@ def conflict_declare(*, officer: OfficerProfile, enterprise, reason: str, actor=
     if actor is not None and officer.user_id != actor.pk:
         raise PermissionDenied
     if enterprise is None:
-        raise ValidationError({"enterprise": [_("Choose the enterprise.")]})
+        raise ValidationError({"enterprise": [_("No such enterprise: give its unified social credit code or its exact "
+                                                "name.")]})
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say what the conflict of interest is.")]})
     conflict, created = ConflictOfInterest.objects.get_or_create(officer=officer, enterprise=enterprise,
