@@ -37,8 +37,21 @@ def _spans(weekday, starts_at, ends_at, valid_from, valid_until, first: date, la
         day += timedelta(days=7)
 
 
+_WEEK_MINUTES = 7 * 24 * 60
+
+
+def _week_minutes(p: dict) -> list[tuple[int, int]]:
+    """A weekly duty as minutes of the week from Monday 00:00, split where it runs past Sunday midnight."""
+    start = p["weekday"] * 1440 + p["starts_at"].hour * 60 + p["starts_at"].minute
+    length = (p["ends_at"].hour * 60 + p["ends_at"].minute - start % 1440) % 1440 or 1440
+    end = start + length
+    return [(start, end)] if end <= _WEEK_MINUTES else [(start, _WEEK_MINUTES), (0, end - _WEEK_MINUTES)]
+
+
 def patterns_meet(a: dict, b: dict) -> bool:
     """Whether two weekly duties (dicts of weekday, starts_at, ends_at, valid_from, valid_until) ever overlap."""
+    if not any(s < e2 and s2 < e for s, e in _week_minutes(a) for s2, e2 in _week_minutes(b)):
+        return False  # never the same hours of the week (the usual case, decided without dates)
     first = max(a["valid_from"], b["valid_from"]) - timedelta(days=1)
     ends = [v for v in (a["valid_until"], b["valid_until"]) if v]
     last = min(min(ends) + timedelta(days=1) if ends else first + timedelta(days=_COMPARE_DAYS),
