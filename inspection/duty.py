@@ -17,6 +17,13 @@ from .choices import LeaveStatus
 from .models import OfficerLeave, OfficerShift, RosterCancellation, RosterPattern
 
 ANY_SITE = None  # an extra shift kept from before sites were rostered counts at every qualified site
+# Rosters, shifts and leave are planned within these years (dates far outside cannot be a duty, and would overflow
+# the date arithmetic of a week).
+PLANNING_YEARS = range(2000, 2101)
+
+
+def plannable(day) -> bool:
+    return isinstance(day, date) and day.year in PLANNING_YEARS
 
 
 @dataclass(frozen=True)

@@ -329,7 +329,7 @@ def roster_week(*, user, site: InspectionSite, monday: date) -> dict:
     """A site's week: one row per officer rostered there, one cell per day holding that day's duties (weekly duties,
     cancelled ones marked, extra shifts) and whether approved leave covers the day."""
     require_role(user, *ROSTER_VIEWERS)
-    monday = week_start(monday)
+    monday = week_start(monday if duty.plannable(monday) else timezone.localdate())
     days = [monday + timedelta(days=n) for n in range(7)]
     start, end = duty.local_datetime(monday, time(0)), duty.local_datetime(monday + timedelta(days=7), time(0))
     rows: dict[int, dict] = {}

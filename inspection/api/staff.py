@@ -112,7 +112,8 @@ class OfficerViewSet(_Selected, mixins.CreateModelMixin, mixins.UpdateModelMixin
         current = {"badge_no": profile.badge_no, "family_name": user.last_name, "given_name": user.first_name,
                    "email": user.email, "categories": profile.categories,
                    "sites": [site.code for site in profile.sites.all()]}
-        serializer = OfficerWriteSerializer(data={**current, **request.data})
+        changes = request.data if isinstance(request.data, dict) else {}
+        serializer = OfficerWriteSerializer(data={**current, **changes})
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k not in ("username", "password")}
         data["sites"] = _sites(data["sites"])

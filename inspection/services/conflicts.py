@@ -11,11 +11,8 @@ from django.utils.translation import gettext as _
 from ciq_portal.audit import audit_record
 from ciq_portal.roles import Role, require_role
 
-from .. import transitions
-from ..choices import TaskStatus
-from ..models import ConflictOfInterest, InspectionTask, OfficerProfile, TaskNote, TaskNoteKind
-from ._common import _task_snapshot
-from .dispatch import _queue_dispatch
+from ..models import ConflictOfInterest, InspectionTask, OfficerProfile
+from .queue import _tasks_back_to_pool
 
 CONFLICT_ACKNOWLEDGERS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -37,18 +34,8 @@ def conflict_declare(*, officer: OfficerProfile, enterprise, reason: str, actor=
         raise ValidationError({"enterprise": [_("You have already declared a conflict with this enterprise.")]})
     audit_record(actor=actor, action="conflict.declare", obj=conflict, enterprise_id=enterprise.pk,
                  after={"officer": officer.pk, "enterprise": enterprise.pk, "reason": conflict.reason})
-    held = list(InspectionTask.objects.select_for_update().filter(
-        assigned_to_id=officer.user_id, enterprise=enterprise, status__in=transitions.OPEN_STATUSES))
-    for task in held:
-        before = _task_snapshot(task)
-        task.status, task.assigned_to, task.claimed_at, task.drawn_at = TaskStatus.QUEUED, None, None, None
-        task.save(update_fields=["status", "assigned_to", "claimed_at", "drawn_at"])
-        TaskNote.objects.create(task=task, kind=TaskNoteKind.RELEASE, actor=actor, from_officer_id=officer.user_id,
-                                reason=_("Conflict of interest declared."))
-        audit_record(actor=actor, action="inspection_task.release", obj=task, enterprise_id=task.enterprise_id,
-                     before=before, after={**_task_snapshot(task), "reason": "conflict of interest"})
-    if held:
-        transaction.on_commit(_queue_dispatch)
+    _tasks_back_to_pool(InspectionTask.objects.filter(assigned_to_id=officer.user_id, enterprise=enterprise),
+                        actor=actor, reason=_("Conflict of interest declared."))
     return conflict
 
 

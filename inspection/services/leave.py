@@ -14,6 +14,7 @@ from ciq_portal.audit import audit_record
 from ciq_portal.roles import Role, has_role, require_role
 
 from ..choices import LeaveStatus
+from ..duty import plannable
 from ..models import OfficerLeave, OfficerProfile
 
 LEAVE_DECIDERS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -33,9 +34,9 @@ def officer_leave_request(*, actor, officer: OfficerProfile, first_day: date, la
         raise PermissionDenied
     officer = OfficerProfile.objects.select_for_update().get(pk=officer.pk)
     errors: dict[str, list[str]] = {}
-    if not isinstance(first_day, date):
+    if not plannable(first_day):
         errors["first_day"] = [_("Enter the first day of leave.")]
-    if not isinstance(last_day, date):
+    if not plannable(last_day):
         errors["last_day"] = [_("Enter the last day of leave.")]
     elif not errors and last_day < first_day:
         errors["last_day"] = [_("The last day of leave cannot be before the first.")]

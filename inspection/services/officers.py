@@ -16,7 +16,8 @@ from ciq_portal.models import User
 from ciq_portal.roles import Role, require_role
 from declarations.choices import CommodityCategory
 
-from ..models import InspectionSite, OfficerProfile
+from ..models import InspectionSite, InspectionTask, OfficerProfile
+from .queue import _tasks_back_to_pool
 
 STAFF_MANAGERS = (Role.ADMINISTRATOR,)
 BADGE_PATTERN = re.compile(r"^[A-Za-z0-9-]{2,16}$")
@@ -168,8 +169,12 @@ def _set_active(officer, active: bool, *, actor, reason: str) -> OfficerProfile:
 
 @transaction.atomic
 def officer_deactivate(*, actor, officer: OfficerProfile, reason: str = "") -> OfficerProfile:
-    """Take the officer out of every draw and claim (the account and the history stay)."""
-    return _set_active(officer, False, actor=actor, reason=reason)
+    """Take the officer out of every draw and claim (the account and the history stay); the officer's open tasks go
+    back to the pool and are drawn again."""
+    profile = _set_active(officer, False, actor=actor, reason=reason)
+    _tasks_back_to_pool(InspectionTask.objects.filter(assigned_to_id=profile.user_id), actor=actor,
+                        reason=_("Officer deactivated."))
+    return profile
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from .. import duty, transitions
 from ..choices import TaskStatus
 from ..models import ConflictOfInterest, InspectionTask, OfficerProfile, TaskNote
 from ._common import _is_supervisor, _lock_task, _skip_locked, _task_snapshot
+from .dispatch import _queue_dispatch
 
 REMINDER_INTERVAL = timedelta(hours=4)
 
@@ -152,6 +153,23 @@ def inspection_task_reassign(*, task, officer, reason: str, actor) -> Inspection
     audit_record(actor=actor, action="inspection_task.reassign", obj=locked, enterprise_id=locked.enterprise_id,
                  before=before, after={**_task_snapshot(locked), "reason": reason.strip()})
     return locked
+
+
+def _tasks_back_to_pool(tasks, *, actor, reason: str) -> int:
+    """Give the open ones of ``tasks`` back to the pool (their inspector may no longer take them: a declared
+    conflict, a deactivation), noted and audited, and draw again for them after commit."""
+    held = list(tasks.select_for_update().filter(status__in=transitions.OPEN_STATUSES, assigned_to__isnull=False))
+    for task in held:
+        before = _task_snapshot(task)
+        previous = task.assigned_to_id
+        task.status, task.assigned_to, task.claimed_at, task.drawn_at = TaskStatus.QUEUED, None, None, None
+        task.save(update_fields=["status", "assigned_to", "claimed_at", "drawn_at"])
+        _note(task, "release", actor, reason, from_officer=previous)
+        audit_record(actor=actor, action="inspection_task.release", obj=task, enterprise_id=task.enterprise_id,
+                     before=before, after={**_task_snapshot(task), "reason": reason})
+    if held:
+        transaction.on_commit(_queue_dispatch)
+    return len(held)
 
 
 def _reminder_send(task: InspectionTask) -> None:

@@ -97,8 +97,10 @@ def pattern_clean(data: dict, *, others=()) -> tuple[dict, dict]:
             errors[field] = [_("Enter a time (HH:MM).")]
     if not errors.get("starts_at") and not errors.get("ends_at") and cleaned["starts_at"] == cleaned["ends_at"]:
         errors["ends_at"] = [_("A shift must end at another time than it starts.")]
-    if not isinstance(cleaned["valid_from"], date):
-        errors["valid_from"] = [_("Enter the first day the duty applies (YYYY-MM-DD).")]
+    if not duty.plannable(cleaned["valid_from"]):
+        errors["valid_from"] = [_("Enter the first day the duty applies (YYYY-MM-DD, years 2000 to 2100).")]
+    elif cleaned["valid_until"] is not None and not duty.plannable(cleaned["valid_until"]):
+        errors["valid_until"] = [_("Enter a date (YYYY-MM-DD, years 2000 to 2100).")]
     elif cleaned["valid_until"] is not None and cleaned["valid_until"] < cleaned["valid_from"]:
         errors["valid_until"] = [_("The last day cannot be before the first.")]
     if not errors and any(patterns_meet(cleaned, other) for other in others):
@@ -166,7 +168,9 @@ def officer_shift_add(*, officer: OfficerProfile, site: InspectionSite | None, s
         errors["site"] = [_("This site is closed.")]
     elif not officer.sites.filter(pk=site.pk).exists():
         errors["site"] = [_("The officer is not qualified for this site.")]
-    if ends_at <= starts_at:
+    if not duty.plannable(timezone.localdate(starts_at)) or not duty.plannable(timezone.localdate(ends_at)):
+        errors["starts_at"] = [_("Enter a date (YYYY-MM-DD, years 2000 to 2100).")]
+    elif ends_at <= starts_at:
         errors["ends_at"] = [_("A shift must end after it starts.")]
     elif ends_at - starts_at > timedelta(hours=24):
         errors["ends_at"] = [_("A shift lasts at most 24 hours.")]
@@ -201,7 +205,7 @@ def roster_duty_cancel(*, actor, pattern: RosterPattern, day: date, reason: str 
     """The weekly duty does not take place on ``day`` (a dated exception)."""
     require_roster_keeper(actor)
     pattern = RosterPattern.objects.select_for_update().get(pk=pattern.pk)
-    if not isinstance(day, date) or day not in set(duty.pattern_occurrences(pattern, day, day)):
+    if not duty.plannable(day) or day not in set(duty.pattern_occurrences(pattern, day, day)):
         raise ValidationError({"day": [_("The duty does not fall on this day.")]})
     cancellation, created = RosterCancellation.objects.get_or_create(pattern=pattern, day=day,
                                                                      defaults={"reason": (reason or "")[:200]})

@@ -319,3 +319,23 @@ def test_night_duty_covers_the_next_morning(supervisor, rostered, cold_site):
     assert duty.on_duty_at_site(rostered.pk, cold_site.pk, datetime(2026, 12, 1, 7, 30, tzinfo=tz))
     assert not duty.on_duty_at_site(rostered.pk, cold_site.pk, datetime(2026, 12, 1, 8, 30, tzinfo=tz))
     assert not duty.on_duty_at_site(rostered.pk, cold_site.pk, datetime(2026, 11, 30, 7, 30, tzinfo=tz))
+
+
+def test_dates_outside_the_planning_years_are_refused(supervisor, rostered, cold_site):
+    with pytest.raises(ValidationError) as exc:
+        services.roster_pattern_add(actor=supervisor, officer=rostered, site=cold_site, weekday=4, starts_at=time(8),
+                                    ends_at=time(16), valid_from=date(9999, 12, 31))
+    assert "valid_from" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.officer_leave_request(actor=rostered.user, officer=rostered, first_day=date(1, 1, 1),
+                                       last_day=date(1, 1, 2))
+    assert "first_day" in exc.value.message_dict
+
+
+def test_deactivating_an_officer_gives_their_open_tasks_back_to_the_pool(admin, officers, make_declaration,
+                                                                         create_task):
+    task = create_task(make_declaration())
+    holder = OfficerProfile.objects.get(user_id=task.assigned_to_id)
+    services.officer_deactivate(actor=admin, officer=holder, reason="transferred")
+    task.refresh_from_db()
+    assert task.status == "queued" and task.assigned_to is None and task.notes.filter(kind="release").exists()
