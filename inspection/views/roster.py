@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,7 +49,12 @@ def roster_week(request, pattern_form=None, shift_form=None):
 
 
 def _back(request):
-    return redirect(request.POST.get("next") or reverse("inspection:roster"))
+    """Back to the week the form was on (only a path of this site)."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("inspection:roster")
+    return redirect(target)
 
 
 @login_required

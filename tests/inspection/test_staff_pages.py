@@ -171,3 +171,12 @@ def test_staff_menu_entries_by_role(client, admin, profile):
     client.force_login(admin)
     page = client.get(reverse("inspection:officers")).content.decode()
     assert reverse("inspection:roster") in page and reverse("inspection:leave") in page
+
+
+def test_roster_forms_go_back_only_to_a_page_of_the_portal(client, supervisor, profile, cold_site):
+    pattern = services.roster_pattern_add(actor=supervisor, officer=profile, site=cold_site, weekday=0,
+                                          starts_at=time(8), ends_at=time(16), valid_from=timezone.localdate())
+    client.force_login(supervisor)
+    response = client.post(reverse("inspection:roster_remove", args=["pattern", pattern.pk]),
+                           {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("inspection:roster")
