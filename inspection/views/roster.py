@@ -69,7 +69,8 @@ def roster_pattern_add(request):
             errors_to_forms(exc, form)
         else:
             messages.success(request, _("Weekly duty added."))
-            return redirect(_week_url(pattern.site_id, form.cleaned_data["valid_from"]))
+            # The week the duty first falls in from today.
+            return redirect(_week_url(pattern.site_id, max(pattern.valid_from, timezone.localdate())))
     return roster_week(request, pattern_form=form)
 
 
