@@ -1,4 +1,4 @@
-"""Demo data: sites, officers' profiles and calendars, labs, and the committed seeds of today and tomorrow.
+"""Demo data: sites, officers' profiles and their weekly roster, labs, and the committed seeds of today and tomorrow.
 Idempotent. The consignments that fill the officers' queues and the past days' draws are filed and submitted
 through the clearance pipeline by release/demo.py, which sits above it."""
 
@@ -11,7 +11,7 @@ from ciq_portal.models import User
 
 from . import services
 from .choices import LabKind, LabStatus, SiteKind
-from .models import Draw, DrawPeriod, InspectionSite, Lab, OfficerShift
+from .models import Draw, DrawPeriod, InspectionSite, Lab, OfficerProfile
 from .services.labs import _lab_status_set
 
 SITES = [
@@ -38,14 +38,38 @@ LABS = [
      LabStatus.SUSPENDED),
 ]
 PAST_DAYS = 5
+# The demo's fourth officer, made through the staff service (the others' accounts come from ciq_portal/demo.py).
+NIGHT_OFFICER = ("officer4", "NB0004", "周", "杰", ["cosmetics", "food", "toy", "electrical", "textile", "machinery"],
+                 ["NGB-G1"])
+# The weekly roster, every day of the week: a day and a night shift at the cold-chain centre and at the general
+# yard, so that the demo's consignments (shrimps to the cold chain, skin care to the general yard) find an inspector
+# on duty at any hour.
+ROSTER = [
+    ("officer1", "NGB-CC", time(8), time(20)),
+    ("officer3", "NGB-CC", time(20), time(8)),
+    ("officer2", "NGB-G1", time(8), time(20)),
+    ("officer4", "NGB-G1", time(20), time(8)),
+]
 
 
-def _shifts(profile, days):
-    tz = timezone.get_current_timezone()
-    for day in days:
-        start = datetime.combine(day, time(0, 0), tzinfo=tz)
-        if not OfficerShift.objects.filter(officer=profile, starts_at=start).exists():
-            OfficerShift.objects.create(officer=profile, starts_at=start, ends_at=start + timedelta(days=1))
+def _night_officer(sites, password):
+    username, badge, family_name, given_name, categories, site_codes = NIGHT_OFFICER
+    if not OfficerProfile.objects.filter(badge_no=badge).exists() and not User.objects.filter(
+            username=username).exists():
+        services.officer_create(actor=None, badge_no=badge, username=username, family_name=family_name,
+                                given_name=given_name, email=f"{username}@ciq.example.cn", categories=categories,
+                                sites=[sites[c] for c in site_codes], password=password)
+
+
+def _roster(sites, since):
+    """The weekly roster through the roster service, for officers who have none yet."""
+    for username, site_code, starts_at, ends_at in ROSTER:
+        profile = OfficerProfile.objects.filter(user__username=username).first()
+        if profile is None or profile.roster.filter(site=sites[site_code]).exists():
+            continue
+        for weekday in range(7):
+            services.roster_pattern_add(actor=None, officer=profile, site=sites[site_code], weekday=weekday,
+                                        starts_at=starts_at, ends_at=ends_at, valid_from=since)
 
 
 @transaction.atomic
@@ -56,7 +80,6 @@ def seed(*, password: str, stdout) -> None:
             code=code, name=name, name_en=name_en, kind=kind, port="NGB", capacity_per_day=capacity)
         sites[code] = site
     today = timezone.localdate()
-    days = [today - timedelta(days=n) for n in range(PAST_DAYS, -8, -1)]
     profiles = []
     for username, badge, categories, site_codes in OFFICERS:
         user = User.objects.filter(username=username).first()
@@ -64,8 +87,9 @@ def seed(*, password: str, stdout) -> None:
             continue
         profile = services.officer_profile_ensure(user=user, badge_no=badge, categories=categories,
                                                   sites=[sites[c] for c in site_codes])
-        _shifts(profile, days)
         profiles.append(profile)
+    _night_officer(sites, password)
+    _roster(sites, since=today - timedelta(days=PAST_DAYS + 1))
     for name, name_en, kind, number, categories, items, status in LABS:
         if not Lab.objects.filter(accreditation_no=number).exists():
             lab = services.lab_register(name=name, name_en=name_en, kind=kind, accreditation_no=number,
@@ -75,7 +99,8 @@ def seed(*, password: str, stdout) -> None:
                 _lab_status_set(lab, LabStatus.SUSPENDED, "演示：复检结果多次不一致", actor=None, automatic=True)
     # Seeds on schedule, as the beat keeps them: today's and tomorrow's committed, every ended day's revealed.
     services.draw_periods_rotate()
-    stdout.write(f"  inspection: {len(sites)} sites, {len(profiles)} officer profiles, {Lab.objects.count()} labs")
+    stdout.write(f"  inspection: {len(sites)} sites, {OfficerProfile.objects.count()} officer profiles on a weekly "
+                 f"roster, {Lab.objects.count()} labs")
 
 
 # --- Past days' draws for the demo's history (release/demo.py), each made on its day --------------------------------

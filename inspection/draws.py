@@ -130,6 +130,8 @@ class OfficerSnapshot:
     conflicted_enterprise_ids: frozenset[int] = frozenset()
     load: int = 0
     active: bool = True
+    # The sites where the roster has the officer on duty (None: at every site the officer is qualified for).
+    duty_site_ids: frozenset[int] | None = None
 
     def on_duty(self, at: datetime) -> bool:
         if not self.active:
@@ -174,6 +176,8 @@ class CandidatePool:
                     excluded[officer.id] = EXCLUDE_UNQUALIFIED_CATEGORY
                 elif site_id is not None and site_id not in officer.site_ids:
                     excluded[officer.id] = EXCLUDE_UNQUALIFIED_SITE
+                elif site_id is not None and officer.duty_site_ids is not None and site_id not in officer.duty_site_ids:
+                    excluded[officer.id] = EXCLUDE_OFF_DUTY  # on duty, but at another site
                 else:
                     kept.append(officer.id)
             grouped: dict[str, list[int]] = {}

@@ -1,8 +1,21 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import LabStatus, Priority, TaskReason, TaskStatus
-from .models import InspectionTask, JointInspection, Lab
+from declarations.choices import CommodityCategory
+
+from .choices import LabStatus, LeaveStatus, Priority, TaskReason, TaskStatus, Weekday
+from .models import (
+    ConflictOfInterest,
+    InspectionSite,
+    InspectionTask,
+    JointInspection,
+    Lab,
+    OfficerLeave,
+    OfficerProfile,
+    OfficerShift,
+    RosterPattern,
+)
 
 
 class DeclarantInspectionTaskFilterSet(django_filters.FilterSet):
@@ -43,3 +56,65 @@ class JointInspectionFilterSet(django_filters.FilterSet):
     class Meta:
         model = JointInspection
         fields = ["status", "kind", "agency"]
+
+
+class OfficerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("name, staff number or user name"))
+    site = django_filters.ModelChoiceFilter(field_name="sites", queryset=InspectionSite.objects.all(),
+                                            label=_("site"))
+    category = django_filters.ChoiceFilter(method="qualified_for", choices=CommodityCategory.choices,
+                                           label=_("goods category"))
+    active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = OfficerProfile
+        fields = ["q", "site", "category", "active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(badge_no__icontains=value) | Q(user__username__icontains=value)
+                               | Q(user__first_name__icontains=value) | Q(user__last_name__icontains=value))
+
+    def qualified_for(self, queryset, name, value):
+        # The categories are a JSON list, which SQLite cannot search by element: the few hundred profiles are read.
+        return queryset.filter(pk__in=[pk for pk, categories in queryset.values_list("pk", "categories")
+                                       if value in (categories or [])])
+
+
+class RosterPatternFilterSet(django_filters.FilterSet):
+    officer = django_filters.NumberFilter(field_name="officer_id", label=_("officer"))
+    site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
+    weekday = django_filters.ChoiceFilter(choices=Weekday.choices, label=_("weekday"))
+
+    class Meta:
+        model = RosterPattern
+        fields = ["officer", "site", "weekday"]
+
+
+class OfficerShiftFilterSet(django_filters.FilterSet):
+    officer = django_filters.NumberFilter(field_name="officer_id", label=_("officer"))
+    site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
+    since = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gte", label=_("ending after"))
+
+    class Meta:
+        model = OfficerShift
+        fields = ["officer", "site", "since"]
+
+
+class LeaveFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=LeaveStatus.choices, label=_("status"))
+    officer = django_filters.NumberFilter(field_name="officer_id", label=_("officer"))
+
+    class Meta:
+        model = OfficerLeave
+        fields = ["status", "officer"]
+
+
+class ConflictFilterSet(django_filters.FilterSet):
+    acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True,
+                                                label=_("acknowledged"))
+    officer = django_filters.NumberFilter(field_name="officer_id", label=_("officer"))
+
+    class Meta:
+        model = ConflictOfInterest
+        fields = ["acknowledged", "officer"]

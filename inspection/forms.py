@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ciq_portal.forms import DateTimePicker
+from ciq_portal.forms import DatePicker, DateTimePicker
 from ciq_portal.models import User
 from ciq_portal.roles import Role
+from declarations.choices import CommodityCategory
 
-from .choices import Conclusion, Disposition
-from .models import InspectionSite, Lab
+from .choices import Conclusion, Disposition, Weekday
+from .models import InspectionSite, Lab, OfficerProfile
 
 
 class FindingsForm(forms.Form):
@@ -77,3 +78,83 @@ class JointScheduleForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=InspectionSite.objects.filter(active=True))
     appointment_at = forms.DateTimeField(label=_("Appointment"),
                                          widget=DateTimePicker())
+
+
+# --- Staff ----------------------------------------------------------------------------------------------------------
+
+
+class TimePicker(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class OfficerForm(forms.Form):
+    badge_no = forms.CharField(label=_("Staff number"), max_length=16)
+    username = forms.CharField(label=_("User name"), max_length=150,
+                               help_text=_("An existing account gains the officer role; a new one is created."))
+    family_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    given_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password = forms.CharField(label=_("Initial password"), required=False, widget=forms.PasswordInput,
+                               help_text=_("Leave empty: the officer sets a password through the reset by e-mail."))
+    categories = forms.MultipleChoiceField(label=_("Goods qualifications"), choices=CommodityCategory.choices,
+                                           required=False, widget=forms.CheckboxSelectMultiple)
+    sites = forms.ModelMultipleChoiceField(label=_("Sites"), queryset=InspectionSite.objects.filter(active=True),
+                                           required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["username"], self.fields["password"]
+
+
+class OfficerActiveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+class RosterPatternForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=OfficerProfile.objects.filter(
+        active=True).select_related("user"))
+    site = forms.ModelChoiceField(label=_("Site"), queryset=InspectionSite.objects.filter(active=True))
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
+    starts_at = forms.TimeField(label=_("Starts at"), widget=TimePicker())
+    ends_at = forms.TimeField(label=_("Ends at"), widget=TimePicker(),
+                              help_text=_("At or before the start: the shift ends the next day."))
+    valid_from = forms.DateField(label=_("Valid from"), widget=DatePicker())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DatePicker(), required=False)
+
+
+class ExtraShiftForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=OfficerProfile.objects.filter(
+        active=True).select_related("user"))
+    site = forms.ModelChoiceField(label=_("Site"), queryset=InspectionSite.objects.filter(active=True))
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimePicker())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimePicker())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class DutyCancelForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DatePicker())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class LeaveRequestForm(forms.Form):
+    first_day = forms.DateField(label=_("First day"), widget=DatePicker())
+    last_day = forms.DateField(label=_("Last day"), widget=DatePicker())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class LeaveDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note (required to refuse)"), max_length=300, required=False)
+
+
+class ConflictForm(forms.Form):
+    enterprise = forms.CharField(label=_("Enterprise"), max_length=200,
+                                 help_text=_("Its unified social credit code or its exact name."))
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))

@@ -19,10 +19,12 @@ from .choices import (
     LabKind,
     LabOrderStatus,
     LabStatus,
+    LeaveStatus,
     Priority,
     SiteKind,
     TaskReason,
     TaskStatus,
+    Weekday,
 )
 
 User = settings.AUTH_USER_MODEL
@@ -67,14 +69,64 @@ class OfficerProfile(models.Model):
         return f"{self.badge_no} {self.user.get_full_name() or self.user.username}"
 
 
-class OfficerShift(models.Model):
-    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="shifts")
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+class RosterPattern(models.Model):
+    """One weekly duty of an officer at a site: every ``weekday`` from ``starts_at`` to ``ends_at`` (local time; an
+    end at or before the start ends the next day, a night shift), from ``valid_from`` until ``valid_until``."""
+
+    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="roster",
+                                verbose_name=_("officer"))
+    site = models.ForeignKey(InspectionSite, on_delete=models.CASCADE, related_name="roster", verbose_name=_("site"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("shift")
-        verbose_name_plural = _("shifts")
+        verbose_name = _("weekly duty")
+        verbose_name_plural = _("weekly duties")
+        ordering = ["officer", "weekday", "starts_at"]
+        indexes = [models.Index(fields=["weekday", "valid_from"], name="insp_roster_weekday"),
+                   models.Index(fields=["site", "weekday"], name="insp_roster_site")]
+        constraints = [models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(
+            valid_until__gte=models.F("valid_from")), name="inspection_roster_validity_order")]
+
+    def __str__(self):
+        return f"{self.officer_id} {self.site_id} {self.weekday} {self.starts_at}-{self.ends_at}"
+
+
+class RosterCancellation(models.Model):
+    """A dated exception to the weekly roster: the duty ``pattern`` does not take place on ``day``."""
+
+    pattern = models.ForeignKey(RosterPattern, on_delete=models.CASCADE, related_name="cancellations",
+                                verbose_name=_("weekly duty"))
+    day = models.DateField(_("day"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("cancelled duty")
+        verbose_name_plural = _("cancelled duties")
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["pattern", "day"], name="inspection_roster_cancel_once")]
+
+    def __str__(self):
+        return f"{self.pattern_id} {self.day}"
+
+
+class OfficerShift(models.Model):
+    """A dated extra shift beside the weekly roster. A shift without a site (kept from before sites were rostered)
+    counts at every site the officer is qualified for."""
+
+    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="shifts")
+    site = models.ForeignKey(InspectionSite, on_delete=models.CASCADE, null=True, blank=True, related_name="shifts",
+                             verbose_name=_("site"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("extra shift")
+        verbose_name_plural = _("extra shifts")
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["starts_at", "ends_at"])]
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
@@ -85,14 +137,25 @@ class OfficerShift(models.Model):
 
 
 class OfficerLeave(models.Model):
-    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="leave")
+    """Leave the officer asks for; only approved leave takes the officer off duty, whole days."""
+
+    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="leave",
+                                verbose_name=_("officer"))
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=LeaveStatus.choices, default=LeaveStatus.REQUESTED)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note on the decision"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("leave")
         verbose_name_plural = _("leave")
+        ordering = ["-first_day", "-id"]
+        indexes = [models.Index(fields=["status", "first_day", "last_day"], name="insp_leave_status_days")]
         constraints = [models.CheckConstraint(condition=Q(last_day__gte=models.F("first_day")),
                                               name="inspection_leave_order")]
 
@@ -101,14 +164,23 @@ class OfficerLeave(models.Model):
 
 
 class ConflictOfInterest(models.Model):
-    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="conflicts")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    """An officer's declared conflict with an enterprise: the officer is kept from its inspections from the moment
+    it is declared; a supervisor acknowledges it."""
+
+    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="conflicts",
+                                verbose_name=_("officer"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("enterprise"))
     reason = models.CharField(_("reason"), max_length=200)
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    acknowledged_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                        verbose_name=_("acknowledged by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("declared conflict of interest")
         verbose_name_plural = _("declared conflicts of interest")
+        ordering = ["-declared_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["officer", "enterprise"], name="inspection_conflict_once")]
 
     def __str__(self):

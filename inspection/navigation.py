@@ -14,4 +14,12 @@ ITEMS = [
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=33),
     NavItem(label=_("Draw record"), url_name="draws_public:index",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST}), order=34),
+    NavItem(label=_("Officers"), url_name="inspection:officers",
+            roles=frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), order=35),
+    NavItem(label=_("Duty roster"), url_name="inspection:roster",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=36),
+    NavItem(label=_("Leave"), url_name="inspection:leave",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=37),
+    NavItem(label=_("Conflicts of interest"), url_name="inspection:conflicts",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=38),
 ]

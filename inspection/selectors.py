@@ -3,35 +3,47 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from ciq_portal.roles import Role, has_role, is_bureau_user
+from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
+from credit.models import Enterprise
 from declarations.models import Declaration, HSCode
 from risk.selectors import bulletins_active
 
-from . import draws, transitions
+from . import draws, duty, transitions
 from .choices import TaskReason, TaskStatus
 from .filtersets import (
+    ConflictFilterSet,
     DeclarantInspectionTaskFilterSet,
     InspectionTaskFilterSet,
     JointInspectionFilterSet,
     LabFilterSet,
+    LeaveFilterSet,
+    OfficerFilterSet,
+    OfficerShiftFilterSet,
+    RosterPatternFilterSet,
 )
 from .models import (
     ConfidentialMark,
+    ConflictOfInterest,
     Draw,
     DrawPeriod,
+    InspectionSite,
     InspectionTask,
     JointInspection,
     Lab,
     ObjectDraw,
+    OfficerLeave,
     OfficerProfile,
+    OfficerShift,
+    RosterCancellation,
+    RosterPattern,
 )
 
 QUEUE_PAGE = 50
@@ -260,3 +272,127 @@ def control_sample_ids(since, until) -> list[int]:
     """Declarations drawn at random (the dual-random control sample) in a period, for risk's rule performance."""
     return list(ObjectDraw.objects.filter(selected=True, created_at__gte=since, created_at__lte=until)
                 .values_list("declaration_id", flat=True))
+
+
+# --- Staff: officers, rosters, leave and declared conflicts ----------------------------------------------------------
+
+STAFF_VIEWERS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+ROSTER_VIEWERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def officer_list(*, user, filters=None) -> QuerySet[OfficerProfile]:
+    """The bureau's officers (supervisors and administrators)."""
+    require_role(user, *STAFF_VIEWERS)
+    queryset = OfficerProfile.objects.select_related("user").prefetch_related("sites").order_by("badge_no")
+    return OfficerFilterSet(filters or {}, queryset=queryset).qs
+
+
+def officer_get(*, user, pk) -> OfficerProfile:
+    return _get(officer_list(user=user), pk)
+
+
+def officer_own(*, user) -> OfficerProfile | None:
+    """The user's own officer profile, if any."""
+    return OfficerProfile.objects.filter(user=user).first()
+
+
+def roster_pattern_list(*, user, filters=None) -> QuerySet[RosterPattern]:
+    require_role(user, *ROSTER_VIEWERS)
+    queryset = RosterPattern.objects.select_related("officer__user", "site").order_by("officer__badge_no", "weekday",
+                                                                                       "starts_at", "id")
+    return RosterPatternFilterSet(filters or {}, queryset=queryset).qs
+
+
+def officer_shift_list(*, user, filters=None) -> QuerySet[OfficerShift]:
+    require_role(user, *ROSTER_VIEWERS)
+    queryset = OfficerShift.objects.select_related("officer__user", "site").order_by("starts_at", "id")
+    return OfficerShiftFilterSet(filters or {}, queryset=queryset).qs
+
+
+def roster_cancellation_list(*, user, filters=None) -> QuerySet[RosterCancellation]:
+    require_role(user, *ROSTER_VIEWERS)
+    return RosterCancellation.objects.select_related("pattern").order_by("day", "id")
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def roster_week(*, user, site: InspectionSite, monday: date) -> dict:
+    """A site's week: one row per officer rostered there, one cell per day holding that day's duties (weekly duties,
+    cancelled ones marked, extra shifts) and whether approved leave covers the day."""
+    require_role(user, *ROSTER_VIEWERS)
+    monday = week_start(monday if duty.plannable(monday) else timezone.localdate())
+    days = [monday + timedelta(days=n) for n in range(7)]
+    start, end = duty.local_datetime(monday, time(0)), duty.local_datetime(monday + timedelta(days=7), time(0))
+    rows: dict[int, dict] = {}
+
+    def row_of(officer_id):
+        return rows.setdefault(officer_id, {"cells": [{"day": d, "duties": [], "leave": False} for d in days]})
+
+    for item in duty.duties_between(start, end, site_id=site.pk):
+        if monday <= item.day <= days[-1]:
+            row_of(item.officer_id)["cells"][(item.day - monday).days]["duties"].append(
+                {"duty": item, "cancelled": False})
+    for cancellation in RosterCancellation.objects.filter(pattern__site=site, day__gte=monday,
+                                                          day__lte=days[-1]).select_related("pattern"):
+        pattern = cancellation.pattern
+        starts_at, ends_at = duty.pattern_span(cancellation.day, pattern.starts_at, pattern.ends_at)
+        row_of(pattern.officer_id)["cells"][(cancellation.day - monday).days]["duties"].append(
+            {"duty": duty.Duty(pattern.officer_id, site.pk, starts_at, ends_at, cancellation.day,
+                               pattern_id=pattern.pk), "cancelled": True, "cancellation": cancellation})
+    leave = duty.approved_leave(monday, days[-1], officer_ids=list(rows))
+    officers = OfficerProfile.objects.select_related("user").in_bulk(list(rows))
+    result = []
+    for officer_id, row in rows.items():
+        for cell in row["cells"]:
+            cell["leave"] = duty.on_leave(leave.get(officer_id, ()), cell["day"])
+            cell["duties"].sort(key=lambda entry: entry["duty"].starts_at)
+        result.append({"officer": officers[officer_id], **row})
+    result.sort(key=lambda row: row["officer"].badge_no)
+    return {"site": site, "monday": monday, "days": days, "rows": result,
+            "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7)}
+
+
+def leave_list(*, user, filters=None) -> QuerySet[OfficerLeave]:
+    """Supervisors and administrators see everyone's leave; an officer their own."""
+    queryset = OfficerLeave.objects.select_related("officer__user", "decided_by").order_by("-first_day", "-id")
+    if not has_role(user, *STAFF_VIEWERS):
+        require_role(user, Role.OFFICER)
+        queryset = queryset.filter(officer__user=user)
+    return LeaveFilterSet(filters or {}, queryset=queryset).qs
+
+
+def leave_get(*, user, pk) -> OfficerLeave:
+    return _get(leave_list(user=user), pk)
+
+
+def conflict_list(*, user, filters=None) -> QuerySet[ConflictOfInterest]:
+    """The declared conflicts: the whole list for supervisors and administrators, an officer's own declarations
+    for the officer; nobody outside the bureau."""
+    queryset = ConflictOfInterest.objects.select_related("officer__user", "enterprise", "acknowledged_by").order_by(
+        "-declared_at", "-id")
+    if not has_role(user, *STAFF_VIEWERS):
+        require_role(user, Role.OFFICER)
+        queryset = queryset.filter(officer__user=user)
+    return ConflictFilterSet(filters or {}, queryset=queryset).qs
+
+
+def conflict_get(*, user, pk) -> ConflictOfInterest:
+    return _get(conflict_list(user=user), pk)
+
+
+def enterprise_find(text: str):
+    """The enterprise an officer names by its unified social credit code or its exact name, or None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return Enterprise.objects.filter(Q(uscc=text.upper()) | Q(name_zh=text) | Q(name_en__iexact=text)).order_by(
+        "pk").first()

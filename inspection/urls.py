@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import joint, labs, tasks
+from .views import conflicts, joint, labs, leave, officers, roster, tasks
 
 app_name = "inspection"
 
@@ -24,4 +24,22 @@ urlpatterns = [
     path("labs/<int:pk>/<str:action>/", labs.lab_status, name="lab_status"),
     path("joint/", joint.joint_list, name="joint_list"),
     path("joint/<int:pk>/schedule/", joint.joint_schedule, name="joint_schedule"),
+    path("staff/officers/", officers.officer_list, name="officers"),
+    path("staff/officers/new/", officers.officer_create, name="officer_create"),
+    path("staff/officers/import/", officers.officer_import, name="officer_import"),
+    path("staff/officers/import/template.<str:fmt>", officers.officer_import_template,
+         name="officer_import_template"),
+    path("staff/officers/<int:pk>/", officers.officer_edit, name="officer"),
+    path("staff/officers/<int:pk>/<str:action>/", officers.officer_active, name="officer_active"),
+    path("staff/roster/", roster.roster_week, name="roster"),
+    path("staff/roster/duties/", roster.roster_pattern_add, name="roster_pattern_add"),
+    path("staff/roster/duties/<int:pk>/cancel/", roster.roster_pattern_cancel, name="roster_pattern_cancel"),
+    path("staff/roster/shifts/", roster.roster_shift_add, name="roster_shift_add"),
+    path("staff/roster/<str:kind>/<int:pk>/remove/", roster.roster_remove, name="roster_remove"),
+    path("staff/roster/import/", roster.roster_import, name="roster_import"),
+    path("staff/roster/import/template.<str:fmt>", roster.roster_import_template, name="roster_import_template"),
+    path("staff/leave/", leave.leave_list, name="leave"),
+    path("staff/leave/<int:pk>/<str:action>/", leave.leave_decide, name="leave_decide"),
+    path("staff/conflicts/", conflicts.conflict_list, name="conflicts"),
+    path("staff/conflicts/<int:pk>/acknowledge/", conflicts.conflict_acknowledge, name="conflict_acknowledge"),
 ]

@@ -1,5 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .staff import (
+    ConflictViewSet,
+    LeaveViewSet,
+    OfficerShiftViewSet,
+    OfficerViewSet,
+    RosterCancellationViewSet,
+    RosterPatternViewSet,
+    RosterWeekView,
+)
 from .views import InspectionTaskViewSet, JointInspectionViewSet, LabViewSet, TestReportViewSet
 
 router = SimpleRouter()
@@ -8,4 +18,11 @@ router.register("labs", LabViewSet, basename="lab")
 router.register("test-reports", TestReportViewSet, basename="test-report")
 router.register("joint-inspections", JointInspectionViewSet, basename="joint-inspection")
 
-urlpatterns = router.urls
+router.register("officers", OfficerViewSet, basename="officer")
+router.register("roster-duties", RosterPatternViewSet, basename="roster-duty")
+router.register("roster-cancellations", RosterCancellationViewSet, basename="roster-cancellation")
+router.register("roster-shifts", OfficerShiftViewSet, basename="roster-shift")
+router.register("officer-leave", LeaveViewSet, basename="officer-leave")
+router.register("conflicts-of-interest", ConflictViewSet, basename="conflict-of-interest")
+
+urlpatterns = [path("roster-week/", RosterWeekView.as_view(), name="roster-week"), *router.urls]

@@ -5,6 +5,7 @@ Each service is atomic, locks what it changes, writes an audit row and, where th
 a declaration event.
 """
 
+from .conflicts import conflict_acknowledge, conflict_declare
 from .dispatch import (
     DUE_HOURS,
     INSPECTOR_DISPATCH_PENDING_KEY,
@@ -37,11 +38,15 @@ from .labs import (
     test_report_check,
     test_report_submit,
 )
+from .leave import officer_leave_approve, officer_leave_refuse, officer_leave_request
 from .officers import (
-    conflict_declare,
-    officer_leave_add,
+    OFFICER_COLUMNS,
+    officer_create,
+    officer_deactivate,
     officer_profile_ensure,
-    officer_shift_add,
+    officer_reactivate,
+    officer_update,
+    officers_import,
 )
 from .publication import declaration_confidential_mark, declaration_confidential_unmark
 from .queue import (
@@ -58,6 +63,16 @@ from .record import (
     inspection_findings_save,
     inspection_photo_add,
 )
+from .roster import (
+    ROSTER_COLUMNS,
+    officer_shift_add,
+    officer_shift_remove,
+    roster_cancellation_remove,
+    roster_duty_cancel,
+    roster_import,
+    roster_pattern_add,
+    roster_pattern_remove,
+)
 from .sampling import (
     lab_order_create,
     lab_result_record,
@@ -71,10 +86,26 @@ from .sites import (
 )
 
 __all__ = [
+    "OFFICER_COLUMNS",
+    "officer_create",
+    "officer_update",
+    "officer_deactivate",
+    "officer_reactivate",
+    "officers_import",
     "officer_profile_ensure",
+    "ROSTER_COLUMNS",
+    "roster_pattern_add",
+    "roster_pattern_remove",
+    "roster_duty_cancel",
+    "roster_cancellation_remove",
+    "roster_import",
     "officer_shift_add",
-    "officer_leave_add",
+    "officer_shift_remove",
+    "officer_leave_request",
+    "officer_leave_approve",
+    "officer_leave_refuse",
     "conflict_declare",
+    "conflict_acknowledge",
     "site_create",
     "site_route",
     "declaration_category",

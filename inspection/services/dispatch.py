@@ -19,9 +19,9 @@ from ciq_portal.models import EventType
 from ciq_portal.notifications import notification_in_app_bulk, notification_publish
 from credit.models import Enterprise
 
-from .. import draws, transitions
+from .. import draws, duty, transitions
 from ..choices import DrawKind, Priority, TaskReason, TaskStatus
-from ..models import ConflictOfInterest, Draw, InspectionTask, OfficerLeave, OfficerProfile, OfficerShift
+from ..models import ConflictOfInterest, Draw, InspectionTask, OfficerProfile
 from ..tasks import inspection_dispatch_new_task
 from ._common import _event, _skip_locked, _task_snapshot
 from .draw_periods import _period_for
@@ -89,36 +89,35 @@ def _queue_dispatch():
 
 
 def _officer_snapshots(at: datetime, officer_ids=None) -> dict[int, draws.OfficerSnapshot]:
-    """Every active officer as the draw sees it, keyed by user id (a handful of queries, whatever the size)."""
+    """Every active officer as the draw sees it, keyed by user id: on duty where the roster puts them at ``at``
+    (inspection/duty.py), with their declared conflicts (a handful of queries, whatever the size)."""
     profiles = OfficerProfile.objects.filter(active=True, user__is_active=True)
     if officer_ids is not None:
         profiles = profiles.filter(user_id__in=officer_ids)
     profiles = list(profiles.values("id", "user_id", "categories"))
     by_profile = {p["id"]: p for p in profiles}
-    sites, shifts, leave, conflicts = {}, {}, {}, {}
+    sites, conflicts = {}, {}
     for pid, site_id in OfficerProfile.sites.through.objects.filter(
             officerprofile_id__in=by_profile).values_list("officerprofile_id", "inspectionsite_id"):
         sites.setdefault(pid, set()).add(site_id)
-    for pid, start, end in OfficerShift.objects.filter(officer_id__in=by_profile, starts_at__lte=at,
-                                                       ends_at__gt=at).values_list("officer_id", "starts_at",
-                                                                                   "ends_at"):
-        shifts.setdefault(pid, []).append((start, end))
-    day = timezone.localdate(at)
-    for pid, first, last in OfficerLeave.objects.filter(officer_id__in=by_profile, first_day__lte=day,
-                                                        last_day__gte=day).values_list("officer_id", "first_day",
-                                                                                       "last_day"):
-        leave.setdefault(pid, []).append((first, last))
+    on_duty = duty.duties_at(at, officer_ids=list(by_profile) if officer_ids is not None else None)
     for pid, enterprise_id in ConflictOfInterest.objects.filter(officer_id__in=by_profile).values_list(
             "officer_id", "enterprise_id"):
         conflicts.setdefault(pid, set()).add(enterprise_id)
     user_ids = [p["user_id"] for p in profiles]
     loads = dict(InspectionTask.objects.filter(assigned_to_id__in=user_ids, status__in=transitions.OPEN_STATUSES)
                  .values_list("assigned_to_id").annotate(n=Count("id")).values_list("assigned_to_id", "n"))
+
+    def duty_sites(pid):
+        site_ids = {d.site_id for d in on_duty.get(pid, ())}
+        return None if duty.ANY_SITE in site_ids else frozenset(site_ids)
+
     return {
         p["user_id"]: draws.OfficerSnapshot(
             id=p["user_id"], categories=frozenset(p["categories"] or ()), site_ids=frozenset(sites.get(p["id"], ())),
-            shifts=tuple(shifts.get(p["id"], ())), leave=tuple(leave.get(p["id"], ())),
-            conflicted_enterprise_ids=frozenset(conflicts.get(p["id"], ())), load=loads.get(p["user_id"], 0))
+            shifts=tuple((d.starts_at, d.ends_at) for d in on_duty.get(p["id"], ())),
+            conflicted_enterprise_ids=frozenset(conflicts.get(p["id"], ())), load=loads.get(p["user_id"], 0),
+            duty_site_ids=duty_sites(p["id"]))
         for p in profiles
     }
 

@@ -16,10 +16,11 @@ from ciq_portal.messaging import MessageChannel, MessagePurpose, message_send
 from declarations.choices import DeclarationStatus
 from declarations.services import declaration_start_inspection
 
-from .. import transitions
+from .. import duty, transitions
 from ..choices import TaskStatus
 from ..models import ConflictOfInterest, InspectionTask, OfficerProfile, TaskNote
 from ._common import _is_supervisor, _lock_task, _skip_locked, _task_snapshot
+from .dispatch import _queue_dispatch
 
 REMINDER_INTERVAL = timedelta(hours=4)
 
@@ -29,17 +30,25 @@ def _note(task, kind, actor, reason="", from_officer=None, to_officer=None):
                             to_officer_id=to_officer)
 
 
-def _check_may_inspect(task, officer_id: int, *, field: str):
-    """Refuse an officer with a declared conflict with the enterprise or without the qualification."""
+def _check_may_inspect(task, officer_id: int, *, field: str, on_duty_until: datetime | None = None):
+    """Refuse an officer with a declared conflict with the enterprise or without the qualification; with
+    ``on_duty_until``, also one the roster does not have on duty at the task's site between now and then (not on
+    leave), or now when the time is past."""
     profile = OfficerProfile.objects.filter(user_id=officer_id).first()
     if profile is None:
         raise ValidationError({field: [_("This user has no officer profile.")]})
+    if not profile.active:
+        raise ValidationError({field: [_("This officer is deactivated.")]})
     if ConflictOfInterest.objects.filter(officer=profile, enterprise_id=task.enterprise_id).exists():
         raise ValidationError({field: [_("This officer has declared a conflict of interest with the enterprise.")]})
     if task.category and task.category not in (profile.categories or []):
         raise ValidationError({field: [_("This officer is not qualified for %(c)s goods.") % {"c": task.category}]})
     if task.site_id and not profile.sites.filter(pk=task.site_id).exists():
         raise ValidationError({field: [_("This officer is not qualified for the site.")]})
+    if on_duty_until is not None and not duty.on_duty_at_site(profile.pk, task.site_id, timezone.now(),
+                                                              on_duty_until):
+        raise ValidationError({field: [_("The roster does not have this officer on duty at the site (or the "
+                                         "officer is on leave).")]})
 
 
 @transaction.atomic
@@ -55,7 +64,9 @@ def inspection_task_claim(*, task, actor) -> InspectionTask:
             "s": locked.get_status_display()}]})
     if locked.status == TaskStatus.ASSIGNED and locked.assigned_to_id != actor.pk:
         raise ValidationError({"task": [_("This task is assigned to another officer.")]})
-    _check_may_inspect(locked, actor.pk, field="task")
+    # A task from the pool is taken only by an officer on duty at its site; one's own assigned task at any time.
+    _check_may_inspect(locked, actor.pk, field="task",
+                       on_duty_until=timezone.now() if locked.status == TaskStatus.QUEUED else None)
     before = _task_snapshot(locked)
     locked.status, locked.assigned_to, locked.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
     locked.assigned_at = locked.assigned_at or locked.claimed_at
@@ -74,15 +85,22 @@ def _start_declaration_inspection(task, actor):
 @transaction.atomic
 def inspection_task_claim_next(*, actor) -> InspectionTask | None:
     """Claim the most urgent, oldest task in the pool this officer may take (no declared conflict, qualified for
-    its goods and site, as :func:`_check_may_inspect` asks of a claim); rows locked by another officer's claim are
-    skipped, so concurrent officers never get the same task."""
+    its goods and site, on duty at the site now, as :func:`_check_may_inspect` asks of a claim); rows locked by
+    another officer's claim are skipped, so concurrent officers never get the same task."""
     profile = OfficerProfile.objects.filter(user=actor, active=True).first()
     if profile is None:
         raise ValidationError({"task": [_("This user has no officer profile.")]})
+    duties = duty.duties_at(timezone.now(), officer_ids=[profile.pk]).get(profile.pk, [])
+    if not duties:
+        raise ValidationError({"task": [_("The roster does not have you on duty now (or you are on leave).")]})
+    duty_sites = {d.site_id for d in duties}
+    sites = profile.sites.all()
+    if duty.ANY_SITE not in duty_sites:
+        sites = sites.filter(pk__in=duty_sites)
     pool = (InspectionTask.objects.filter(status=TaskStatus.QUEUED, assigned_to__isnull=True)
             .exclude(enterprise_id__in=profile.conflicts.values("enterprise_id"))
             .filter(Q(category="") | Q(category__in=profile.categories or []))
-            .filter(Q(site__isnull=True) | Q(site__in=profile.sites.all())))
+            .filter(Q(site__isnull=True) | Q(site__in=sites)))
     task = _skip_locked(pool.order_by("priority", "created_at", "id")).first()
     if task is None:
         return None
@@ -124,7 +142,8 @@ def inspection_task_reassign(*, task, officer, reason: str, actor) -> Inspection
     locked = _lock_task(task)
     if not transitions.can_move("reassign", locked.status):
         raise ValidationError({"task": [_("A concluded or cancelled task cannot be reassigned.")]})
-    _check_may_inspect(locked, officer.pk, field="officer")
+    # The new inspector must be on duty at the task's site at some time before it is due.
+    _check_may_inspect(locked, officer.pk, field="officer", on_duty_until=locked.due_at)
     before = _task_snapshot(locked)
     previous = locked.assigned_to_id
     locked.status, locked.assigned_to, locked.assigned_at, locked.claimed_at = (
@@ -134,6 +153,23 @@ def inspection_task_reassign(*, task, officer, reason: str, actor) -> Inspection
     audit_record(actor=actor, action="inspection_task.reassign", obj=locked, enterprise_id=locked.enterprise_id,
                  before=before, after={**_task_snapshot(locked), "reason": reason.strip()})
     return locked
+
+
+def _tasks_back_to_pool(tasks, *, actor, reason: str) -> int:
+    """Give the open ones of ``tasks`` back to the pool (their inspector may no longer take them: a declared
+    conflict, a deactivation), noted and audited, and draw again for them after commit."""
+    held = list(tasks.select_for_update().filter(status__in=transitions.OPEN_STATUSES, assigned_to__isnull=False))
+    for task in held:
+        before = _task_snapshot(task)
+        previous = task.assigned_to_id
+        task.status, task.assigned_to, task.claimed_at, task.drawn_at = TaskStatus.QUEUED, None, None, None
+        task.save(update_fields=["status", "assigned_to", "claimed_at", "drawn_at"])
+        _note(task, "release", actor, reason, from_officer=previous)
+        audit_record(actor=actor, action="inspection_task.release", obj=task, enterprise_id=task.enterprise_id,
+                     before=before, after={**_task_snapshot(task), "reason": reason})
+    if held:
+        transaction.on_commit(_queue_dispatch)
+    return len(held)
 
 
 def _reminder_send(task: InspectionTask) -> None:

@@ -108,7 +108,7 @@ def clearance_setup(supervisor, officer, monkeypatch):
     profile = officer_profile_ensure(user=officer, badge_no="E2E001", categories=["machinery", "toy"], sites=[site],
                                      actor=supervisor)
     now = timezone.now()
-    officer_shift_add(officer=profile, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=10),
+    officer_shift_add(officer=profile, site=site, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=10),
                       actor=supervisor)
     lab = LabFactory(scope_categories=["machinery", "toy"], scope_test_items=["lead", "phthalates"])
     monkeypatch.setattr("inspection.services.draw_periods._grade_ratio", lambda grade: (0.0, 1))

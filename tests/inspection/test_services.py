@@ -57,7 +57,7 @@ def test_dispatch_skips_off_duty_on_leave_conflicted_and_last_inspector(make_dec
     off, on_leave, conflicted = officers
     off.shifts.all().delete()
     OfficerLeave.objects.create(officer=on_leave, first_day=date.today() - timedelta(days=1),
-                                last_day=date.today() + timedelta(days=1))
+                                last_day=date.today() + timedelta(days=1), status="approved")
     ConflictOfInterest.objects.create(officer=conflicted, enterprise=enterprise_a, reason="brother-in-law")
     task = create_task(make_declaration())
     assert task.status == "queued" and task.assigned_to is None  # nobody eligible: stays in the pool

@@ -135,7 +135,7 @@ def _queued_task_with_an_officer_on_duty(officer, supervisor):
     profile = officer_profile_ensure(user=officer, badge_no="FAULT1", categories=[task.category] if task.category
                                      else [], sites=[site], actor=supervisor)
     now = timezone.now()
-    officer_shift_add(officer=profile, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=8),
+    officer_shift_add(officer=profile, site=site, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=8),
                       actor=supervisor)
     return InspectionTask.objects.get(pk=task.pk)
 

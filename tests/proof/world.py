@@ -179,9 +179,16 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
         from ..inspection.factories import InspectionSiteFactory
 
         site = InspectionSiteFactory(port="NGB")
+        from django.utils import timezone
+
+        from inspection.services import officer_shift_add
+
         profile = officer_profile_ensure(user=officer, badge_no="PROOF1",
                                          categories=["aquatic", "food", "machinery", "toy"],
                                          sites=[site], actor=supervisor)
+        now = timezone.now()
+        officer_shift_add(officer=profile, site=site, starts_at=now - timedelta(hours=1),
+                          ends_at=now + timedelta(hours=8), actor=supervisor)
         return site, profile
 
     _step(world, ("site", "officer_profile"), officer_profile)
@@ -200,6 +207,20 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
         return task
 
     _step(world, "task", task)
+
+    def conflict():
+        from ciq_portal.roles import Role
+        from inspection.services import conflict_declare, officer_profile_ensure
+
+        from ..factories import UserFactory
+
+        other = UserFactory(username="proof_officer2", role=Role.OFFICER)
+        profile = officer_profile_ensure(user=other, badge_no="PROOF2", categories=["machinery"],
+                                         sites=[world.need("site")], actor=supervisor)
+        return conflict_declare(officer=profile, enterprise=enterprise_a, reason="A's director is a cousin",
+                                actor=other)
+
+    _step(world, "conflict", conflict)
 
     def sample():
         from inspection.services import sample_take
@@ -294,7 +315,8 @@ def markers(world) -> list[str]:
             found += [decl.number, decl.bill_of_lading]
     for name, attr in (("sample", "sample_no"), ("test_report", "report_no"), ("document", "original_name"),
                        ("certificate", "number"), ("release", "trace_code"), ("distribution", "buyer_name"),
-                       ("import_job", "original_name"), ("registration", "manufacturer_name")):
+                       ("import_job", "original_name"), ("registration", "manufacturer_name"),
+                       ("conflict", "reason")):
         obj = getattr(world, name, None)
         if obj is not None:
             found.append(getattr(obj, attr))
