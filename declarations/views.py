@@ -132,8 +132,9 @@ def declaration_edit(request, pk):
                       line_formset(initial=line_initial(declaration)), declaration=declaration)
 
 
-def _detail_page(request, pk, *, status=200, **forms):
-    """The declaration page; ``forms`` are bound action forms carrying errors (shown next to their fields)."""
+def _detail_page(request, pk, *, status=200, slot_context=None, **forms):
+    """The declaration page; ``forms`` are bound action forms carrying errors (shown next to their fields),
+    ``slot_context`` what an app above hands its slots on this page (its own bound forms)."""
     declaration = selectors.declaration_get_detail(user=request.user, pk=pk)
     roles = [r for r in (Role.DECLARANT, *BUREAU_ROLES) if has_role(request.user, r)]
     actions = transitions.actions_for(declaration.status, roles)
@@ -150,7 +151,8 @@ def _detail_page(request, pk, *, status=200, **forms):
         "answer_form": forms.get("answer") or AnswerForm(prefix="answer"),
         "withdraw_form": forms.get("withdraw") or MessageForm(prefix="withdraw"),
         "officer_forms": officer_forms,
-        "required_documents": [DocumentKind(k).label for k in sorted(services.required_documents(declaration))]},
+        "required_documents": [DocumentKind(k).label for k in sorted(services.required_documents(declaration))],
+        **(slot_context or {})},
         status=status)
 
 
@@ -189,6 +191,12 @@ def submission_refused(request, declaration, exc: ValidationError):
     for message in exc.messages:
         messages.error(request, message)
     return redirect("declarations:detail", pk=declaration.pk)
+
+
+def step_refused(request, declaration, slot_context: dict):
+    """The declaration's page answering a step an app above took in one of its slots and the service refused
+    (release's test report): that app's bound forms, with their errors, go back into its slot (400)."""
+    return _detail_page(request, declaration.pk, status=400, slot_context=slot_context)
 
 
 def _bind_for_errors(*forms):

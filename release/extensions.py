@@ -6,9 +6,13 @@ inspection task, which the pipeline's steps receive."""
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
-from ciq_portal.roles import user_roles
+from ciq_portal.roles import Role, has_role, user_roles
 from declarations import transitions as declaration_transitions
+from declarations.choices import DeclarationStatus
 from declarations.clearance_facts import ClearanceFactsReader
+
+from . import forms, matrix
+from .choices import NextStep
 
 
 def _cached(instance, one_to_one: str):
@@ -43,6 +47,26 @@ def declaration_next_steps(request, declaration) -> dict | None:
     return {"decision": decision, "release": release}
 
 
+def report_form_initial(declaration) -> dict:
+    """The report form filled with what the declaration already says (the goods' HS codes)."""
+    return {"hs_codes": ", ".join(sorted(set(declaration.lines.values_list("hs_code", flat=True))))}
+
+
+def declaration_requested_report(request, declaration) -> dict | None:
+    """Verify-release's report, asked for where the declarant reads what to do next: the structured form (the
+    laboratory, the report number, the results) that the officer verifies, and the reports already supplied. A
+    document uploaded to the declaration is not a report and does not move the release on."""
+    decision = getattr(declaration, "release_decision", None)
+    if (decision is None or decision.mode != matrix.VERIFY or decision.inspection_required
+            or decision.next_step not in (NextStep.SUPPLY_REPORT, NextStep.AWAIT_VERIFICATION)
+            or declaration.status not in (DeclarationStatus.AWAITING_DOCUMENTS, DeclarationStatus.SUBMITTED)
+            or not has_role(request.user, Role.DECLARANT)):
+        return None
+    return {"decision": decision, "reports": list(declaration.test_reports.order_by("-created_at")),
+            "blank_report_form": forms.ReportForm(initial=report_form_initial(declaration)),
+            "blank_results_formset": forms.report_results_formset()}
+
+
 def declaration_submit_action(request, declaration) -> dict | None:
     return {} if declaration_transitions.allowed("submit", declaration.status, user_roles(request.user)) else None
 
@@ -54,6 +78,7 @@ def shown_as_the_page_allows(request, obj) -> dict:
 
 SLOTS = [
     ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
+    ("declaration.requested_report", "release/slots/declaration_report.html", declaration_requested_report),
     ("declaration.actions", "release/slots/declaration_submit.html", declaration_submit_action),
     ("inspection_task.sampling", "release/slots/task_sample.html", shown_as_the_page_allows),
     ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),
