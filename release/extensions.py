@@ -12,7 +12,7 @@ from declarations.choices import DeclarationStatus
 from declarations.clearance_facts import ClearanceFactsReader
 
 from . import forms, matrix
-from .choices import NextStep
+from .choices import NextStep, RecallStatus, ReleaseStatus
 
 
 def _cached(instance, one_to_one: str):
@@ -39,12 +39,36 @@ CLEARANCE_FACTS = ClearanceFactsReader(
 )
 
 
+def open_recall(release):
+    """The recall under way on ``release``, or None (a release is recalled while one is open)."""
+    if release is None or release.status != ReleaseStatus.RECALLED:
+        return None
+    return release.recalls.filter(status=RecallStatus.OPEN).first()
+
+
+def recall_progress(recall) -> dict:
+    """How far the recall has reached the buyers: the notices sent and the ones acknowledged."""
+    notices = list(recall.notices.all())
+    return {"recall": recall, "buyers": len(notices),
+            "notified": sum(1 for n in notices if n.notified_at),
+            "acknowledged": sum(1 for n in notices if n.acknowledged_at)}
+
+
 def declaration_next_steps(request, declaration) -> dict | None:
     decision = getattr(declaration, "release_decision", None)
     release = getattr(declaration, "release", None)
     if decision is None and release is None:
         return None
-    return {"decision": decision, "release": release}
+    return {"decision": decision, "release": release, "recalled": open_recall(release) is not None}
+
+
+def declaration_status_alert(request, declaration) -> dict | None:
+    """A recall under way outweighs "released": the importer sees it at the top with what to do."""
+    release = getattr(declaration, "release", None)
+    recall = open_recall(release)
+    if recall is None:
+        return None
+    return {"release": release, "is_importer": has_role(request.user, Role.DECLARANT), **recall_progress(recall)}
 
 
 def report_form_initial(declaration) -> dict:
@@ -77,6 +101,7 @@ def shown_as_the_page_allows(request, obj) -> dict:
 
 
 SLOTS = [
+    ("declaration.status_alert", "release/slots/declaration_recall.html", declaration_status_alert),
     ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
     ("declaration.requested_report", "release/slots/declaration_report.html", declaration_requested_report),
     ("declaration.actions", "release/slots/declaration_submit.html", declaration_submit_action),

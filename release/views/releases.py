@@ -19,6 +19,7 @@ from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 
 from .. import certificates, forms, selectors, services
 from ..choices import RecallStatus
+from ..extensions import open_recall, recall_progress
 from ..filtersets import ReleaseFilterSet
 from ..models import PostReleaseCheck
 from .access import BUREAU_DESK, RELEASE_PAGE_ROLES
@@ -37,12 +38,14 @@ def release_list(request):
 def _release_context(request, release, **forms_):
     bureau = is_bureau_user(request.user)
     recall = release.recalls.order_by("-opened_at").first()
+    under_way = open_recall(release)
     return {
         "release": release, "declaration": release.declaration, "certificate": getattr(release, "certificate", None),
         "bureau": bureau, "can_desk": has_role(request.user, *BUREAU_DESK),
         "is_importer": has_role(request.user, Role.DECLARANT),
         "distributions": list(release.distributions.all()),
         "recall": recall,
+        **({"open_recall": under_way, **recall_progress(under_way)} if under_way else {}),
         "notices": list(recall.notices.select_related("distribution")) if recall else [],
         "post_checks": list(release.post_checks.all()) if bureau else [],
         "trace_url": request.build_absolute_uri(reverse("release:trace", args=[release.trace_code])),

@@ -67,3 +67,44 @@ def test_bureau_staff_see_no_report_form_on_the_declaration_page(client, verify_
     client.force_login(officer)
     html = client.get(f"/declarations/{verify_declaration.pk}/").content.decode()
     assert 'name="lab_accreditation_no"' not in html
+
+
+@pytest.fixture
+def recalled(hs, draw, enterprise_a, declarant_a, officer):
+    enterprise_a.credit_grade = "A"
+    enterprise_a.save(update_fields=["credit_grade"])
+    declaration = submitted_declaration(enterprise_a)
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low"))
+    release = declaration.release
+    services.distribution_record_add(release=release, buyer_name="Buyer One", buyer_contact="one@buyer.cn",
+                                     quantity="10", unit="kg", distributed_on=timezone.localdate(), actor=declarant_a)
+    services.recall_open(release=release, source="manual", reason="Labels wrong", actor=officer)
+    return release
+
+
+def test_a_recalled_consignment_tells_its_importer_what_to_do_not_that_nothing_is_needed(client, recalled,
+                                                                                        declarant_a):
+    client.force_login(declarant_a)
+    html = client.get(f"/declarations/{recalled.declaration_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'class="recall-alert" role="alert"' in html and "Labels wrong" in html
+    assert "1 buyer recorded" in html
+    assert "Record every buyer you sold these goods to" in html
+    assert f'href="/release/releases/{recalled.pk}/#distribution"' in html
+    next_steps = html.split('id="next-steps"')[1].split("</section>")[0]
+    assert "Nothing: the goods are released" not in next_steps and "The goods are released." not in next_steps
+
+
+def test_the_release_page_of_a_recall_lists_the_importers_next_steps(client, recalled, declarant_a):
+    client.force_login(declarant_a)
+    html = client.get(f"/release/releases/{recalled.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'class="recall-alert"' in html and "What to do now" in html and 'id="distribution"' in html
+
+
+def test_a_released_consignment_without_recall_shows_no_recall_alert(client, hs, draw, enterprise_a, declarant_a):
+    enterprise_a.credit_grade = "A"
+    enterprise_a.save(update_fields=["credit_grade"])
+    declaration = submitted_declaration(enterprise_a)
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low"))
+    client.force_login(declarant_a)
+    html = client.get(f"/declarations/{declaration.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "recall-alert" not in html and "The goods are released." in html
