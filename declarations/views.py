@@ -86,6 +86,7 @@ def _save_draft(request, declaration=None):
     """Parse the header form and the goods-line formset, call the service, map its errors back onto the fields."""
     header_form, formset = DeclarationHeaderForm(request.POST), line_formset(request.POST)
     if not (header_form.is_valid() and formset.is_valid()):
+        _add_rule_errors(header_form, formset)
         return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
     lines, used_forms = formset.lines()
     try:
@@ -100,6 +101,31 @@ def _save_draft(request, declaration=None):
         errors_to_forms(exc, header_form, line_forms=used_forms)
         return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
     return declaration, None
+
+
+def _parsed_or_typed(form) -> dict:
+    """The form's values: parsed where they parsed, as typed where they did not (the checks name those too)."""
+    return {name: form.cleaned_data[name] if name in form.cleaned_data else form.data.get(form.add_prefix(name), "")
+            for name in form.fields}
+
+
+def _add_rule_errors(header_form, formset) -> None:
+    """A value a form could not parse ("abc" as a quantity) must not hide the others' errors: the draft's checks
+    run on the rest, and their messages join the forms' in the same answer (one round of corrections). A field
+    the form already refused keeps its own message."""
+    line_forms = [form for form in formset.forms if form.errors or not form.is_blank()]
+    errors = services.declaration_draft_errors(header=_parsed_or_typed(header_form),
+                                               lines=[_parsed_or_typed(form) for form in line_forms])
+    fresh = {}
+    for key, messages_ in errors.items():
+        form, name = header_form, key
+        if key.startswith("lines."):
+            _prefix, index, name = key.split(".", 2)
+            form = line_forms[int(index)]
+        if name not in form.errors:
+            fresh[key] = messages_
+    if fresh:
+        errors_to_forms(ValidationError(fresh), header_form, line_forms=line_forms)
 
 
 @login_required
