@@ -1,0 +1,34 @@
+"""The error summary of a page's forms (the GOV.UK Design System's pattern): every error listed once at the head of
+the forms, each a link to its field; the summary takes focus when the page loads (static/js/portal.js)."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+def _form_errors(form) -> list[dict]:
+    items = [{"message": message, "anchor": ""} for message in form.non_field_errors()]
+    for field in form:
+        items += [{"message": message, "anchor": field.id_for_label or ""} for message in field.errors]
+    return items
+
+
+def error_list(*forms_and_formsets) -> list[dict]:
+    """Each error of the given forms and formsets, in page order: ``{"message", "anchor"}`` (the field's id)."""
+    items = []
+    for item in forms_and_formsets:
+        if isinstance(item, forms.BaseFormSet):
+            if not item.is_bound:
+                continue
+            items += [{"message": message, "anchor": ""} for message in item.non_form_errors()]
+            for form in item.forms:
+                items += _form_errors(form)
+        elif isinstance(item, forms.BaseForm) and item.is_bound:
+            items += _form_errors(item)
+    return items
+
+
+@register.inclusion_tag("partials/error_summary.html")
+def error_summary(*forms_and_formsets):
+    """``{% error_summary form formset %}``: nothing when they hold no error."""
+    return {"errors": error_list(*forms_and_formsets)}
