@@ -6,10 +6,18 @@ from django import forms, template
 register = template.Library()
 
 
+def _anchor(field) -> str:
+    """The id the summary links to: the control, or a group's first option (radio buttons, check boxes)."""
+    if field.id_for_label:
+        return field.id_for_label
+    options = field.subwidgets
+    return options[0].id_for_label if options else ""
+
+
 def _form_errors(form) -> list[dict]:
     items = [{"message": message, "anchor": ""} for message in form.non_field_errors()]
     for field in form:
-        items += [{"message": message, "anchor": field.id_for_label or ""} for message in field.errors]
+        items += [{"message": message, "anchor": _anchor(field)} for message in field.errors]
     return items
 
 
