@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/", views.portal_home, name="portal_home"),
     path("portal/", include("ciq_portal.portal_urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",

@@ -62,6 +62,7 @@ MATRIX: dict[str, object] = {
     "home": Public("redirects to the user's own home page"),
     "portal_home": Listing(),
     "healthz": Public("health probe: database and broker status, no enterprise data"),
+    "favicon": Public("redirects to the portal's static icon"),
     "set_language": Public("switches the session's language"),
     "login": Public("log-in form"),
     "logout": Public("ends the caller's own session"),
