@@ -108,3 +108,14 @@ def test_a_released_consignment_without_recall_shows_no_recall_alert(client, hs,
     client.force_login(declarant_a)
     html = client.get(f"/declarations/{declaration.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "recall-alert" not in html and "The goods are released." in html
+
+
+def test_the_public_trace_page_names_the_country_of_origin(client, hs, draw, enterprise_a):
+    enterprise_a.credit_grade = "A"
+    enterprise_a.save(update_fields=["credit_grade"])
+    declaration = submitted_declaration(enterprise_a)
+    declaration.lines.update(origin_country="EC")
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low"))
+    trace = f"/t/{declaration.release.trace_code}/"
+    assert "<dd>厄瓜多尔</dd>" in client.get(trace, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<dd>Ecuador</dd>" in client.get(trace, HTTP_ACCEPT_LANGUAGE="en").content.decode()
