@@ -3,6 +3,8 @@ the forms, each a link to its field; the summary takes focus when the page loads
 
 from django import forms, template
 
+from .punctuation import colon
+
 register = template.Library()
 
 
@@ -14,10 +16,19 @@ def _anchor(field) -> str:
     return options[0].id_for_label if options else ""
 
 
+def _named(field, message: str) -> str:
+    """The message as the summary lists it: naming its field where the message itself does not ("Enter a
+    number." beside the quantity reads "Quantity: Enter a number." away from it)."""
+    label = str(field.label or "")
+    if not label or label.lower() in message.lower():
+        return message
+    return f"{label}{colon()}{message}"
+
+
 def _form_errors(form) -> list[dict]:
     items = [{"message": message, "anchor": ""} for message in form.non_field_errors()]
     for field in form:
-        items += [{"message": message, "anchor": _anchor(field)} for message in field.errors]
+        items += [{"message": _named(field, message), "anchor": _anchor(field)} for message in field.errors]
     return items
 
 

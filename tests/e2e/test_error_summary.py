@@ -70,5 +70,6 @@ def test_the_error_summary_links_each_error_to_its_field(browser_page, shots, de
         described = field.get_attribute("aria-describedby") or ""
         assert f"{href[1:]}_error" in described.split(), (href, described)
         assert page.locator(f"#{href[1:]}_error").inner_text().strip()
+    assert "数量：" in page.inner_text("[data-error-summary] a[href='#id_lines-0-quantity']")  # names its field
     page.click("[data-error-summary] a[href='#id_lines-0-description']")
     assert page.evaluate("document.activeElement.id") == "id_lines-0-description"
