@@ -119,3 +119,12 @@ def test_the_public_trace_page_names_the_country_of_origin(client, hs, draw, ent
     trace = f"/t/{declaration.release.trace_code}/"
     assert "<dd>厄瓜多尔</dd>" in client.get(trace, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<dd>Ecuador</dd>" in client.get(trace, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_public_trace_page_explains_the_release_mode(client, hs, draw, enterprise_a):
+    enterprise_a.credit_grade = "A"
+    enterprise_a.save(update_fields=["credit_grade"])
+    declaration = submitted_declaration(enterprise_a)
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low"))
+    html = client.get(f"/t/{declaration.release.trace_code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Declare-release" in html and "checked by the bureau at random afterwards" in html
