@@ -2,7 +2,8 @@
 
 from .agencies import agency_client_create, agency_ensure, key_hash
 from .audit import audit_record
-from .models import AgencyApiKey, AgencyClient, User
+from .models import AgencyApiKey, AgencyClient, Notification, User
+from .notifications import notification_mark_read
 from .roles import Role
 from .services import roles_sync, user_ensure
 
@@ -15,6 +16,22 @@ STAFF_USERS = [
     ("agency_customs", Role.PARTNER_AGENCY, "Customs", "Ningbo"),
     ("admin", Role.ADMINISTRATOR, "Admin", ""),
 ]
+
+
+# What a demo user finds unread after seeding: the newest few, as after a day away, not the whole made-up history.
+DEMO_UNREAD_KEPT = 3
+
+
+def demo_history_read(*, keep_unread: int = DEMO_UNREAD_KEPT) -> int:
+    """Mark the seeded history's notifications read, each user keeping the newest ``keep_unread`` unread; returns
+    how many were marked. Run once every app has seeded."""
+    marked = 0
+    for user in User.objects.filter(notifications__read_at__isnull=True).distinct():
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at", "-id")
+        older = list(unread.values_list("pk", flat=True)[keep_unread:])
+        if older:
+            marked += notification_mark_read(user=user, pks=older)
+    return marked
 
 
 def seed(*, password: str, stdout) -> None:

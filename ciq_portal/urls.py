@@ -13,6 +13,7 @@ urlpatterns = [
     path("portal/", include("ciq_portal.portal_urls")),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",

@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -65,6 +66,12 @@ def healthz(request):
     checks = {"database": _database_status(), "broker": _broker_status()}
     healthy = all(check["status"] == "ok" for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@require_GET
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def error_403(request, exception=None):

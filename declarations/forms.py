@@ -14,6 +14,8 @@ from .choices import DocumentKind, InspectionPlace, TransportMode
 from .models import Registration
 
 LINE_PREFIX = "lines"
+# The id of the page's list of countries (places.country_datalist): type a name, get its ISO code.
+COUNTRY_LIST = "iso-countries"
 MAX_LINES = 200
 
 
@@ -41,7 +43,7 @@ class DeclarationHeaderForm(forms.Form):
     containers = _text(_("Containers"), placeholder="CSQU3054383")
     arrival_date = forms.DateField(label=_("Date of arrival"), required=False,
                                    widget=DatePicker())
-    departure_country = _text(_("Country of departure"), max_length=2, placeholder="AU")
+    departure_country = _text(_("Country of departure"), max_length=2, placeholder="AU", list=COUNTRY_LIST)
     use_of_goods = _text(_("Use of goods"), max_length=64)
     inspection_place = forms.CharField(label=_("Inspection place"), required=False,
                                        widget=forms.Select(choices=InspectionPlace.choices))
@@ -72,7 +74,7 @@ class DeclarationHeaderForm(forms.Form):
 class GoodsLineForm(forms.Form):
     hs_code = _text(_("HS code"), max_length=13, inputmode="numeric")
     description = _text(pgettext_lazy("goods", "Description"), max_length=300)
-    origin_country = _text(_("Country of origin"), max_length=2, placeholder="AU")
+    origin_country = _text(_("Country of origin"), max_length=2, placeholder="AU", list=COUNTRY_LIST)
     quantity = _decimal(_("Quantity"))
     unit = _text(_("Unit"), max_length=16, placeholder="kg")
     net_weight_kg = _decimal(_("Net weight (kg)"))

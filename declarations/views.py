@@ -86,6 +86,7 @@ def _save_draft(request, declaration=None):
     """Parse the header form and the goods-line formset, call the service, map its errors back onto the fields."""
     header_form, formset = DeclarationHeaderForm(request.POST), line_formset(request.POST)
     if not (header_form.is_valid() and formset.is_valid()):
+        _add_rule_errors(header_form, formset)
         return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
     lines, used_forms = formset.lines()
     try:
@@ -100,6 +101,31 @@ def _save_draft(request, declaration=None):
         errors_to_forms(exc, header_form, line_forms=used_forms)
         return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
     return declaration, None
+
+
+def _parsed_or_typed(form) -> dict:
+    """The form's values: parsed where they parsed, as typed where they did not (the checks name those too)."""
+    return {name: form.cleaned_data[name] if name in form.cleaned_data else form.data.get(form.add_prefix(name), "")
+            for name in form.fields}
+
+
+def _add_rule_errors(header_form, formset) -> None:
+    """A value a form could not parse ("abc" as a quantity) must not hide the others' errors: the draft's checks
+    run on the rest, and their messages join the forms' in the same answer (one round of corrections). A field
+    the form already refused keeps its own message."""
+    line_forms = [form for form in formset.forms if form.errors or not form.is_blank()]
+    errors = services.declaration_draft_errors(header=_parsed_or_typed(header_form),
+                                               lines=[_parsed_or_typed(form) for form in line_forms])
+    fresh = {}
+    for key, messages_ in errors.items():
+        form, name = header_form, key
+        if key.startswith("lines."):
+            _prefix, index, name = key.split(".", 2)
+            form = line_forms[int(index)]
+        if name not in form.errors:
+            fresh[key] = messages_
+    if fresh:
+        errors_to_forms(ValidationError(fresh), header_form, line_forms=line_forms)
 
 
 @login_required
@@ -132,8 +158,9 @@ def declaration_edit(request, pk):
                       line_formset(initial=line_initial(declaration)), declaration=declaration)
 
 
-def _detail_page(request, pk, *, status=200, **forms):
-    """The declaration page; ``forms`` are bound action forms carrying errors (shown next to their fields)."""
+def _detail_page(request, pk, *, status=200, slot_context=None, **forms):
+    """The declaration page; ``forms`` are bound action forms carrying errors (shown next to their fields),
+    ``slot_context`` what an app above hands its slots on this page (its own bound forms)."""
     declaration = selectors.declaration_get_detail(user=request.user, pk=pk)
     roles = [r for r in (Role.DECLARANT, *BUREAU_ROLES) if has_role(request.user, r)]
     actions = transitions.actions_for(declaration.status, roles)
@@ -150,7 +177,8 @@ def _detail_page(request, pk, *, status=200, **forms):
         "answer_form": forms.get("answer") or AnswerForm(prefix="answer"),
         "withdraw_form": forms.get("withdraw") or MessageForm(prefix="withdraw"),
         "officer_forms": officer_forms,
-        "required_documents": [DocumentKind(k).label for k in sorted(services.required_documents(declaration))]},
+        "required_documents": [DocumentKind(k).label for k in sorted(services.required_documents(declaration))],
+        **(slot_context or {})},
         status=status)
 
 
@@ -189,6 +217,12 @@ def submission_refused(request, declaration, exc: ValidationError):
     for message in exc.messages:
         messages.error(request, message)
     return redirect("declarations:detail", pk=declaration.pk)
+
+
+def step_refused(request, declaration, slot_context: dict):
+    """The declaration's page answering a step an app above took in one of its slots and the service refused
+    (release's test report): that app's bound forms, with their errors, go back into its slot (400)."""
+    return _detail_page(request, declaration.pk, status=400, slot_context=slot_context)
 
 
 def _bind_for_errors(*forms):

@@ -41,6 +41,13 @@ class Priority(models.IntegerChoices):
     NORMAL = 3, _("Normal")
 
 
+class CustodyAction(models.TextChoices):
+    """The hand-overs the system records itself; an officer's own words for any other are kept as typed."""
+
+    SEALED = "sealed", _("Sampled and sealed")
+    SENT_TO_LAB = "sent_to_lab", _("Sent to the laboratory")
+
+
 class Conclusion(models.TextChoices):
     CONFORM = "conform", _("Conform")
     NON_CONFORM = "non_conform", _("Non-conform")

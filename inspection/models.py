@@ -12,6 +12,7 @@ from declarations.models import Declaration, Document
 from .choices import (
     Agency,
     Conclusion,
+    CustodyAction,
     Disposition,
     DrawKind,
     JointKind,
@@ -411,6 +412,11 @@ class CustodyEntry(models.Model):
 
     def __str__(self):
         return f"{self.sample_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language where the system wrote it, else as the officer typed it."""
+        return CustodyAction(self.action).label if self.action in CustodyAction.values else self.action
 
 
 class Lab(models.Model):

@@ -6,9 +6,13 @@ inspection task, which the pipeline's steps receive."""
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
-from ciq_portal.roles import user_roles
+from ciq_portal.roles import Role, has_role, user_roles
 from declarations import transitions as declaration_transitions
+from declarations.choices import DeclarationStatus
 from declarations.clearance_facts import ClearanceFactsReader
+
+from . import forms, matrix
+from .choices import NextStep, RecallStatus, ReleaseStatus
 
 
 def _cached(instance, one_to_one: str):
@@ -35,12 +39,56 @@ CLEARANCE_FACTS = ClearanceFactsReader(
 )
 
 
+def open_recall(release):
+    """The recall under way on ``release``, or None (a release is recalled while one is open)."""
+    if release is None or release.status != ReleaseStatus.RECALLED:
+        return None
+    return release.recalls.filter(status=RecallStatus.OPEN).first()
+
+
+def recall_progress(recall) -> dict:
+    """How far the recall has reached the buyers: the notices sent and the ones acknowledged."""
+    notices = list(recall.notices.all())
+    return {"recall": recall, "buyers": len(notices),
+            "notified": sum(1 for n in notices if n.notified_at),
+            "acknowledged": sum(1 for n in notices if n.acknowledged_at)}
+
+
 def declaration_next_steps(request, declaration) -> dict | None:
     decision = getattr(declaration, "release_decision", None)
     release = getattr(declaration, "release", None)
     if decision is None and release is None:
         return None
-    return {"decision": decision, "release": release}
+    return {"decision": decision, "release": release, "recalled": open_recall(release) is not None}
+
+
+def declaration_status_alert(request, declaration) -> dict | None:
+    """A recall under way outweighs "released": the importer sees it at the top with what to do."""
+    release = getattr(declaration, "release", None)
+    recall = open_recall(release)
+    if recall is None:
+        return None
+    return {"release": release, "is_importer": has_role(request.user, Role.DECLARANT), **recall_progress(recall)}
+
+
+def report_form_initial(declaration) -> dict:
+    """The report form filled with what the declaration already says (the goods' HS codes)."""
+    return {"hs_codes": ", ".join(sorted(set(declaration.lines.values_list("hs_code", flat=True))))}
+
+
+def declaration_requested_report(request, declaration) -> dict | None:
+    """Verify-release's report, asked for where the declarant reads what to do next: the structured form (the
+    laboratory, the report number, the results) that the officer verifies, and the reports already supplied. A
+    document uploaded to the declaration is not a report and does not move the release on."""
+    decision = getattr(declaration, "release_decision", None)
+    if (decision is None or decision.mode != matrix.VERIFY or decision.inspection_required
+            or decision.next_step not in (NextStep.SUPPLY_REPORT, NextStep.AWAIT_VERIFICATION)
+            or declaration.status not in (DeclarationStatus.AWAITING_DOCUMENTS, DeclarationStatus.SUBMITTED)
+            or not has_role(request.user, Role.DECLARANT)):
+        return None
+    return {"decision": decision, "reports": list(declaration.test_reports.order_by("-created_at")),
+            "blank_report_form": forms.ReportForm(initial=report_form_initial(declaration)),
+            "blank_results_formset": forms.report_results_formset()}
 
 
 def declaration_submit_action(request, declaration) -> dict | None:
@@ -53,7 +101,9 @@ def shown_as_the_page_allows(request, obj) -> dict:
 
 
 SLOTS = [
+    ("declaration.status_alert", "release/slots/declaration_recall.html", declaration_status_alert),
     ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
+    ("declaration.requested_report", "release/slots/declaration_report.html", declaration_requested_report),
     ("declaration.actions", "release/slots/declaration_submit.html", declaration_submit_action),
     ("inspection_task.sampling", "release/slots/task_sample.html", shown_as_the_page_allows),
     ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
@@ -87,6 +88,12 @@ def rule_detail(request, pk):
         "versions": rule.versions.select_related("actor")[:50], "whatif": whatif, "form": form})
 
 
+RULE_MOVED = {
+    "activate": gettext_lazy("Rule %(code)s is active: it applies to every declaration assessed from now on."),
+    "retire": gettext_lazy("Rule %(code)s is retired: it no longer applies."),
+}
+
+
 @login_required
 @require_POST
 def rule_move(request, pk, verb):
@@ -99,6 +106,8 @@ def rule_move(request, pk, verb):
         action(rule=rule, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, RULE_MOVED[verb] % {"code": rule.code})
     return redirect("risk:rule_detail", pk=rule.pk)
 
 

@@ -31,7 +31,7 @@ class SearchView(APIView):
     permission_classes = [IsAuthenticated, role_required(Role.DECLARANT, *BUREAU_ROLES)]
 
     @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)],
-                   responses=SearchGroupSerializer(many=True), tags=["search"])
+                   responses=SearchGroupSerializer(many=True))
     def get(self, request):
         groups = search_run(user=request.user, query=search_query_clean(request.query_params.get("q")))
         return Response(SearchGroupSerializer(groups, many=True).data)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # Country names in the reader's language (its translations are found through the app registry).
+    "django_countries",
     "axes",
     *DOMAIN_APPS,
 ]

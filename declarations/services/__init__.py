@@ -13,6 +13,7 @@ from .documents import DOCUMENT_RULES_KEY, MAGIC, document_upload, required_docu
 from .drafts import (
     declaration_create,
     declaration_delete,
+    declaration_draft_errors,
     declaration_update,
     goods_line_add,
     goods_line_delete,
@@ -66,6 +67,7 @@ __all__ = [
     "declaration_check_complete",
     "declaration_create",
     "declaration_delete",
+    "declaration_draft_errors",
     "declaration_duplicates",
     "declaration_event_add",
     "declaration_hold",

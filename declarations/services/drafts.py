@@ -25,6 +25,15 @@ def _write_lines(declaration, cleaned) -> None:
                                    for i, data in enumerate(cleaned)])
 
 
+def declaration_draft_errors(*, header: dict, lines: list[dict]) -> dict:
+    """The draft's checks without saving anything: every message by field (``lines.<i>.<field>`` for a goods
+    line), as declaration_create would raise them."""
+    errors: dict = {}
+    clean_header(dict(header), errors)
+    _clean_lines(list(lines), errors)
+    return errors
+
+
 @transaction.atomic
 def declaration_create(*, enterprise, actor, lines=(), source=DeclarationSource.PORTAL, declarant_ref="",
                        **header) -> Declaration:

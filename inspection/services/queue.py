@@ -13,13 +13,19 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.messaging import MessageChannel, MessagePurpose, message_send
-from declarations.choices import DeclarationStatus
-from declarations.services import declaration_start_inspection
 
 from .. import duty, transitions
 from ..choices import TaskStatus
-from ..models import ConflictOfInterest, InspectionTask, OfficerProfile, TaskNote
-from ._common import _is_supervisor, _lock_task, _skip_locked, _task_snapshot
+from ..models import InspectionTask, OfficerProfile, TaskNote
+from ._common import (
+    _check_may_inspect,
+    _claim_locked,
+    _is_supervisor,
+    _lock_task,
+    _skip_locked,
+    _start_declaration_inspection,
+    _task_snapshot,
+)
 from .dispatch import _queue_dispatch
 
 REMINDER_INTERVAL = timedelta(hours=4)
@@ -28,27 +34,6 @@ REMINDER_INTERVAL = timedelta(hours=4)
 def _note(task, kind, actor, reason="", from_officer=None, to_officer=None):
     TaskNote.objects.create(task=task, kind=kind, actor=actor, reason=reason, from_officer_id=from_officer,
                             to_officer_id=to_officer)
-
-
-def _check_may_inspect(task, officer_id: int, *, field: str, on_duty_until: datetime | None = None):
-    """Refuse an officer with a declared conflict with the enterprise or without the qualification; with
-    ``on_duty_until``, also one the roster does not have on duty at the task's site between now and then (not on
-    leave), or now when the time is past."""
-    profile = OfficerProfile.objects.filter(user_id=officer_id).first()
-    if profile is None:
-        raise ValidationError({field: [_("This user has no officer profile.")]})
-    if not profile.active:
-        raise ValidationError({field: [_("This officer is deactivated.")]})
-    if ConflictOfInterest.objects.filter(officer=profile, enterprise_id=task.enterprise_id).exists():
-        raise ValidationError({field: [_("This officer has declared a conflict of interest with the enterprise.")]})
-    if task.category and task.category not in (profile.categories or []):
-        raise ValidationError({field: [_("This officer is not qualified for %(c)s goods.") % {"c": task.category}]})
-    if task.site_id and not profile.sites.filter(pk=task.site_id).exists():
-        raise ValidationError({field: [_("This officer is not qualified for the site.")]})
-    if on_duty_until is not None and not duty.on_duty_at_site(profile.pk, task.site_id, timezone.now(),
-                                                              on_duty_until):
-        raise ValidationError({field: [_("The roster does not have this officer on duty at the site (or the "
-                                         "officer is on leave).")]})
 
 
 @transaction.atomic
@@ -64,22 +49,7 @@ def inspection_task_claim(*, task, actor) -> InspectionTask:
             "s": locked.get_status_display()}]})
     if locked.status == TaskStatus.ASSIGNED and locked.assigned_to_id != actor.pk:
         raise ValidationError({"task": [_("This task is assigned to another officer.")]})
-    # A task from the pool is taken only by an officer on duty at its site; one's own assigned task at any time.
-    _check_may_inspect(locked, actor.pk, field="task",
-                       on_duty_until=timezone.now() if locked.status == TaskStatus.QUEUED else None)
-    before = _task_snapshot(locked)
-    locked.status, locked.assigned_to, locked.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
-    locked.assigned_at = locked.assigned_at or locked.claimed_at
-    locked.save(update_fields=["status", "assigned_to", "claimed_at", "assigned_at"])
-    audit_record(actor=actor, action="inspection_task.claim", obj=locked, enterprise_id=locked.enterprise_id,
-                 before=before, after=_task_snapshot(locked))
-    _start_declaration_inspection(locked, actor)
-    return locked
-
-
-def _start_declaration_inspection(task, actor):
-    if task.declaration.status == DeclarationStatus.AWAITING_INSPECTION:
-        declaration_start_inspection(declaration=task.declaration, actor=actor)
+    return _claim_locked(locked, actor)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import message_for_reader
 
-from ..choices import LabOrderStatus
+from ..choices import CustodyAction, LabOrderStatus
 from ..models import CustodyEntry, LabOrder, LabResult, Sample
 from ._common import _decimal, _event, _lock_for_record
 from .labs import _lab_scope_problems
@@ -32,8 +32,8 @@ def sample_take(*, task, description: str, quantity, unit: str, seal_no: str, ac
     sample = Sample.objects.create(task=locked, sample_no=f"S{timezone.localdate():%Y%m%d}-{locked.pk}-{n}",
                                    description=description.strip(), quantity=quantity, unit=unit.strip(),
                                    seal_no=seal_no.strip(), taken_by=actor)
-    CustodyEntry.objects.create(sample=sample, action="sealed", holder=actor.get_full_name() or actor.username,
-                                seal_intact=True, actor=actor)
+    CustodyEntry.objects.create(sample=sample, action=CustodyAction.SEALED,
+                                holder=actor.get_full_name() or actor.username, seal_intact=True, actor=actor)
     audit_record(actor=actor, action="sample.take", obj=sample, enterprise_id=locked.enterprise_id,
                  after={"task": locked.pk, "sample_no": sample.sample_no, "quantity": quantity, "seal_no": seal_no})
     _event(declaration=locked.declaration, kind="inspection_sampled", actor=actor,
@@ -67,8 +67,8 @@ def lab_order_create(*, task, sample, lab, test_items, actor) -> LabOrder:
     if problems:
         raise ValidationError({"lab": [message_for_reader(p) for p in problems]})
     order = LabOrder.objects.create(task=locked, sample=sample, lab=lab, test_items=items, ordered_by=actor)
-    CustodyEntry.objects.create(sample=sample, action="sent_to_lab", holder=lab.name[:120], seal_intact=True,
-                                actor=actor)
+    CustodyEntry.objects.create(sample=sample, action=CustodyAction.SENT_TO_LAB, holder=lab.name[:120],
+                                seal_intact=True, actor=actor)
     audit_record(actor=actor, action="lab_order.create", obj=order, enterprise_id=locked.enterprise_id,
                  after={"task": locked.pk, "sample": sample.sample_no, "lab": lab.accreditation_no, "items": items})
     _event(declaration=locked.declaration, kind="lab_ordered", actor=actor,

@@ -31,8 +31,11 @@ def _day(value: str) -> date:
 def public_draw_day(request, day):
     period = selectors.public_period_get(_day(day))
     record = selectors.public_record(period)
+    objects = [draw for draw in record["draws"] if draw["kind"] == "object"]
     return render(request, "inspection/public_draw_day.html", {
-        "period": period, "draws": record["draws"][:500], "total": len(record["draws"])})
+        "period": period, "draws": record["draws"][:500], "total": len(record["draws"]),
+        "considered": len(objects), "selected": sum(1 for draw in objects if draw["result"].get("selected")),
+        "inspectors_drawn": len(record["draws"]) - len(objects)})
 
 
 def public_draw_json(request, day):

@@ -92,7 +92,10 @@ def _task_context(request, task, **forms_):
         "orders": list(task.lab_orders.select_related("lab", "sample").prefetch_related("results")),
         "notes": list(task.notes.select_related("actor", "from_officer", "to_officer")),
         "moves": transitions.moves_for(task.status, user_roles(request.user)),
-        "is_holder": task.status == TaskStatus.CLAIMED and task.assigned_to_id == request.user.pk,
+        # A task assigned to this officer is theirs to record on at once: the first entry claims it.
+        "is_holder": (task.status in (TaskStatus.ASSIGNED, TaskStatus.CLAIMED)
+                      and task.assigned_to_id == request.user.pk),
+        "assigned_to_me": task.status == TaskStatus.ASSIGNED and task.assigned_to_id == request.user.pk,
         "is_supervisor": has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR),
         "findings_form": forms_.get("findings_form") or FindingsForm(initial={"findings": task.findings}),
         "photo_form": forms_.get("photo_form") or PhotoForm(),
@@ -121,10 +124,14 @@ def task_form_post(request, pk, form_class, form_key, call, success, form_kwargs
     require_role(request.user, *BUREAU_INSPECTION_ROLES)
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     form = form_class(request.POST, request.FILES, **(form_kwargs(task) if form_kwargs else {}))
+    assigned_to_me = task.status == TaskStatus.ASSIGNED and task.assigned_to_id == request.user.pk
     if form.is_valid():
         try:
             call(task, form.cleaned_data)
             messages.success(request, success)
+            task.refresh_from_db(fields=["status"])
+            if assigned_to_me and task.status == TaskStatus.CLAIMED:
+                messages.info(request, _("Inspection started: the task is now claimed by you."))
             return redirect("inspection:task", pk=task.pk)
         except ValidationError as exc:
             errors_to_forms(exc, form)
@@ -139,6 +146,7 @@ def task_claim(request, pk):
     task = selectors.inspection_task_get(user=request.user, pk=pk)
     try:
         services.inspection_task_claim(task=task, actor=request.user)
+        messages.success(request, _("Task claimed: record the inspection below."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("inspection:task", pk=pk)

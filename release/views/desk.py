@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
+from declarations import views as declaration_views
 from inspection import transitions as inspection_transitions
 from inspection.forms import ConclusionForm
 
 from .. import forms, selectors, services
+from ..extensions import report_form_initial
 from .access import BUREAU_DESK
 
 
@@ -29,8 +31,7 @@ def _decision_context(request, decision, **forms_):
         "release": getattr(declaration, "release", None),
         "reports": reports, "can_desk": has_role(request.user, *BUREAU_DESK),
         "forced_by": decision.forced_by if bureau else [],
-        "report_form": forms_.get("report_form") or forms.ReportForm(
-            initial={"hs_codes": ", ".join(sorted(set(declaration.lines.values_list("hs_code", flat=True))))}),
+        "report_form": forms_.get("report_form") or forms.ReportForm(initial=report_form_initial(declaration)),
         "results_formset": forms_.get("results_formset") or forms.report_results_formset(),
         "verify_form": forms_.get("verify_form") or forms.VerifyForm(),
         "conclusion_form": forms_.get("conclusion_form") or ConclusionForm(),
@@ -54,8 +55,10 @@ def decision_detail(request, pk):
 @login_required
 @require_POST
 def report_supply(request, pk):
+    """Posted from the release desk or from the declaration's page (``on_page=declaration``), which it answers."""
     require_role(request.user, Role.DECLARANT)
     decision = _decision(request, pk)
+    on_declaration_page = request.POST.get("on_page") == "declaration"
     form, results = forms.ReportForm(request.POST), forms.report_results_formset(request.POST)
     if form.is_valid() and results.is_valid():
         try:
@@ -66,9 +69,14 @@ def report_supply(request, pk):
             else:
                 messages.warning(request, _("Report supplied, but it fails the automatic checks listed below: an "
                                             "officer will decide. You may supply another report."))
+            if on_declaration_page:
+                return redirect("declarations:detail", pk=pk)
             return redirect("release:decision", pk=pk)
         except ValidationError as exc:
             errors_to_forms(exc, form)
+    if on_declaration_page:
+        return declaration_views.step_refused(request, decision.declaration,
+                                              {"report_form": form, "results_formset": results})
     return render(request, "release/decision.html",
                   _decision_context(request, decision, report_form=form, results_formset=results), status=400)
 

@@ -19,6 +19,7 @@ from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 
 from .. import certificates, forms, selectors, services, transitions
 from ..choices import RecallStatus
+from ..extensions import open_recall, recall_progress
 from ..filtersets import ReleaseFilterSet
 from ..models import PostReleaseCheck
 from .access import BUREAU_DESK, RELEASE_PAGE_ROLES
@@ -38,6 +39,7 @@ def _release_context(request, release, **forms_):
     bureau = is_bureau_user(request.user)
     recall = release.recalls.order_by("-opened_at").first()
     post_checks = list(release.post_checks.all()) if bureau else []
+    under_way = open_recall(release)
     return {
         "release": release, "declaration": release.declaration, "certificate": getattr(release, "certificate", None),
         "bureau": bureau, "can_desk": has_role(request.user, *BUREAU_DESK),
@@ -46,6 +48,7 @@ def _release_context(request, release, **forms_):
         "recall": recall,
         "release_actions": transitions.actions(transitions.RELEASE_MOVES, release.status),
         "recall_actions": transitions.actions(transitions.RECALL_MOVES, recall.status) if recall else [],
+        **({"open_recall": under_way, **recall_progress(under_way)} if under_way else {}),
         "notices": list(recall.notices.select_related("distribution")) if recall else [],
         "post_checks": post_checks,
         "recordable_checks": {check.pk for check in post_checks

@@ -318,7 +318,7 @@ def test_agencies_page_reads_in_the_readers_language(client, roles):
     assert "Granted scopes: Read release status" in english and ">Customs</option>" in english
     chinese = client.get(reverse("portal:agencies"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert ">customs机构</option>" in chinese and "release_status:read, " not in chinese
-    assert re.search(r"授予的权限范围:\s*查询放行状态", chinese)
+    assert re.search(r"授予的权限范围：\s*查询放行状态", chinese)
 
 
 def test_agency_client_command(roles):

@@ -156,3 +156,21 @@ def test_import_without_file_error_on_field(client, declarant_a):
     client.force_login(declarant_a)
     response = client.post("/declarations/import/", {}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and "has-error" in _field_block(response.content.decode(), "file")
+
+
+def test_a_type_error_does_not_hide_the_other_errors(client, declarant_a):
+    """One round of corrections: "abc" as a quantity is shown beside every rule the rest of the form breaks."""
+    client.force_login(declarant_a)
+    response = client.post("/declarations/new/", form_data(**{
+        "lines-0-quantity": "abc", "lines-0-description": "", "containers": "ABCU1234567", "departure_country": "",
+        "arrival_date": "not a date", "lines-3-currency": "QQQ"}), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    page = response.content.decode()
+    quantity = _field_block(page, "lines-0-quantity")
+    assert "has-error" in quantity and quantity.count('class="error"') == 1
+    assert "has-error" in _field_block(page, "arrival_date")
+    assert "description: this field is required" in _field_block(page, "lines-0-description")
+    assert "ISO 6346" in _field_block(page, "containers")
+    assert "this field is required" in _field_block(page, "departure_country")
+    assert "ISO 4217" in _field_block(page, "lines-3-currency")
+    assert not Declaration.objects.exists()

@@ -160,8 +160,9 @@ def test_clearance_in_the_browser(mode, browser_page, new_page, shots, clearance
         officer_page = new_page()
         log_in(officer_page, officer.username, TEST_PASSWORD)
     if mode == "verify":
-        page.goto(f"/release/declarations/{pk}/")
-        form = page.locator("form[action$='/report/']")
+        # The report is asked for, and supplied, on the declaration's own page, where it says what to do next.
+        page.goto(f"/declarations/{pk}/")
+        form = page.locator("#next-steps form[action$='/report/']")
         form.locator("[name=lab_accreditation_no]").fill(clearance_setup["lab"].accreditation_no)
         form.locator("[name=report_no]").fill("TR-E2E-0001")
         form.locator("[name=issued_on]").fill((date.today() - timedelta(days=5)).isoformat())
@@ -179,6 +180,7 @@ def test_clearance_in_the_browser(mode, browser_page, new_page, shots, clearance
         form.locator("button[type=submit]").click()
         page.wait_for_load_state("networkidle")
         shots(page, "report-supplied")
+        assert page.url.endswith(f"/declarations/{pk}/") and "TR-E2E-0001" in page.inner_text("#next-steps")
         assert [(r["test_item"], r["value"]) for r in declaration.test_reports.get().results] == [
             ("lead", "0.01"), ("phthalates", "0.02")]
         officer_page.goto("/release/verification/")

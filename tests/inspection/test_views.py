@@ -226,8 +226,8 @@ def test_task_page_shows_model_factors_in_the_officers_language(client, task):
         {"code": "net-mass-watch", "kind": "rule", "label": "net mass", "weight": 10}])
     client.force_login(task.assigned_to)
     page = client.get(f"/inspection/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "学习模型 (4.5)" in page and "净重 (-0.41)" in page
-    assert "net mass (10)" in page  # an analyst's rule keeps the words it was given
+    assert "净重使风险分降低" in page and "-0.41" not in page  # in words, never the raw log-odds
+    assert "“net mass”" in page  # an analyst's rule keeps the words it was given
 
 
 def test_task_page_tells_no_assessment_from_an_assessment_without_reasons(client, task):

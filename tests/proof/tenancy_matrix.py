@@ -64,6 +64,7 @@ MATRIX: dict[str, object] = {
     "search": Listing(aimed_at_a),
     "api-search": Listing(aimed_at_a),
     "healthz": Public("health probe: database and broker status, no enterprise data"),
+    "favicon": Public("redirects to the portal's static icon"),
     "set_language": Public("switches the session's language"),
     "login": Public("log-in form"),
     "logout": Public("ends the caller's own session"),

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ciq_portal.demo import demo_history_read
+
 
 class Command(BaseCommand):
     help = "Load the demo data (idempotent): every app's demo.seed in dependency order."
@@ -26,4 +28,6 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write(f"{app}:")
                 module.seed(password=password, stdout=self.stdout)
+            marked = demo_history_read()
+            self.stdout.write(f"notifications: {marked} of the seeded history marked read")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
