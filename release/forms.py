@@ -144,6 +144,7 @@ class DashboardFilterForm(forms.Form):
     basis = forms.ChoiceField(label=_("Clearance time"), required=False, initial=ClearanceBasis.SUBMISSION,
                               choices=[(ClearanceBasis.SUBMISSION, ClearanceBasis.SUBMISSION.label),
                                        (ClearanceBasis.ARRIVAL, ClearanceBasis.ARRIVAL.label)])
+    site = forms.CharField(label=_("Inspection site"), max_length=16, required=False)
 
     def clean(self):
         data = super().clean()

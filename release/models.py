@@ -364,6 +364,52 @@ class ClearanceBucketMonth(ClearanceHistogram):
         return f"{self.month} {self.port} {self.grade} {self.mode} {self.basis} #{self.bucket}"
 
 
+class StageHistogram(models.Model):
+    """Counts and total minutes of one stage of the Time Release Study (release.stages) per bucket
+    (release.clearance.BUCKET_EDGES), port, grade, inspection site ("" when not inspected) and mode, over the period
+    its concrete model names."""
+
+    port = models.CharField(max_length=16)
+    grade = models.CharField(max_length=2)
+    site = models.CharField(max_length=16)
+    mode = models.CharField(max_length=16)
+    stage = models.CharField(max_length=24)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+    minutes = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class StageBucket(StageHistogram):
+    """The stage histogram per day of release."""
+
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "site", "mode", "stage", "bucket"],
+                                               name="release_stage_bucket_key")]
+        indexes = [models.Index(fields=["day", "stage"])]
+
+    def __str__(self):
+        return f"{self.day} {self.port} {self.grade} {self.site} {self.mode} {self.stage} #{self.bucket}"
+
+
+class StageBucketMonth(StageHistogram):
+    """The stage histogram rolled up per calendar month of release (``month`` is its first day)."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "port", "grade", "site", "mode", "stage", "bucket"],
+                                               name="release_stage_bucket_month_key")]
+        indexes = [models.Index(fields=["month", "stage"])]
+
+    def __str__(self):
+        return f"{self.month} {self.port} {self.grade} {self.site} {self.mode} {self.stage} #{self.bucket}"
+
+
 class OfficerDailyStat(models.Model):
     """Inspections concluded per officer and day (the workload figure's history)."""
 
