@@ -151,3 +151,13 @@ class DashboardFilterForm(forms.Form):
         if data.get("first") and data.get("last") and data["first"] > data["last"]:
             self.add_error("last", _("The end of the period comes before its start."))
         return data
+
+
+class BulkSubmitForm(forms.Form):
+    declarations = forms.TypedMultipleChoiceField(label=_("Drafts"), coerce=int, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    import_job = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, drafts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declarations"].choices = [(d.pk, d.number) for d in drafts]

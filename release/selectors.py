@@ -17,7 +17,8 @@ from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
 from credit.selectors import inspection_ratio_for_grade
-from declarations.models import HSCode
+from declarations.choices import DeclarationStatus
+from declarations.models import Declaration, HSCode
 from declarations.nomenclature import hs_categories
 from inspection.models import InspectionTask
 from inspection.transitions import OPEN_STATUSES
@@ -26,6 +27,7 @@ from . import certificates, clearance, matrix, stages
 from .choices import ClearanceBasis, NegativeListKind, NextStep, RecallStatus
 from .filtersets import ReleaseFilterSet
 from .models import (
+    BulkSubmission,
     Certificate,
     ClearanceBucket,
     ClearanceBucketMonth,
@@ -171,6 +173,27 @@ def recall_notice_by_token(token: str) -> RecallNotice:
     if notice is None:
         raise Http404
     return notice
+
+
+# --- Drafts submitted together -------------------------------------------------------------------------------
+
+BULK_SUBMIT_MAX = 1000  # drafts in one bulk submission
+
+
+def bulk_submit_drafts(*, user, import_job=None) -> QuerySet[Declaration]:
+    """The drafts the user may submit together (their enterprise's), those of one bulk import if given."""
+    queryset = scope_queryset(Declaration.objects.filter(status=DeclarationStatus.DRAFT), user=user)
+    if import_job is not None:
+        queryset = queryset.filter(import_job=import_job)
+    return queryset.order_by("-created_at", "-id")[:BULK_SUBMIT_MAX]
+
+
+def bulk_submission_list(*, user) -> QuerySet[BulkSubmission]:
+    return scope_queryset(BulkSubmission.objects.select_related("import_job"), user=user)
+
+
+def bulk_submission_get(*, user, pk) -> BulkSubmission:
+    return get_in_scope(BulkSubmission.objects.select_related("import_job"), user=user, pk=pk)
 
 
 # --- Public pages: nothing private (no values, no risk reasons, no buyers) --------------------------------------
