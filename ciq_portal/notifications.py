@@ -74,8 +74,9 @@ EVENT_SCOPES = {
     EventType.AUDIT_HEAD: AgencyScope.AUDIT_HEADS_READ,
 }
 # Event types a declarant may subscribe to (case referrals are between authorities; the audit heads are for the
-# agencies that keep them, and public on /public/audit/).
-DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL, EventType.AUDIT_HEAD}
+# agencies that keep them, and public on /public/audit/; overdue inspections are the bureau's own business).
+DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL, EventType.AUDIT_HEAD,
+                                                       EventType.INSPECTION_OVERDUE}
 LEASE = timedelta(seconds=60)
 
 
