@@ -354,6 +354,10 @@ def _event_types_validate(event_types, *, user, auth, kind) -> list[str]:
             raise ValidationError({"event_types": [_("Not available to declarants: %(type)s.")
                                                    % {"type": ", ".join(refused)}]})
     if kind == Subscription.Kind.AGENCY:
+        refused = [t for t in event_types if t not in EVENT_SCOPES]
+        if refused:
+            raise ValidationError({"event_types": [_("Not available to partner agencies: %(type)s.")
+                                                   % {"type": ", ".join(refused)}]})
         held = principal_scopes(user, auth)
         missing = sorted({EVENT_SCOPES[t] for t in event_types} - held)
         if missing:

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,7 +114,9 @@ def working_hours_between(start: datetime, end: datetime) -> float:
 
 
 def calendar_year_list():
-    return CalendarYear.objects.prefetch_related("days").order_by("year")
+    return CalendarYear.objects.annotate(
+        holiday_count=Count("days", filter=Q(days__kind=CalendarDayKind.HOLIDAY)),
+        workday_count=Count("days", filter=Q(days__kind=CalendarDayKind.WORKDAY))).order_by("year")
 
 
 def calendar_year_get(year: int) -> CalendarYear | None:

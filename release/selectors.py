@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from ciq_portal.i18n import name_for_reader
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
@@ -415,6 +416,20 @@ def queue_age(*, port: str = "", now=None) -> dict:
     oldest = queryset.order_by("created_at").values_list("created_at", flat=True).first()
     return {"bands": rows, "open": sum(r["count"] for r in rows), "overdue": counts["overdue"],
             "oldest_hours": round((now - oldest).total_seconds() / 3600, 1) if oldest else None}
+
+
+def overdue_by_site(*, port: str = "", now=None) -> list[dict]:
+    """Open inspection tasks past their due time now, per inspection site (live), most first, with how many of
+    them were escalated to the site's supervisor."""
+    now = now or timezone.now()
+    queryset = InspectionTask.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    if port:
+        queryset = queryset.filter(declaration__port_of_entry=port)
+    rows = (queryset.values("site__code", "site__name", "site__name_en")
+            .annotate(overdue=Count("id"), escalated=Count("id", filter=Q(escalated_at__isnull=False)))
+            .order_by("-overdue", "site__code"))
+    return [{"site": r["site__code"] or "", "name": name_for_reader(r["site__name"] or "", r["site__name_en"] or ""),
+             "overdue": r["overdue"], "escalated": r["escalated"]} for r in rows]
 
 
 def inspector_workload(limit: int = 30) -> list[dict]:

@@ -97,6 +97,13 @@ def stage_tables(figures) -> list[dict]:
     return tables
 
 
+def overdue_site_table(rows) -> dict:
+    return {"key": "overdue_by_site", "title": _("Overdue inspections by site (now)"),
+            "columns": [_("Inspection site"), _("Overdue"), _("Escalated to the supervisor")],
+            "rows": [[f"{r['site']} {r['name']}".strip() or _("No site yet"), r["overdue"], r["escalated"]]
+                     for r in rows]}
+
+
 def stage_share_chart(figures):
     return charts.bar_chart([(r["label"], [_percent(r["share"])]) for r in figures["stages"]],
                             series=[_("Share of the time %")], title=_("Share of the time at the port per stage"),
@@ -140,6 +147,7 @@ def dashboard(request):
     return render(request, "release/dashboard.html", {
         "form": form, "data": data, "tables": tables, "period": period, "ports": selectors.ports(),
         "query": request.GET.urlencode(), "stage_tables": stage_tables(stage_figures),
+        "overdue_table": overdue_site_table(selectors.overdue_by_site(port=period.port)),
         "stage_chart": stage_share_chart(stage_figures)})
 
 
@@ -148,7 +156,8 @@ def dashboard_export(request, fmt):
     require_role(request.user, *SUPERVISORS)
     _form, period = _period(request)
     stage_figures = selectors.stage_figures(period)
-    tables = dashboard_tables(selectors.dashboard(period)) + stage_tables(stage_figures)
+    tables = (dashboard_tables(selectors.dashboard(period)) + stage_tables(stage_figures)
+              + [overdue_site_table(selectors.overdue_by_site(port=period.port))])
     stamp = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if fmt == "json":
         return JsonResponse({

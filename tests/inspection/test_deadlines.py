@@ -152,3 +152,78 @@ def test_only_a_supervisor_can_be_named(overdue, officer, supervisor):
         site_supervisor_set(site=site, supervisor=officer, actor=supervisor)
     with pytest.raises(ValidationError):
         site_supervisor_set(site=site, supervisor=supervisor, actor=officer)
+
+
+# --- The calendar's page and API, and the dashboard's overdue count ------------------------------------------------
+
+
+def test_administrator_edits_a_year_on_the_page(client, administrator):
+    client.force_login(administrator)
+    page = client.get("/portal/calendar/2026/?official=1")
+    assert page.status_code == 200 and "2026-10-10 workday" in page.content.decode()
+    response = client.post("/portal/calendar/2026/", {
+        "year": 2026, "work_starts": "09:00", "work_ends": "17:00", "weekend_days": ["6", "7"],
+        "days": "2026-10-01 holiday 国庆节\n2026-10-10 workday 国庆节"})
+    assert response.status_code == 302
+    assert working_deadline(at(2026, 10, 9, 16), 3) == at(2026, 10, 10, 11)
+    assert "2026" in client.get("/portal/calendar/").content.decode()
+
+
+def test_the_page_puts_the_services_errors_next_to_the_field(client, administrator):
+    client.force_login(administrator)
+    response = client.post("/portal/calendar/2026/", {
+        "year": 2026, "work_starts": "09:00", "work_ends": "17:00", "weekend_days": ["6", "7"],
+        "days": "2026-03-03 workday"})
+    assert response.status_code == 400
+    assert "only a day off can be an adjusted working day" in response.content.decode()
+    bad_line = client.post("/portal/calendar/2026/", {"year": 2026, "work_starts": "09:00", "work_ends": "17:00",
+                                                      "days": "2026-13-40 holiday"})
+    assert bad_line.status_code == 400
+
+
+def test_only_administrators_open_the_calendar_page(client, supervisor):
+    client.force_login(supervisor)
+    assert client.get("/portal/calendar/").status_code == 403
+
+
+def test_calendar_api_put_by_administrators_read_by_staff(client, administrator, officer):
+    client.force_login(administrator)
+    body = {"work_starts": "08:30", "work_ends": "17:30", "weekend_days": [6, 7],
+            "days": [{"day": "2026-10-01", "kind": "holiday", "name": "国庆节"},
+                     {"day": "2026-10-10", "kind": "workday", "name": "国庆节"}]}
+    response = client.put("/api/v1/calendar-years/2026/", body, content_type="application/json")
+    assert response.status_code == 200 and len(response.json()["days"]) == 2
+    bad = client.put("/api/v1/calendar-years/2026/", {**body, "work_ends": "07:00"},
+                     content_type="application/json")
+    assert bad.status_code == 400 and "work_ends" in str(bad.json())
+    client.force_login(officer)
+    assert client.get("/api/v1/calendar-years/2026/").json()["days"][1]["kind"] == "workday"
+    assert client.put("/api/v1/calendar-years/2026/", body, content_type="application/json").status_code == 403
+    assert client.get("/api/v1/calendar-years/2027/").status_code == 404
+
+
+def test_dashboard_shows_overdue_by_site(client, supervisor, overdue):
+    task, site = overdue
+    InspectionTask.objects.filter(pk=task.pk).update(due_at=timezone.now() - timedelta(days=2),
+                                                     escalated_at=timezone.now() - timedelta(days=1))
+    client.force_login(supervisor)
+    page = client.get("/release/dashboard/").content.decode()
+    assert 'id="overdue_by_site"' in page and "NGB-ESC" in page
+    data = client.get("/release/dashboard/export.json").json()
+    assert data["tables"]["overdue_by_site"]["rows"][0][1:] == [1, 1]
+
+
+@pytest.mark.parametrize("who", ["agency_user", "declarant_a"])
+def test_escalations_are_the_bureaus_own_no_agency_or_declarant_subscribes(request, who):
+    from ciq_portal.notifications import subscription_create
+
+    with pytest.raises(ValidationError) as exc:
+        subscription_create(actor=request.getfixturevalue(who), url="https://example.org/hook",
+                            event_types=["inspection.overdue"])
+    assert "event_types" in exc.value.message_dict
+
+
+def test_the_agency_guide_lists_no_bureau_only_event(client, agency_user):
+    client.force_login(agency_user)
+    page = client.get("/portal/agency-guide/")
+    assert page.status_code == 200 and "inspection.overdue" not in page.content.decode()
