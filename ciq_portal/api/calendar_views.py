@@ -40,14 +40,15 @@ class CalendarYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     serializer_class = CalendarYearSerializer
     permission_classes = [IsAuthenticated, role_required(*CALENDAR_READERS)]
     lookup_field = "year"
-    lookup_value_regex = r"[0-9]{4}"
+    lookup_value_regex = r"[0-9]+"
     pagination_class = None
 
     def get_queryset(self):
         return calendar_year_list().prefetch_related("days")
 
     def get_object(self):
-        calendar = calendar_year_get(int(self.kwargs["year"]))
+        year = int(self.kwargs["year"])
+        calendar = calendar_year_get(year) if FIRST_YEAR <= year <= LAST_YEAR else None
         if calendar is None:
             raise Http404
         return calendar
