@@ -1,4 +1,7 @@
-"""Demo accounts for every role except declarants (credit/demo.py adds those with their enterprises)."""
+"""Demo accounts for every role except declarants (credit/demo.py adds those with their enterprises), the partner
+agencies, and the working calendar of this year and the next."""
+
+from django.utils import timezone
 
 from .agencies import agency_client_create, agency_ensure, key_hash
 from .audit import audit_record
@@ -6,6 +9,7 @@ from .models import AgencyApiKey, AgencyClient, Notification, User
 from .notifications import notification_mark_read
 from .roles import Role
 from .services import roles_sync, user_ensure
+from .working_calendar import calendar_year_get, calendar_year_save, official_days
 
 STAFF_USERS = [
     ("officer1", Role.OFFICER, "伟", "王"),
@@ -40,6 +44,22 @@ def seed(*, password: str, stdout) -> None:
         user_ensure(username=username, password=password, role=role, first_name=first_name, last_name=last_name)
     stdout.write(f"  users: {', '.join(u for u, *_ in STAFF_USERS)}")
     seed_agencies(stdout=stdout)
+    seed_calendar(stdout=stdout)
+
+
+def seed_calendar(*, stdout) -> None:
+    """This year's and next year's working calendar, with the State Council's holidays and adjusted working days
+    where the installed chinese_calendar knows them (published each November; until then a year has its weekends
+    only, and the administrator adds the arrangement on the calendar page)."""
+    admin = User.objects.get(username="admin")
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):
+        if calendar_year_get(year) is not None:
+            continue
+        days = official_days(year)
+        calendar_year_save(actor=admin, year=year, days=days)
+        stdout.write(f"  working calendar {year}: " + (f"{len(days)} official holidays and adjusted working days"
+                                                       if days else "weekends only (arrangement not published)"))
 
 
 # Partner agencies of the single window and the demo agency user's client (keys are issued by hand:

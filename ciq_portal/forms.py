@@ -52,3 +52,45 @@ def errors_to_forms(exc: ValidationError, form, *, line_forms=(), line_field_pre
             name = None
         for message in messages:
             target_form.add_error(name, message)
+
+
+WEEKDAYS = [(1, _("Monday")), (2, _("Tuesday")), (3, _("Wednesday")), (4, _("Thursday")), (5, _("Friday")),
+            (6, _("Saturday")), (7, _("Sunday"))]
+
+
+class CalendarDaysField(forms.CharField):
+    """One day a line: ``2026-10-01 holiday National Day`` or ``2026-10-10 workday National Day`` (the name is
+    optional); parsed into dicts of day, kind and name."""
+
+    widget = forms.Textarea(attrs={"rows": 16, "spellcheck": "false"})
+
+    def to_python(self, value):
+        entries = []
+        for number, line in enumerate((super().to_python(value) or "").splitlines(), start=1):
+            parts = line.split(maxsplit=2)
+            if not parts:
+                continue
+            if len(parts) < 2:
+                raise ValidationError(_("Line %(n)s: give the date and holiday or workday.") % {"n": number})
+            try:
+                day = forms.DateField().to_python(parts[0])
+            except ValidationError as exc:
+                raise ValidationError(_("Line %(n)s: %(d)s is not a date.") % {"n": number, "d": parts[0]}) from exc
+            entries.append({"day": day, "kind": parts[1].lower(), "name": parts[2] if len(parts) > 2 else ""})
+        return entries
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{e['day']} {e['kind']} {e.get('name', '')}".rstrip() for e in value)
+        return value
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    work_starts = forms.TimeField(label=_("Working day starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    work_ends = forms.TimeField(label=_("Working day ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    weekend_days = forms.TypedMultipleChoiceField(label=_("Days off every week"), choices=WEEKDAYS, coerce=int,
+                                                  required=False, widget=forms.CheckboxSelectMultiple)
+    days = CalendarDaysField(label=_("Public holidays and adjusted working days"), required=False,
+                             help_text=_("One day a line: the date, holiday or workday, and a name, e.g. "
+                                         "2026-10-01 holiday National Day, or 2026-10-10 workday National Day."))

@@ -253,6 +253,7 @@ class EventType(models.TextChoices):
     LOGISTICS = "logistics.event", _("Logistics event")
     CASE_REFERRAL = "case_referral.updated", _("Case referral update")
     AUDIT_HEAD = "audit.head_published", _("Signed audit head of the day")
+    INSPECTION_OVERDUE = "inspection.overdue", _("Overdue inspection escalated")
 
 
 class Subscription(models.Model):
@@ -484,3 +485,56 @@ class MessageDelivery(models.Model):
     def may_send_again(self) -> bool:
         """Only a failed message is sent again by a person (a retrying one is still the worker's)."""
         return self.status == MessageStatus.FAILED
+
+
+# --- The bureau's working calendar (working_calendar.py) -----------------------------------------------------------
+
+
+def _default_weekend():
+    return [6, 7]
+
+
+class CalendarYear(models.Model):
+    """The bureau's working calendar of one year: its working hours, the weekly days off and the days that break
+    the week's pattern (public holidays, and the weekends worked in exchange for them)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    work_starts = models.TimeField(_("working day starts"))
+    work_ends = models.TimeField(_("working day ends"))
+    weekend_days = models.JSONField(_("days off every week"), default=_default_weekend)  # ISO weekdays, 1 = Monday
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("changed by"))
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("working calendar year")
+        verbose_name_plural = _("working calendar years")
+        ordering = ["year"]
+        constraints = [models.CheckConstraint(condition=models.Q(work_starts__lt=models.F("work_ends")),
+                                              name="calendar_year_hours_in_order")]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday")
+    WORKDAY = "workday", _("Adjusted working day")
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the week's pattern: a public holiday on a working day, or a weekend day worked (调休)."""
+
+    calendar = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days",
+                                 verbose_name=_("year"))
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} {self.kind}"

@@ -86,6 +86,8 @@ def _portal_items():
                 roles=frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), order=915),
         NavItem(label=_("Partner agencies"), url_name="portal:agencies", roles=frozenset({Role.ADMINISTRATOR}),
                 order=920),
+        NavItem(label=_("Working calendar"), url_name="portal:calendar", roles=frozenset({Role.ADMINISTRATOR}),
+                order=925),
     ]
 
 

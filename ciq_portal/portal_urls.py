@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal_views
+from . import calendar_views, portal_views
 
 app_name = "portal"
 
@@ -16,5 +16,7 @@ urlpatterns = [
     path("messages/", portal_views.message_deliveries, name="message_deliveries"),
     path("messages/<int:pk>/retry/", portal_views.message_delivery_send_again, name="message_delivery_retry"),
     path("agencies/", portal_views.agencies, name="agencies"),
+    path("calendar/", calendar_views.calendar_years, name="calendar"),
+    path("calendar/<int:year>/", calendar_views.calendar_year_edit, name="calendar_year"),
     path("agencies/clients/<int:client_pk>/keys/", portal_views.agency_key_action, name="agency_key_action"),
 ]

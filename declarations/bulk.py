@@ -222,6 +222,7 @@ def import_job_run(job_id: int) -> None:
 
     result = import_rows(rows=rows, enterprise=job.enterprise, actor=job.created_by, skip_invalid=job.skip_invalid,
                          progress=progress)
+    Declaration.objects.filter(enterprise=job.enterprise, number__in=result.imported).update(import_job=job)
     ImportJob.objects.filter(pk=job.pk).update(
         status="done" if result.imported or result.ok else "failed", processed=len(rows),
         imported=len(result.imported), errors=result.errors[:500])

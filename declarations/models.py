@@ -82,6 +82,10 @@ class Declaration(models.Model):
     # When the goods arrived, from the logistics events (the earliest "vessel berthed" or "container discharged",
     # declarations.services.logistics_event_push): the start of the WCO Time Release Study clearance time.
     arrived_at = models.DateTimeField(_("arrived at (logistics)"), null=True, blank=True)
+    # The bulk upload that created it, so its drafts can be submitted together. No index: the drafts of one job
+    # are found among the enterprise's drafts (decl_ent_status_created), and every move would rewrite one more.
+    import_job = models.ForeignKey("ImportJob", on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
+                                   related_name="declarations", verbose_name=_("bulk import"))
 
     class Meta:
         verbose_name = _("declaration")

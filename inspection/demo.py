@@ -79,6 +79,11 @@ def seed(*, password: str, stdout) -> None:
         site = InspectionSite.objects.filter(code=code).first() or services.site_create(
             code=code, name=name, name_en=name_en, kind=kind, port="NGB", capacity_per_day=capacity)
         sites[code] = site
+    supervisor, admin = (User.objects.filter(username=name).first() for name in ("supervisor", "admin"))
+    if supervisor is not None and admin is not None:
+        for site in sites.values():
+            if site.supervisor_id is None:
+                services.site_supervisor_set(site=site, supervisor=supervisor, actor=admin)
     today = timezone.localdate()
     profiles = []
     for username, badge, categories, site_codes in OFFICERS:

@@ -39,6 +39,9 @@ class InspectionSite(models.Model):
     port = models.CharField(_("port"), max_length=16, db_index=True)
     capacity_per_day = models.PositiveIntegerField(_("capacity per day"), default=50)
     active = models.BooleanField(_("active"), default=True)
+    # Whom an overdue inspection at this site escalates to (inspection.services.inspection_overdue_escalate).
+    supervisor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("supervisor"))
 
     class Meta:
         verbose_name = _("inspection site")
@@ -300,6 +303,7 @@ class InspectionTask(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"))
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated to the supervisor at"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     # Checklist answers {item: {"ok": true|false|null, "note": ""}}, findings and the conclusion.
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)

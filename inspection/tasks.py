@@ -29,6 +29,13 @@ def inspection_reminders_send_task() -> int:
 
 
 @shared_task
+def inspection_overdue_escalate_task() -> int:
+    from .services import inspection_overdue_escalate
+
+    return inspection_overdue_escalate()
+
+
+@shared_task
 def draw_periods_rotate_task() -> dict:
     from .services import draw_periods_rotate
 

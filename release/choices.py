@@ -68,3 +68,15 @@ class PostCheckResult(models.TextChoices):
 class ClearanceBasis(models.TextChoices):
     ARRIVAL = "arrival", _("From arrival")
     SUBMISSION = "submission", _("From submission")
+
+
+class BulkSubmissionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Submitting")
+    DONE = "done", _("Done")
+
+
+class BulkItemStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SUBMITTED = "submitted", _("Submitted")
+    REFUSED = "refused", _("Refused")

@@ -7,6 +7,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from ciq_portal.roles import Role, has_role, user_roles
+from ciq_portal.scoping import user_enterprise_id
 from declarations import transitions as declaration_transitions
 from declarations.choices import DeclarationStatus
 from declarations.clearance_facts import ClearanceFactsReader
@@ -100,6 +101,18 @@ def shown_as_the_page_allows(request, obj) -> dict:
     return {}
 
 
+def bulk_submit_link(request, obj) -> dict | None:
+    """The declarant's way to submit drafts together, beside the list's bulk import."""
+    return {} if has_role(request.user, Role.DECLARANT) and user_enterprise_id(request.user) is not None else None
+
+
+def import_job_submit(request, job) -> dict | None:
+    """Once an upload is done and drafts of it are left, the declarant may submit them all together."""
+    if job.status != "done" or not job.declarations.filter(status=DeclarationStatus.DRAFT).exists():
+        return None
+    return {"job": job}
+
+
 SLOTS = [
     ("declaration.status_alert", "release/slots/declaration_recall.html", declaration_status_alert),
     ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
@@ -107,4 +120,6 @@ SLOTS = [
     ("declaration.actions", "release/slots/declaration_submit.html", declaration_submit_action),
     ("inspection_task.sampling", "release/slots/task_sample.html", shown_as_the_page_allows),
     ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),
+    ("declaration_list.actions", "release/slots/declaration_list_bulk_submit.html", bulk_submit_link),
+    ("import_job.actions", "release/slots/import_job_submit.html", import_job_submit),
 ]

@@ -146,9 +146,20 @@ class DashboardFilterForm(forms.Form):
     basis = forms.ChoiceField(label=_("Clearance time"), required=False, initial=ClearanceBasis.SUBMISSION,
                               choices=[(ClearanceBasis.SUBMISSION, ClearanceBasis.SUBMISSION.label),
                                        (ClearanceBasis.ARRIVAL, ClearanceBasis.ARRIVAL.label)])
+    site = forms.CharField(label=_("Inspection site"), max_length=16, required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("first") and data.get("last") and data["first"] > data["last"]:
             self.add_error("last", _("The end of the period comes before its start."))
         return data
+
+
+class BulkSubmitForm(forms.Form):
+    declarations = forms.TypedMultipleChoiceField(label=_("Drafts"), coerce=int, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    import_job = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, drafts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declarations"].choices = [(d.pk, d.number) for d in drafts]

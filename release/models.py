@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from credit.models import Enterprise
 from declarations.choices import InspectionPlace, ReleaseMode
-from declarations.models import Declaration
+from declarations.models import Declaration, ImportJob
 
 from .choices import (
+    BulkItemStatus,
+    BulkSubmissionStatus,
     ClearanceBasis,
     InspectionResult,
     NegativeListKind,
@@ -283,11 +285,63 @@ class PostReleaseCheck(models.Model):
         verbose_name_plural = _("post-release checks")
         ordering = ["scheduled_for", "id"]
 
-
-# --- Materialised dashboard figures (refreshed by a Celery task) ------------------------------------------------
-
     def __str__(self):
         return f"{self.release_id} {self.scheduled_for}"
+
+
+# --- Drafts submitted together ---------------------------------------------------------------------------------
+
+
+class BulkSubmission(models.Model):
+    """Drafts a declarant submits together (chosen, or all of a bulk import): a task runs each through the clearance
+    pipeline on its own, and the page follows its progress."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("enterprise"))
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    import_job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("bulk import"))
+    status = models.CharField(_("status"), max_length=12, choices=BulkSubmissionStatus.choices,
+                              default=BulkSubmissionStatus.PENDING)
+    # The submitter's language: the refusals are written in it.
+    language = models.CharField(max_length=16, blank=True)
+    total = models.PositiveIntegerField(_("declarations"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    submitted = models.PositiveIntegerField(_("submitted"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk submission")
+        verbose_name_plural = _("bulk submissions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.pk} ({self.status})"
+
+
+class BulkSubmissionItem(models.Model):
+    """One draft of a bulk submission: its release mode once submitted, or the errors that refused it."""
+
+    submission = models.ForeignKey(BulkSubmission, on_delete=models.CASCADE, related_name="items")
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("declaration"))
+    position = models.PositiveIntegerField()
+    status = models.CharField(_("status"), max_length=12, choices=BulkItemStatus.choices,
+                              default=BulkItemStatus.PENDING)
+    release_mode = models.CharField(_("release mode"), max_length=16, choices=ReleaseMode.choices, blank=True)
+    errors = models.JSONField(_("errors"), default=dict, blank=True)  # {field: [messages]}
+
+    class Meta:
+        ordering = ["submission", "position"]
+        constraints = [models.UniqueConstraint(fields=["submission", "declaration"], name="release_bulk_item_once")]
+
+    def __str__(self):
+        return f"{self.submission_id}/{self.declaration_id} {self.status}"
+
+
+# --- Materialised dashboard figures (refreshed by a Celery task) ------------------------------------------------
 
 
 class DailyReleaseStat(models.Model):
@@ -362,6 +416,52 @@ class ClearanceBucketMonth(ClearanceHistogram):
 
     def __str__(self):
         return f"{self.month} {self.port} {self.grade} {self.mode} {self.basis} #{self.bucket}"
+
+
+class StageHistogram(models.Model):
+    """Counts and total minutes of one stage of the Time Release Study (release.stages) per bucket
+    (release.clearance.BUCKET_EDGES), port, grade, inspection site ("" when not inspected) and mode, over the period
+    its concrete model names."""
+
+    port = models.CharField(max_length=16)
+    grade = models.CharField(max_length=2)
+    site = models.CharField(max_length=16)
+    mode = models.CharField(max_length=16)
+    stage = models.CharField(max_length=24)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+    minutes = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class StageBucket(StageHistogram):
+    """The stage histogram per day of release."""
+
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "site", "mode", "stage", "bucket"],
+                                               name="release_stage_bucket_key")]
+        indexes = [models.Index(fields=["day", "stage"])]
+
+    def __str__(self):
+        return f"{self.day} {self.port} {self.grade} {self.site} {self.mode} {self.stage} #{self.bucket}"
+
+
+class StageBucketMonth(StageHistogram):
+    """The stage histogram rolled up per calendar month of release (``month`` is its first day)."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "port", "grade", "site", "mode", "stage", "bucket"],
+                                               name="release_stage_bucket_month_key")]
+        indexes = [models.Index(fields=["month", "stage"])]
+
+    def __str__(self):
+        return f"{self.month} {self.port} {self.grade} {self.site} {self.mode} {self.stage} #{self.bucket}"
 
 
 class OfficerDailyStat(models.Model):

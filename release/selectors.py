@@ -14,20 +14,23 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from ciq_portal.i18n import name_for_reader
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
 from ciq_portal.search import SearchHit
 from credit.selectors import inspection_ratio_for_grade
-from declarations.models import HSCode
+from declarations.choices import DeclarationStatus
+from declarations.models import Declaration, HSCode
 from declarations.nomenclature import hs_categories
 from inspection.models import InspectionTask
 from inspection.transitions import OPEN_STATUSES
 
-from . import certificates, clearance, matrix
+from . import certificates, clearance, matrix, stages
 from .choices import ClearanceBasis, NegativeListKind, NextStep, RecallStatus
 from .filtersets import ReleaseFilterSet
 from .models import (
+    BulkSubmission,
     Certificate,
     ClearanceBucket,
     ClearanceBucketMonth,
@@ -40,6 +43,8 @@ from .models import (
     Release,
     ReleaseDecision,
     ReleaseMatrixVersion,
+    StageBucket,
+    StageBucketMonth,
     StatsRefresh,
 )
 
@@ -187,6 +192,27 @@ def recall_notice_by_token(token: str) -> RecallNotice:
     return notice
 
 
+# --- Drafts submitted together -------------------------------------------------------------------------------
+
+BULK_SUBMIT_MAX = 1000  # drafts in one bulk submission
+
+
+def bulk_submit_drafts(*, user, import_job=None) -> QuerySet[Declaration]:
+    """The drafts the user may submit together (their enterprise's), those of one bulk import if given."""
+    queryset = scope_queryset(Declaration.objects.filter(status=DeclarationStatus.DRAFT), user=user)
+    if import_job is not None:
+        queryset = queryset.filter(import_job=import_job)
+    return queryset.order_by("-created_at", "-id")[:BULK_SUBMIT_MAX]
+
+
+def bulk_submission_list(*, user) -> QuerySet[BulkSubmission]:
+    return scope_queryset(BulkSubmission.objects.select_related("import_job"), user=user)
+
+
+def bulk_submission_get(*, user, pk) -> BulkSubmission:
+    return get_in_scope(BulkSubmission.objects.select_related("import_job"), user=user, pk=pk)
+
+
 # --- Public pages: nothing private (no values, no risk reasons, no buyers) --------------------------------------
 
 
@@ -280,6 +306,7 @@ class Period:
     port: str = ""
     grade: str = ""
     basis: str = ClearanceBasis.SUBMISSION
+    site: str = ""
 
 
 def _stat_rows(period: Period, model=DailyReleaseStat):
@@ -407,6 +434,20 @@ def queue_age(*, port: str = "", now=None) -> dict:
             "oldest_hours": round((now - oldest).total_seconds() / 3600, 1) if oldest else None}
 
 
+def overdue_by_site(*, port: str = "", now=None) -> list[dict]:
+    """Open inspection tasks past their due time now, per inspection site (live), most first, with how many of
+    them were escalated to the site's supervisor."""
+    now = now or timezone.now()
+    queryset = InspectionTask.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    if port:
+        queryset = queryset.filter(declaration__port_of_entry=port)
+    rows = (queryset.values("site__code", "site__name", "site__name_en")
+            .annotate(overdue=Count("id"), escalated=Count("id", filter=Q(escalated_at__isnull=False)))
+            .order_by("-overdue", "site__code"))
+    return [{"site": r["site__code"] or "", "name": name_for_reader(r["site__name"] or "", r["site__name_en"] or ""),
+             "overdue": r["overdue"], "escalated": r["escalated"]} for r in rows]
+
+
 def inspector_workload(limit: int = 30) -> list[dict]:
     """Open tasks per officer now (live) and inspections each concluded in the last 30 days (summary rows)."""
     open_counts = dict(InspectionTask.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=False)
@@ -466,6 +507,114 @@ def public_statistics(*, months: int = 12) -> dict:
         "released_total": sum(t["released"] for t in totals.values()),
         "mean_hours": _hours(_ratio(sum(t["minutes"] for t in totals.values()), all_n)),
     }
+
+
+# --- Time Release Study by stage (release.stages) ------------------------------------------------------------------
+
+
+def _stage_cells(period: Period) -> dict[tuple[str, str], dict[int, list[int]]]:
+    """{(mode, stage): {bucket: [count, minutes]}} over the period: whole months from the monthly roll-up, the rest
+    from the daily rows."""
+    cells: dict[tuple[str, str], dict[int, list[int]]] = {}
+
+    def add(queryset):
+        for field in ("port", "grade", "site"):
+            if getattr(period, field):
+                queryset = queryset.filter(**{field: getattr(period, field)})
+        for row in (queryset.values("mode", "stage", "bucket").annotate(n=Sum("count"), total=Sum("minutes"))
+                    .order_by()):
+            cell = cells.setdefault((row["mode"], row["stage"]), {}).setdefault(row["bucket"], [0, 0])
+            cell[0] += row["n"]
+            cell[1] += row["total"]
+
+    month_start, month_end = _month_split(period.first, period.last)
+    if month_start is None:
+        add(StageBucket.objects.filter(day__gte=period.first, day__lte=period.last))
+    else:
+        add(StageBucketMonth.objects.filter(month__gte=month_start, month__lt=month_end))
+        add(StageBucket.objects.filter(Q(day__gte=period.first, day__lt=month_start)
+                                       | Q(day__gte=month_end, day__lte=period.last)))
+    return cells
+
+
+def _stage_figure(buckets: dict[int, list[int]]) -> dict:
+    histogram = {bucket: count for bucket, (count, _minutes) in buckets.items()}
+    timed = sum(histogram.values())
+    minutes = sum(total for _count, total in buckets.values())
+    return {"timed": timed, "minutes": minutes, "median_hours": _hours(clearance.percentile(histogram, 0.5)),
+            "p90_hours": _hours(clearance.percentile(histogram, 0.9)),
+            "mean_hours": _hours(_ratio(minutes, timed))}
+
+
+def _merge(*histograms: dict[int, list[int]]) -> dict[int, list[int]]:
+    merged: dict[int, list[int]] = {}
+    for histogram in histograms:
+        for bucket, (count, minutes) in histogram.items():
+            cell = merged.setdefault(bucket, [0, 0])
+            cell[0] += count
+            cell[1] += minutes
+    return merged
+
+
+def stage_trend(period: Period, *, months: int = 12) -> list[dict]:
+    """The median of each stage per calendar month, for the months up to the period's last (port, grade, site)."""
+    last_month = period.last.replace(day=1)
+    first_month = last_month
+    for _step in range(months - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    queryset = StageBucketMonth.objects.filter(month__gte=first_month, month__lte=last_month)
+    for field in ("port", "grade", "site"):
+        if getattr(period, field):
+            queryset = queryset.filter(**{field: getattr(period, field)})
+    per_month: dict = {}
+    for row in queryset.values("month", "stage", "bucket").annotate(n=Sum("count")).order_by():
+        histogram = per_month.setdefault(row["month"], {}).setdefault(row["stage"], {})
+        histogram[row["bucket"]] = histogram.get(row["bucket"], 0) + row["n"]
+    return [{"month": month,
+             "median_hours": [_hours(clearance.percentile(histograms.get(stage, {}), 0.5))
+                              for stage in stages.STAGE_NAMES]}
+            for month, histograms in sorted(per_month.items())]
+
+
+def stage_figures(period: Period) -> dict:
+    """The Time Release Study for a period, port, grade and site: per stage (all modes, and per mode) the median,
+    90th percentile and mean in hours, how many consignments had the stage timed, the share of the time at the
+    port each stage takes, and the monthly trend of the medians. Unknown stages are left out, never counted zero."""
+    cells = _stage_cells(period)
+    overall = []
+    for stage in stages.STAGE_NAMES:
+        figure = _stage_figure(_merge(*(cells.get((mode, stage), {}) for mode in matrix.MODES)))
+        overall.append({"stage": stage, "label": str(stages.STAGE_LABELS[stage]), **figure})
+    all_minutes = sum(row["minutes"] for row in overall)
+    for row in overall:
+        row["share"] = _ratio(row["minutes"], all_minutes)
+    by_mode = [{"mode": mode, "stages": [{"stage": stage, **_stage_figure(cells.get((mode, stage), {}))}
+                                         for stage in stages.STAGE_NAMES]}
+               for mode in matrix.MODES]
+    return {"stages": overall, "by_mode": by_mode, "trend": stage_trend(period)}
+
+
+def public_stage_statistics(*, months: int = 12) -> dict:
+    """The stage medians and 90th percentiles per month for the public page: all ports, modes and enterprises."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for _step in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    per_month: dict = {}
+    for row in (StageBucketMonth.objects.filter(month__gte=first, month__lte=today)
+                .values("month", "stage", "bucket").annotate(n=Sum("count")).order_by()):
+        histogram = per_month.setdefault(row["month"], {}).setdefault(row["stage"], {})
+        histogram[row["bucket"]] = histogram.get(row["bucket"], 0) + row["n"]
+    return {"stages": [{"stage": stage, "label": str(stages.STAGE_LABELS[stage])} for stage in stages.STAGE_NAMES],
+            "months": [{"month": month,
+                        "stages": [{"median_hours": _hours(clearance.percentile(histograms.get(stage, {}), 0.5)),
+                                    "p90_hours": _hours(clearance.percentile(histograms.get(stage, {}), 0.9))}
+                                   for stage in stages.STAGE_NAMES]}
+                       for month, histograms in sorted(per_month.items())]}
+
+
+def stage_sites() -> list[str]:
+    return sorted(set(StageBucketMonth.objects.exclude(site="").values_list("site", flat=True).distinct()))
 
 
 def ports() -> list[str]:

@@ -7,12 +7,16 @@ and bulk-inserted; called only through release.services.release_stats_refresh (i
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db import connection
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from declarations.choices import LogisticsEventKind
+from declarations.models import DeclarationEvent, LogisticsEvent
 from inspection.models import InspectionTask, LabOrder
 
+from . import clearance, stages
 from .choices import ClearanceBasis
 from .models import (
     ClearanceBucket,
@@ -21,9 +25,12 @@ from .models import (
     OfficerDailyStat,
     Release,
     ReleaseDecision,
+    StageBucket,
+    StageBucketMonth,
 )
 
 BATCH = 5000
+MILESTONE_CHUNK = 2000
 
 
 def _bounds(first: date, last: date):
@@ -114,4 +121,105 @@ def rebuild(first: date, last: date) -> int:
                           .annotate(day=TruncDate("concluded_at")).values("day", "assigned_to_id")
                           .annotate(n=Count("id")).order_by())]
     OfficerDailyStat.objects.bulk_create(officers, batch_size=BATCH)
-    return len(stats) + len(buckets) + len(months) + len(officers)
+    return len(stats) + len(buckets) + len(months) + len(officers) + rebuild_stages(first, last)
+
+
+def _stage_days(first: date, last: date) -> set[date]:
+    """The release days to recompute: those of the range, and earlier ones of releases whose gate-out or lab
+    result was recorded in the range (a late event changes an older consignment's stages)."""
+    start, end = _bounds(first, last)
+    days = {first + timedelta(days=n) for n in range((last - first).days + 1)}
+    gate = LogisticsEvent.objects.filter(received_at__gte=start, received_at__lt=end,
+                                         kind__in=(LogisticsEventKind.PORT_RELEASE, LogisticsEventKind.SITE_GATE_OUT))
+    days.update(Release.objects.filter(declaration__logistics_events__in=gate, released_on__lt=first)
+                .values_list("released_on", flat=True).distinct())
+    days.update(Release.objects.filter(decision__task__lab_orders__resulted_at__gte=start,
+                                       decision__task__lab_orders__resulted_at__lt=end, released_on__lt=first)
+                .values_list("released_on", flat=True).distinct())
+    return days
+
+
+def _milestones(rows: list[dict]) -> dict[int, dict]:
+    """Each release's milestone times (release.stages), from its declaration, decision, timeline, inspection task,
+    lab orders and logistics events: a few grouped queries per chunk of releases."""
+    declaration_ids = [r["declaration_id"] for r in rows]
+    task_ids = [r["decision__task_id"] for r in rows if r["decision__task_id"]]
+    documents = dict(DeclarationEvent.objects.filter(declaration_id__in=declaration_ids)
+                     .filter(Q(kind="report_supplied") | Q(from_status="awaiting_documents"))
+                     .values_list("declaration_id").annotate(at=Max("created_at")).values_list("declaration_id", "at")
+                     .order_by())
+    labs = dict(LabOrder.objects.filter(task_id__in=task_ids, resulted_at__isnull=False).values_list("task_id")
+                .annotate(at=Max("resulted_at")).values_list("task_id", "at").order_by())
+    gates = {}
+    for r in (LogisticsEvent.declarations.through.objects.filter(declaration_id__in=declaration_ids)
+              .values("declaration_id")
+              .annotate(port=Min("logisticsevent__occurred_at",
+                                 filter=Q(logisticsevent__kind=LogisticsEventKind.PORT_RELEASE)),
+                        site=Min("logisticsevent__occurred_at",
+                                 filter=Q(logisticsevent__kind=LogisticsEventKind.SITE_GATE_OUT))).order_by()):
+        gates[r["declaration_id"]] = r["port"] or r["site"]
+    task = "decision__task__"
+    return {r["id"]: {
+        stages.ARRIVAL: stages.arrival_of(arrived_at=r["declaration__arrived_at"],
+                                          arrival_date=r["declaration__arrival_date"]),
+        "submitted": r["declaration__submitted_at"], "decided": r["decision__decided_at"],
+        "documents": documents.get(r["declaration_id"]), "inspection_started": r[f"{task}claimed_at"],
+        "inspection_concluded": r[f"{task}concluded_at"], "lab_result": labs.get(r["decision__task_id"]),
+        "released": r["released_at"], "gate_out": gates.get(r["declaration_id"]),
+    } for r in rows}
+
+
+STAGE_FIELDS = ("day", "port", "grade", "site", "mode", "stage", "bucket", "count", "minutes")
+
+
+def _insert_many(model, fields, rows) -> None:
+    """One prepared INSERT run for many rows of plain values (the stage histograms run to hundreds of thousands of
+    rows in a year's rebuild, where building a model instance for each costs more than the insert)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})",
+                               rows[start:start + BATCH])
+
+
+def rebuild_stages(first: date, last: date) -> int:
+    """The stage histograms of the releases of [first, last] (and of older ones a late event changed), daily and
+    rolled up per month."""
+    days = _stage_days(first, last)
+    StageBucket.objects.filter(day__in=days).delete()
+    histogram: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    releases = (Release.objects.filter(released_on__in=days)
+                .values("id", "released_on", "released_at", "port", "grade", "mode", "declaration_id",
+                        "declaration__submitted_at", "declaration__arrived_at", "declaration__arrival_date",
+                        "decision__decided_at", "decision__task_id", "decision__task__claimed_at",
+                        "decision__task__concluded_at", "decision__task__site__code").order_by("id"))
+    last_id = 0
+    while True:
+        rows = list(releases.filter(id__gt=last_id)[:MILESTONE_CHUNK])
+        if not rows:
+            break
+        last_id = rows[-1]["id"]
+        milestones = _milestones(rows)
+        for r in rows:
+            key = (r["released_on"], r["port"], r["grade"], r["decision__task__site__code"] or "", r["mode"])
+            for stage, minutes in stages.stage_minutes(milestones[r["id"]]).items():
+                if minutes is not None:
+                    cell = histogram[(*key, stage, clearance.bucket_of(minutes))]
+                    cell[0] += 1
+                    cell[1] += minutes
+    daily = [(*key, count, minutes) for key, (count, minutes) in histogram.items()]
+    _insert_many(StageBucket, STAGE_FIELDS, daily)
+
+    months = {day.replace(day=1) for day in days}
+    month_rows = 0
+    for month in sorted(months):
+        month_end = (month + timedelta(days=32)).replace(day=1)
+        StageBucketMonth.objects.filter(month=month).delete()
+        rolled = [(month, *row) for row in (StageBucket.objects.filter(day__gte=month, day__lt=month_end)
+                                            .values_list("port", "grade", "site", "mode", "stage", "bucket")
+                                            .annotate(n=Sum("count"), total=Sum("minutes")).order_by())]
+        _insert_many(StageBucketMonth, ("month", *STAGE_FIELDS[1:]), rolled)
+        month_rows += len(rolled)
+    return len(daily) + month_rows

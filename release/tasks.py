@@ -26,3 +26,10 @@ def personal_data_mask_task() -> dict:
     from .services import personal_data_mask
 
     return personal_data_mask()
+
+
+@shared_task
+def bulk_submission_run_task(submission_id: int) -> str:
+    from .services import bulk_submission_run
+
+    return bulk_submission_run(submission_id=submission_id).status

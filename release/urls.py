@@ -4,7 +4,7 @@ pipeline's steps taken on the declaration's and the inspection task's pages."""
 
 from django.urls import path
 
-from .views import dashboard, desk, pipeline, policy, public, releases
+from .views import bulk_submit, dashboard, desk, pipeline, policy, public, releases
 
 app_name = "release"
 
@@ -48,6 +48,8 @@ urlpatterns = [
     path("release/direct/", desk.direct_release, name="direct_release"),
     # The pipeline's steps on the declaration's and the inspection task's pages (the paths are theirs)
     path("declarations/<int:pk>/submit/", pipeline.declaration_submit, name="declaration_submit"),
+    path("declarations/submit-together/", bulk_submit.bulk_submit, name="bulk_submit"),
+    path("declarations/submit-together/<int:pk>/", bulk_submit.bulk_submission, name="bulk_submission"),
     path("inspection/tasks/<int:pk>/samples/", pipeline.task_sample, name="task_sample"),
     path("inspection/tasks/<int:pk>/conclude/", pipeline.task_conclude, name="task_conclude"),
 ]

@@ -9,6 +9,7 @@ from .agency_views import (
     SubscriptionViewSet,
     WebhookDeliveryViewSet,
 )
+from .calendar_views import CalendarYearViewSet
 from .messaging_views import MessageDeliveryViewSet
 
 router = SimpleRouter()
@@ -17,6 +18,7 @@ router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("message-deliveries", MessageDeliveryViewSet, basename="message-delivery")
 router.register("agency/keys", AgencyKeyViewSet, basename="agency-key")
+router.register("calendar-years", CalendarYearViewSet, basename="calendar-year")
 
 urlpatterns = [
     path("agency/me/", AgencyMeView.as_view(), name="agency-me"),

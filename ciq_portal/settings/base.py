@@ -233,6 +233,8 @@ CELERY_BEAT_SCHEDULE = {
                                  "schedule": timedelta(minutes=5)},
     "inspection-reminders": {"task": "inspection.tasks.inspection_reminders_send_task",
                              "schedule": timedelta(minutes=30)},
+    "inspection-escalations": {"task": "inspection.tasks.inspection_overdue_escalate_task",
+                               "schedule": timedelta(minutes=15)},
     # Release: the dashboard's summary rows (last 2 days); settle inspections concluded outside the release desk.
     "release-stats-refresh": {"task": "release.tasks.release_stats_refresh_task", "schedule": timedelta(minutes=5)},
     "release-settle": {"task": "release.tasks.clearance_settle_pending_task", "schedule": timedelta(minutes=2)},
@@ -326,6 +328,8 @@ CIQ = {
     # How long after a release the dashboard's figures of yesterday and today are recomputed (release/services.py):
     # the releases of one interval share one refresh; the beat's sweep catches the rest.
     "STATS_FOLLOW_UP_SECONDS": env.float("STATS_FOLLOW_UP_SECONDS", default=60.0),
+    # Working hours past its due time after which an open inspection is escalated to its site's supervisor.
+    "OVERDUE_ESCALATION_WORKING_HOURS": env.float("OVERDUE_ESCALATION_WORKING_HOURS", default=4.0),
     # The bureau's Ed25519 signing key (ciq_portal/signing.py), never in the database: its PEM text (an environment
     # secret) or a PEM file; the key ring keeps the public keys of rotated keys. Development generates a key under
     # var/keys/ when none is configured.

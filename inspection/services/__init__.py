@@ -6,8 +6,8 @@ a declaration event.
 """
 
 from .conflicts import conflict_acknowledge, conflict_declare
+from .deadlines import DUE_WORKING_HOURS, inspection_overdue_escalate, site_supervisor_set, task_due_at
 from .dispatch import (
-    DUE_HOURS,
     INSPECTOR_DISPATCH_PENDING_KEY,
     inspection_dispatch_new,
     inspection_dispatch_pool,
@@ -115,7 +115,10 @@ __all__ = [
     "draw_period_reveal",
     "draw_periods_rotate",
     "object_draw_for_declaration",
-    "DUE_HOURS",
+    "DUE_WORKING_HOURS",
+    "inspection_overdue_escalate",
+    "site_supervisor_set",
+    "task_due_at",
     "INSPECTOR_DISPATCH_PENDING_KEY",
     "inspection_task_create",
     "inspection_tasks_dispatch",

@@ -4,7 +4,7 @@ eligible officer, recorded with its inputs."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -24,10 +24,10 @@ from ..choices import DrawKind, Priority, TaskReason, TaskStatus
 from ..models import ConflictOfInterest, Draw, InspectionTask, OfficerProfile
 from ..tasks import inspection_dispatch_new_task
 from ._common import _event, _skip_locked, _task_snapshot
+from .deadlines import task_due_at
 from .draw_periods import _period_for
 from .sites import declaration_category, site_route
 
-DUE_HOURS = {Priority.URGENT: 4, Priority.HIGH: 8, Priority.NORMAL: 24}
 INSPECTOR_DISPATCH_PENDING_KEY = "inspection:dispatch-pending"
 
 
@@ -57,7 +57,7 @@ def inspection_task_create(*, declaration, reason, mode, actor=None, priority=No
     task = InspectionTask.objects.create(
         declaration=declaration, enterprise_id=declaration.enterprise_id, reason=reason, mode=mode or "",
         category=category, site=site, scheduled_for=day, priority=priority,
-        sampling_required=(mode in ("sample", "supervised")), due_at=now + timedelta(hours=DUE_HOURS[priority]),
+        sampling_required=(mode in ("sample", "supervised")), due_at=task_due_at(created_at=now, priority=priority),
     )
     audit_record(actor=actor, action="inspection_task.create", obj=task, enterprise_id=task.enterprise_id,
                  after={**_task_snapshot(task), "reason": reason, "mode": task.mode, "category": category})

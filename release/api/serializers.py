@@ -2,7 +2,17 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .. import matrix
-from ..models import DistributionRecord, NegativeListEntry, Recall, Release, ReleaseDecision, ReleaseMatrixVersion
+from ..models import (
+    BulkSubmission,
+    BulkSubmissionItem,
+    DistributionRecord,
+    NegativeListEntry,
+    Recall,
+    Release,
+    ReleaseDecision,
+    ReleaseMatrixVersion,
+)
+from ..selectors import BULK_SUBMIT_MAX
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
@@ -116,3 +126,36 @@ class NegativeListSerializer(serializers.ModelSerializer):
         model = NegativeListEntry
         fields = ["id", "kind", "value", "min_mode", "reason", "active", "created_at"]
         read_only_fields = ["id", "active", "created_at"]
+
+
+class BulkSubmissionItemSerializer(serializers.ModelSerializer):
+    declaration_number = serializers.CharField(source="declaration.number", read_only=True)
+
+    class Meta:
+        model = BulkSubmissionItem
+        fields = ["declaration", "declaration_number", "status", "release_mode", "errors"]
+        read_only_fields = fields
+
+
+class BulkSubmissionSerializer(serializers.ModelSerializer):
+    items = BulkSubmissionItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BulkSubmission
+        fields = ["id", "status", "import_job", "total", "processed", "submitted", "refused", "created_at",
+                  "finished_at", "items"]
+        read_only_fields = fields
+
+
+class BulkSubmissionCreateSerializer(serializers.Serializer):
+    """Either ``declarations`` (the drafts' ids) or ``import_job`` (every draft left of that bulk import)."""
+
+    declarations = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+                                         max_length=BULK_SUBMIT_MAX)
+    import_job = serializers.IntegerField(min_value=1, required=False)
+
+    def validate(self, attrs):
+        if bool(attrs.get("declarations")) == (attrs.get("import_job") is not None):
+            raise serializers.ValidationError(
+                {"declarations": [_("Give either the drafts or the bulk import (one of the two).")]})
+        return attrs

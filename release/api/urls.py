@@ -1,12 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import pipeline, views
+from . import bulk_submit, pipeline, views
 
 router = SimpleRouter()
 router.register("releases", views.ReleaseViewSet, basename="release")
 router.register("release-decisions", views.ReleaseDecisionViewSet, basename="release-decision")
 router.register("negative-list", views.NegativeListViewSet, basename="negative-list")
+router.register("bulk-submissions", bulk_submit.BulkSubmissionViewSet, basename="bulk-submission")
 
 urlpatterns = [
     path("release-matrix/", views.ReleaseMatrixView.as_view(), name="release-matrix"),

@@ -11,9 +11,11 @@ clearance_submit``).
 - ``recalls`` and ``post_checks``: distribution records, recalls and their notices, post-release checks;
 - ``policy``: the supervisors' matrix and negative list;
 - ``retention``: personal data masked once past its retention;
-- ``stats_refresh``: the dashboard's materialised figures.
+- ``stats_refresh``: the dashboard's materialised figures;
+- ``bulk_submit``: drafts submitted together (chosen, or all of a bulk import), each through the pipeline.
 """
 
+from .bulk_submit import bulk_submission_run, bulk_submission_start
 from .decision import release_decide
 from .pipeline import (
     TIGHTENING_CONSIGNMENTS,
@@ -48,6 +50,8 @@ __all__ = [
     "TIGHTENING_CONSIGNMENTS",
     "TIGHTENING_DAYS",
     "awaits_verification",
+    "bulk_submission_run",
+    "bulk_submission_start",
     "certificate_revoke",
     "clearance_conclude",
     "clearance_resume",

@@ -5,7 +5,8 @@ import io
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from ciq_portal.i18n import choice_label
 from ciq_portal.roles import require_role
 from declarations.choices import ReleaseMode
 
-from .. import charts, forms, selectors
+from .. import charts, forms, selectors, stages
 from .access import SUPERVISORS
 
 
@@ -29,7 +30,8 @@ def _period(request) -> tuple[forms.DashboardFilterForm, selectors.Period]:
         data = form.cleaned_data
         period = selectors.Period(first=data.get("first") or period.first, last=data.get("last") or period.last,
                                   port=(data.get("port") or "").strip().upper(), grade=data.get("grade") or "",
-                                  basis=data.get("basis") or "submission")
+                                  basis=data.get("basis") or "submission",
+                                  site=(data.get("site") or "").strip().upper())
     return form, period
 
 
@@ -75,6 +77,39 @@ def dashboard_tables(data) -> list[dict]:
     return tables
 
 
+def stage_tables(figures) -> list[dict]:
+    """The Time Release Study as tables: each stage's median, 90th percentile and share of the time at the port,
+    the same per mode, and the monthly trend of the medians (hours; "—" where no consignment had the stage timed)."""
+    tables = [{"key": "stages", "title": _("Time Release Study: time per stage (hours)"),
+               "columns": [_("Stage"), _("Median"), _("90th percentile"), _("Mean"), _("Share of the time %"),
+                           _("Consignments timed")],
+               "rows": [[r["label"], r["median_hours"], r["p90_hours"], r["mean_hours"], _percent(r["share"]),
+                         r["timed"]] for r in figures["stages"]]}]
+    labels = [str(stages.STAGE_LABELS[name]) for name in stages.STAGE_NAMES]
+    tables.append({"key": "stages_by_mode", "title": _("Time per stage and release mode: median / 90th percentile"),
+                   "columns": [_("Release mode"), *labels],
+                   "rows": [[choice_label(ReleaseMode, m["mode"]),
+                             *[(f"{s['median_hours']} / {s['p90_hours']}" if s["timed"] else None)
+                               for s in m["stages"]]] for m in figures["by_mode"]]})
+    tables.append({"key": "stages_trend", "title": _("Median time per stage by month (hours)"),
+                   "columns": [_("Month"), *labels],
+                   "rows": [[f"{t['month']:%Y-%m}", *t["median_hours"]] for t in figures["trend"]]})
+    return tables
+
+
+def overdue_site_table(rows) -> dict:
+    return {"key": "overdue_by_site", "title": _("Overdue inspections by site (now)"),
+            "columns": [_("Inspection site"), _("Overdue"), _("Escalated to the supervisor")],
+            "rows": [[f"{r['site']} {r['name']}".strip() or _("No site yet"), r["overdue"], r["escalated"]]
+                     for r in rows]}
+
+
+def stage_share_chart(figures):
+    return charts.bar_chart([(r["label"], [_percent(r["share"])]) for r in figures["stages"]],
+                            series=[_("Share of the time %")], title=_("Share of the time at the port per stage"),
+                            fmt="{:,.1f} %")
+
+
 def dashboard_charts(data) -> dict:
     modes = [choice_label(ReleaseMode, r["mode"]) for r in data["by_mode"]]
     return {
@@ -108,17 +143,28 @@ def dashboard(request):
     chart_svgs = dashboard_charts(data)
     for table in tables:
         table["chart"] = chart_svgs.get(table["key"])
+    stage_figures = selectors.stage_figures(period)
     return render(request, "release/dashboard.html", {
         "form": form, "data": data, "tables": tables, "period": period, "ports": selectors.ports(),
-        "query": request.GET.urlencode()})
+        "query": request.GET.urlencode(), "stage_tables": stage_tables(stage_figures),
+        "overdue_table": overdue_site_table(selectors.overdue_by_site(port=period.port)),
+        "stage_chart": stage_share_chart(stage_figures)})
 
 
 @login_required
 def dashboard_export(request, fmt):
     require_role(request.user, *SUPERVISORS)
     _form, period = _period(request)
-    tables = dashboard_tables(selectors.dashboard(period))
+    stage_figures = selectors.stage_figures(period)
+    tables = (dashboard_tables(selectors.dashboard(period)) + stage_tables(stage_figures)
+              + [overdue_site_table(selectors.overdue_by_site(port=period.port))])
     stamp = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    if fmt == "json":
+        return JsonResponse({
+            "period": {"first": period.first, "last": period.last, "port": period.port or None,
+                       "grade": period.grade or None, "site": period.site or None, "basis": period.basis},
+            "tables": {t["key"]: {"title": t["title"], "columns": t["columns"], "rows": t["rows"]} for t in tables},
+            "stages": stage_figures}, encoder=DjangoJSONEncoder)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -75,7 +75,8 @@ def public_statistics(request):
                                   title=_("Average clearance time from submission to release"))
     return render(request, "release/public_statistics.html", {"stats": stats, "chart": chart,
                                                               "time_chart": time_chart, "modes": modes,
-                                                              "rows": zip(modes, stats["by_mode"], strict=True)})
+                                                              "rows": zip(modes, stats["by_mode"], strict=True),
+                                                              "stage_stats": selectors.public_stage_statistics()})
 
 
 def recall_acknowledge(request, token):

@@ -143,6 +143,14 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 
     _step(world, "import_job", import_job)
 
+    def bulk_submission():
+        from release.services import bulk_submission_start
+
+        # Queued, not run (its task starts after commit): A's draft stays a draft for the other routes.
+        return bulk_submission_start(actor=declarant_a, declaration_ids=[world.need("draft").pk])
+
+    _step(world, "bulk_submission", bulk_submission)
+
     def logistics_event():
         from django.utils import timezone
 
