@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ciq_portal.forms import DateTimePicker
+from ciq_portal.forms import DatePicker, DateTimePicker
 from ciq_portal.roles import Role
 
-from .choices import Conclusion, Disposition
+from .choices import Conclusion, Disposition, SiteCapability, SiteDangerousGoodsClass, SiteKind
 from .models import InspectionSite, Lab
 
 
@@ -78,3 +78,26 @@ class JointScheduleForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=InspectionSite.objects.filter(active=True))
     appointment_at = forms.DateTimeField(label=_("Appointment"),
                                          widget=DateTimePicker())
+
+
+class SiteForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=16)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SiteKind.choices)
+    port = forms.CharField(label=_("Port"), max_length=16, required=False)
+    capacity_per_day = forms.IntegerField(label=_("Capacity per day"), min_value=0)
+    capabilities = forms.MultipleChoiceField(label=_("Capabilities"), choices=SiteCapability.choices, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    dg_classes = forms.MultipleChoiceField(label=_("Dangerous-goods classes"), choices=SiteDangerousGoodsClass.choices,
+                                           required=False, widget=forms.CheckboxSelectMultiple,
+                                           help_text=_("None ticked: a dangerous-goods site takes every class."))
+    opens_at = forms.TimeField(label=_("Opens at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label=_("Closes at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class SiteCloseForm(forms.Form):
+    first_day = forms.DateField(label=_("First day"), widget=DatePicker())
+    last_day = forms.DateField(label=_("Last day"), widget=DatePicker())
+    reason = forms.CharField(label=_("Reason"), max_length=300)

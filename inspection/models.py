@@ -20,6 +20,7 @@ from .choices import (
     LabOrderStatus,
     LabStatus,
     Priority,
+    SiteCapability,
     SiteKind,
     TaskReason,
     TaskStatus,
@@ -36,6 +37,11 @@ class InspectionSite(models.Model):
     port = models.CharField(_("port"), max_length=16, db_index=True)
     capacity_per_day = models.PositiveIntegerField(_("capacity per day"), default=50)
     active = models.BooleanField(_("active"), default=True)
+    capabilities = models.JSONField(_("capabilities"), default=list, blank=True)  # SiteCapability values
+    # The hazard classes a dangerous-goods site takes; none listed: every class.
+    dg_classes = models.JSONField(_("dangerous-goods classes"), default=list, blank=True)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inspection site")
@@ -48,6 +54,41 @@ class InspectionSite(models.Model):
     @property
     def display_name(self):
         return name_for_reader(self.name, self.name_en)
+
+    @property
+    def capability_labels(self) -> str:
+        return ", ".join(str(SiteCapability(code).label) for code in self.capabilities or () if code in
+                         SiteCapability.values)
+
+    @property
+    def abilities(self) -> set[str]:
+        """The site kinds it can stand in for: its own kind and its capabilities."""
+        return {self.kind, *(self.capabilities or [])}
+
+
+class SiteClosure(models.Model):
+    """A site closed for a period (works, an outbreak, a storm): nothing is routed to it then, and its open tasks
+    were re-routed when it was closed."""
+
+    site = models.ForeignKey(InspectionSite, on_delete=models.CASCADE, related_name="closures",
+                             verbose_name=_("site"))
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=300)
+    rerouted = models.PositiveIntegerField(_("tasks re-routed"), default=0)
+    closed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("closed by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("site closure")
+        verbose_name_plural = _("site closures")
+        ordering = ["-first_day", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(last_day__gte=models.F("first_day")),
+                                              name="inspection_closure_order")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.first_day} → {self.last_day}"
 
 
 class OfficerProfile(models.Model):

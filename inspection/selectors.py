@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -19,6 +20,7 @@ from . import draws, transitions
 from .choices import TaskReason, TaskStatus
 from .filtersets import (
     DeclarantInspectionTaskFilterSet,
+    InspectionSiteFilterSet,
     InspectionTaskFilterSet,
     JointInspectionFilterSet,
     LabFilterSet,
@@ -27,6 +29,7 @@ from .models import (
     ConfidentialMark,
     Draw,
     DrawPeriod,
+    InspectionSite,
     InspectionTask,
     JointInspection,
     Lab,
@@ -102,6 +105,24 @@ def active_bulletins(declaration) -> list:
 def enterprise_history(task, limit: int = 10) -> list[InspectionTask]:
     return list(InspectionTask.objects.filter(enterprise_id=task.enterprise_id).exclude(pk=task.pk)
                 .select_related("declaration", "assigned_to").order_by("-created_at")[:limit])
+
+
+def site_list(*, user, filters=None) -> QuerySet[InspectionSite]:
+    """Inspection sites: bureau staff only."""
+    if not is_bureau_user(user):
+        raise PermissionDenied
+    return InspectionSiteFilterSet(filters or {}, queryset=InspectionSite.objects.order_by("port", "code")).qs
+
+
+def site_get(*, user, pk) -> InspectionSite:
+    try:
+        return site_list(user=user).get(pk=pk)
+    except InspectionSite.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def site_open_task_count(site) -> int:
+    return site.tasks.filter(status__in=transitions.OPEN_STATUSES).count()
 
 
 def lab_list(*, user, filters=None) -> QuerySet[Lab]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import joint, labs, tasks
+from .views import joint, labs, sites, tasks
 
 app_name = "inspection"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("labs/", labs.lab_list, name="labs"),
     path("labs/<int:pk>/", labs.lab_detail, name="lab"),
     path("labs/<int:pk>/<str:action>/", labs.lab_status, name="lab_status"),
+    path("sites/", sites.site_list, name="sites"),
+    path("sites/new/", sites.site_form, name="site_create"),
+    path("sites/<int:pk>/", sites.site_detail, name="site"),
+    path("sites/<int:pk>/edit/", sites.site_form, name="site_edit"),
+    path("sites/<int:pk>/close/", sites.site_close, name="site_close"),
     path("joint/", joint.joint_list, name="joint_list"),
     path("joint/<int:pk>/schedule/", joint.joint_schedule, name="joint_schedule"),
 ]

@@ -1,11 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
+from .sites import InspectionSiteViewSet
 from .views import InspectionTaskViewSet, JointInspectionViewSet, LabViewSet, TestReportViewSet
 
 router = SimpleRouter()
 router.register("inspection-tasks", InspectionTaskViewSet, basename="inspection-task")
 router.register("labs", LabViewSet, basename="lab")
 router.register("test-reports", TestReportViewSet, basename="test-report")
+router.register("inspection-sites", InspectionSiteViewSet, basename="inspection-site")
 router.register("joint-inspections", JointInspectionViewSet, basename="joint-inspection")
 
 urlpatterns = router.urls

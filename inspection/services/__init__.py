@@ -66,8 +66,11 @@ from .sampling import (
 )
 from .sites import (
     declaration_category,
+    declaration_dg_classes,
+    site_close,
     site_create,
     site_route,
+    site_update,
 )
 
 __all__ = [
@@ -76,8 +79,11 @@ __all__ = [
     "officer_leave_add",
     "conflict_declare",
     "site_create",
+    "site_update",
+    "site_close",
     "site_route",
     "declaration_category",
+    "declaration_dg_classes",
     "declaration_confidential_mark",
     "declaration_confidential_unmark",
     "draw_period_commit",
