@@ -1,9 +1,12 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from declarations.choices import CommodityCategory
+
 from .choices import LabStatus, Priority, SiteCapability, SiteKind, TaskReason, TaskStatus
-from .models import InspectionSite, InspectionTask, JointInspection, Lab
+from .models import InspectionSite, InspectionTask, JointInspection, Lab, TestItem, TestLimit
 
 
 class DeclarantInspectionTaskFilterSet(django_filters.FilterSet):
@@ -64,3 +67,31 @@ class InspectionSiteFilterSet(django_filters.FilterSet):
     def filter_capability(self, queryset, name, value):
         # JSON containment is not portable to SQLite: the list is short, so match in Python.
         return queryset.filter(pk__in=[site.pk for site in queryset if value in site.abilities])
+
+
+class TestItemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Code or name"))
+    active = django_filters.BooleanFilter(field_name="active", label=_("Active"))
+
+    class Meta:
+        model = TestItem
+        fields = ["q", "active"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(name_en__icontains=value))
+
+
+class TestLimitFilterSet(django_filters.FilterSet):
+    item = django_filters.CharFilter(field_name="item__code", lookup_expr="iexact", label=_("Test item"))
+    category = django_filters.ChoiceFilter(choices=CommodityCategory.choices, label=_("Category"),
+                                           empty_label=_("Any"))
+    in_force = django_filters.BooleanFilter(method="filter_in_force", label=_("In force today"))
+
+    class Meta:
+        model = TestLimit
+        fields = ["item", "category", "in_force"]
+
+    def filter_in_force(self, queryset, name, value):
+        today = timezone.localdate()
+        condition = Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        return queryset.filter(condition) if value else queryset.exclude(condition)

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ciq_portal.forms import DatePicker, DateTimePicker
 from ciq_portal.roles import Role
+from declarations.choices import CommodityCategory
 
 from .choices import Conclusion, Disposition, SiteCapability, SiteDangerousGoodsClass, SiteKind
-from .models import InspectionSite, Lab
+from .models import InspectionSite, Lab, TestItem
 
 
 class FindingsForm(forms.Form):
@@ -39,9 +40,16 @@ class LabOrderForm(forms.Form):
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sample"].choices = [(s.pk, s.sample_no) for s in task.samples.all()] if task else []
+        items = [(item.code, f"{item.display_name} ({item.unit})") for item in TestItem.objects.filter(active=True)]
+        if items:  # the limits table's items are picked; typed only while the bureau keeps no table
+            self.fields["test_items"] = forms.MultipleChoiceField(label=_("Test items"), choices=items,
+                                                                  widget=forms.CheckboxSelectMultiple)
 
     def clean_test_items(self):
-        return [item.strip() for item in self.cleaned_data["test_items"].split(",") if item.strip()]
+        items = self.cleaned_data["test_items"]
+        if isinstance(items, list):
+            return items
+        return [item.strip() for item in items.split(",") if item.strip()]
 
 
 class ConclusionForm(forms.Form):
@@ -101,3 +109,26 @@ class SiteCloseForm(forms.Form):
     first_day = forms.DateField(label=_("First day"), widget=DatePicker())
     last_day = forms.DateField(label=_("Last day"), widget=DatePicker())
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class TestItemForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=64)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=16)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class TestLimitForm(forms.Form):
+    category = forms.ChoiceField(label=_("Commodity category"), choices=CommodityCategory.choices)
+    limit_min = forms.DecimalField(label=_("Lower limit"), max_digits=16, decimal_places=6, required=False)
+    limit_max = forms.DecimalField(label=_("Upper limit"), max_digits=16, decimal_places=6, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=16)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DatePicker())
+    basis = forms.CharField(label=_("Legal basis"), max_length=120, required=False)
+
+
+class TestLimitImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_(
+        "Columns: item, category, limit_min, limit_max, unit, valid_from, basis. Each row is a new version of that "
+        "item's limit for that category."))

@@ -440,6 +440,62 @@ class LabOrder(models.Model):
         return f"#{self.pk} {self.sample_id} → {self.lab_id}"
 
 
+class TestItem(models.Model):
+    """A test a laboratory performs (lead, cadmium, total plate count...), measured in one unit."""
+
+    __test__ = False  # not a pytest class
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    unit = models.CharField(_("unit"), max_length=16)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("test item")
+        verbose_name_plural = _("test items")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} ({self.unit})"
+
+    @property
+    def display_name(self):
+        return name_for_reader(self.name, self.name_en)
+
+
+class TestLimit(models.Model):
+    """One version of a test item's limit for a commodity category: a new version starts the day the previous one
+    ends, so a result is always judged by the limit in force on the day it is recorded."""
+
+    __test__ = False  # not a pytest class
+
+    item = models.ForeignKey(TestItem, on_delete=models.PROTECT, related_name="limits", verbose_name=_("test item"))
+    category = models.CharField(_("commodity category"), max_length=32)
+    version = models.PositiveIntegerField(_("version"))
+    limit_min = models.DecimalField(_("lower limit"), max_digits=16, decimal_places=6, null=True, blank=True)
+    limit_max = models.DecimalField(_("upper limit"), max_digits=16, decimal_places=6, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=16)
+    basis = models.CharField(_("legal basis"), max_length=120, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("test limit")
+        verbose_name_plural = _("test limits")
+        ordering = ["item__code", "category", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "category", "version"], name="inspection_limit_version_once"),
+            models.CheckConstraint(condition=Q(limit_min__isnull=False) | Q(limit_max__isnull=False),
+                                   name="inspection_limit_has_a_bound"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} {self.category} v{self.version}"
+
+
 class LabResult(models.Model):
     order = models.ForeignKey(LabOrder, on_delete=models.CASCADE, related_name="results")
     test_item = models.CharField(_("test item"), max_length=64)
@@ -448,6 +504,9 @@ class LabResult(models.Model):
     limit_min = models.DecimalField(_("lower limit"), max_digits=16, decimal_places=6, null=True, blank=True)
     limit_max = models.DecimalField(_("upper limit"), max_digits=16, decimal_places=6, null=True, blank=True)
     passed = models.BooleanField(_("within limits"))
+    # The version of the limits table that judged it (none: limits typed for an item the table lacks).
+    limit = models.ForeignKey(TestLimit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("limit applied"))
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

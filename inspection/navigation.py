@@ -16,4 +16,6 @@ ITEMS = [
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST}), order=34),
     NavItem(label=_("Inspection sites"), url_name="inspection:sites",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=35),
+    NavItem(label=_("Limits table"), url_name="inspection:test_limits",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=36),
 ]

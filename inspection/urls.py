@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import joint, labs, sites, tasks
+from .views import joint, labs, limits, sites, tasks
 
 app_name = "inspection"
 
@@ -27,6 +27,14 @@ urlpatterns = [
     path("sites/<int:pk>/", sites.site_detail, name="site"),
     path("sites/<int:pk>/edit/", sites.site_form, name="site_edit"),
     path("sites/<int:pk>/close/", sites.site_close, name="site_close"),
+    path("test-items/", limits.test_item_list, name="test_items"),
+    path("test-items/new/", limits.test_item_form, name="test_item_create"),
+    path("test-items/<int:pk>/", limits.test_item_detail, name="test_item"),
+    path("test-items/<int:pk>/edit/", limits.test_item_form, name="test_item_edit"),
+    path("test-items/<int:pk>/limits/", limits.test_limit_add, name="test_limit_add"),
+    path("limits/", limits.test_limit_list, name="test_limits"),
+    path("limits/import/", limits.test_limit_import, name="test_limit_import"),
+    path("limits/import/template.csv", limits.test_limit_template, name="test_limit_template"),
     path("joint/", joint.joint_list, name="joint_list"),
     path("joint/<int:pk>/schedule/", joint.joint_schedule, name="joint_schedule"),
 ]

@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from .limits import TestItemViewSet, TestLimitViewSet
 from .sites import InspectionSiteViewSet
 from .views import InspectionTaskViewSet, JointInspectionViewSet, LabViewSet, TestReportViewSet
 
@@ -8,6 +9,8 @@ router.register("inspection-tasks", InspectionTaskViewSet, basename="inspection-
 router.register("labs", LabViewSet, basename="lab")
 router.register("test-reports", TestReportViewSet, basename="test-report")
 router.register("inspection-sites", InspectionSiteViewSet, basename="inspection-site")
+router.register("test-items", TestItemViewSet, basename="test-item")
+router.register("test-limits", TestLimitViewSet, basename="test-limit")
 router.register("joint-inspections", JointInspectionViewSet, basename="joint-inspection")
 
 urlpatterns = router.urls

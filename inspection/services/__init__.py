@@ -37,6 +37,14 @@ from .labs import (
     test_report_check,
     test_report_submit,
 )
+from .limits import (
+    LIMIT_IMPORT_COLUMNS,
+    test_item_create,
+    test_item_update,
+    test_limit_set,
+    test_limits_import,
+    test_limits_import_errors,
+)
 from .officers import (
     conflict_declare,
     officer_leave_add,
@@ -110,6 +118,12 @@ __all__ = [
     "sample_custody_add",
     "lab_order_create",
     "lab_result_record",
+    "LIMIT_IMPORT_COLUMNS",
+    "test_item_create",
+    "test_item_update",
+    "test_limit_set",
+    "test_limits_import",
+    "test_limits_import_errors",
     "REPORT_MAX_AGE_DAYS",
     "LAB_DISAGREEMENT_LIMIT",
     "LAB_DISAGREEMENT_WINDOW_DAYS",
