@@ -5,8 +5,8 @@ from ciq_portal.forms import DatePicker, DateTimePicker
 from ciq_portal.roles import Role
 from declarations.choices import CommodityCategory
 
-from .choices import Conclusion, Disposition, SiteCapability, SiteDangerousGoodsClass, SiteKind
-from .models import InspectionSite, Lab, TestItem
+from .choices import Conclusion, Disposition, LabKind, SiteCapability, SiteDangerousGoodsClass, SiteKind
+from .models import InspectionSite, Lab, TestItem, TestReport
 
 
 class FindingsForm(forms.Form):
@@ -132,3 +132,49 @@ class TestLimitImportForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_(
         "Columns: item, category, limit_min, limit_max, unit, valid_from, basis. Each row is a new version of that "
         "item's limit for that category."))
+
+
+class LabForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=LabKind.choices)
+    accreditation_no = forms.CharField(label=_("Accreditation number"), max_length=32)
+    valid_from = forms.DateField(label=_("Accredited from"), widget=DatePicker())
+    valid_until = forms.DateField(label=_("Accreditation expires"), widget=DatePicker())
+    scope_categories = forms.MultipleChoiceField(label=_("Scope: commodity categories"), required=False,
+                                                 choices=CommodityCategory.choices,
+                                                 widget=forms.CheckboxSelectMultiple)
+    scope_test_items = forms.CharField(label=_("Scope: test items (comma separated)"), max_length=1000,
+                                       required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = [(item.code, f"{item.display_name} ({item.unit})") for item in TestItem.objects.filter(active=True)]
+        if items:  # the scope is picked from the limits table's items once the bureau keeps one
+            self.fields["scope_test_items"] = forms.MultipleChoiceField(
+                label=_("Scope: test items"), choices=items, required=False, widget=forms.CheckboxSelectMultiple)
+        elif isinstance(self.initial.get("scope_test_items"), list):
+            self.initial["scope_test_items"] = ", ".join(self.initial["scope_test_items"])
+
+    def clean_scope_test_items(self):
+        items = self.cleaned_data["scope_test_items"]
+        if isinstance(items, list):
+            return items
+        return [item.strip() for item in items.split(",") if item.strip()]
+
+
+class LabRetestForm(forms.Form):
+    report = forms.ModelChoiceField(label=_("Test report"), queryset=None)
+    test_item = forms.CharField(label=_("Test item"), max_length=64)
+    bureau_value = forms.DecimalField(label=_("Bureau's result"), max_digits=16, decimal_places=6)
+
+    def __init__(self, *args, lab=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = lab.reports.order_by("-issued_on", "-id") if lab else TestReport.objects.none()
+
+
+class LabPolicyForm(forms.Form):
+    disagreement_limit = forms.IntegerField(label=_("Disagreements before suspension"), min_value=1, max_value=100)
+    window_days = forms.IntegerField(label=_("Counted over (days)"), min_value=1, max_value=3650)
+    tolerance = forms.DecimalField(label=_("Relative tolerance of a re-test"), max_digits=6, decimal_places=4,
+                                   help_text=_("0.10: the bureau's result may differ by 10 % of the larger value."))

@@ -406,6 +406,26 @@ class Lab(models.Model):
         return name_for_reader(self.name, self.name_en)
 
 
+class LabPolicy(models.Model):
+    """The bureau's rule for re-tests, in versions (the latest applies): past ``disagreement_limit`` disagreements
+    within ``window_days`` a laboratory is suspended automatically. Set by supervisors."""
+
+    disagreement_limit = models.PositiveSmallIntegerField(_("disagreements before suspension"))
+    window_days = models.PositiveSmallIntegerField(_("counted over (days)"))
+    tolerance = models.DecimalField(_("relative tolerance of a re-test"), max_digits=6, decimal_places=4)
+    set_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("set by"))
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("laboratory policy")
+        verbose_name_plural = _("laboratory policies")
+        ordering = ["-set_at", "-id"]
+
+    def __str__(self):
+        return f"{self.disagreement_limit} / {self.window_days} d"
+
+
 class LabStatusChange(models.Model):
     lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=12)
