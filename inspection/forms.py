@@ -177,4 +177,5 @@ class LabPolicyForm(forms.Form):
     disagreement_limit = forms.IntegerField(label=_("Disagreements before suspension"), min_value=1, max_value=100)
     window_days = forms.IntegerField(label=_("Counted over (days)"), min_value=1, max_value=3650)
     tolerance = forms.DecimalField(label=_("Relative tolerance of a re-test"), max_digits=6, decimal_places=4,
-                                   help_text=_("0.10: the bureau's result may differ by 10 % of the larger value."))
+                                   help_text=_("0.10: the bureau's result may differ from the laboratory's by a "
+                                               "tenth of the larger value."))
