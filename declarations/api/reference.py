@@ -84,7 +84,7 @@ class HSCodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     """The HS nomenclature, each code with its effective dates (a new edition: /api/v1/hs-editions/)."""
 
     lookup_field = "code"
-    lookup_value_regex = r"[0-9]{2,10}"
+    lookup_value_regex = r"[0-9]{1,10}"
     serializer_class = HSCodeSerializer
     filterset_class = HSCodeFilterSet
     queryset = HSCode.objects.none()
