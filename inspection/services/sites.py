@@ -18,7 +18,7 @@ from declarations.nomenclature import hs_category
 
 from .. import routing, transitions
 from ..choices import SiteCapability, SiteDangerousGoodsClass, SiteKind, TaskStatus
-from ..models import InspectionSite, InspectionTask, SiteClosure
+from ..models import InspectionSite, InspectionTask, OfficerProfile, SiteClosure, TaskNote, TaskNoteKind
 from ._common import _event, _task_snapshot
 
 SITE_FIELDS = ("code", "name", "name_en", "kind", "port", "capacity_per_day", "capabilities", "dg_classes",
@@ -155,9 +155,20 @@ def site_close(*, site, actor, first_day: date, last_day: date, reason: str) -> 
 
 
 def _task_reroute(task: InspectionTask, *, target: InspectionSite, day: date, closure: SiteClosure, actor) -> None:
+    """Move a task to ``target``. An assigned (not yet claimed) task whose officer does not work at ``target``
+    goes back to the pool, which the beat's sweep draws for again; a claimed one stays with its officer."""
     before = _task_snapshot(task)
     task.site, task.scheduled_for = target, day
-    task.save(update_fields=["site", "scheduled_for"])
+    fields = ["site", "scheduled_for"]
+    previous = task.assigned_to_id
+    if task.status == TaskStatus.ASSIGNED and not OfficerProfile.sites.through.objects.filter(
+            officerprofile__user_id=previous, inspectionsite=target).exists():
+        task.status, task.assigned_to, task.assigned_at = TaskStatus.QUEUED, None, None
+        fields += ["status", "assigned_to", "assigned_at"]
+        TaskNote.objects.create(task=task, kind=TaskNoteKind.RELEASE, actor=actor, from_officer_id=previous,
+                                reason=_("Site %(code)s closed: the inspector does not work at %(site)s.") % {
+                                    "code": closure.site.code, "site": target.code})
+    task.save(update_fields=fields)
     audit_record(actor=actor, action="inspection_task.reroute", obj=task, enterprise_id=task.enterprise_id,
                  before=before, after={**_task_snapshot(task), "closure": closure.pk})
     _event(declaration=task.declaration, kind="inspection_rerouted", actor=actor,

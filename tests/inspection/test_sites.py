@@ -98,6 +98,28 @@ def test_closing_a_site_reroutes_its_open_tasks(administrator, cold_site, make_d
     assert create_task(make_declaration()).site == other
 
 
+def test_an_assigned_task_whose_officer_does_not_work_at_the_new_site_goes_back_to_the_pool(
+        administrator, cold_site, officers, make_declaration, create_task):
+    task = create_task(make_declaration())
+    assert (task.site, task.status) == (cold_site, "assigned")
+    InspectionSiteFactory(code="NGB-CC2", kind="cold_chain")
+    services.site_close(site=cold_site, actor=administrator, first_day=TODAY(), last_day=TODAY(), reason="检修")
+    task.refresh_from_db()
+    assert (task.site.code, task.status, task.assigned_to) == ("NGB-CC2", "queued", None)
+    assert task.notes.filter(kind="release").exists()
+
+
+def test_a_claimed_task_keeps_its_officer_when_rerouted(administrator, cold_site, general_site, officers,
+                                                        make_declaration, create_task):
+    task = create_task(make_declaration())
+    services.inspection_task_claim(task=task, actor=task.assigned_to)
+    general_site.capabilities = ["cold_chain"]
+    general_site.save()
+    services.site_close(site=cold_site, actor=administrator, first_day=TODAY(), last_day=TODAY(), reason="检修")
+    task.refresh_from_db()
+    assert (task.site, task.status) == (general_site, "claimed")
+
+
 def test_a_closure_no_other_site_can_absorb_is_refused_and_writes_nothing(administrator, cold_site,
                                                                           make_declaration, create_task):
     task = create_task(make_declaration())
