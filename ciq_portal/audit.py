@@ -311,3 +311,9 @@ def audit_verify_against(kept_heads: list[dict], *, keys: list | None = None) ->
                                             f"published for {day}; first bad row: {first}")
         matched = last_seq
     return audit_verify(keys=keys)
+
+
+def audit_trail(obj, *, limit: int = 50):
+    """The change log of one object, newest first: its audit rows (the reference tables' pages show it)."""
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
+        "-occurred_at", "-id")[:limit]

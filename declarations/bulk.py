@@ -34,13 +34,13 @@ COLUMNS = [
     "ref", "port_of_entry", "transport_mode", "vessel_voyage", "bill_of_lading", "containers", "arrival_date",
     "departure_country", "use_of_goods", "inspection_place", "destination_office", "trade_terms",
     "hs_code", "description", "origin_country", "quantity", "unit", "net_weight_kg", "gross_weight_kg", "value",
-    "currency", "manufacturer_name", "lot_numbers",
+    "currency", "manufacturer_name", "lot_numbers", "un_number", "dg_class",
 ]
 HEADER_COLUMNS = [c for c in COLUMNS[1:12]]
 LINE_COLUMNS = COLUMNS[12:]
 EXAMPLE = ["PO-2026-001", "NGB", "sea", "COSCO TAURUS 051E", "COSU6301234567", "CSQU3054383",
            "", "AU", "food", "port", "", "CIF", "0306170000",
-           "Frozen shrimps", "AU", "12000", "kg", "12000", "12600", "96000", "USD", "Sea Harvest Pty", "L2401"]
+           "Frozen shrimps", "AU", "12000", "kg", "12000", "12600", "96000", "USD", "Sea Harvest Pty", "L2401", "", ""]
 
 
 def template_csv() -> bytes:

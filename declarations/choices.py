@@ -121,6 +121,7 @@ class EventKind(models.TextChoices):
     # inspection
     RANDOM_DRAW = "random_draw", _("Random inspection draw")
     INSPECTION_SCHEDULED = "inspection_scheduled", _("Inspection scheduled")
+    INSPECTION_REROUTED = "inspection_rerouted", _("Inspection moved to another site")
     INSPECTION_SAMPLED = "inspection_sampled", _("Samples taken")
     LAB_ORDERED = "lab_ordered", _("Laboratory test ordered")
     LAB_RESULTED = "lab_resulted", _("Laboratory result received")
@@ -165,3 +166,28 @@ class LogisticsEventKind(models.TextChoices):
 
 # Rank of each step: an event may not be earlier than a lower-ranked one, nor later than a higher-ranked one.
 LOGISTICS_ORDER = {kind: rank for rank, kind in enumerate(LogisticsEventKind.values, start=1)}
+
+
+class DangerousGoodsClass(models.TextChoices):
+    """UN Model Regulations hazard classes and divisions a goods line may carry beside its UN number."""
+
+    EXPLOSIVES = "1", _("1 Explosives")
+    FLAMMABLE_GAS = "2.1", _("2.1 Flammable gases")
+    NON_FLAMMABLE_GAS = "2.2", _("2.2 Non-flammable, non-toxic gases")
+    TOXIC_GAS = "2.3", _("2.3 Toxic gases")
+    FLAMMABLE_LIQUID = "3", _("3 Flammable liquids")
+    FLAMMABLE_SOLID = "4.1", _("4.1 Flammable solids")
+    SPONTANEOUSLY_COMBUSTIBLE = "4.2", _("4.2 Substances liable to spontaneous combustion")
+    DANGEROUS_WHEN_WET = "4.3", _("4.3 Substances dangerous when wet")
+    OXIDIZER = "5.1", _("5.1 Oxidizing substances")
+    ORGANIC_PEROXIDE = "5.2", _("5.2 Organic peroxides")
+    TOXIC = "6.1", _("6.1 Toxic substances")
+    INFECTIOUS = "6.2", _("6.2 Infectious substances")
+    RADIOACTIVE = "7", _("7 Radioactive material")
+    CORROSIVE = "8", _("8 Corrosive substances")
+    MISCELLANEOUS = "9", _("9 Miscellaneous dangerous goods")
+
+
+def dangerous_goods_main_class(dg_class: str) -> str:
+    """The class (1 to 9) of a class or division ("2.1" -> "2")."""
+    return (dg_class or "").split(".")[0]

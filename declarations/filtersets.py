@@ -1,13 +1,15 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ciq_portal.filters import UTCIsoDateTimeFilter
 from ciq_portal.forms import DatePicker
 
-from .choices import DeclarationStatus, LogisticsEventKind, ReleaseMode
-from .models import Declaration, GoodsLine, LogisticsEvent, Registration
+from .choices import CommodityCategory, DeclarationStatus, DocumentKind, LogisticsEventKind, ReleaseMode
+from .models import Declaration, DocumentRequirement, GoodsLine, HSCode, LogisticsEvent, Registration
+from .nomenclature import in_force
 
 ORDERING = (
     ("created_at", "created_at"), ("submitted_at", "submitted_at"), ("number", "number"), ("status", "status"),
@@ -93,3 +95,40 @@ class LogisticsEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = LogisticsEvent
         fields = ["container_no", "kind", "declaration", "occurred_from", "occurred_to"]
+
+
+class InForceFilter(django_filters.BooleanFilter):
+    """Yes: rows in force today; no: rows not (yet or any more) in force."""
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        condition = in_force(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+class DocumentRequirementFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=DocumentKind.choices, label=_("Document type"), empty_label=_("Any"))
+    category = django_filters.ChoiceFilter(choices=CommodityCategory.choices, label=_("Category"),
+                                           empty_label=_("Any"))
+    hs_prefix = django_filters.CharFilter(field_name="hs_prefix", lookup_expr="startswith", label=_("HS code prefix"))
+    in_force = InForceFilter(label=_("In force today"))
+
+    class Meta:
+        model = DocumentRequirement
+        fields = ["kind", "category", "hs_prefix", "in_force"]
+
+
+class HSCodeFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("HS code starts with"))
+    q = django_filters.CharFilter(method="filter_name", label=_("Name"))
+    category = django_filters.ChoiceFilter(choices=CommodityCategory.choices, label=_("Category"),
+                                           empty_label=_("Any"))
+    in_force = InForceFilter(label=_("In force today"))
+
+    class Meta:
+        model = HSCode
+        fields = ["code", "q", "category", "in_force"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(Q(name_zh__icontains=value) | Q(name_en__icontains=value)) if value else queryset

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from ciq_portal.forms import DatePicker
 
-from .choices import DocumentKind, InspectionPlace, TransportMode
+from .choices import CommodityCategory, DangerousGoodsClass, DocumentKind, InspectionPlace, TransportMode
 from .models import Registration
 
 LINE_PREFIX = "lines"
@@ -83,6 +83,9 @@ class GoodsLineForm(forms.Form):
     currency = _text(_("Currency"), max_length=3, initial="USD")
     manufacturer_name = _text(_("Manufacturer"), max_length=200)
     lot_numbers = _text(_("Lot numbers"), max_length=200)
+    un_number = _text(_("UN number (dangerous goods)"), max_length=8, placeholder="UN1203")
+    dg_class = forms.ChoiceField(label=_("Dangerous-goods class"), required=False,
+                                 choices=[("", "—")] + list(DangerousGoodsClass.choices))
 
     def is_blank(self) -> bool:
         """A row the user left empty (the currency default alone does not count)."""
@@ -182,3 +185,38 @@ class RegistrationDocumentForm(forms.Form):
     title = _text(_("Title"), max_length=200)
     file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False,
                            widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+
+
+class DocumentRequirementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document type"), choices=DocumentKind.choices)
+    hs_prefix = _text(_("HS code prefix"), max_length=10, inputmode="numeric")
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", "—")] + list(CommodityCategory.choices))
+    note = _text(_("Note"), max_length=200)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DatePicker())
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DatePicker())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hs_prefix"].help_text = _("Goods are named by an HS code prefix or by a category.")
+
+
+class HSCodeForm(forms.Form):
+    code = _text(_("HS code"), max_length=10, inputmode="numeric")
+    name_zh = _text(_("Name (Chinese)"), max_length=300)
+    name_en = _text(_("Name (English)"), max_length=300)
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", "—")] + list(CommodityCategory.choices))
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DatePicker())
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DatePicker())
+
+
+class HSEditionForm(forms.Form):
+    name = _text(_("Edition"), max_length=64, placeholder="HS 2027")
+    effective_from = forms.DateField(label=_("Effective from"), widget=DatePicker())
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Columns: code, name_zh, name_en, category. The whole table: codes it "
+                                          "lacks end the day before the edition takes effect.")

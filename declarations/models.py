@@ -7,6 +7,7 @@ from ciq_portal.models import MessageInEveryLanguage
 from credit.models import Enterprise
 
 from .choices import (
+    DangerousGoodsClass,
     DeclarationSource,
     DeclarationStatus,
     DocumentKind,
@@ -26,6 +27,9 @@ class HSCode(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300)
     # Commodity category used by registration, documents, qualifications and site routing (e.g. "food").
     category = models.CharField(_("category"), max_length=32, blank=True, db_index=True)
+    # Effective dates: a code outside them is not in the nomenclature that day (set by the editions imported).
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("HS code")
@@ -38,6 +42,29 @@ class HSCode(models.Model):
     @property
     def chapter(self) -> str:
         return self.code[:2]
+
+
+class HSEdition(models.Model):
+    """One edition of the HS nomenclature imported from a file: from ``effective_from`` its codes are the table."""
+
+    name = models.CharField(_("edition"), max_length=64)
+    effective_from = models.DateField(_("effective from"))
+    original_name = models.CharField(_("file name"), max_length=255)
+    codes = models.PositiveIntegerField(_("codes"), default=0)
+    added = models.PositiveIntegerField(_("codes added"), default=0)
+    changed = models.PositiveIntegerField(_("codes changed"), default=0)
+    retired = models.PositiveIntegerField(_("codes retired"), default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("imported by"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("HS edition")
+        verbose_name_plural = _("HS editions")
+        ordering = ["-effective_from", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.effective_from})"
 
 
 class Declaration(models.Model):
@@ -123,6 +150,10 @@ class GoodsLine(models.Model):
                                      verbose_name=_("manufacturer"))
     manufacturer_name = models.CharField(_("manufacturer name"), max_length=200, blank=True)
     lot_numbers = models.CharField(_("lot numbers"), max_length=200, blank=True)
+    # Dangerous goods say what they are: the site is chosen by these, not guessed from the HS code.
+    un_number = models.CharField(_("UN number"), max_length=6, blank=True)
+    dg_class = models.CharField(_("dangerous-goods class"), max_length=4, choices=DangerousGoodsClass.choices,
+                                blank=True)
 
     class Meta:
         verbose_name = _("goods line")
@@ -217,6 +248,8 @@ class DocumentRequirement(models.Model):
     category = models.CharField(_("category"), max_length=32, blank=True)
     kind = models.CharField(_("document type"), max_length=32, choices=DocumentKind.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("document requirement")

@@ -11,4 +11,8 @@ ITEMS = [
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=20),
     NavItem(label=_("Filings and registrations"), url_name="declarations:registrations",
             roles=frozenset({Role.DECLARANT, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=25),
+    NavItem(label=_("Document requirements"), url_name="declarations:document_requirements",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=60),
+    NavItem(label=_("HS nomenclature"), url_name="declarations:hs_codes",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=61),
 ]

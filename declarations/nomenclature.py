@@ -1,6 +1,9 @@
 """The HS nomenclature as every app reads it: whether a code is known, and its commodity category (the most
 specific code in the table that has one). One in-process copy of the table (ciq_portal.reference)."""
 
+from django.db.models import Q
+from django.utils import timezone
+
 from ciq_portal.reference import reference_cached
 
 from .models import HSCode
@@ -10,8 +13,16 @@ CATEGORY_LENGTHS = (10, 8, 6, 4, 2)
 NOMENCLATURE_KEY = "hs-nomenclature"
 
 
+def in_force(day) -> Q:
+    """Rows (HS codes, document requirements) whose effective dates include ``day``; an open end is no limit."""
+    return ((Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=day)))
+
+
 def _nomenclature() -> dict[str, str]:
-    return reference_cached(NOMENCLATURE_KEY, lambda: dict(HSCode.objects.values_list("code", "category")))
+    """Today's codes (an edition's retired codes end, its new ones start, on their dates)."""
+    return reference_cached(NOMENCLATURE_KEY, lambda: dict(
+        HSCode.objects.filter(in_force(timezone.localdate())).values_list("code", "category")))
 
 
 def hs_prefixes(code: str, lengths=CATEGORY_LENGTHS) -> list[str]:

@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
@@ -18,8 +19,25 @@ from ciq_portal.search import SearchHit
 
 from .choices import DeclarationStatus
 from .clearance_facts import clearance_facts_annotations, clearance_facts_of_moved
-from .filtersets import DeclarationFilterSet, LogisticsEventFilterSet, RegistrationFilterSet
-from .models import Declaration, DeclarationEvent, Document, GoodsLine, ImportJob, LogisticsEvent, Registration
+from .filtersets import (
+    DeclarationFilterSet,
+    DocumentRequirementFilterSet,
+    HSCodeFilterSet,
+    LogisticsEventFilterSet,
+    RegistrationFilterSet,
+)
+from .models import (
+    Declaration,
+    DeclarationEvent,
+    Document,
+    DocumentRequirement,
+    GoodsLine,
+    HSCode,
+    HSEdition,
+    ImportJob,
+    LogisticsEvent,
+    Registration,
+)
 
 LIST_FIELDS = ("id", "number", "status", "port_of_entry", "transport_mode", "bill_of_lading", "arrival_date",
                "departure_country", "release_mode", "created_at", "submitted_at", "released_at", "source",
@@ -245,3 +263,41 @@ def logistics_event_get(*, user, pk):
         return logistics_event_list(user=user).get(pk=pk)
     except (LogisticsEvent.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+# --- The bureau's reference tables ---------------------------------------------------------------------------
+
+
+def _require_bureau(user) -> None:
+    if not is_bureau_user(user):
+        raise PermissionDenied
+
+
+def document_requirement_list(*, user, filters=None):
+    _require_bureau(user)
+    return DocumentRequirementFilterSet(filters or {}, queryset=DocumentRequirement.objects.order_by(
+        "category", "hs_prefix", "kind", "id")).qs
+
+
+def document_requirement_get(*, user, pk) -> DocumentRequirement:
+    try:
+        return document_requirement_list(user=user).get(pk=pk)
+    except DocumentRequirement.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def hs_code_list(*, user, filters=None):
+    _require_bureau(user)
+    return HSCodeFilterSet(filters or {}, queryset=HSCode.objects.order_by("code")).qs
+
+
+def hs_code_get(*, user, code) -> HSCode:
+    try:
+        return hs_code_list(user=user).get(pk=code)
+    except HSCode.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def hs_edition_list(*, user):
+    _require_bureau(user)
+    return HSEdition.objects.select_related("imported_by").order_by("-effective_from", "-id")

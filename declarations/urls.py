@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reference
 
 app_name = "declarations"
 
@@ -26,4 +26,13 @@ urlpatterns = [
     path("registrations/<int:pk>/documents/<int:document_pk>/", views.registration_document_download,
          name="registration_document_download"),
     path("registrations/<int:pk>/<str:action>/", views.registration_decide, name="registration_decide"),
+    path("reference/documents/", views_reference.document_requirement_list, name="document_requirements"),
+    path("reference/documents/new/", views_reference.document_requirement_form, name="document_requirement_create"),
+    path("reference/documents/<int:pk>/", views_reference.document_requirement_form,
+         name="document_requirement_edit"),
+    path("reference/hs/", views_reference.hs_code_list, name="hs_codes"),
+    path("reference/hs/new/", views_reference.hs_code_form, name="hs_code_create"),
+    path("reference/hs/import/", views_reference.hs_edition_import, name="hs_edition_import"),
+    path("reference/hs/import/template.csv", views_reference.hs_edition_template, name="hs_edition_template"),
+    path("reference/hs/<str:code>/", views_reference.hs_code_form, name="hs_code_edit"),
 ]

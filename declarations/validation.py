@@ -1,12 +1,13 @@
 """Field validation of declarations and goods lines: every message is translated and names its field."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import InspectionPlace, TransportMode
+from .choices import DangerousGoodsClass, InspectionPlace, TransportMode
 from .nomenclature import hs_code_known
 from .reference import COUNTRIES, CURRENCIES, TRADE_TERMS, is_valid_container
 
@@ -17,8 +18,10 @@ HEADER_FIELDS = (
 )
 LINE_FIELDS = (
     "hs_code", "description", "origin_country", "quantity", "unit", "net_weight_kg", "gross_weight_kg", "value",
-    "currency", "manufacturer", "manufacturer_name", "lot_numbers",
+    "currency", "manufacturer", "manufacturer_name", "lot_numbers", "un_number", "dg_class",
 )
+# UN0000 is no substance's number.
+UN_NUMBER_RE = re.compile(r"^UN(?!0000)\d{4}$")
 MAX_PAST_DAYS = 366
 MAX_FUTURE_DAYS = 180
 
@@ -151,4 +154,25 @@ def clean_line(data: dict, index: int, errors: dict) -> dict:
         err("net_weight_kg", _("Line %(line)s, net weight: cannot exceed the gross weight.") % {"line": label})
     for name in ("manufacturer_name", "lot_numbers"):
         out[name] = str(out.get(name) or "").strip()
+    _clean_dangerous_goods(out, label, err)
     return out
+
+
+def un_number_normalise(value) -> str:
+    """"1203", "un 1203" and "UN1203" all mean UN1203; "" stays ""."""
+    text = str(value or "").upper().replace(" ", "")
+    return f"UN{text}" if text.isdigit() else text
+
+
+def _clean_dangerous_goods(out: dict, label, err) -> None:
+    out["un_number"] = un_number_normalise(out.get("un_number"))
+    out["dg_class"] = str(out.get("dg_class") or "").strip()
+    if out["un_number"] and not UN_NUMBER_RE.match(out["un_number"]):
+        err("un_number", _("Line %(line)s, UN number: “%(value)s” is not a UN number (UN and four digits, e.g. "
+                           "UN1203).") % {"line": label, "value": out["un_number"]})
+    if out["dg_class"] and out["dg_class"] not in DangerousGoodsClass.values:
+        err("dg_class", _("Line %(line)s, dangerous-goods class: “%(value)s” is not a UN hazard class or "
+                          "division.") % {"line": label, "value": out["dg_class"]})
+    elif out["dg_class"] and not out["un_number"]:
+        err("un_number", _("Line %(line)s, UN number: required for goods of a dangerous-goods class.")
+            % {"line": label})

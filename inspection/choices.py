@@ -11,6 +11,30 @@ class SiteKind(models.TextChoices):
     LIVE_ANIMALS = routing.SITE_LIVE_ANIMALS, _("Live animals")
 
 
+class SiteCapability(models.TextChoices):
+    """What a site can do besides general inspection; goods needing one go only to a site having it."""
+
+    COLD_CHAIN = routing.SITE_COLD_CHAIN, _("Cold chain")
+    DANGEROUS_GOODS = routing.SITE_DANGEROUS_GOODS, _("Dangerous goods")
+    LIVE_ANIMALS = routing.SITE_LIVE_ANIMALS, _("Live animals")
+    FUMIGATION = "fumigation", _("Fumigation and treatment")
+    X_RAY = "x_ray", _("Container X-ray")
+
+
+class SiteDangerousGoodsClass(models.TextChoices):
+    """The UN hazard classes a dangerous-goods site is licensed for (a division counts as its class)."""
+
+    CLASS_1 = "1", _("Class 1 Explosives")
+    CLASS_2 = "2", _("Class 2 Gases")
+    CLASS_3 = "3", _("Class 3 Flammable liquids")
+    CLASS_4 = "4", _("Class 4 Flammable solids")
+    CLASS_5 = "5", _("Class 5 Oxidizers and organic peroxides")
+    CLASS_6 = "6", _("Class 6 Toxic and infectious substances")
+    CLASS_7 = "7", _("Class 7 Radioactive material")
+    CLASS_8 = "8", _("Class 8 Corrosives")
+    CLASS_9 = "9", _("Class 9 Miscellaneous")
+
+
 class TaskStatus(models.TextChoices):
     QUEUED = transitions.QUEUED, _("Queued")
     ASSIGNED = transitions.ASSIGNED, _("Assigned")

@@ -11,7 +11,7 @@ from ciq_portal.models import User
 
 from . import services
 from .choices import LabKind, LabStatus, SiteKind
-from .models import Draw, DrawPeriod, InspectionSite, Lab, OfficerProfile
+from .models import Draw, DrawPeriod, InspectionSite, Lab, OfficerProfile, TestItem, TestLimit
 from .services.labs import _lab_status_set
 
 SITES = [
@@ -36,6 +36,25 @@ LABS = [
      ["formaldehyde", "lead"], LabStatus.ACTIVE),
     ("某某检测有限公司", "Example Testing Co., Ltd.", LabKind.THIRD_PARTY, "CNAS L9999", ["food"], ["total_bacteria"],
      LabStatus.SUSPENDED),
+]
+# The limits table: (code, name, name in English, unit) and (item, category, lower, upper, legal basis).
+TEST_ITEMS = [
+    ("lead", "铅", "Lead", "mg/kg"),
+    ("chloramphenicol", "氯霉素", "Chloramphenicol", "µg/kg"),
+    ("total_bacteria", "菌落总数", "Total plate count", "CFU/g"),
+    ("heavy_metals", "重金属（以铅计）", "Heavy metals (as lead)", "mg/kg"),
+    ("formaldehyde", "甲醛", "Formaldehyde", "mg/kg"),
+]
+TEST_LIMITS = [
+    ("lead", "aquatic", None, "0.5", "GB 2762-2022"),
+    ("lead", "meat", None, "0.2", "GB 2762-2022"),
+    ("lead", "food", None, "0.2", "GB 2762-2022"),
+    ("lead", "cosmetics", None, "10", "化妆品安全技术规范（2015年版）"),
+    ("chloramphenicol", "aquatic", None, "0.3", "农业农村部公告第250号"),
+    ("chloramphenicol", "meat", None, "0.3", "农业农村部公告第250号"),
+    ("total_bacteria", "food", None, "100000", "GB 29921-2021"),
+    ("heavy_metals", "cosmetics", None, "10", "化妆品安全技术规范（2015年版）"),
+    ("formaldehyde", "textile", None, "75", "GB 18401-2010"),
 ]
 PAST_DAYS = 5
 # The demo's fourth officer, made through the staff service (the others' accounts come from ciq_portal/demo.py).
@@ -102,10 +121,18 @@ def seed(*, password: str, stdout) -> None:
                                         valid_from=today - timedelta(days=700), valid_until=today + timedelta(days=700))
             if status == LabStatus.SUSPENDED:
                 _lab_status_set(lab, LabStatus.SUSPENDED, "演示：复检结果多次不一致", actor=None, automatic=True)
+    items = {item.code: item for item in TestItem.objects.all()}
+    for code, name, name_en, unit in TEST_ITEMS:
+        if code not in items:
+            items[code] = services.test_item_create(actor=None, code=code, name=name, name_en=name_en, unit=unit)
+    for code, category, low, high, basis in TEST_LIMITS:
+        if not TestLimit.objects.filter(item=items[code], category=category).exists():
+            services.test_limit_set(actor=None, item=items[code], category=category, limit_min=low, limit_max=high,
+                                    unit=items[code].unit, valid_from=today, basis=basis)
     # Seeds on schedule, as the beat keeps them: today's and tomorrow's committed, every ended day's revealed.
     services.draw_periods_rotate()
     stdout.write(f"  inspection: {len(sites)} sites, {OfficerProfile.objects.count()} officer profiles on a weekly "
-                 f"roster, {Lab.objects.count()} labs")
+                 f"roster, {Lab.objects.count()} labs, {TestLimit.objects.count()} limits")
 
 
 # --- Past days' draws for the demo's history (release/demo.py), each made on its day --------------------------------

@@ -1,10 +1,11 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import CommodityCategory
 
-from .choices import LabStatus, LeaveStatus, Priority, TaskReason, TaskStatus, Weekday
+from .choices import LabStatus, LeaveStatus, Priority, SiteCapability, SiteKind, TaskReason, TaskStatus, Weekday
 from .models import (
     ConflictOfInterest,
     InspectionSite,
@@ -15,6 +16,8 @@ from .models import (
     OfficerProfile,
     OfficerShift,
     RosterPattern,
+    TestItem,
+    TestLimit,
 )
 
 
@@ -118,3 +121,49 @@ class ConflictFilterSet(django_filters.FilterSet):
     class Meta:
         model = ConflictOfInterest
         fields = ["acknowledged", "officer"]
+class InspectionSiteFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Code or name"))
+    port = django_filters.CharFilter(field_name="port", lookup_expr="iexact", label=_("Port"))
+    kind = django_filters.ChoiceFilter(choices=SiteKind.choices, label=_("Kind"), empty_label=_("Any"))
+    capability = django_filters.ChoiceFilter(choices=SiteCapability.choices, method="filter_capability",
+                                             label=_("Capability"), empty_label=_("Any"))
+    active = django_filters.BooleanFilter(field_name="active", label=_("Active"))
+
+    class Meta:
+        model = InspectionSite
+        fields = ["q", "port", "kind", "capability", "active"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(name_en__icontains=value))
+
+    def filter_capability(self, queryset, name, value):
+        # JSON containment is not portable to SQLite: the list is short, so match in Python.
+        return queryset.filter(pk__in=[site.pk for site in queryset if value in site.abilities])
+
+
+class TestItemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Code or name"))
+    active = django_filters.BooleanFilter(field_name="active", label=_("Active"))
+
+    class Meta:
+        model = TestItem
+        fields = ["q", "active"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(name_en__icontains=value))
+
+
+class TestLimitFilterSet(django_filters.FilterSet):
+    item = django_filters.CharFilter(field_name="item__code", lookup_expr="iexact", label=_("Test item"))
+    category = django_filters.ChoiceFilter(choices=CommodityCategory.choices, label=_("Category"),
+                                           empty_label=_("Any"))
+    in_force = django_filters.BooleanFilter(method="filter_in_force", label=_("In force today"))
+
+    class Meta:
+        model = TestLimit
+        fields = ["item", "category", "in_force"]
+
+    def filter_in_force(self, queryset, name, value):
+        today = timezone.localdate()
+        condition = Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        return queryset.filter(condition) if value else queryset.exclude(condition)

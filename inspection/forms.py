@@ -6,8 +6,8 @@ from ciq_portal.models import User
 from ciq_portal.roles import Role
 from declarations.choices import CommodityCategory
 
-from .choices import Conclusion, Disposition, Weekday
-from .models import InspectionSite, Lab, OfficerProfile
+from .choices import Conclusion, Disposition, LabKind, SiteCapability, SiteDangerousGoodsClass, SiteKind, Weekday
+from .models import InspectionSite, Lab, OfficerProfile, TestItem, TestReport
 
 
 class FindingsForm(forms.Form):
@@ -41,9 +41,16 @@ class LabOrderForm(forms.Form):
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sample"].choices = [(s.pk, s.sample_no) for s in task.samples.all()] if task else []
+        items = [(item.code, f"{item.display_name} ({item.unit})") for item in TestItem.objects.filter(active=True)]
+        if items:  # the limits table's items are picked; typed only while the bureau keeps no table
+            self.fields["test_items"] = forms.MultipleChoiceField(label=_("Test items"), choices=items,
+                                                                  widget=forms.CheckboxSelectMultiple)
 
     def clean_test_items(self):
-        return [item.strip() for item in self.cleaned_data["test_items"].split(",") if item.strip()]
+        items = self.cleaned_data["test_items"]
+        if isinstance(items, list):
+            return items
+        return [item.strip() for item in items.split(",") if item.strip()]
 
 
 class ConclusionForm(forms.Form):
@@ -158,3 +165,94 @@ class ConflictForm(forms.Form):
     enterprise = forms.CharField(label=_("Enterprise"), max_length=200,
                                  help_text=_("Its unified social credit code or its exact name."))
     reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+class SiteForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=16)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SiteKind.choices)
+    port = forms.CharField(label=_("Port"), max_length=16, required=False)
+    capacity_per_day = forms.IntegerField(label=_("Capacity per day"), min_value=0)
+    capabilities = forms.MultipleChoiceField(label=_("Capabilities"), choices=SiteCapability.choices, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    dg_classes = forms.MultipleChoiceField(label=_("Dangerous-goods classes"), choices=SiteDangerousGoodsClass.choices,
+                                           required=False, widget=forms.CheckboxSelectMultiple,
+                                           help_text=_("None ticked: a dangerous-goods site takes every class."))
+    opens_at = forms.TimeField(label=_("Opens at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label=_("Closes at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class SiteCloseForm(forms.Form):
+    first_day = forms.DateField(label=_("First day"), widget=DatePicker())
+    last_day = forms.DateField(label=_("Last day"), widget=DatePicker())
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class TestItemForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=64)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=16)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class TestLimitForm(forms.Form):
+    category = forms.ChoiceField(label=_("Commodity category"), choices=CommodityCategory.choices)
+    limit_min = forms.DecimalField(label=_("Lower limit"), max_digits=16, decimal_places=6, required=False)
+    limit_max = forms.DecimalField(label=_("Upper limit"), max_digits=16, decimal_places=6, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=16)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DatePicker())
+    basis = forms.CharField(label=_("Legal basis"), max_length=120, required=False)
+
+
+class TestLimitImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_(
+        "Columns: item, category, limit_min, limit_max, unit, valid_from, basis. Each row is a new version of that "
+        "item's limit for that category."))
+
+
+class LabForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=LabKind.choices)
+    accreditation_no = forms.CharField(label=_("Accreditation number"), max_length=32)
+    valid_from = forms.DateField(label=_("Accredited from"), widget=DatePicker())
+    valid_until = forms.DateField(label=_("Accreditation expires"), widget=DatePicker())
+    scope_categories = forms.MultipleChoiceField(label=_("Scope: commodity categories"), required=False,
+                                                 choices=CommodityCategory.choices,
+                                                 widget=forms.CheckboxSelectMultiple)
+    scope_test_items = forms.CharField(label=_("Scope: test items (comma separated)"), max_length=1000,
+                                       required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = [(item.code, f"{item.display_name} ({item.unit})") for item in TestItem.objects.filter(active=True)]
+        if items:  # the scope is picked from the limits table's items once the bureau keeps one
+            self.fields["scope_test_items"] = forms.MultipleChoiceField(
+                label=_("Scope: test items"), choices=items, required=False, widget=forms.CheckboxSelectMultiple)
+        elif isinstance(self.initial.get("scope_test_items"), list):
+            self.initial["scope_test_items"] = ", ".join(self.initial["scope_test_items"])
+
+    def clean_scope_test_items(self):
+        items = self.cleaned_data["scope_test_items"]
+        if isinstance(items, list):
+            return items
+        return [item.strip() for item in items.split(",") if item.strip()]
+
+
+class LabRetestForm(forms.Form):
+    report = forms.ModelChoiceField(label=_("Test report"), queryset=None)
+    test_item = forms.CharField(label=_("Test item"), max_length=64)
+    bureau_value = forms.DecimalField(label=_("Bureau's result"), max_digits=16, decimal_places=6)
+
+    def __init__(self, *args, lab=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = lab.reports.order_by("-issued_on", "-id") if lab else TestReport.objects.none()
+
+
+class LabPolicyForm(forms.Form):
+    disagreement_limit = forms.IntegerField(label=_("Disagreements before suspension"), min_value=1, max_value=100)
+    window_days = forms.IntegerField(label=_("Counted over (days)"), min_value=1, max_value=3650)
+    tolerance = forms.DecimalField(label=_("Relative tolerance of a re-test"), max_digits=6, decimal_places=4,
+                                   help_text=_("0.10: the bureau's result may differ from the laboratory's by a "
+                                               "tenth of the larger value."))

@@ -22,6 +22,7 @@ from .choices import (
     LabStatus,
     LeaveStatus,
     Priority,
+    SiteCapability,
     SiteKind,
     TaskReason,
     TaskStatus,
@@ -42,6 +43,11 @@ class InspectionSite(models.Model):
     # Whom an overdue inspection at this site escalates to (inspection.services.inspection_overdue_escalate).
     supervisor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("supervisor"))
+    capabilities = models.JSONField(_("capabilities"), default=list, blank=True)  # SiteCapability values
+    # The hazard classes a dangerous-goods site takes; none listed: every class.
+    dg_classes = models.JSONField(_("dangerous-goods classes"), default=list, blank=True)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inspection site")
@@ -54,6 +60,41 @@ class InspectionSite(models.Model):
     @property
     def display_name(self):
         return name_for_reader(self.name, self.name_en)
+
+    @property
+    def capability_labels(self) -> str:
+        return ", ".join(str(SiteCapability(code).label) for code in self.capabilities or () if code in
+                         SiteCapability.values)
+
+    @property
+    def abilities(self) -> set[str]:
+        """The site kinds it can stand in for: its own kind and its capabilities."""
+        return {self.kind, *(self.capabilities or [])}
+
+
+class SiteClosure(models.Model):
+    """A site closed for a period (works, an outbreak, a storm): nothing is routed to it then, and its open tasks
+    were re-routed when it was closed."""
+
+    site = models.ForeignKey(InspectionSite, on_delete=models.CASCADE, related_name="closures",
+                             verbose_name=_("site"))
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=300)
+    rerouted = models.PositiveIntegerField(_("tasks re-routed"), default=0)
+    closed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("closed by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("site closure")
+        verbose_name_plural = _("site closures")
+        ordering = ["-first_day", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(last_day__gte=models.F("first_day")),
+                                              name="inspection_closure_order")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.first_day} → {self.last_day}"
 
 
 class OfficerProfile(models.Model):
@@ -447,6 +488,26 @@ class Lab(models.Model):
         return name_for_reader(self.name, self.name_en)
 
 
+class LabPolicy(models.Model):
+    """The bureau's rule for re-tests, in versions (the latest applies): past ``disagreement_limit`` disagreements
+    within ``window_days`` a laboratory is suspended automatically. Set by supervisors."""
+
+    disagreement_limit = models.PositiveSmallIntegerField(_("disagreements before suspension"))
+    window_days = models.PositiveSmallIntegerField(_("counted over (days)"))
+    tolerance = models.DecimalField(_("relative tolerance of a re-test"), max_digits=6, decimal_places=4)
+    set_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("set by"))
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("laboratory policy")
+        verbose_name_plural = _("laboratory policies")
+        ordering = ["-set_at", "-id"]
+
+    def __str__(self):
+        return f"{self.disagreement_limit} / {self.window_days} d"
+
+
 class LabStatusChange(models.Model):
     lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=12)
@@ -481,6 +542,62 @@ class LabOrder(models.Model):
         return f"#{self.pk} {self.sample_id} → {self.lab_id}"
 
 
+class TestItem(models.Model):
+    """A test a laboratory performs (lead, cadmium, total plate count...), measured in one unit."""
+
+    __test__ = False  # not a pytest class
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    unit = models.CharField(_("unit"), max_length=16)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("test item")
+        verbose_name_plural = _("test items")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} ({self.unit})"
+
+    @property
+    def display_name(self):
+        return name_for_reader(self.name, self.name_en)
+
+
+class TestLimit(models.Model):
+    """One version of a test item's limit for a commodity category: a new version starts the day the previous one
+    ends, so a result is always judged by the limit in force on the day it is recorded."""
+
+    __test__ = False  # not a pytest class
+
+    item = models.ForeignKey(TestItem, on_delete=models.PROTECT, related_name="limits", verbose_name=_("test item"))
+    category = models.CharField(_("commodity category"), max_length=32)
+    version = models.PositiveIntegerField(_("version"))
+    limit_min = models.DecimalField(_("lower limit"), max_digits=16, decimal_places=6, null=True, blank=True)
+    limit_max = models.DecimalField(_("upper limit"), max_digits=16, decimal_places=6, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=16)
+    basis = models.CharField(_("legal basis"), max_length=120, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("test limit")
+        verbose_name_plural = _("test limits")
+        ordering = ["item__code", "category", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "category", "version"], name="inspection_limit_version_once"),
+            models.CheckConstraint(condition=Q(limit_min__isnull=False) | Q(limit_max__isnull=False),
+                                   name="inspection_limit_has_a_bound"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} {self.category} v{self.version}"
+
+
 class LabResult(models.Model):
     order = models.ForeignKey(LabOrder, on_delete=models.CASCADE, related_name="results")
     test_item = models.CharField(_("test item"), max_length=64)
@@ -489,6 +606,9 @@ class LabResult(models.Model):
     limit_min = models.DecimalField(_("lower limit"), max_digits=16, decimal_places=6, null=True, blank=True)
     limit_max = models.DecimalField(_("upper limit"), max_digits=16, decimal_places=6, null=True, blank=True)
     passed = models.BooleanField(_("within limits"))
+    # The version of the limits table that judged it (none: limits typed for an item the table lacks).
+    limit = models.ForeignKey(TestLimit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("limit applied"))
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

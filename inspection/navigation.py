@@ -9,7 +9,7 @@ ITEMS = [
     NavItem(label=_("All inspection tasks"), url_name="inspection:task_list",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=31),
     NavItem(label=_("Laboratories"), url_name="inspection:labs",
-            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST}), order=32),
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=32),
     NavItem(label=_("Joint inspections"), url_name="inspection:joint_list",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=33),
     NavItem(label=_("Draw record"), url_name="draws_public:index",
@@ -22,4 +22,8 @@ ITEMS = [
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=37),
     NavItem(label=_("Conflicts of interest"), url_name="inspection:conflicts",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=38),
+    NavItem(label=_("Inspection sites"), url_name="inspection:sites",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}), order=39),
+    NavItem(label=_("Limits table"), url_name="inspection:test_limits",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=40),
 ]

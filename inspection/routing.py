@@ -4,6 +4,8 @@ SITE_GENERAL = "general"
 SITE_DANGEROUS_GOODS = "dangerous_goods"
 SITE_COLD_CHAIN = "cold_chain"
 SITE_LIVE_ANIMALS = "live_animals"
+# The category of goods a line declares dangerous (UN number or class), whatever their HS code.
+DANGEROUS_GOODS_CATEGORY = "dangerous_goods"
 
 # Commodity category (declarations.HSCode.category) -> the site kinds able to take it, best first.
 CATEGORY_SITE_KINDS: dict[str, tuple[str, ...]] = {

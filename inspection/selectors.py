@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -21,6 +22,7 @@ from .choices import TaskReason, TaskStatus
 from .filtersets import (
     ConflictFilterSet,
     DeclarantInspectionTaskFilterSet,
+    InspectionSiteFilterSet,
     InspectionTaskFilterSet,
     JointInspectionFilterSet,
     LabFilterSet,
@@ -28,6 +30,8 @@ from .filtersets import (
     OfficerFilterSet,
     OfficerShiftFilterSet,
     RosterPatternFilterSet,
+    TestItemFilterSet,
+    TestLimitFilterSet,
 )
 from .models import (
     ConfidentialMark,
@@ -38,12 +42,15 @@ from .models import (
     InspectionTask,
     JointInspection,
     Lab,
+    LabOrder,
     ObjectDraw,
     OfficerLeave,
     OfficerProfile,
     OfficerShift,
     RosterCancellation,
     RosterPattern,
+    TestItem,
+    TestLimit,
 )
 
 QUEUE_PAGE = 50
@@ -114,6 +121,63 @@ def active_bulletins(declaration) -> list:
 def enterprise_history(task, limit: int = 10) -> list[InspectionTask]:
     return list(InspectionTask.objects.filter(enterprise_id=task.enterprise_id).exclude(pk=task.pk)
                 .select_related("declaration", "assigned_to").order_by("-created_at")[:limit])
+
+
+def site_list(*, user, filters=None) -> QuerySet[InspectionSite]:
+    """Inspection sites: bureau staff only."""
+    if not is_bureau_user(user):
+        raise PermissionDenied
+    return InspectionSiteFilterSet(filters or {}, queryset=InspectionSite.objects.order_by("port", "code")).qs
+
+
+def site_get(*, user, pk) -> InspectionSite:
+    try:
+        return site_list(user=user).get(pk=pk)
+    except InspectionSite.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def site_open_task_count(site) -> int:
+    return site.tasks.filter(status__in=transitions.OPEN_STATUSES).count()
+
+
+def test_item_list(*, user, filters=None) -> QuerySet[TestItem]:
+    """The limits table's test items: bureau staff only."""
+    if not is_bureau_user(user):
+        raise PermissionDenied
+    return TestItemFilterSet(filters or {}, queryset=TestItem.objects.order_by("code")).qs
+
+
+def test_item_get(*, user, pk) -> TestItem:
+    try:
+        return test_item_list(user=user).get(pk=pk)
+    except TestItem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def test_limit_list(*, user, filters=None) -> QuerySet[TestLimit]:
+    if not is_bureau_user(user):
+        raise PermissionDenied
+    return TestLimitFilterSet(filters or {}, queryset=TestLimit.objects.select_related("item", "created_by")
+                              .order_by("item__code", "category", "-version")).qs
+
+
+def test_limit_in_force(*, item_code: str, category: str, on: date) -> TestLimit | None:
+    """The version of the item's limit for the category in force on ``on`` (what judges a result that day)."""
+    return (TestLimit.objects.select_related("item").filter(item__code=item_code, category=category,
+                                                             valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).order_by("-version").first())
+
+
+def lab_orders_with_limits(task) -> list[LabOrder]:
+    """The task's lab orders, each with ``item_limits``: (test item, the limit in force for the task's category
+    or None) per ordered item, so the results form asks only for what the table does not give."""
+    today = timezone.localdate()
+    orders = list(task.lab_orders.select_related("lab", "sample").prefetch_related("results"))
+    for order in orders:
+        order.item_limits = [(item, test_limit_in_force(item_code=item, category=task.category, on=today))
+                             for item in order.test_items]
+    return orders
 
 
 def lab_list(*, user, filters=None) -> QuerySet[Lab]:

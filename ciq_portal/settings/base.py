@@ -298,6 +298,12 @@ SPECTACULAR_SETTINGS = {
         "ReferralDirectionEnum": "referrals.choices.ReferralDirection",
         "ReferralOutcomeEnum": "referrals.choices.ReferralOutcome",
         "LogisticsEventKindEnum": "declarations.choices.LogisticsEventKind",
+        "CommodityCategoryEnum": "declarations.choices.CommodityCategory",
+        "DocumentKindEnum": "declarations.choices.DocumentKind",
+        "SiteKindEnum": "inspection.choices.SiteKind",
+        "SiteCapabilityEnum": "inspection.choices.SiteCapability",
+        "SiteDangerousGoodsClassEnum": "inspection.choices.SiteDangerousGoodsClass",
+        "LabKindEnum": "inspection.choices.LabKind",
     },
     # Operations are tagged with their audience (ciq_portal/api/agency_views.py and each app's API views).
     "TAGS": [

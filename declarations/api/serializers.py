@@ -10,7 +10,8 @@ class GoodsLineSerializer(RepresentationSerializer):
     class Meta:
         model = GoodsLine
         fields = ["id", "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "net_weight_kg",
-                  "gross_weight_kg", "value", "currency", "manufacturer_name", "lot_numbers"]
+                  "gross_weight_kg", "value", "currency", "manufacturer_name", "lot_numbers", "un_number",
+                  "dg_class"]
         read_only_fields = fields
 
 
@@ -27,6 +28,10 @@ class GoodsLineWriteSerializer(serializers.Serializer):
     currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
     manufacturer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     lot_numbers = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    un_number = serializers.CharField(max_length=12, required=False, allow_blank=True,
+                                      help_text="Dangerous goods: UN number, e.g. UN1203 (1203 is read as UN1203).")
+    dg_class = serializers.CharField(max_length=8, required=False, allow_blank=True,
+                                     help_text="Dangerous goods: UN hazard class or division, e.g. 3 or 2.1.")
 
 
 class DocumentSerializer(RepresentationSerializer):

@@ -1,11 +1,15 @@
 from rest_framework.routers import SimpleRouter
 
 from .logistics import LogisticsEventViewSet
+from .reference import DocumentRequirementViewSet, HSCodeViewSet, HSEditionViewSet
 from .views import DeclarationViewSet, RegistrationViewSet
 
 router = SimpleRouter()
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("logistics-events", LogisticsEventViewSet, basename="logistics-event")
 router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("document-requirements", DocumentRequirementViewSet, basename="document-requirement")
+router.register("hs-codes", HSCodeViewSet, basename="hs-code")
+router.register("hs-editions", HSEditionViewSet, basename="hs-edition")
 
 urlpatterns = router.urls

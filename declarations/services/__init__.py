@@ -6,7 +6,8 @@ import them from here (``from declarations.services import declaration_submit``)
   moves), each with its timeline event, audit row and notifications; ``timeline``: the timeline every app writes;
 - ``documents``: uploaded files checked by their bytes, and the documents a declaration's goods need;
 - ``registrations``: importer filings and overseas manufacturer registrations;
-- ``logistics``: the single window's logistics events of a container.
+- ``logistics``: the single window's logistics events of a container;
+- ``reference``: the bureau's document requirements and HS nomenclature, with effective dates and HS editions.
 """
 
 from .documents import DOCUMENT_RULES_KEY, MAGIC, document_upload, required_documents, sniff_content_type
@@ -42,6 +43,15 @@ from .logistics import (
     logistics_event_push,
 )
 from .numbering import declaration_number_next
+from .reference import (
+    HS_EDITION_COLUMNS,
+    document_requirement_create,
+    document_requirement_update,
+    hs_code_create,
+    hs_code_update,
+    hs_edition_errors,
+    hs_edition_import,
+)
 from .registrations import (
     REGISTRATION_MOVES,
     REGULATED_GOODS_KEY,
@@ -56,6 +66,13 @@ __all__ = [
     "ARRIVAL_KINDS",
     "CLOSED_FOR_LOGISTICS",
     "DOCUMENT_RULES_KEY",
+    "HS_EDITION_COLUMNS",
+    "document_requirement_create",
+    "document_requirement_update",
+    "hs_code_create",
+    "hs_code_update",
+    "hs_edition_errors",
+    "hs_edition_import",
     "DUPLICATE_WINDOW_DAYS",
     "LOGISTICS_FUTURE_TOLERANCE",
     "LOGISTICS_LOOKBACK_DAYS",

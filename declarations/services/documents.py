@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
@@ -16,7 +17,7 @@ from ciq_portal.reference import reference_cached
 from .. import transitions
 from ..choices import DocumentKind
 from ..models import Document, DocumentRequirement, StoredFile
-from ..nomenclature import hs_categories, hs_prefixes
+from ..nomenclature import hs_categories, hs_prefixes, in_force
 from ._shared import _check_owner, _lock
 from .timeline import declaration_event_add
 
@@ -102,7 +103,8 @@ def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Docum
 
 def required_documents(declaration) -> set[str]:
     """The document kinds the goods of ``declaration`` need (DocumentRequirement by HS prefix or category)."""
-    rules = reference_cached(DOCUMENT_RULES_KEY, lambda: list(DocumentRequirement.objects.all()))
+    rules = reference_cached(DOCUMENT_RULES_KEY, lambda: list(
+        DocumentRequirement.objects.filter(in_force(timezone.localdate()))))
     codes = [line.hs_code for line in declaration.lines.all()]
     if not rules or not codes:
         return set()

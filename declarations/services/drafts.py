@@ -17,7 +17,8 @@ from .timeline import declaration_event_add
 
 def _line_snapshot(line: GoodsLine) -> dict:
     return {"line_no": line.line_no, "hs_code": line.hs_code, "origin_country": line.origin_country,
-            "quantity": str(line.quantity), "value": str(line.value), "currency": line.currency}
+            "quantity": str(line.quantity), "value": str(line.value), "currency": line.currency,
+            "un_number": line.un_number, "dg_class": line.dg_class}
 
 
 def _write_lines(declaration, cleaned) -> None:
@@ -118,7 +119,8 @@ def goods_line_update(*, line, actor, **fields) -> GoodsLine:
     before = _line_snapshot(line)
     current = {name: getattr(line, name) for name in ("hs_code", "description", "origin_country", "quantity", "unit",
                                                        "net_weight_kg", "gross_weight_kg", "value", "currency",
-                                                       "manufacturer_name", "lot_numbers")}
+                                                       "manufacturer_name", "lot_numbers", "un_number",
+                                                       "dg_class")}
     current.update(fields)
     errors: dict = {}
     cleaned = _clean_lines([current], errors)[0]

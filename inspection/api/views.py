@@ -20,8 +20,8 @@ from declarations.models import Declaration
 
 from .. import selectors, services
 from ..choices import Agency
-from ..filtersets import InspectionTaskFilterSet, JointInspectionFilterSet, LabFilterSet
-from ..models import InspectionSite, InspectionTask, JointInspection, Lab, TestReport
+from ..filtersets import InspectionTaskFilterSet, JointInspectionFilterSet
+from ..models import InspectionSite, InspectionTask, JointInspection, TestReport
 from .serializers import (
     DeclarantInspectionSerializer,
     InspectionTaskSerializer,
@@ -29,7 +29,6 @@ from .serializers import (
     JointInspectionSerializer,
     JointRequestSerializer,
     JointScheduleSerializer,
-    LabSerializer,
     ReassignSerializer,
     TestReportSerializer,
 )
@@ -99,19 +98,6 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
         task = services.inspection_task_reassign(task=self._task(pk), officer=officer,
                                                  reason=serializer.validated_data["reason"], actor=request.user)
         return Response(InspectionTaskSerializer(task).data)
-
-
-class LabViewSet(viewsets.ReadOnlyModelViewSet):
-    """The registry of laboratories (third-party acceptance, §4.3)."""
-
-    lookup_value_regex = r"[0-9]+"
-    permission_classes = [IsAuthenticated]
-    serializer_class = LabSerializer
-    filterset_class = LabFilterSet
-    queryset = Lab.objects.none()
-
-    def get_queryset(self):
-        return selectors.lab_list(user=self.request.user).order_by("name", "id")
 
 
 class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

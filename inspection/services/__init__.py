@@ -28,17 +28,30 @@ from .joint import (
 from .labs import (
     LAB_DISAGREEMENT_LIMIT,
     LAB_DISAGREEMENT_WINDOW_DAYS,
+    LAB_RETEST_TOLERANCE,
     REPORT_MAX_AGE_DAYS,
     ReportCheck,
+    lab_disagreements,
+    lab_policy_current,
+    lab_policy_set,
     lab_register,
     lab_reinstate,
     lab_retest_compare,
     lab_revoke,
     lab_suspend,
+    lab_update,
     test_report_check,
     test_report_submit,
 )
 from .leave import officer_leave_approve, officer_leave_refuse, officer_leave_request
+from .limits import (
+    LIMIT_IMPORT_COLUMNS,
+    test_item_create,
+    test_item_update,
+    test_limit_set,
+    test_limits_import,
+    test_limits_import_errors,
+)
 from .officers import (
     OFFICER_COLUMNS,
     officer_create,
@@ -81,8 +94,11 @@ from .sampling import (
 )
 from .sites import (
     declaration_category,
+    declaration_dg_classes,
+    site_close,
     site_create,
     site_route,
+    site_update,
 )
 
 __all__ = [
@@ -107,8 +123,11 @@ __all__ = [
     "conflict_declare",
     "conflict_acknowledge",
     "site_create",
+    "site_update",
+    "site_close",
     "site_route",
     "declaration_category",
+    "declaration_dg_classes",
     "declaration_confidential_mark",
     "declaration_confidential_unmark",
     "draw_period_commit",
@@ -138,10 +157,21 @@ __all__ = [
     "sample_custody_add",
     "lab_order_create",
     "lab_result_record",
+    "LIMIT_IMPORT_COLUMNS",
+    "test_item_create",
+    "test_item_update",
+    "test_limit_set",
+    "test_limits_import",
+    "test_limits_import_errors",
     "REPORT_MAX_AGE_DAYS",
     "LAB_DISAGREEMENT_LIMIT",
     "LAB_DISAGREEMENT_WINDOW_DAYS",
+    "LAB_RETEST_TOLERANCE",
+    "lab_disagreements",
+    "lab_policy_current",
+    "lab_policy_set",
     "lab_register",
+    "lab_update",
     "lab_suspend",
     "lab_revoke",
     "lab_reinstate",

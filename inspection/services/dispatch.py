@@ -26,7 +26,7 @@ from ..tasks import inspection_dispatch_new_task
 from ._common import _event, _skip_locked, _task_snapshot
 from .deadlines import task_due_at
 from .draw_periods import _period_for
-from .sites import declaration_category, site_route
+from .sites import declaration_category, declaration_dg_classes, site_route
 
 INSPECTOR_DISPATCH_PENDING_KEY = "inspection:dispatch-pending"
 
@@ -52,7 +52,8 @@ def inspection_task_create(*, declaration, reason, mode, actor=None, priority=No
     now = timezone.now()
     category = declaration_category(declaration) if category is None else category
     day = timezone.localdate(now)
-    site = site_route(category=category, port=declaration.port_of_entry, day=day)
+    site = site_route(category=category, port=declaration.port_of_entry, day=day,
+                      dg_classes=declaration_dg_classes(declaration))
     priority = priority or _priority_for(reason)
     task = InspectionTask.objects.create(
         declaration=declaration, enterprise_id=declaration.enterprise_id, reason=reason, mode=mode or "",

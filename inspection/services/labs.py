@@ -7,22 +7,26 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import message_for_reader, stored_text
+from ciq_portal.roles import Role, has_role
+from declarations.choices import CommodityCategory
 
 from ..choices import LabKind, LabStatus
-from ..models import Lab, LabComparison, LabStatusChange, TestReport
+from ..models import Lab, LabComparison, LabPolicy, LabStatusChange, TestReport
 from ._common import _decimal, _event, _is_supervisor
 from .sites import declaration_category
 
 REPORT_MAX_AGE_DAYS = 365
+# The re-test rule until supervisors set one (LabPolicy).
 LAB_DISAGREEMENT_LIMIT = 3
 LAB_DISAGREEMENT_WINDOW_DAYS = 365
+LAB_RETEST_TOLERANCE = "0.10"
 
 
 def _reason(code: str, message) -> dict:
@@ -51,28 +55,128 @@ def _lab_scope_problems(lab: Lab, *, category: str, test_items, on: date) -> lis
     return problems
 
 
+def _require(actor, *roles) -> None:
+    if not has_role(actor, *roles):
+        raise PermissionDenied(_("Your role may not change laboratories."))
+
+
+LAB_FIELDS = ("name", "name_en", "kind", "accreditation_no", "valid_from", "valid_until", "scope_categories",
+              "scope_test_items")
+
+
+def _lab_snapshot(lab: Lab) -> dict:
+    return {name: getattr(lab, name) for name in LAB_FIELDS}
+
+
+def _lab_clean(data: dict, *, lab: Lab | None = None) -> dict:
+    errors: dict[str, list[str]] = {}
+    out = dict(data)
+    out["name"], out["name_en"] = str(out.get("name") or "").strip(), str(out.get("name_en") or "").strip()
+    out["accreditation_no"] = str(out.get("accreditation_no") or "").strip()
+    if not out["name"]:
+        errors["name"] = [_("This field is required.")]
+    if not out["accreditation_no"]:
+        errors["accreditation_no"] = [_("This field is required.")]
+    elif Lab.objects.filter(accreditation_no=out["accreditation_no"]).exclude(pk=getattr(lab, "pk", None)).exists():
+        errors["accreditation_no"] = [_("A laboratory with this accreditation number is registered.")]
+    valid_from, valid_until = out.get("valid_from"), out.get("valid_until")
+    if not isinstance(valid_from, date):
+        errors["valid_from"] = [_("This field is required.")]
+    if not isinstance(valid_until, date):
+        errors["valid_until"] = [_("This field is required.")]
+    elif isinstance(valid_from, date) and valid_until < valid_from:
+        errors["valid_until"] = [_("Validity cannot end before it starts.")]
+    elif valid_until < timezone.localdate():
+        errors["valid_until"] = [_("The accreditation has expired: the bureau relies only on a valid one.")]
+    if out.get("kind") not in LabKind.values:
+        errors["kind"] = [_("Unknown laboratory kind.")]
+    out["scope_categories"] = sorted(set(out.get("scope_categories") or ()))
+    if set(out["scope_categories"]) - set(CommodityCategory.values):
+        errors["scope_categories"] = [_("Choose commodity categories from the list.")]
+    out["scope_test_items"] = sorted({str(item).strip() for item in out.get("scope_test_items") or () if
+                                      str(item).strip()})
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
 @transaction.atomic
 def lab_register(*, name, accreditation_no, valid_from, valid_until, kind=LabKind.THIRD_PARTY, name_en="",
                  scope_categories=(), scope_test_items=(), actor=None) -> Lab:
+    """Register an accredited laboratory (bureau administrators; the demo calls it without an actor). An
+    accreditation already expired is refused."""
+    if actor is not None:
+        _require(actor, Role.ADMINISTRATOR)
+    data = _lab_clean({"name": name, "name_en": name_en, "accreditation_no": accreditation_no, "kind": kind,
+                       "valid_from": valid_from, "valid_until": valid_until, "scope_categories": scope_categories,
+                       "scope_test_items": scope_test_items})
+    lab = Lab.objects.create(**data)
+    audit_record(actor=actor, action="lab.register", obj=lab, after=_lab_snapshot(lab))
+    return lab
+
+
+@transaction.atomic
+def lab_update(*, lab, actor, **fields) -> Lab:
+    """Change a laboratory's register entry (a renewed accreditation, a wider or narrower scope)."""
+    _require(actor, Role.ADMINISTRATOR)
+    lab = Lab.objects.select_for_update().get(pk=lab.pk)
+    before = _lab_snapshot(lab)
+    data = _lab_clean({**before, **{k: v for k, v in fields.items() if k in LAB_FIELDS}}, lab=lab)
+    for name, value in data.items():
+        setattr(lab, name, value)
+    lab.save()
+    audit_record(actor=actor, action="lab.update", obj=lab, before=before, after=_lab_snapshot(lab))
+    return lab
+
+
+def lab_policy_current() -> LabPolicy:
+    """The re-test rule in force: the latest version the supervisors set, or the bureau's defaults."""
+    return LabPolicy.objects.order_by("-set_at", "-id").first() or LabPolicy(
+        disagreement_limit=LAB_DISAGREEMENT_LIMIT, window_days=LAB_DISAGREEMENT_WINDOW_DAYS,
+        tolerance=Decimal(LAB_RETEST_TOLERANCE))
+
+
+@transaction.atomic
+def lab_policy_set(*, actor, disagreement_limit, window_days, tolerance) -> LabPolicy:
+    """A new version of the re-test rule (supervisors)."""
+    _require(actor, Role.SUPERVISOR, Role.ADMINISTRATOR)
     errors = {}
-    if not (accreditation_no or "").strip():
-        errors["accreditation_no"] = [_("This field is required.")]
-    elif Lab.objects.filter(accreditation_no=accreditation_no.strip()).exists():
-        errors["accreditation_no"] = [_("A laboratory with this accreditation number is registered.")]
-    if valid_until < valid_from:
-        errors["valid_until"] = [_("Validity cannot end before it starts.")]
-    if kind not in LabKind.values:
-        errors["kind"] = [_("Unknown laboratory kind.")]
+    for name, value, low, high in (("disagreement_limit", disagreement_limit, 1, 100),
+                                   ("window_days", window_days, 1, 3650)):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not low <= number <= high:
+            errors[name] = [_("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}]
+    try:
+        tolerance = _decimal(tolerance, "tolerance")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    else:
+        if not Decimal("0") <= tolerance <= Decimal("1"):
+            errors["tolerance"] = [_("A relative tolerance is between 0 and 1 (0 % to 100 %).")]
     if errors:
         raise ValidationError(errors)
-    lab = Lab.objects.create(name=name, name_en=name_en, accreditation_no=accreditation_no.strip(), kind=kind,
-                             valid_from=valid_from, valid_until=valid_until,
-                             scope_categories=sorted(set(scope_categories)),
-                             scope_test_items=sorted(set(scope_test_items)))
-    audit_record(actor=actor, action="lab.register", obj=lab,
-                 after={"accreditation_no": lab.accreditation_no, "scope_categories": lab.scope_categories,
-                        "scope_test_items": lab.scope_test_items, "valid_until": valid_until})
-    return lab
+    before = lab_policy_current()
+    policy = LabPolicy.objects.create(disagreement_limit=int(disagreement_limit), window_days=int(window_days),
+                                      tolerance=tolerance, set_by=actor)
+    audit_record(actor=actor, action="lab_policy.set", obj=policy,
+                 before={"disagreement_limit": before.disagreement_limit, "window_days": before.window_days,
+                         "tolerance": before.tolerance},
+                 after={"disagreement_limit": policy.disagreement_limit, "window_days": policy.window_days,
+                        "tolerance": policy.tolerance})
+    return policy
+
+
+def lab_disagreements(lab: Lab, policy: LabPolicy | None = None) -> int:
+    """Disagreeing re-tests within the policy's window, counted from the last reinstatement."""
+    policy = policy or lab_policy_current()
+    since = timezone.now() - timedelta(days=policy.window_days)
+    last_change = lab.status_changes.filter(to_status=LabStatus.ACTIVE).order_by("-at").first()
+    if last_change and last_change.at > since:
+        since = last_change.at  # a reinstatement starts the count afresh
+    return lab.comparisons.filter(agrees=False, at__gte=since).count()
 
 
 def _lab_status_set(lab, to_status, reason, actor, automatic=False) -> Lab:
@@ -91,6 +195,7 @@ def _lab_status_set(lab, to_status, reason, actor, automatic=False) -> Lab:
 
 @transaction.atomic
 def lab_suspend(*, lab, reason: str, actor) -> Lab:
+    _require(actor, Role.SUPERVISOR, Role.ADMINISTRATOR)
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason.")]})
     if lab.status == LabStatus.REVOKED:
@@ -207,18 +312,21 @@ def test_report_submit(*, declaration, lab_accreditation_no, report_no, issued_o
 
 
 @transaction.atomic
-def lab_retest_compare(*, report, test_item: str, bureau_value, actor, tolerance="0.10") -> LabComparison:
-    """Compare the bureau's re-test with the lab's reported value (relative tolerance). A lab that disagrees
-    LAB_DISAGREEMENT_LIMIT times within a year is suspended automatically, with a record."""
+def lab_retest_compare(*, report, test_item: str, bureau_value, actor, tolerance=None) -> LabComparison:
+    """Compare the bureau's re-test with the lab's reported value (relative tolerance, the policy's unless given).
+    A lab whose disagreements reach the policy's limit within its window is suspended automatically, with the
+    reason on its record."""
+    _require(actor, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
     report = TestReport.objects.select_for_update().get(pk=report.pk)
     if report.lab_id is None:
         raise ValidationError({"report": [_("The report's laboratory is not registered.")]})
     reported = {str(r.get("test_item")): r for r in report.results}
     if test_item not in reported:
         raise ValidationError({"test_item": [_("The report has no result for this test item.")]})
+    policy = lab_policy_current()
     lab_value = _decimal(reported[test_item].get("value"), "test_item")
     bureau_value = _decimal(bureau_value, "bureau_value")
-    tolerance = _decimal(tolerance, "tolerance")
+    tolerance = policy.tolerance if tolerance in (None, "") else _decimal(tolerance, "tolerance")
     scale = max(abs(lab_value), abs(bureau_value), Decimal("1e-9"))
     agrees = abs(lab_value - bureau_value) <= tolerance * scale
     comparison = LabComparison.objects.create(lab_id=report.lab_id, report=report, test_item=test_item,
@@ -228,14 +336,12 @@ def lab_retest_compare(*, report, test_item: str, bureau_value, actor, tolerance
                  after={"lab": report.lab_id, "item": test_item, "lab_value": lab_value,
                         "bureau_value": bureau_value, "agrees": agrees})
     if not agrees:
-        since = timezone.now() - timedelta(days=LAB_DISAGREEMENT_WINDOW_DAYS)
         lab = Lab.objects.select_for_update().get(pk=report.lab_id)
-        last_change = lab.status_changes.filter(to_status=LabStatus.ACTIVE).order_by("-at").first()
-        if last_change and last_change.at > since:
-            since = last_change.at  # a reinstatement starts the count afresh
-        disagreements = lab.comparisons.filter(agrees=False, at__gte=since).count()
-        if disagreements >= LAB_DISAGREEMENT_LIMIT and lab.status == LabStatus.ACTIVE:
+        disagreements = lab_disagreements(lab, policy)
+        if disagreements >= policy.disagreement_limit and lab.status == LabStatus.ACTIVE:
             _lab_status_set(lab, LabStatus.SUSPENDED,
                             _("Suspended automatically: %(n)d re-tests disagreed with the laboratory's results "
-                              "within a year.") % {"n": disagreements}, actor=None, automatic=True)
+                              "within %(days)d days (the bureau's limit is %(limit)d).") % {
+                                "n": disagreements, "days": policy.window_days, "limit": policy.disagreement_limit},
+                            actor=None, automatic=True)
     return comparison

@@ -11,7 +11,8 @@ from ciq_portal.audit import audit_record
 from ciq_portal.i18n import message_for_reader
 
 from ..choices import CustodyAction, LabOrderStatus
-from ..models import CustodyEntry, LabOrder, LabResult, Sample
+from ..models import CustodyEntry, LabOrder, LabResult, Sample, TestItem
+from ..selectors import test_limit_in_force
 from ._common import _decimal, _event, _lock_for_record
 from .labs import _lab_scope_problems
 
@@ -78,7 +79,9 @@ def lab_order_create(*, task, sample, lab, test_items, actor) -> LabOrder:
 
 @transaction.atomic
 def lab_result_record(*, order, results, actor) -> LabOrder:
-    """Record the results of a lab order, one per ordered test item, each judged against its limits."""
+    """Record the results of a lab order, one per ordered test item, each judged against the limits table's
+    version in force for the task's commodity category (limits are typed only for an item the table lacks). A
+    result's unit is its item's."""
     order = LabOrder.objects.select_for_update().select_related("task").get(pk=order.pk)
     if order.status == LabOrderStatus.RESULTED:
         raise ValidationError({"results": [_("The results of this order are already recorded.")]})
@@ -93,22 +96,35 @@ def lab_result_record(*, order, results, actor) -> LabOrder:
     missing = sorted(set(order.test_items) - set(given))
     if missing:
         errors.append(_("Results missing for: %(i)s.") % {"i": ", ".join(missing)})
+    units = dict(TestItem.objects.filter(code__in=list(given)).values_list("code", "unit"))
+    for item, row in sorted(given.items()):
+        unit = str(row.get("unit") or "").strip()
+        if item in units and unit and unit != units[item]:
+            errors.append(_("%(i)s is measured in %(u)s, not %(given)s.") % {"i": item, "u": units[item],
+                                                                             "given": unit})
     if errors:
         raise ValidationError({"results": errors})
     created = []
+    today = timezone.localdate()
     for item, row in sorted(given.items()):
         value = _decimal(row.get("value"), "results")
-        low = None if row.get("limit_min") in (None, "") else _decimal(row["limit_min"], "results")
-        high = None if row.get("limit_max") in (None, "") else _decimal(row["limit_max"], "results")
+        limit = test_limit_in_force(item_code=item, category=order.task.category, on=today)
+        if limit is not None:
+            low, high = limit.limit_min, limit.limit_max
+        else:
+            low = None if row.get("limit_min") in (None, "") else _decimal(row["limit_min"], "results")
+            high = None if row.get("limit_max") in (None, "") else _decimal(row["limit_max"], "results")
         passed = (low is None or value >= low) and (high is None or value <= high)
-        created.append(LabResult(order=order, test_item=item, value=value, unit=str(row.get("unit", ""))[:16],
-                                 limit_min=low, limit_max=high, passed=passed, recorded_by=actor))
+        unit = units.get(item) or str(row.get("unit", ""))[:16]
+        created.append(LabResult(order=order, test_item=item, value=value, unit=unit, limit_min=low, limit_max=high,
+                                 limit=limit, passed=passed, recorded_by=actor))
     LabResult.objects.bulk_create(created)
     order.status, order.resulted_at = LabOrderStatus.RESULTED, timezone.now()
     order.save(update_fields=["status", "resulted_at"])
     failed = [r.test_item for r in created if not r.passed]
     audit_record(actor=actor, action="lab_result.record", obj=order, enterprise_id=order.task.enterprise_id,
-                 after={"results": [{"item": r.test_item, "value": r.value, "passed": r.passed} for r in created]})
+                 after={"results": [{"item": r.test_item, "value": r.value, "passed": r.passed,
+                                     "limit": r.limit.pk if r.limit else None} for r in created]})
     _event(declaration=order.task.declaration, kind="lab_resulted", actor=actor,
            message=lambda: _("Laboratory results recorded: %(n)s item(s) outside limits.") % {"n": len(failed)}
            if failed else _("Laboratory results recorded: all within limits."), data={"failed": failed})

@@ -89,7 +89,7 @@ def _task_context(request, task, **forms_):
                       for code, label in checklist_for(task.category)],
         "photos": list(task.photos.all()),
         "samples": list(task.samples.prefetch_related("custody")),
-        "orders": list(task.lab_orders.select_related("lab", "sample").prefetch_related("results")),
+        "orders": selectors.lab_orders_with_limits(task),
         "notes": list(task.notes.select_related("actor", "from_officer", "to_officer")),
         "moves": transitions.moves_for(task.status, user_roles(request.user)),
         # A task assigned to this officer is theirs to record on at once: the first entry claims it.

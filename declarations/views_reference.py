@@ -1,0 +1,122 @@
+"""The bureau's reference tables of declarations: document requirements and the HS nomenclature (lists with
+filters, forms, change log), and a new HS edition imported from a file. Bureau staff read; administrators change."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ciq_portal.audit import audit_trail
+from ciq_portal.forms import errors_to_forms
+from ciq_portal.roles import Role, has_role, require_role
+
+from . import selectors, services
+from .bulk import UnreadableFile, read_rows
+from .filtersets import DocumentRequirementFilterSet, HSCodeFilterSet
+from .forms import DocumentRequirementForm, HSCodeForm, HSEditionForm
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def document_requirement_list(request):
+    requirements = selectors.document_requirement_list(user=request.user, filters=request.GET)
+    return render(request, "declarations/reference/document_requirements.html", {
+        "page_obj": _page(request, requirements), "filter": DocumentRequirementFilterSet(request.GET),
+        "can_edit": has_role(request.user, Role.ADMINISTRATOR)})
+
+
+@login_required
+def document_requirement_form(request, pk=None):
+    require_role(request.user, Role.ADMINISTRATOR)
+    requirement = selectors.document_requirement_get(user=request.user, pk=pk) if pk else None
+    initial = {name: getattr(requirement, name) for name in DocumentRequirementForm.base_fields} if requirement \
+        else None
+    form = DocumentRequirementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if requirement:
+                services.document_requirement_update(requirement=requirement, actor=request.user,
+                                                     **form.cleaned_data)
+            else:
+                requirement = services.document_requirement_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, _("Document requirement saved."))
+            return redirect("declarations:document_requirement_edit", pk=requirement.pk)
+    return render(request, "declarations/reference/document_requirement_form.html", {
+        "form": form, "requirement": requirement, "change_log": audit_trail(requirement) if requirement else ()})
+
+
+@login_required
+def hs_code_list(request):
+    codes = selectors.hs_code_list(user=request.user, filters=request.GET)
+    return render(request, "declarations/reference/hs_codes.html", {
+        "page_obj": _page(request, codes), "filter": HSCodeFilterSet(request.GET),
+        "editions": selectors.hs_edition_list(user=request.user)[:10],
+        "can_edit": has_role(request.user, Role.ADMINISTRATOR)})
+
+
+@login_required
+def hs_code_form(request, code=None):
+    require_role(request.user, Role.ADMINISTRATOR)
+    hs_code = selectors.hs_code_get(user=request.user, code=code) if code else None
+    initial = {name: getattr(hs_code, name) for name in HSCodeForm.base_fields} if hs_code else None
+    form = HSCodeForm(request.POST or None, initial=initial)
+    if hs_code:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "code"}
+        try:
+            if hs_code:
+                services.hs_code_update(hs_code=hs_code, actor=request.user, **data)
+            else:
+                hs_code = services.hs_code_create(actor=request.user, code=form.cleaned_data["code"], **data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, _("HS code saved."))
+            return redirect("declarations:hs_code_edit", code=hs_code.code)
+    return render(request, "declarations/reference/hs_code_form.html", {
+        "form": form, "hs_code": hs_code, "change_log": audit_trail(hs_code) if hs_code else ()})
+
+
+@login_required
+def hs_edition_import(request):
+    require_role(request.user, Role.ADMINISTRATOR)
+    form = HSEditionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = read_rows(upload.name, upload.read())
+            edition = services.hs_edition_import(actor=request.user, name=form.cleaned_data["name"],
+                                                 effective_from=form.cleaned_data["effective_from"], rows=rows,
+                                                 original_name=upload.name)
+        except UnreadableFile:
+            form.add_error("file", _("The file could not be read as CSV or XLSX."))
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, _("Edition %(name)s imported: %(added)s added, %(changed)s changed, "
+                                        "%(retired)s retired.") % {"name": edition.name, "added": edition.added,
+                                                                   "changed": edition.changed,
+                                                                   "retired": edition.retired})
+            return redirect("declarations:hs_codes")
+    return render(request, "declarations/reference/hs_edition_import.html", {"form": form})
+
+
+@login_required
+def hs_edition_template(request):
+    require_role(request.user, Role.ADMINISTRATOR)
+    body = ",".join(services.HS_EDITION_COLUMNS) + "\n0306,甲壳动物,Crustaceans,aquatic\n"
+    response = HttpResponse(("\ufeff" + body).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hs-edition.csv"'
+    return response
