@@ -6,6 +6,9 @@ overflow", a comparison with NaN raises). Every service that stores a number a c
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 
 class NumberError(ValueError):
     """Why a text is not a number for its column: ``"invalid"``, ``"digits"`` (too large) or ``"places"``."""
@@ -43,3 +46,22 @@ def column_decimal(value, *, max_digits: int, decimal_places: int) -> Decimal | 
     if not any(significant):
         return Decimal(0).quantize(Decimal(1).scaleb(-decimal_places))
     return number.quantize(Decimal(1).scaleb(-decimal_places))
+
+
+def number_message(refusal: NumberError) -> str:
+    """The translated reason a number was refused, for the field's error list."""
+    if refusal.reason == "digits":
+        return _("Too large: at most %(digits)s digits before the decimal point.") % {
+            "digits": refusal.max_integer_digits}
+    if refusal.reason == "places":
+        return _("At most %(places)s decimal places.") % {"places": refusal.decimal_places}
+    return _("Enter a number.")
+
+
+def model_decimal(value, model, field_name: str, *, error_field: str | None = None) -> Decimal | None:
+    """``column_decimal`` for ``model.field_name``; a refusal is a ValidationError on ``error_field``."""
+    column = model._meta.get_field(field_name)
+    try:
+        return column_decimal(value, max_digits=column.max_digits, decimal_places=column.decimal_places)
+    except NumberError as refusal:
+        raise ValidationError({error_field or field_name: [number_message(refusal)]}) from None

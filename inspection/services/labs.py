@@ -216,9 +216,9 @@ def lab_retest_compare(*, report, test_item: str, bureau_value, actor, tolerance
     reported = {str(r.get("test_item")): r for r in report.results}
     if test_item not in reported:
         raise ValidationError({"test_item": [_("The report has no result for this test item.")]})
-    lab_value = _decimal(reported[test_item].get("value"), "test_item")
-    bureau_value = _decimal(bureau_value, "bureau_value")
-    tolerance = _decimal(tolerance, "tolerance")
+    lab_value = _decimal(reported[test_item].get("value"), "test_item", LabComparison, "lab_value")
+    bureau_value = _decimal(bureau_value, "bureau_value", LabComparison, "bureau_value")
+    tolerance = _decimal(tolerance, "tolerance", LabComparison, "tolerance")
     scale = max(abs(lab_value), abs(bureau_value), Decimal("1e-9"))
     agrees = abs(lab_value - bureau_value) <= tolerance * scale
     comparison = LabComparison.objects.create(lab_id=report.lab_id, report=report, test_item=test_item,
