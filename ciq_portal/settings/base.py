@@ -244,7 +244,15 @@ CELERY_BEAT_SCHEDULE = {
                                     "schedule": timedelta(minutes=15)},
 }
 
+# A JSON body's limits (ciq_portal/api/parsers.py): a declaration of the most goods lines fits many times over.
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=2 * 1024 * 1024)
+API_JSON_MAX_DEPTH = 32
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": [
+        "ciq_portal.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "ciq_portal.api.token_auth.TokenAuthentication",  # DRF's, with the membership in the same query

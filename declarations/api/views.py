@@ -5,10 +5,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from ciq_portal.api.parsers import BoundedJSONParser
 from ciq_portal.api.permissions import role_required
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import BUREAU_ROLES, Role
@@ -43,7 +44,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     (``release.api.pipeline``)."""
 
     filterset_class = DeclarationFilterSet
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     ordering_fields = ["created_at", "submitted_at", "number", "status"]
 
     def get_permissions(self):
