@@ -10,8 +10,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from ciq_portal.api.parsers import BoundedJSONParser
-from ciq_portal.api.permissions import role_required
+from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
+from ciq_portal.models import AgencyScope
 from ciq_portal.roles import BUREAU_ROLES, Role
 from ciq_portal.scoping import user_enterprise_id
 from credit.models import Enterprise
@@ -188,7 +189,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
 
 class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Importer filings and overseas manufacturer registrations (§4.4): declarants read and apply for their own;
-    partner agencies and bureau staff read all."""
+    partner agencies with the scope registrations:read and bureau staff read all."""
 
     serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilterSet
@@ -196,7 +197,8 @@ class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def get_permissions(self):
         if self.action == "create":
             return [IsAuthenticated(), role_required(Role.DECLARANT)()]
-        return [IsAuthenticated(), role_required(Role.DECLARANT, Role.PARTNER_AGENCY, *BUREAU_ROLES)()]
+        return [IsAuthenticated(), role_required(Role.DECLARANT, Role.PARTNER_AGENCY, *BUREAU_ROLES)(),
+                requires_scope(AgencyScope.REGISTRATIONS_READ)()]
 
     def get_queryset(self):
         return selectors.registration_list(user=self.request.user)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
-from ciq_portal.roles import Role, has_role, is_bureau_user
+from ciq_portal.roles import BUREAU_ROLES, Role, has_role, is_bureau_user
 from ciq_portal.scoping import scope_queryset
 
 from .. import selectors, services
@@ -51,7 +51,7 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
     consignments only (no reasons, no inspector)."""
 
     lookup_value_regex = r"[0-9]+"
-    permission_classes = [IsAuthenticated]
+    permission_classes = [role_required(Role.DECLARANT, *BUREAU_ROLES)]
     queryset = InspectionTask.objects.none()
 
     @property
@@ -117,7 +117,7 @@ class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.R
     """Third-party test reports submitted with a declaration, each with its acceptance check."""
 
     lookup_value_regex = r"[0-9]+"
-    permission_classes = [IsAuthenticated]
+    permission_classes = [role_required(Role.DECLARANT, *BUREAU_ROLES)]
     serializer_class = TestReportSerializer
     queryset = TestReport.objects.none()
 
