@@ -123,11 +123,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failures count per account, whatever the client address, so rotating addresses does not escape the lock-out;
-# they also count per address, so one client cannot spray guesses over many accounts.
+# Failures lock the account, whatever the client address, so rotating addresses does not escape the lock-out, and
+# only the account: colleagues behind the same NAT keep logging in. An address is refused apart from that after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures over any accounts (ciq_portal/login_throttle.py), so one client cannot spray
+# guesses over many accounts.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
