@@ -74,3 +74,19 @@ class AudienceAutoSchema(AutoSchema):
     def get_tags(self) -> list[str]:
         tags = super().get_tags()
         return tags + [a for a in _audiences(self.view) if a not in tags]
+
+
+def language_neutral_names(result, generator, request, public):
+    """A postprocessing hook: parameter schemas lose the ``title`` django-filter gives them from the filter's label,
+    which follows the reader's language (``放行模式``) and which client generators turn into identifiers; the
+    parameter's name and description stay."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                schema.pop("title", None)
+                if isinstance(schema.get("items"), dict):
+                    schema["items"].pop("title", None)
+    return result

@@ -251,11 +251,8 @@ CELERY_BEAT_SCHEDULE = {
 API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=2 * 1024 * 1024)
 API_JSON_MAX_DEPTH = 32
 REST_FRAMEWORK = {
-    "DEFAULT_PARSER_CLASSES": [
-        "ciq_portal.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Request bodies are JSON; an upload's action takes multipart itself (so the contract declares one body each).
+    "DEFAULT_PARSER_CLASSES": ["ciq_portal.api.parsers.BoundedJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "ciq_portal.api.token_auth.TokenAuthentication",  # DRF's, with the membership in the same query
@@ -287,6 +284,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ciq_portal.api.schema.language_neutral_names",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyScopeEnum": "ciq_portal.models.AgencyScope",
         "AgencyKindEnum": "ciq_portal.models.AgencyKind",

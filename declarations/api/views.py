@@ -5,11 +5,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ciq_portal.api.parsers import BoundedJSONParser
 from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
 from ciq_portal.models import AgencyScope
@@ -45,7 +44,6 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     (``release.api.pipeline``)."""
 
     filterset_class = DeclarationFilterSet
-    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     ordering_fields = ["created_at", "submitted_at", "number", "status"]
 
     def get_permissions(self):
@@ -162,7 +160,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
                    responses={201: DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, parser_classes=[MultiPartParser])
     def documents(self, request, pk=None):
         declaration = self.get_object()
         if request.method == "POST":

@@ -1,5 +1,7 @@
 """The OpenAPI document states each operation's agency scope as a security requirement of the key scheme."""
 
+import re
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -26,3 +28,27 @@ def test_operations_closed_to_agencies_omit_the_key_scheme(schema):
     assert _agency_requirement(schema, "/api/v1/declarations/", "post") == []
     assert _agency_requirement(schema, "/api/v1/inspection-tasks/", "get") == []
     assert _agency_requirement(schema, "/api/v1/risk-rules/", "get") == []
+
+
+def test_the_contract_names_are_language_neutral(db):
+    schema = APIClient().get("/api/v1/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    non_ascii = re.compile(r"[^\x00-\x7f]")
+    assert not [name for name in schema["components"]["schemas"] if non_ascii.search(name)]
+    titled = [f"{path} {parameter['name']}: {parameter['schema']['title']}"
+              for path, operations in schema["paths"].items() for operation in operations.values()
+              for parameter in operation.get("parameters", []) if "title" in parameter.get("schema", {})]
+    assert not titled
+
+
+def test_request_bodies_are_json_and_only_uploads_multipart(schema):
+    bodies = {f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])
+              for path, operations in schema["paths"].items() for method, operation in operations.items()
+              if "requestBody" in operation}
+    assert bodies.pop("POST /api/v1/declarations/{id}/documents/") == ["multipart/form-data"]
+    assert {tuple(content) for content in bodies.values()} == {("application/json",)}
+
+
+def test_a_form_encoded_body_is_refused_as_unsupported(api_as, declarant_a):
+    response = api_as(declarant_a).post("/api/v1/declarations/", "port_of_entry=NGB",
+                                        content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
