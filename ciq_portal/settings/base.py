@@ -245,6 +245,9 @@ CELERY_BEAT_SCHEDULE = {
     "inspection-reminders": {"task": "inspection.tasks.inspection_reminders_send_task",
                              "schedule": timedelta(minutes=30)},
     # Release: the dashboard's summary rows (last 2 days); settle inspections concluded outside the release desk.
+    # Bulk uploads whose message or worker was lost, queued again within minutes (the visibility timeout is an hour).
+    "declarations-import-resume": {"task": "declarations.tasks.import_jobs_resume_task",
+                                   "schedule": timedelta(minutes=2)},
     "release-stats-refresh": {"task": "release.tasks.release_stats_refresh_task", "schedule": timedelta(minutes=5)},
     "release-settle": {"task": "release.tasks.clearance_settle_pending_task", "schedule": timedelta(minutes=2)},
     # Personal data past its retention (buyers' contacts, recall acknowledgements) masked, nightly.
@@ -330,6 +333,8 @@ SPECTACULAR_SETTINGS = {
 CIQ = {
     "OFFICE_CODE": env("CIQ_OFFICE_CODE", default="NGB"),
     "IDEMPOTENCY_TTL_HOURS": env.int("IDEMPOTENCY_TTL_HOURS", default=48),
+    # A bulk upload still unfinished this long after it was made is queued again (its message or worker was lost).
+    "IMPORT_RESUME_AFTER": timedelta(minutes=env.int("IMPORT_RESUME_MINUTES", default=5)),
     # Webhooks (ciq_portal/webhooks.py): attempts before dead-letter, backoff base and cap, timeout, private targets.
     "WEBHOOK_MAX_ATTEMPTS": env.int("WEBHOOK_MAX_ATTEMPTS", default=8),
     "WEBHOOK_BACKOFF_BASE_SECONDS": env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30),
