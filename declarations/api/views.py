@@ -181,8 +181,8 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_pk>\d+)/download")
     def document_download(self, request, pk=None, document_pk=None):
         document = selectors.document_get(user=request.user, pk=int(document_pk), declaration_pk=self._pk())
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
+        return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
+                            filename=services.document_download_name(document.original_name, document.content_type))
 
 
 class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
