@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
 CIQ = {
     "OFFICE_CODE": env("CIQ_OFFICE_CODE", default="NGB"),
     "IDEMPOTENCY_TTL_HOURS": env.int("IDEMPOTENCY_TTL_HOURS", default=48),
+    # Goods lines one declaration may hold; a larger consignment is split over several declarations.
+    "MAX_GOODS_LINES": env.int("CIQ_MAX_GOODS_LINES", default=999),
     # A bulk upload still unfinished this long after it was made is queued again (its message or worker was lost).
     "IMPORT_RESUME_AFTER": timedelta(minutes=env.int("IMPORT_RESUME_MINUTES", default=5)),
     # Webhooks (ciq_portal/webhooks.py): attempts before dead-letter, backoff base and cap, timeout, private targets.

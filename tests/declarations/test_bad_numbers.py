@@ -52,3 +52,15 @@ def test_added_and_changed_lines_refuse_the_number(api_as, declarant_a, number):
     assert replaced.status_code == 400, replaced.content
     assert "lines.0.value" in replaced.json()["errors"]
     assert GoodsLine.objects.get().quantity == 1000
+
+
+def test_a_declaration_holds_a_bounded_number_of_goods_lines(api_as, declarant_a, settings):
+    settings.CIQ = {**settings.CIQ, "MAX_GOODS_LINES": 3}
+    client = api_as(declarant_a)
+    refused = client.post(URL, body(lines=[line() for _ in range(4)]), format="json")
+    assert refused.status_code == 400 and "lines" in refused.json()["errors"]
+    assert not Declaration.objects.exists()
+    pk = client.post(URL, body(lines=[line() for _ in range(3)]), format="json").json()["id"]
+    added = client.post(f"{URL}{pk}/lines/", line(), format="json")
+    assert added.status_code == 400 and "lines" in added.json()["errors"]
+    assert GoodsLine.objects.count() == 3
