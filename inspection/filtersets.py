@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from .choices import LabStatus, Priority, TaskReason, TaskStatus
-from .models import InspectionTask, JointInspection, Lab
+from .models import InspectionTask, JointInspection, Lab, TestReport
 
 
 class DeclarantInspectionTaskFilterSet(django_filters.FilterSet):
@@ -43,3 +43,13 @@ class JointInspectionFilterSet(django_filters.FilterSet):
     class Meta:
         model = JointInspection
         fields = ["status", "kind", "agency"]
+
+
+class TestReportFilterSet(django_filters.FilterSet):
+    """Third-party test reports: those of one declaration (``?declaration=<id>``), by report number, by outcome."""
+
+    declaration = django_filters.NumberFilter(field_name="declaration_id", label=_("Declaration"))
+
+    class Meta:
+        model = TestReport
+        fields = ["declaration", "report_no", "check_ok"]

@@ -16,7 +16,7 @@ from ciq_portal.scoping import scope_queryset
 
 from .. import selectors, services
 from ..choices import Agency
-from ..filtersets import InspectionTaskFilterSet, JointInspectionFilterSet, LabFilterSet
+from ..filtersets import InspectionTaskFilterSet, JointInspectionFilterSet, LabFilterSet, TestReportFilterSet
 from ..models import InspectionSite, InspectionTask, JointInspection, Lab, TestReport
 from .serializers import (
     DeclarantInspectionSerializer,
@@ -119,6 +119,7 @@ class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.R
     lookup_value_regex = r"[0-9]+"
     permission_classes = [role_required(Role.DECLARANT, *BUREAU_ROLES)]
     serializer_class = TestReportSerializer
+    filterset_class = TestReportFilterSet
     queryset = TestReport.objects.none()
 
     def _declarations(self):
