@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "csp",
     *DOMAIN_APPS,
 ]
 
@@ -65,7 +66,24 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ciq_portal.middleware.ClientAddressMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+# Content-Security-Policy (django-csp): scripts and stylesheets from the portal's own static files only, never
+# inline (templates hold no <script> body, <style> or style attribute: tests/proof/test_security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "ciq_portal.urls"
 WSGI_APPLICATION = "ciq_portal.wsgi.application"
