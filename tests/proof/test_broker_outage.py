@@ -78,3 +78,38 @@ def test_writes_that_committed_answer_their_success_while_redis_is_down(referenc
     assert submitted.status_code == 200, submitted.content
     assert Declaration.objects.get(pk=created[0].json()["id"]).status != "draft"
     assert any("on_commit" in record.getMessage() for record in caplog.records)  # the outage is logged
+
+
+@pytest.mark.postgres
+@pytest.mark.worker
+def test_a_worker_survives_a_broker_loss_and_works_what_is_queued_after(own_redis, celery_workers, roles):
+    from ciq_portal.models import AuditChainHead, AuditEntry
+    from ciq_portal.tasks import audit_seal_task
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = URL
+    app._pool = None
+    try:
+        worker = celery_workers.start(env={"REDIS_URL": URL})
+        own_redis()  # Redis down under the running worker
+        time.sleep(10)  # as long as the outage that once killed the worker for good
+        subprocess.run(["redis-server", "--port", str(PORT), "--daemonize", "yes", "--save", "", "--appendonly",
+                        "no"], check=True, capture_output=True)
+        while not _ping():
+            time.sleep(0.1)
+        AuditEntry.objects.bulk_create([AuditEntry(actor_username="system", action="proof.broker", object_type="proof",
+                                                   object_id=str(n), after={"n": n}) for n in range(5)])
+        AuditEntry.objects.update(seq=None, prev_hash="", row_hash="")
+        AuditChainHead.objects.all().delete()
+        app._pool = None
+        audit_seal_task.apply_async()
+        deadline = time.monotonic() + 60
+        while AuditEntry.objects.filter(seq__isnull=True).exists():
+            assert worker["process"].poll() is None, "the worker died:\n" + worker["log"].read_text()[-3000:]
+            assert time.monotonic() < deadline, "the work queued after Redis came back was not done:\n" + (
+                worker["log"].read_text()[-3000:])
+            time.sleep(0.3)
+        assert worker["process"].poll() is None
+    finally:
+        app.conf.broker_url = previous
+        app._pool = None
