@@ -67,7 +67,7 @@ def seed_calendar(*, stdout) -> None:
 AGENCIES = [
     ("customs", "宁波海关", "Ningbo Customs", "customs", ["release_status:read", "logistics:push", "joint_inspection",
                                                       "case_referral", "credit_exchange", "bulletins:read",
-                                                      "audit_heads:read"]),
+                                                      "audit_heads:read", "registrations:read"]),
     ("msa", "宁波海事局", "Ningbo Maritime Safety Administration", "maritime", [
         "release_status:read", "logistics:push", "bulletins:read", "audit_heads:read"]),
     ("border", "宁波出入境边防检查站", "Ningbo Border Inspection", "border", ["release_status:read", "case_referral",

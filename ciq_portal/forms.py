@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .login_throttle import login_address_failure_count, login_address_refused
 
 
 class DatePicker(forms.DateInput):
@@ -35,6 +38,18 @@ class LoginForm(AuthenticationForm):
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def clean(self):
+        if self.request is not None and login_address_refused(self.request):
+            raise ValidationError(_("Too many failed log-ins from your address; try again in %(minutes)s minutes.")
+                                  % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+                                  code="throttled")
+        try:
+            return super().clean()
+        except ValidationError:
+            if self.request is not None:
+                login_address_failure_count(self.request)
+            raise
 
 
 def errors_to_forms(exc: ValidationError, form, *, line_forms=(), line_field_prefix="lines") -> None:

@@ -36,7 +36,7 @@ def journal_save(*rows: models.Model, after_commit: Callable[[], None] | None = 
     if _batch.rows is None:
         _insert(rows)
         if after_commit is not None:
-            transaction.on_commit(after_commit)
+            transaction.on_commit(after_commit, robust=True)
         return
     _batch.rows.extend(rows)
     if after_commit is not None and after_commit not in _batch.after_commit:
@@ -60,7 +60,7 @@ def journal_batch():
         instance.save(update_fields=sorted(fields))
     _insert(rows)
     for callback in after_commit:
-        transaction.on_commit(callback)
+        transaction.on_commit(callback, robust=True)
 
 
 def batch_atomic(service):

@@ -144,6 +144,7 @@ class AgencyScope(models.TextChoices):
     CREDIT_EXCHANGE = "credit_exchange", _("Credit information exchange")
     BULLETINS_READ = "bulletins:read", _("Read risk bulletins")
     AUDIT_HEADS_READ = "audit_heads:read", _("Read signed audit heads")
+    REGISTRATIONS_READ = "registrations:read", _("Read importer filings and manufacturer registrations")
 
 
 def scope_labels(scopes) -> list[str]:

@@ -69,6 +69,8 @@ SCOPE_EXAMPLES = [
      'curl -s "$CIQ/api/v1/risk-bulletins/?status=published" -H "Authorization: Api-Key $KEY"'),
     (AgencyScope.AUDIT_HEADS_READ, "GET /api/v1/audit-heads/",
      'curl -s "$CIQ/api/v1/audit-heads/?since=2026-11-01" -H "Authorization: Api-Key $KEY"'),
+    (AgencyScope.REGISTRATIONS_READ, "GET /api/v1/registrations/",
+     'curl -s "$CIQ/api/v1/registrations/?status=approved" -H "Authorization: Api-Key $KEY"'),
 ]
 
 

@@ -40,7 +40,7 @@ def reference_forget(*keys: str) -> None:
     commits: a read in between would remember the rows from before the change."""
     _forget(keys)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _forget(keys))
+        transaction.on_commit(lambda: _forget(keys), robust=True)
 
 
 def _forget(keys) -> None:

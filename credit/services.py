@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import stored_text
 from ciq_portal.models import AuditEntry
+from ciq_portal.numbers import model_decimal
 from ciq_portal.reference import reference_forget
 from ciq_portal.request_context import client_address
 
@@ -106,16 +107,13 @@ def _clean_event_input(*, kind, source, occurred_on, weight, amount, evidence_ty
             low, high = grading.WEIGHT_LIMITS
             if not low <= weight <= high:
                 errors["weight"] = [_("The weight lies between %(low)d and %(high)d.") % {"low": low, "high": high}]
-    if amount not in (None, ""):
-        try:
-            amount = Decimal(str(amount))
-        except InvalidOperation:
-            errors["amount"] = [_("Enter an amount in CNY.")]
-        else:
-            if amount <= 0 or amount >= Decimal("1e12"):
-                errors["amount"] = [_("The amount is a positive number of CNY.")]
+    try:
+        amount = model_decimal(amount, CreditEvent, "amount")
+    except ValidationError as refusal:
+        errors.update(refusal.message_dict)
     else:
-        amount = None
+        if amount is not None and amount <= 0:
+            errors["amount"] = [_("The amount is a positive number of CNY.")]
     if kind == CreditEventKind.PENALTY and amount is None and "amount" not in errors:
         errors["amount"] = [_("An administrative penalty needs its amount.")]
     if amount is not None and kind != CreditEventKind.PENALTY and "amount" not in errors:
@@ -428,7 +426,10 @@ def inspection_policy_update(*, ratios: dict, note: str = "", actor) -> Inspecti
     for grade, field in FIELD_FOR_GRADE.items():
         raw = ratios.get(grade, ratios.get(field))
         try:
-            cleaned[grade] = Decimal(str(raw)).quantize(Decimal("0.00001"))
+            ratio = Decimal(str(raw))
+            if not ratio.is_finite():
+                raise InvalidOperation
+            cleaned[grade] = ratio.quantize(Decimal("0.00001"))
         except (InvalidOperation, TypeError):
             errors[field] = [_("Enter a ratio between 0 and 1.")]
     if errors:

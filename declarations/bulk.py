@@ -189,6 +189,9 @@ def error_report(errors: list[dict]) -> str:
                      for e in errors)
 
 
+UNFINISHED = ("pending", "running")
+
+
 def import_job_start(*, enterprise_id, actor, file, skip_invalid) -> ImportJob:
     with transaction.atomic():
         job = ImportJob(enterprise_id=enterprise_id, created_by=actor, original_name=file.name[:255],
@@ -202,7 +205,9 @@ def import_job_start(*, enterprise_id, actor, file, skip_invalid) -> ImportJob:
 
 
 def import_job_run(job_id: int) -> None:
-    """Work one upload (idempotent: a finished job is left alone)."""
+    """Work one upload, exactly once: a finished job is left alone, and the import and its "done" commit together
+    under the job's row lock, so a second run (the resume sweep's, or a redelivery) skips a job that is running and
+    redoes one whose worker died (its transaction rolled back with it)."""
     job = ImportJob.objects.select_related("enterprise", "created_by").get(pk=job_id)
     if job.status in ("done", "failed"):
         return
@@ -215,17 +220,32 @@ def import_job_run(job_id: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(status="failed", errors=[
             {"row": 0, "field": "file", "message": message, "message_translations": translations}])
         return
-    ImportJob.objects.filter(pk=job.pk).update(status="running", total=len(rows))
+    ImportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(status="running", total=len(rows))
 
     def progress(done, total):
         ImportJob.objects.filter(pk=job.pk).update(processed=done)
 
-    result = import_rows(rows=rows, enterprise=job.enterprise, actor=job.created_by, skip_invalid=job.skip_invalid,
-                         progress=progress)
-    Declaration.objects.filter(enterprise=job.enterprise, number__in=result.imported).update(import_job=job)
-    ImportJob.objects.filter(pk=job.pk).update(
-        status="done" if result.imported or result.ok else "failed", processed=len(rows),
-        imported=len(result.imported), errors=result.errors[:500])
+    with transaction.atomic():
+        held = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk, status__in=UNFINISHED)
+        if held.first() is None:
+            return  # another run holds the job, or finished it meanwhile
+        result = import_rows(rows=rows, enterprise=job.enterprise, actor=job.created_by,
+                             skip_invalid=job.skip_invalid, progress=progress)
+        Declaration.objects.filter(enterprise=job.enterprise, number__in=result.imported).update(import_job=job)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status="done" if result.imported or result.ok else "failed", processed=len(rows),
+            imported=len(result.imported), errors=result.errors[:500])
+
+
+def import_jobs_resume() -> int:
+    """Queue again every upload still unfinished ``IMPORT_RESUME_AFTER`` after it was made: its message was lost or
+    its worker died. A job still running is skipped by its run (the row lock). Returns how many were queued."""
+    started_before = timezone.now() - settings.CIQ["IMPORT_RESUME_AFTER"]
+    job_ids = list(ImportJob.objects.filter(status__in=UNFINISHED, created_at__lt=started_before)
+                   .values_list("pk", flat=True))
+    for job_id in job_ids:
+        import_job_run_task.delay(job_id)
+    return len(job_ids)
 
 
 # --- KCS historical set -------------------------------------------------------------------------------------

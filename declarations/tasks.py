@@ -10,3 +10,11 @@ def import_job_run_task(job_id: int) -> None:
     from .bulk import import_job_run
 
     import_job_run(job_id)
+
+
+@shared_task
+def import_jobs_resume_task() -> int:
+    """Queue again the uploads whose message or worker was lost."""
+    from .bulk import import_jobs_resume
+
+    return import_jobs_resume()

@@ -2,12 +2,15 @@
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ciq_portal.numbers import NumberError, column_decimal
+
 from .choices import DangerousGoodsClass, InspectionPlace, TransportMode
+from .models import GoodsLine
 from .nomenclature import hs_code_known
 from .reference import COUNTRIES, CURRENCIES, TRADE_TERMS, is_valid_container
 
@@ -24,15 +27,6 @@ LINE_FIELDS = (
 UN_NUMBER_RE = re.compile(r"^UN(?!0000)\d{4}$")
 MAX_PAST_DAYS = 366
 MAX_FUTURE_DAYS = 180
-
-
-def _decimal(value):
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValueError from None
 
 
 def _date(value):
@@ -104,6 +98,16 @@ def clean_header(data: dict, errors: dict) -> dict:
     return out
 
 
+def _number_message(refusal: NumberError, label: int, name: str) -> str:
+    if refusal.reason == "digits":
+        return (_("Line %(line)s, %(field)s: too large (at most %(digits)s digits before the decimal point).")
+                % {"line": label, "field": name, "digits": refusal.max_integer_digits})
+    if refusal.reason == "places":
+        return (_("Line %(line)s, %(field)s: at most %(places)s decimal places.")
+                % {"line": label, "field": name, "places": refusal.decimal_places})
+    return _("Line %(line)s, %(field)s: enter a number.") % {"line": label, "field": name}
+
+
 def clean_line(data: dict, index: int, errors: dict) -> dict:
     """Normalise one goods line; errors are keyed ``lines.<index>.<field>`` and name the line number."""
     out = {name: data[name] for name in LINE_FIELDS if name in data}
@@ -136,10 +140,12 @@ def clean_line(data: dict, index: int, errors: dict) -> dict:
     for field, name, required in (("quantity", _("quantity"), True), ("value", _("value"), True),
                                   ("net_weight_kg", _("net weight (kg)"), False),
                                   ("gross_weight_kg", _("gross weight (kg)"), False)):
+        column = GoodsLine._meta.get_field(field)
         try:
-            number = _decimal(out.get(field))
-        except ValueError:
-            err(field, _("Line %(line)s, %(field)s: enter a number.") % {"line": label, "field": name})
+            number = column_decimal(out.get(field), max_digits=column.max_digits,
+                                    decimal_places=column.decimal_places)
+        except NumberError as refusal:
+            err(field, _number_message(refusal, label, name))
             continue
         if number is None:
             if required:

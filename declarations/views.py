@@ -296,8 +296,8 @@ def document_upload(request, pk):
 def document_download(request, pk, document_pk):
     _reader_required(request)
     document = selectors.document_get(user=request.user, pk=document_pk, declaration_pk=pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
+                        filename=services.document_download_name(document.original_name, document.content_type))
 
 
 # --- bulk import --------------------------------------------------------------------------------------------
@@ -464,5 +464,5 @@ def registration_document_download(request, pk, document_pk):
     _registration_reader_required(request)
     registration = selectors.registration_get(user=request.user, pk=pk)
     document = get_object_or_404(registration.documents, pk=document_pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
+                        filename=services.document_download_name(document.original_name, document.content_type))

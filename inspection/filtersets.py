@@ -18,6 +18,7 @@ from .models import (
     RosterPattern,
     TestItem,
     TestLimit,
+    TestReport,
 )
 
 
@@ -167,3 +168,11 @@ class TestLimitFilterSet(django_filters.FilterSet):
         today = timezone.localdate()
         condition = Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         return queryset.filter(condition) if value else queryset.exclude(condition)
+class TestReportFilterSet(django_filters.FilterSet):
+    """Third-party test reports: those of one declaration (``?declaration=<id>``), by report number, by outcome."""
+
+    declaration = django_filters.NumberFilter(field_name="declaration_id", label=_("Declaration"))
+
+    class Meta:
+        model = TestReport
+        fields = ["declaration", "report_no", "check_ok"]

@@ -18,7 +18,7 @@ from declarations.models import Declaration, HSCode
 from risk.selectors import bulletins_active
 
 from . import draws, duty, transitions
-from .choices import TaskReason, TaskStatus
+from .choices import Conclusion, JointStatus, TaskReason, TaskStatus
 from .filtersets import (
     ConflictFilterSet,
     DeclarantInspectionTaskFilterSet,
@@ -460,3 +460,16 @@ def enterprise_find(text: str):
         return None
     return Enterprise.objects.filter(Q(uscc=text.upper()) | Q(name_zh=text) | Q(name_en__iexact=text)).order_by(
         "pk").first()
+def joint_inspection_outcome(joint) -> dict | None:
+    """The outcome of a joint inspection: its inspection task's conclusion once concluded; otherwise, once every
+    agency recorded its result, non-conform if any agency found non-conformity, conform if none did."""
+    task = joint.task
+    if task is not None and task.status == TaskStatus.CONCLUDED:
+        return {"conclusion": task.conclusion, "disposition": task.disposition,
+                "concluded_at": task.concluded_at.isoformat() if task.concluded_at else None}
+    if joint.status != JointStatus.COMPLETED:
+        return None
+    results = {finding.result for finding in joint.findings.all()}
+    conclusion = Conclusion.NON_CONFORM if Conclusion.NON_CONFORM in results else Conclusion.CONFORM
+    return {"conclusion": conclusion, "disposition": "",
+            "concluded_at": joint.completed_at.isoformat() if joint.completed_at else None}

@@ -4,6 +4,9 @@ Operations keep their resource tag and gain audience tags derived from their per
 (and ``role_required`` naming the partner_agency role) marks an operation for partner agencies; roles named in
 ``role_required`` map to "declarant" or "bureau"; an operation open to any authenticated user is for declarants
 and the bureau. Views may still set tags explicitly with ``extend_schema(tags=[...])``.
+
+The partner agencies' key scheme (``agencyApiKey``) lists, in each operation's security requirements, the scopes
+the operation needs (``requires_scope``); an operation that admits no agency omits the scheme.
 """
 
 from drf_spectacular.openapi import AutoSchema
@@ -44,7 +47,46 @@ def _audiences(view) -> list[str]:
     return [a for a in (AGENCY, DECLARANT, BUREAU) if a in audiences]
 
 
+AGENCY_SCHEME = "agencyApiKey"
+
+
+def _required_scopes(view) -> list[str]:
+    return [scope for permission in view.get_permissions() for scope in getattr(permission, "required_scopes", ())]
+
+
 class AudienceAutoSchema(AutoSchema):
+    def get_auth(self) -> list[dict]:
+        auths = super().get_auth()
+        scopes = _required_scopes(self.view)
+        for_agencies = bool(scopes) or AGENCY in _audiences(self.view) or not self._role_limited()
+        result = []
+        for requirement in auths:
+            if AGENCY_SCHEME in requirement:
+                if not for_agencies:
+                    continue
+                requirement = {AGENCY_SCHEME: scopes}
+            result.append(requirement)
+        return result
+
+    def _role_limited(self) -> bool:
+        return any(getattr(permission, "roles", None) is not None for permission in self.view.get_permissions())
+
     def get_tags(self) -> list[str]:
         tags = super().get_tags()
         return tags + [a for a in _audiences(self.view) if a not in tags]
+
+
+def language_neutral_names(result, generator, request, public):
+    """A postprocessing hook: parameter schemas lose the ``title`` django-filter gives them from the filter's label,
+    which follows the reader's language (``放行模式``) and which client generators turn into identifiers; the
+    parameter's name and description stay."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                schema.pop("title", None)
+                if isinstance(schema.get("items"), dict):
+                    schema["items"].pop("title", None)
+    return result

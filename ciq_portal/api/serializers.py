@@ -1,8 +1,15 @@
 import copy
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+
+from ..login_throttle import login_account_locked, login_address_failure_count, login_address_refused
+
+
+class AccountLocked(exceptions.PermissionDenied):
+    default_code = "locked"
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -11,8 +18,18 @@ class TokenRequestSerializer(serializers.Serializer):
                                      write_only=True)
 
     def validate(self, attrs):
+        request = self.context["request"]
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        if login_address_refused(request):
+            raise exceptions.Throttled(wait=settings.AXES_COOLOFF_TIME.total_seconds(), detail=_(
+                "Too many failed log-ins from your address; try again in %(minutes)s minutes.") % {"minutes": minutes})
         # authenticate() runs through django-axes, so failures count towards the account's lock-out.
-        user = authenticate(request=self.context["request"], username=attrs["username"], password=attrs["password"])
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
+        if user is None:
+            login_address_failure_count(request)
+        if user is None and login_account_locked(request):
+            raise AccountLocked(_("This account is locked after too many failed log-ins; try again in %(minutes)s "
+                                  "minutes or ask an administrator to unlock it.") % {"minutes": minutes})
         if user is None:
             raise serializers.ValidationError(
                 {"password": [_("Unable to log in with the given username and password.")]})

@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .views import SearchView, TokenCreateView
 
@@ -7,7 +7,7 @@ urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="api-token"),
     path("search/", SearchView.as_view(), name="api-search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("ciq_portal.api.agency_urls")),
     path("", include("credit.api.urls")),
     path("", include("declarations.api.urls")),

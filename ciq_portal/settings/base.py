@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     # Country names in the reader's language (its translations are found through the app registry).
     "django_countries",
     "axes",
+    "csp",
     *DOMAIN_APPS,
 ]
 
@@ -67,7 +68,24 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ciq_portal.middleware.ClientAddressMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+# Content-Security-Policy (django-csp): scripts and stylesheets from the portal's own static files only, never
+# inline (templates hold no <script> body, <style> or style attribute: tests/proof/test_security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "ciq_portal.urls"
 WSGI_APPLICATION = "ciq_portal.wsgi.application"
@@ -125,11 +143,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failures count per account, whatever the client address, so rotating addresses does not escape the lock-out;
-# they also count per address, so one client cannot spray guesses over many accounts.
+# Failures lock the account, whatever the client address, so rotating addresses does not escape the lock-out, and
+# only the account: colleagues behind the same NAT keep logging in. An address is refused apart from that after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures over any accounts (ciq_portal/login_throttle.py), so one client cannot spray
+# guesses over many accounts.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+# Axes warns when it does not count per address; the address is throttled apart (above), on purpose.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
@@ -198,6 +221,14 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or EMBEDDED_WORKER)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A broker outage: the worker reconnects for as long as it takes (also at start, when Redis comes up after it), and
+# a task it was running when the connection dropped is given back (acks late) rather than finished unacknowledged;
+# a publish after a commit tries briefly, then gives up (logged; the beat's sweeps pick the work up).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
@@ -236,6 +267,9 @@ CELERY_BEAT_SCHEDULE = {
     "inspection-escalations": {"task": "inspection.tasks.inspection_overdue_escalate_task",
                                "schedule": timedelta(minutes=15)},
     # Release: the dashboard's summary rows (last 2 days); settle inspections concluded outside the release desk.
+    # Bulk uploads whose message or worker was lost, queued again within minutes (the visibility timeout is an hour).
+    "declarations-import-resume": {"task": "declarations.tasks.import_jobs_resume_task",
+                                   "schedule": timedelta(minutes=2)},
     "release-stats-refresh": {"task": "release.tasks.release_stats_refresh_task", "schedule": timedelta(minutes=5)},
     "release-settle": {"task": "release.tasks.clearance_settle_pending_task", "schedule": timedelta(minutes=2)},
     # Personal data past its retention (buyers' contacts, recall acknowledgements) masked, nightly.
@@ -248,7 +282,12 @@ CELERY_BEAT_SCHEDULE = {
                                     "schedule": timedelta(minutes=15)},
 }
 
+# A JSON body's limits (ciq_portal/api/parsers.py): a declaration of the most goods lines fits many times over.
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=2 * 1024 * 1024)
+API_JSON_MAX_DEPTH = 32
 REST_FRAMEWORK = {
+    # Request bodies are JSON; an upload's action takes multipart itself (so the contract declares one body each).
+    "DEFAULT_PARSER_CLASSES": ["ciq_portal.api.parsers.BoundedJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "ciq_portal.api.token_auth.TokenAuthentication",  # DRF's, with the membership in the same query
@@ -280,6 +319,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ciq_portal.api.schema.language_neutral_names",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyScopeEnum": "ciq_portal.models.AgencyScope",
         "AgencyKindEnum": "ciq_portal.models.AgencyKind",
@@ -318,6 +361,10 @@ SPECTACULAR_SETTINGS = {
 CIQ = {
     "OFFICE_CODE": env("CIQ_OFFICE_CODE", default="NGB"),
     "IDEMPOTENCY_TTL_HOURS": env.int("IDEMPOTENCY_TTL_HOURS", default=48),
+    # Goods lines one declaration may hold; a larger consignment is split over several declarations.
+    "MAX_GOODS_LINES": env.int("CIQ_MAX_GOODS_LINES", default=999),
+    # A bulk upload still unfinished this long after it was made is queued again (its message or worker was lost).
+    "IMPORT_RESUME_AFTER": timedelta(minutes=env.int("IMPORT_RESUME_MINUTES", default=5)),
     # Webhooks (ciq_portal/webhooks.py): attempts before dead-letter, backoff base and cap, timeout, private targets.
     "WEBHOOK_MAX_ATTEMPTS": env.int("WEBHOOK_MAX_ATTEMPTS", default=8),
     "WEBHOOK_BACKOFF_BASE_SECONDS": env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30),

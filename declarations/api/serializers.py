@@ -7,6 +7,11 @@ from ..models import Declaration, DeclarationEvent, Document, GoodsLine, Registr
 
 
 class GoodsLineSerializer(RepresentationSerializer):
+    # A plain string in the contract: empty for goods that are not dangerous (an enum with a blank member breaks
+    # generated clients).
+    dg_class = serializers.CharField(read_only=True, help_text="Dangerous goods: UN hazard class or division, or "
+                                                              "empty.")
+
     class Meta:
         model = GoodsLine
         fields = ["id", "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "net_weight_kg",

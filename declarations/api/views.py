@@ -5,12 +5,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ciq_portal.api.permissions import role_required
+from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
+from ciq_portal.models import AgencyScope
 from ciq_portal.roles import BUREAU_ROLES, Role
 from ciq_portal.scoping import user_enterprise_id
 from credit.models import Enterprise
@@ -43,7 +44,6 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     (``release.api.pipeline``)."""
 
     filterset_class = DeclarationFilterSet
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     ordering_fields = ["created_at", "submitted_at", "number", "status"]
 
     def get_permissions(self):
@@ -160,7 +160,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
                    responses={201: DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, parser_classes=[MultiPartParser])
     def documents(self, request, pk=None):
         declaration = self.get_object()
         if request.method == "POST":
@@ -181,13 +181,13 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_pk>\d+)/download")
     def document_download(self, request, pk=None, document_pk=None):
         document = selectors.document_get(user=request.user, pk=int(document_pk), declaration_pk=self._pk())
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
+        return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
+                            filename=services.document_download_name(document.original_name, document.content_type))
 
 
 class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Importer filings and overseas manufacturer registrations (§4.4): declarants read and apply for their own;
-    partner agencies and bureau staff read all."""
+    partner agencies with the scope registrations:read and bureau staff read all."""
 
     serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilterSet
@@ -195,7 +195,8 @@ class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def get_permissions(self):
         if self.action == "create":
             return [IsAuthenticated(), role_required(Role.DECLARANT)()]
-        return [IsAuthenticated(), role_required(Role.DECLARANT, Role.PARTNER_AGENCY, *BUREAU_ROLES)()]
+        return [IsAuthenticated(), role_required(Role.DECLARANT, Role.PARTNER_AGENCY, *BUREAU_ROLES)(),
+                requires_scope(AgencyScope.REGISTRATIONS_READ)()]
 
     def get_queryset(self):
         return selectors.registration_list(user=self.request.user)

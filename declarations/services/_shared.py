@@ -1,6 +1,7 @@
 """Helpers shared by the declaration services: snapshots for the audit trail, the owner check, the row lock and
 the cleaning of goods lines."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
@@ -45,5 +46,18 @@ def _require_draft(declaration: Declaration) -> None:
                                           % {"status": declaration.get_status_display()}]})
 
 
+def _check_line_count(count: int, errors: dict) -> bool:
+    """Whether a declaration may hold ``count`` goods lines (CIQ["MAX_GOODS_LINES"]); if not, say so on ``lines``."""
+    limit = settings.CIQ["MAX_GOODS_LINES"]
+    if count <= limit:
+        return True
+    errors.setdefault("lines", []).append(
+        _("A declaration holds at most %(limit)s goods lines; split the consignment into several declarations.")
+        % {"limit": limit})
+    return False
+
+
 def _clean_lines(lines, errors):
+    if not _check_line_count(len(lines), errors):
+        return []
     return [clean_line(line, i, errors) for i, line in enumerate(lines)]

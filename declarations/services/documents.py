@@ -63,8 +63,19 @@ def _checked_file(file) -> _CheckedFile:
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    name = (getattr(file, "name", "") or f"document.{ext}").rsplit("/", 1)[-1][:255]
-    return _CheckedFile(content_type, ext, size, digest.hexdigest(), name)
+    name = (getattr(file, "name", "") or f"document.{ext}").rsplit("/", 1)[-1][:250]
+    return _CheckedFile(content_type, ext, size, digest.hexdigest(), document_download_name(name, content_type))
+
+
+def document_download_name(name: str, content_type: str) -> str:
+    """``name`` with the extension of the type its bytes showed: a PDF named ``x.html`` downloads as ``x.pdf``, so
+    no browser or desktop opens it as what its name claims."""
+    extensions = {content_type_: ext for _magic, content_type_, ext in MAGIC}
+    ext = extensions.get(content_type, "bin")
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix.lower() in ({ext, "jpeg"} if ext == "jpg" else {ext}):
+        return name
+    return f"{stem if dot and stem else name}.{ext}"
 
 
 def _file_store(document: StoredFile, file) -> StoredFile:

@@ -10,7 +10,7 @@ from ciq_portal.audit import audit_record
 from ..choices import DeclarationSource
 from ..models import Declaration, GoodsLine
 from ..validation import clean_header
-from ._shared import _check_owner, _clean_lines, _lock, _require_draft, _snapshot
+from ._shared import _check_line_count, _check_owner, _clean_lines, _lock, _require_draft, _snapshot
 from .numbering import declaration_number_next
 from .timeline import declaration_event_add
 
@@ -101,6 +101,7 @@ def goods_line_add(*, declaration, actor, **fields) -> GoodsLine:
     _require_draft(declaration)
     errors: dict = {}
     cleaned = _clean_lines([fields], errors)[0]
+    _check_line_count(declaration.lines.count() + 1, errors)
     if errors:
         raise ValidationError(errors)
     last = declaration.lines.order_by("-line_no").values_list("line_no", flat=True).first() or 0

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -91,7 +91,6 @@ class TestLimitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     serializer_class = TestLimitSerializer
     filterset_class = TestLimitFilterSet
     queryset = TestLimit.objects.none()
-    parser_classes = [JSONParser, MultiPartParser]
 
     def get_queryset(self):
         return selectors.test_limit_list(user=self.request.user)
@@ -105,7 +104,7 @@ class TestLimitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     @extend_schema(request={"multipart/form-data": TestLimitImportSerializer},
                    responses={201: TestLimitSerializer(many=True)})
-    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    @action(detail=False, methods=["post"], url_path="import", url_name="import", parser_classes=[MultiPartParser])
     def import_file(self, request):
         serializer = TestLimitImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -8,6 +8,7 @@ from declarations.models import Declaration
 
 from ..choices import Agency, Conclusion, DeclarantInspectionStatus, Disposition, JointKind
 from ..models import InspectionTask, JointFinding, JointInspection, Lab, TestReport
+from ..selectors import joint_inspection_outcome
 
 
 class _OutcomeFields(serializers.Serializer):
@@ -129,11 +130,7 @@ class JointInspectionSerializer(serializers.ModelSerializer):
                             "created_at", "completed_at"]
 
     def get_outcome(self, joint) -> dict | None:
-        task = joint.task
-        if task is None or task.status != "concluded":
-            return None
-        return {"conclusion": task.conclusion, "disposition": task.disposition,
-                "concluded_at": task.concluded_at.isoformat() if task.concluded_at else None}
+        return joint_inspection_outcome(joint)
 
 
 class JointRequestSerializer(serializers.Serializer):

@@ -7,20 +7,19 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, ext
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from ciq_portal.agencies import principal_agency
 from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.idempotency import idempotent
 from ciq_portal.models import User
-from ciq_portal.roles import Role, has_role, is_bureau_user
+from ciq_portal.roles import BUREAU_ROLES, Role, has_role, is_bureau_user
 from ciq_portal.scoping import scope_queryset
 from declarations.models import Declaration
 
 from .. import selectors, services
 from ..choices import Agency
-from ..filtersets import InspectionTaskFilterSet, JointInspectionFilterSet
+from ..filtersets import InspectionTaskFilterSet, JointInspectionFilterSet, TestReportFilterSet
 from ..models import InspectionSite, InspectionTask, JointInspection, TestReport
 from .serializers import (
     DeclarantInspectionSerializer,
@@ -54,7 +53,7 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
     consignments only (no reasons, no inspector)."""
 
     lookup_value_regex = r"[0-9]+"
-    permission_classes = [IsAuthenticated]
+    permission_classes = [role_required(Role.DECLARANT, *BUREAU_ROLES)]
     queryset = InspectionTask.objects.none()
 
     @property
@@ -105,8 +104,9 @@ class TestReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.R
     """Third-party test reports submitted with a declaration, each with its acceptance check."""
 
     lookup_value_regex = r"[0-9]+"
-    permission_classes = [IsAuthenticated]
+    permission_classes = [role_required(Role.DECLARANT, *BUREAU_ROLES)]
     serializer_class = TestReportSerializer
+    filterset_class = TestReportFilterSet
     queryset = TestReport.objects.none()
 
     def _declarations(self):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
+from ciq_portal.numbers import model_decimal
 from ciq_portal.roles import Role, has_role
 from declarations.choices import DeclarationStatus
 from declarations.services import declaration_event_add, declaration_start_inspection
@@ -99,11 +99,9 @@ def _lock_for_record(task, actor) -> InspectionTask:
     return locked
 
 
-def _decimal(value, field):
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({field: [_("Enter a number.")]}) from None
-    if not number.is_finite():
+def _decimal(value, field, model, column):
+    """A number the client typed, for ``model.column``; a missing one is refused like a bad one."""
+    number = model_decimal(value, model, column, error_field=field)
+    if number is None:
         raise ValidationError({field: [_("Enter a number.")]})
     return number

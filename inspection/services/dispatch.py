@@ -67,7 +67,7 @@ def inspection_task_create(*, declaration, reason, mode, actor=None, priority=No
                "site": site.display_name if site else _("a site to be set")},
            data={"task": task.pk, "site": site.code if site else ""})
     _inspection_scheduled_publish(task, actor=actor)
-    transaction.on_commit(_queue_dispatch)
+    transaction.on_commit(_queue_dispatch, robust=True)
     return task
 
 

@@ -150,7 +150,7 @@ def lab_policy_set(*, actor, disagreement_limit, window_days, tolerance) -> LabP
         if number is None or not low <= number <= high:
             errors[name] = [_("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}]
     try:
-        tolerance = _decimal(tolerance, "tolerance")
+        tolerance = _decimal(tolerance, "tolerance", LabPolicy, "tolerance")
     except ValidationError as exc:
         errors.update(exc.message_dict)
     else:
@@ -324,9 +324,10 @@ def lab_retest_compare(*, report, test_item: str, bureau_value, actor, tolerance
     if test_item not in reported:
         raise ValidationError({"test_item": [_("The report has no result for this test item.")]})
     policy = lab_policy_current()
-    lab_value = _decimal(reported[test_item].get("value"), "test_item")
-    bureau_value = _decimal(bureau_value, "bureau_value")
-    tolerance = policy.tolerance if tolerance in (None, "") else _decimal(tolerance, "tolerance")
+    lab_value = _decimal(reported[test_item].get("value"), "test_item", LabComparison, "lab_value")
+    bureau_value = _decimal(bureau_value, "bureau_value", LabComparison, "bureau_value")
+    tolerance = (policy.tolerance if tolerance in (None, "")
+                 else _decimal(tolerance, "tolerance", LabComparison, "tolerance"))
     scale = max(abs(lab_value), abs(bureau_value), Decimal("1e-9"))
     agrees = abs(lab_value - bureau_value) <= tolerance * scale
     comparison = LabComparison.objects.create(lab_id=report.lab_id, report=report, test_item=test_item,

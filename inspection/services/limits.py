@@ -83,7 +83,7 @@ def _bound(value, field, errors):
     if value in (None, ""):
         return None
     try:
-        return _decimal(value, field)
+        return _decimal(value, field, TestLimit, field)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         return None

@@ -21,7 +21,7 @@ from .labs import _lab_scope_problems
 def sample_take(*, task, description: str, quantity, unit: str, seal_no: str, actor) -> Sample:
     locked = _lock_for_record(task, actor)
     errors = {}
-    quantity = _decimal(quantity, "quantity")
+    quantity = _decimal(quantity, "quantity", Sample, "quantity")
     if quantity <= 0:
         errors["quantity"] = [_("The sample quantity must be greater than zero.")]
     for name, value in (("description", description), ("unit", unit), ("seal_no", seal_no)):
@@ -107,13 +107,15 @@ def lab_result_record(*, order, results, actor) -> LabOrder:
     created = []
     today = timezone.localdate()
     for item, row in sorted(given.items()):
-        value = _decimal(row.get("value"), "results")
+        value = _decimal(row.get("value"), "results", LabResult, "value")
         limit = test_limit_in_force(item_code=item, category=order.task.category, on=today)
         if limit is not None:
             low, high = limit.limit_min, limit.limit_max
         else:
-            low = None if row.get("limit_min") in (None, "") else _decimal(row["limit_min"], "results")
-            high = None if row.get("limit_max") in (None, "") else _decimal(row["limit_max"], "results")
+            low = None if row.get("limit_min") in (None, "") else _decimal(row["limit_min"], "results", LabResult,
+                                                                               "limit_min")
+            high = None if row.get("limit_max") in (None, "") else _decimal(row["limit_max"], "results", LabResult,
+                                                                                "limit_max")
         passed = (low is None or value >= low) and (high is None or value <= high)
         unit = units.get(item) or str(row.get("unit", ""))[:16]
         created.append(LabResult(order=order, test_item=item, value=value, unit=unit, limit_min=low, limit_max=high,

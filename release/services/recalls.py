@@ -4,7 +4,6 @@ SMS gateway accepted it), and the buyers' acknowledgements."""
 
 import secrets
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import stored_text
 from ciq_portal.messaging import MessageChannel, MessagePurpose, message_channel_for, message_send
+from ciq_portal.numbers import model_decimal
 from ciq_portal.roles import Role, is_bureau_user
 from ciq_portal.scoping import user_enterprise_id
 from credit.services import credit_event_record
@@ -94,11 +94,12 @@ def distribution_record_add(*, release, buyer_name, quantity, unit, distributed_
     if not (buyer_name or "").strip():
         errors["buyer_name"] = [_("Name the buyer.")]
     try:
-        quantity = Decimal(str(quantity))
-        if not quantity.is_finite() or quantity <= 0:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError, TypeError):
-        errors["quantity"] = [_("The quantity must be greater than zero.")]
+        quantity = model_decimal(quantity, DistributionRecord, "quantity")
+    except ValidationError as refusal:
+        errors.update(refusal.message_dict)
+    else:
+        if quantity is None or quantity <= 0:
+            errors["quantity"] = [_("The quantity must be greater than zero.")]
     if not (unit or "").strip():
         errors["unit"] = [_("This field is required.")]
     if isinstance(distributed_on, str):

@@ -115,7 +115,7 @@ def _release(decision, declaration, *, actor, inspection_result) -> Release:
     if decision.next_step != NextStep.NONE:
         decision.next_step = NextStep.NONE
         decision.save(update_fields=["next_step"])
-    transaction.on_commit(_queue_stats_refresh)
+    transaction.on_commit(_queue_stats_refresh, robust=True)
     audit_record(actor=actor, action="release.create", obj=release, enterprise_id=release.enterprise_id,
                  after={"declaration": declaration.number, "mode": release.mode,
                         "inspection_result": inspection_result, "certificate": certificate.number,

@@ -3,7 +3,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from ciq_portal.api.permissions import requires_scope, role_required
 from ciq_portal.models import AgencyScope
-from ciq_portal.roles import Role
+from ciq_portal.roles import BUREAU_ROLES, Role
 
 from ..filtersets import RiskAssessmentFilterSet, RiskBulletinFilterSet, RiskRuleFilterSet
 from ..selectors import assessment_list, bulletin_list, rule_list
@@ -16,7 +16,7 @@ class RiskAssessmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RiskAssessmentSerializer
     filterset_class = RiskAssessmentFilterSet
-    permission_classes = [IsAuthenticated]
+    permission_classes = [role_required(Role.DECLARANT, *BUREAU_ROLES)]
 
     def get_queryset(self):
         return assessment_list(user=self.request.user)

@@ -128,13 +128,13 @@ def test_behind_the_proxy_failed_logins_lock_out_the_client_not_everyone_behind_
     settings.TRUSTED_PROXY_HOPS = 1
     guesser, colleague = UserFactory(username="guesser"), UserFactory(username="colleague")
     proxy = "172.18.0.5"
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         # A forged entry on the left is ignored: the proxy's own entry is the rightmost.
         client.post(reverse("login"), {"username": f"nobody{n}", "password": "wrong"}, REMOTE_ADDR=proxy,
                     HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.50")
-    locked = client.post(reverse("login"), {"username": guesser.username, "password": TEST_PASSWORD},
-                         REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.50")
-    assert locked.status_code in (403, 429)
+    refused = client.post(reverse("login"), {"username": guesser.username, "password": TEST_PASSWORD},
+                          REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
     other = client.post(reverse("login"), {"username": colleague.username, "password": TEST_PASSWORD},
                         REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8")
     assert other.status_code == 302 and client.session["_auth_user_id"] == str(colleague.pk)
@@ -142,3 +142,40 @@ def test_behind_the_proxy_failed_logins_lock_out_the_client_not_everyone_behind_
                         content_type="application/json", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8")
     assert token.status_code == 200
     assert AuditEntry.objects.get(action="api_token.issue").client_address == "198.51.100.8"
+
+
+def test_one_account_locked_does_not_lock_its_neighbours_behind_one_address(client, officer, supervisor):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _fail_login(client, officer.username, "203.0.113.7")
+    locked = client.post(reverse("login"), {"username": officer.username, "password": TEST_PASSWORD},
+                         REMOTE_ADDR="203.0.113.7")
+    assert locked.status_code in (403, 429) and "_auth_user_id" not in client.session
+    neighbour = client.post(reverse("login"), {"username": supervisor.username, "password": TEST_PASSWORD},
+                            REMOTE_ADDR="203.0.113.7")
+    assert neighbour.status_code == 302 and client.session["_auth_user_id"] == str(supervisor.pk)
+
+
+def test_the_api_says_the_account_is_locked(api_client, officer, supervisor):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        api_client.post("/api/v1/auth/token/", {"username": officer.username, "password": "nope"}, format="json",
+                        REMOTE_ADDR="203.0.113.8")
+    locked = api_client.post("/api/v1/auth/token/", {"username": officer.username, "password": TEST_PASSWORD},
+                             format="json", REMOTE_ADDR="203.0.113.8", HTTP_ACCEPT_LANGUAGE="en")
+    assert locked.status_code == 403 and locked.json()["code"] == "locked"
+    assert "locked" in locked.json()["detail"]
+    neighbour = api_client.post("/api/v1/auth/token/", {"username": supervisor.username, "password": TEST_PASSWORD},
+                                format="json", REMOTE_ADDR="203.0.113.8")
+    assert neighbour.status_code == 200
+
+
+def test_an_address_spraying_guesses_over_many_accounts_is_throttled(api_client, officer, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    for n in range(6):
+        api_client.post("/api/v1/auth/token/", {"username": f"someone{n}", "password": "nope"}, format="json",
+                        REMOTE_ADDR="203.0.113.9")
+    throttled = api_client.post("/api/v1/auth/token/", {"username": officer.username, "password": TEST_PASSWORD},
+                                format="json", REMOTE_ADDR="203.0.113.9")
+    assert throttled.status_code == 429 and "Retry-After" in throttled
+    elsewhere = api_client.post("/api/v1/auth/token/", {"username": officer.username, "password": TEST_PASSWORD},
+                                format="json", REMOTE_ADDR="198.51.100.9")
+    assert elsewhere.status_code == 200

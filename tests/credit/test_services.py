@@ -251,3 +251,18 @@ def test_nightly_changes_name_only_events_since_the_previous_change(enterprise_a
     assert (latest.old_grade, latest.new_grade) == (G.C, G.D)
     assert set(latest.events.all()) == set(newer)
     assert AuditEntry.objects.filter(action="enterprise.regrade", object_id=str(enterprise_a.pk)).count() == 2
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "1e400", "1e-400", "1" * 32])
+def test_penalty_amount_beyond_its_column_refused_on_its_field(enterprise_a, officer, amount):
+    with pytest.raises(ValidationError) as error:
+        credit_event_record(enterprise=enterprise_a, kind=K.PENALTY, source=S.OFFICER, actor=officer, amount=amount)
+    assert "amount" in error.value.message_dict
+    assert not CreditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("ratio", ["NaN", "sNaN", "-Infinity"])
+def test_policy_ratio_not_a_number_refused_on_its_field(supervisor, ratio):
+    with pytest.raises(ValidationError) as error:
+        inspection_policy_update(ratios={**GOOD, "A": ratio}, actor=supervisor)
+    assert "ratio_a" in error.value.message_dict

@@ -195,3 +195,16 @@ def test_representation_fields_are_built_once_per_class_and_bound_to_each_serial
     assert list(first.fields) == list(second.fields) == DeclarationSerializer.Meta.fields
     assert first.fields["lines"] is not second.fields["lines"]
     assert first.fields["lines"].parent is first and second.fields["number"].parent is second
+
+
+@pytest.mark.parametrize(("name", "expected"), [("x.html", "x.pdf"), ("invoice.PDF", "invoice.PDF"),
+                                                ("noextension", "noextension.pdf"), (".htaccess", ".htaccess.pdf")])
+def test_a_document_downloads_with_the_extension_of_its_bytes(api_as, declarant_a, name, expected):
+    client = api_as(declarant_a)
+    pk = client.post(URL, body(lines=[line()]), format="json").json()["id"]
+    upload = client.post(f"{URL}{pk}/documents/", {"kind": DocumentKind.INVOICE,
+                                                    "file": SimpleUploadedFile(name, PDF)}, format="multipart")
+    assert upload.status_code == 201 and upload.json()["original_name"] == expected
+    Document.objects.filter(pk=upload.json()["id"]).update(original_name=name)  # stored before names were checked
+    download = client.get(f"{URL}{pk}/documents/{upload.json()['id']}/download/")
+    assert f'filename="{expected}"' in download["Content-Disposition"]

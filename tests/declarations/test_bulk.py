@@ -1,13 +1,23 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from credit.models import Enterprise
-from declarations.bulk import error_report, import_kcs, import_rows, read_rows, template_csv, template_xlsx
+from declarations.bulk import (
+    error_report,
+    import_jobs_resume,
+    import_kcs,
+    import_rows,
+    read_rows,
+    template_csv,
+    template_xlsx,
+)
 from declarations.choices import DeclarationSource, InspectionOutcome
 from declarations.models import Declaration, GoodsLine, HistoricalAttributes, ImportJob
 
@@ -122,3 +132,21 @@ def test_import_errors_are_read_in_the_reader_s_language(client, declarant_a, dj
     assert status["errors"] == [{"row": 2, "field": "currency", "message": english}]
     with translation.override("en"):
         assert english in error_report(job.errors)
+
+
+def test_an_upload_whose_worker_died_is_resumed_within_minutes_and_imported_once(declarant_a, settings):
+    job = ImportJob(enterprise_id=declarant_a.enterprise_membership.enterprise_id, created_by=declarant_a,
+                    original_name="f.csv", status="running", total=2)
+    job.file.save("f.csv", ContentFile(rows_csv([{"ref": "R1"}, {"ref": "R2"}])), save=False)
+    job.save()
+    fresh = ImportJob.objects.create(enterprise_id=job.enterprise_id, created_by=declarant_a, original_name="g.csv",
+                                     status="running", file=job.file.name)
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - settings.CIQ["IMPORT_RESUME_AFTER"]
+                                               - timedelta(seconds=1))
+    assert settings.CELERY_BEAT_SCHEDULE["declarations-import-resume"]["schedule"] <= timedelta(minutes=5)
+    assert import_jobs_resume() == 1  # the one made minutes ago, not the one just made
+    job.refresh_from_db()
+    assert job.status == "done" and job.imported == 2
+    assert import_jobs_resume() == 0
+    assert Declaration.objects.filter(declarant_ref__in=["R1", "R2"]).count() == 2
+    assert ImportJob.objects.get(pk=fresh.pk).status == "running"

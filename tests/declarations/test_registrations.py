@@ -3,9 +3,12 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from ciq_portal.models import AgencyScope
 from declarations import services
 from declarations.models import RegulatedGoods
+from tests.ciq_portal.factories import make_agency, make_client, make_key
 
 from .conftest import line
 
@@ -52,4 +55,12 @@ def test_api_scoping(api_as, declarant_a, declarant_b, enterprise_a, agency_user
     assert api_as(declarant_b).get(f"/api/v1/registrations/{pk}/").status_code == 404
     assert api_as(declarant_b).get("/api/v1/registrations/").json()["count"] == 0
     assert api_as(declarant_a).get("/api/v1/registrations/").json()["count"] == 1
-    assert api_as(agency_user).get(f"/api/v1/registrations/{pk}/").status_code == 200
+    refused = api_as(agency_user).get(f"/api/v1/registrations/{pk}/")
+    assert refused.status_code == 403 and refused.json()["code"] == "missing_scope"
+    _, _, raw = make_key(scopes=[AgencyScope.REGISTRATIONS_READ])
+    agency = APIClient()
+    agency.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert agency.get(f"/api/v1/registrations/{pk}/").status_code == 200
+    _, _, other = make_key(make_client(make_agency(code="port"), scopes=[AgencyScope.LOGISTICS_PUSH], username="port"))
+    agency.credentials(HTTP_AUTHORIZATION=f"Api-Key {other}")
+    assert agency.get("/api/v1/registrations/").status_code == 403

@@ -99,3 +99,21 @@ def test_production_settings_pass_check_deploy_behind_the_proxy(stack, tmp_path)
     served = subprocess.run([*manage, "shell", "-c", BEHIND_THE_PROXY], env=env, capture_output=True, text=True,
                             cwd=tmp_path)
     assert "plain 301" in served.stdout and "forwarded 200" in served.stdout, served.stdout + served.stderr
+
+
+ONE_OFF_JOBS = {"migrate", "demo"}
+
+
+def test_every_long_running_service_restarts_by_itself_and_has_a_healthcheck(stack):
+    for name, service in stack["services"].items():
+        if name in ONE_OFF_JOBS:
+            assert service.get("restart") == "on-failure", name
+            continue
+        assert service.get("restart") in ("unless-stopped", "always"), f"{name}: no restart policy"
+        assert service.get("healthcheck", {}).get("test"), f"{name}: no healthcheck"
+
+
+def test_the_worker_keeps_reconnecting_to_the_broker(stack):
+    assert settings.CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP is True
+    assert settings.CELERY_BROKER_CONNECTION_MAX_RETRIES is None
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST

@@ -371,3 +371,26 @@ def test_sites_and_labs_are_named_in_the_reader_s_language(declaration, declaran
     cold_site.name_en = ""  # no English name: the official name in every language
     with translation.override("en"):
         assert cold_site.display_name == "梅山冷链查验中心"
+
+
+@pytest.mark.parametrize("quantity", ["NaN", "Infinity", "1e400", "1e-400", "0.0001", "1" * 32])
+def test_sample_quantity_beyond_its_column_refused_on_its_field(declaration, officers, create_task, quantity):
+    task = _claimed(declaration, create_task)
+    with pytest.raises(ValidationError) as error:
+        services.sample_take(task=task, description="x", quantity=quantity, unit="kg", seal_no="S",
+                             actor=task.assigned_to)
+    assert "quantity" in error.value.message_dict
+    assert not task.samples.exists()
+
+
+@pytest.mark.parametrize("value", ["nan", "-Infinity", "1e30", "1e-30"])
+def test_lab_result_beyond_its_column_refused(declaration, officers, create_task, value):
+    task = _claimed(declaration, create_task)
+    sample = services.sample_take(task=task, description="x", quantity=1, unit="kg", seal_no="S",
+                                  actor=task.assigned_to)
+    order = services.lab_order_create(task=task, sample=sample, lab=LabFactory(), test_items=["chloramphenicol"],
+                                      actor=task.assigned_to)
+    with pytest.raises(ValidationError) as error:
+        services.lab_result_record(order=order, results=[{"test_item": "chloramphenicol", "value": value}],
+                                   actor=task.assigned_to)
+    assert "results" in error.value.message_dict

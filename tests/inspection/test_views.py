@@ -178,6 +178,7 @@ def test_api_joint_inspection_by_partner_agency(api_as, agency_user, declaration
                          format="json")
     outcome = client.get(f"/api/v1/joint-inspections/{joint_id}/").json()
     assert outcome["status"] == "completed" and len(outcome["findings"]) == 2
+    assert outcome["outcome"]["conclusion"] == "conform" and outcome["outcome"]["concluded_at"]
     bad = client.post("/api/v1/joint-inspections/", {"kind": "boarding", "agency": "maritime"}, format="json")
     assert bad.status_code == 400 and "conveyance" in bad.json()["errors"]
     by_container = client.post("/api/v1/joint-inspections/", {"kind": "container", "container_no": "MSKU7654321"},
@@ -192,13 +193,18 @@ def test_api_joint_inspection_needs_the_scope(api_as, agency_user):
     assert response.status_code == 403
 
 
-def test_api_test_report_check(api_as, declarant_a, declarant_b, declaration, lab):
+def test_api_test_report_check(api_as, declarant_a, declarant_b, declaration, make_declaration, lab):
     payload = {"declaration": declaration.pk, "lab_accreditation_no": lab.accreditation_no, "report_no": "R-9",
                "issued_on": str(timezone.localdate()), "hs_codes": ["0306"],
                "results": [{"test_item": "lead", "value": "0.01"}]}
     response = api_as(declarant_a).post("/api/v1/test-reports/", payload, format="json")
     assert response.status_code == 201 and response.json()["check_ok"] is True
     assert api_as(declarant_b).post("/api/v1/test-reports/", payload, format="json").status_code == 400
+    other = make_declaration()
+    api_as(declarant_a).post("/api/v1/test-reports/", {**payload, "declaration": other.pk, "report_no": "R-10"},
+                             format="json")
+    listed = api_as(declarant_a).get("/api/v1/test-reports/", {"declaration": declaration.pk}).json()
+    assert [report["report_no"] for report in listed["results"]] == ["R-9"]
 
 
 def test_task_page_shows_risk_reasons_and_bulletins_to_officers_only(client, api_as, declarant_a, task):

@@ -385,3 +385,28 @@ MATRIX: dict[str, object] = {
     "draws_public:json": Public("one day's published draw record (JSON)"),
     "draws_public:csv": Public("one day's published draw record (CSV)"),
 }
+
+
+# --- the agency world -------------------------------------------------------------------------------------------
+# A partner agency's key reaches an API route only through a scope the route states (tests/proof/test_agency_scopes.py).
+# These routes are the agency's own records, or published to anyone, so a key without any scope may use them.
+AGENCY_OWN: dict[str, str] = {
+    "api-token": "the token exchange takes a username and password, not a key",
+    "api-schema": "the OpenAPI description",
+    "api-docs": "the API's documentation page",
+    "agency-me": "the client's own record",
+    "agency-key-list": "the client's own API keys",
+    "agency-key-rotate": "the client rotates its own key",
+    "subscription-list": "the client's own webhook subscriptions",
+    "subscription-detail": "one of the client's own webhook subscriptions",
+    "notification-list": "the client's own notifications",
+    "notification-detail": "one of the client's own notifications",
+    "notification-mark-read": "the client's own notification",
+    "webhook-delivery-list": "deliveries to the client's own endpoints",
+    "webhook-delivery-detail": "one delivery to the client's own endpoint",
+    "webhook-delivery-replay": "a delivery to the client's own endpoint, sent again",
+    "credit-policy-list": "the grade -> inspection-ratio policy table, published",
+    "credit-policy-detail": "one published version of the policy table",
+    "lab-list": "the registry of accredited laboratories, public information",
+    "lab-detail": "an accredited laboratory's public record",
+}

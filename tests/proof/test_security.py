@@ -161,6 +161,8 @@ RAW_SQL_ALLOWED = {
                                             "10k rows; values bound as parameters, table name from model meta",
     "ciq_portal/audit.py::_chain_write": "audit sealing: one UPDATE per sealed row run with executemany (values "
                                          "bound as parameters, quoted table name from model meta)",
+    "release/stats.py::_insert_many": "stage histograms of a year's rebuild: one prepared INSERT run with executemany "
+                                      "(values bound as parameters, quoted table and column names from model meta)",
 }
 SCANNED = ["ciq_portal", "credit", "declarations", "risk", "inspection", "referrals", "release"]
 
@@ -231,3 +233,23 @@ def test_uploads_and_certificates_are_not_fetchable_without_scope(client, declar
         assert own.status_code == 200, (url, own.status_code)
         body = b"".join(own.streaming_content) if own.streaming else own.content
         assert body[:5] == b"%PDF-", url
+
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=\"", re.IGNORECASE)
+
+
+def test_templates_hold_no_inline_script_or_style():
+    roots = [settings.BASE_DIR / "templates", *settings.BASE_DIR.glob("*/templates")]
+    found = [f"{path.relative_to(settings.BASE_DIR)}: {match.group(0).strip()}"
+             for root in roots for path in root.rglob("*.html")
+             for match in INLINE.finditer(path.read_text(encoding="utf-8"))]
+    assert not found, found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/login/", "/api/v1/docs/", "/public/audit/"])
+def test_every_page_has_a_strict_content_security_policy(client, path):
+    policy = client.get(path)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert "unsafe" not in policy and directives["object-src"] == "'none'"

@@ -4,6 +4,7 @@ and the audit chain, which covers only a salted digest of it, still verifies."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -102,3 +103,12 @@ def test_the_release_page_says_a_contact_was_masked(client, release, declarant_a
     client.force_login(declarant_a)
     page = client.get(f"/release/releases/{release.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "13800000004" not in page and "masked after its retention" in page
+
+
+@pytest.mark.parametrize("quantity", ["NaN", "Infinity", "1e400", "1e-400", "1" * 32])
+def test_sale_quantity_beyond_its_column_refused_on_its_field(release, declarant_a, quantity):
+    with pytest.raises(ValidationError) as error:
+        services.distribution_record_add(release=release, buyer_name="Ningbo Supermarket", quantity=quantity,
+                                         unit="kg", actor=declarant_a, distributed_on=timezone.localdate())
+    assert "quantity" in error.value.message_dict
+    assert not DistributionRecord.objects.exists()
