@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciq_portal.forms import DatePicker
+
 from .choices import ObjectionStatus
 
 
@@ -33,3 +35,14 @@ class PolicyForm(forms.Form):
     ratio_c = _ratio_field(_("C (under watch)"))
     ratio_d = _ratio_field(_("D (dishonest)"))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class DelegationForm(forms.Form):
+    broker_uscc = forms.CharField(label=_("Customs broker's unified social credit code"), max_length=18)
+    hs_chapters = forms.CharField(label=_("HS chapters"), required=False, max_length=300,
+                                  help_text=_("Two-digit chapters separated by spaces or commas (e.g. 03 84); "
+                                              "empty: all goods."))
+    ports = forms.CharField(label=_("Ports / offices of entry"), required=False, max_length=300,
+                            help_text=_("Office codes separated by spaces or commas (e.g. NGB); empty: every port."))
+    valid_from = forms.DateField(label=_("Valid from"), widget=DatePicker())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DatePicker())

@@ -14,6 +14,7 @@ from .choices import (
     EnterpriseKind,
     EnterpriseStatus,
     GradeChangeMode,
+    MembershipRole,
     ObjectionStatus,
 )
 from .validators import validate_uscc
@@ -56,11 +57,13 @@ class Enterprise(models.Model):
 
 
 class EnterpriseMembership(models.Model):
-    """A declarant user acts for exactly one enterprise."""
+    """A declarant user acts for exactly one enterprise; its administrator also manages the enterprise's users."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="enterprise_membership")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices,
+                            default=MembershipRole.DECLARANT)
 
     class Meta:
         verbose_name = _("enterprise membership")
@@ -68,6 +71,47 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.enterprise}"
+
+
+class BrokerDelegation(models.Model):
+    """An importer lets a customs broker file and submit declarations in its name: for all goods or the listed HS
+    chapters, at all ports or the listed ones, between two dates. Revoked, it ends at once."""
+
+    importer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="delegations_granted",
+                                 verbose_name=_("importer"))
+    broker = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="delegations_received",
+                               verbose_name=_("customs broker"))
+    # Two-digit HS chapters ("03", "84"); empty: all goods.
+    hs_chapters = models.JSONField(_("HS chapters"), default=list, blank=True)
+    # Port / office codes ("NGB"); empty: every port.
+    ports = models.JSONField(_("ports"), default=list, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("revoked by"))
+
+    class Meta:
+        verbose_name = _("broker delegation")
+        verbose_name_plural = _("broker delegations")
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["broker", "importer"], name="delegation_broker_importer")]
+
+    def __str__(self):
+        return f"{self.importer} → {self.broker}"
+
+    def in_force(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.revoked_at is None and self.valid_from <= on <= self.valid_until
+
+    def covers_port(self, port: str) -> bool:
+        return not self.ports or (port or "").upper() in self.ports
+
+    def covers_hs_code(self, hs_code: str) -> bool:
+        return not self.hs_chapters or (hs_code or "")[:2] in self.hs_chapters
 
 
 class CreditEvent(models.Model):

@@ -14,4 +14,6 @@ urlpatterns = [
     path("objections/", views.objection_queue, name="objection_queue"),
     path("objections/<int:pk>/", views.objection_detail, name="objection_detail"),
     path("policy/", views.policy, name="policy"),
+    path("delegations/", views.delegations, name="delegations"),
+    path("delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),
 ]

@@ -20,7 +20,7 @@ from . import selectors, services
 from .charts import GRADE_COLOURS, bar_chart_svg, grade_history_svg
 from .choices import EVIDENCE_LABELS, CreditGrade, ObjectionStatus
 from .filtersets import EnterpriseFilterSet, GradeObjectionFilterSet
-from .forms import ObjectionDecisionForm, ObjectionForm, PolicyForm
+from .forms import DelegationForm, ObjectionDecisionForm, ObjectionForm, PolicyForm
 from .policy import FIELD_FOR_GRADE
 from .tasks import credit_grades_recompute_task
 from .transitions import OBJECTION_FILING_DAYS, objection_actions
@@ -191,3 +191,44 @@ def recompute_now(request):
     credit_grades_recompute_task.delay()
     messages.success(request, _("The recomputation of all grades was started."))
     return redirect("credit:overview")
+
+
+@login_required
+def delegations(request):
+    """An importer's administrator grants and revokes delegations to customs brokers; a broker's declarants see the
+    delegations their enterprise holds."""
+    if user_enterprise_id(request.user) is None:
+        raise Http404
+    administers = selectors.administered_enterprise_id(request.user) is not None
+    form = DelegationForm(request.POST or None) if administers else None
+    if request.method == "POST":
+        selectors.require_enterprise_administrator(request.user)
+        if form.is_valid():
+            try:
+                services.delegation_grant(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_forms(exc, form)
+            else:
+                messages.success(request, _("The delegation was granted."))
+                return redirect("credit:delegations")
+    enterprise_id = user_enterprise_id(request.user)
+    listed = list(selectors.delegation_list(user=request.user))
+    today = timezone.localdate()
+    return render(request, "credit/delegations.html", {
+        "form": form, "today": today,
+        "granted": [d for d in listed if d.importer_id == enterprise_id],
+        "received": [d for d in listed if d.broker_id == enterprise_id]},
+        status=400 if form is not None and form.errors else 200)
+
+
+@require_POST
+@login_required
+def delegation_revoke(request, pk):
+    delegation = selectors.delegation_get_granted(user=request.user, pk=pk)
+    try:
+        services.delegation_revoke(actor=request.user, delegation=delegation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The delegation was revoked; the broker can no longer file or see it."))
+    return redirect("credit:delegations")

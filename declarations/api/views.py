@@ -88,7 +88,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = [dict(line) for line in data.pop("lines", [])]
-        enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
+        enterprise = selectors.filing_enterprise(user=request.user, enterprise_id=data.pop("enterprise", None))
         declaration = services.declaration_create(enterprise=enterprise, actor=request.user, lines=lines,
                                                   source=DeclarationSource.API, **data)
         return self._detail(declaration.pk, status.HTTP_201_CREATED)
@@ -100,6 +100,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = [dict(line) for line in data.pop("lines")] if "lines" in data else None
+        data.pop("enterprise", None)  # the declaring enterprise is chosen once, when the draft is filed
         declaration = services.declaration_update(declaration=declaration, actor=request.user, lines=lines, **data)
         return self._detail(declaration.pk)
 

@@ -1,4 +1,5 @@
-"""The tenancy matrix: for every route of the portal, what declarant B must get when aiming at enterprise A.
+"""The tenancy matrix: for every route of the portal, what an outsider must get when aiming at enterprise A:
+declarant B, a customs broker A did not delegate to, and A's own broker beyond its delegation (each "B" below).
 
 Kinds of entry:
 
@@ -120,6 +121,9 @@ MATRIX: dict[str, object] = {
     "credit:objection_queue": Bureau(),
     "credit:objection_detail": Own(pk("objection")),
     "credit:policy": Bureau(reason="editing the policy table: supervisors"),
+    "credit:delegations": Listing(aimed_at_a, create=lambda w: {
+        "broker_uscc": w.need("delegation").broker.uscc, "valid_from": "2026-01-01", "valid_until": "2099-12-31"}),
+    "credit:delegation_revoke": Own(pk("delegation"), get=False),
     # --- declarations ------------------------------------------------------------------------------------------
     "declaration-list": Listing(aimed_at_a),
     "declaration-detail": Own(pk("draft")),

@@ -46,7 +46,9 @@ def _step(world, names, fn):
         setattr(world, names, result)
 
 
-def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
+def build_world(*, enterprise_a, declarant_a, officer, supervisor, administrator_a=None, broker=None) -> World:
+    """``administrator_a`` and ``broker``: A's administrator delegates to ``broker`` for HS chapter 03 only, which
+    none of A's declarations here contain (the broker of A must reach none of them)."""
     world = World(errors={}, enterprise=enterprise_a, declarant=declarant_a, officer=officer, supervisor=supervisor)
 
     lines = [
@@ -278,6 +280,15 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 
     _step(world, ("notification", "delivery"), notification)
 
+    def delegation():
+        from credit.services import delegation_grant
+
+        return delegation_grant(actor=administrator_a, broker_uscc=broker.uscc, hs_chapters="03",
+                                valid_from=date.today(), valid_until=date.today() + timedelta(days=30))
+
+    if administrator_a is not None and broker is not None:
+        _step(world, "delegation", delegation)
+
     for name in ("draft", "declaration", "task", "document", "release"):
         obj = getattr(world, name, None)
         if obj is not None:
@@ -285,9 +296,10 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
     return world
 
 
-def markers(world) -> list[str]:
-    """Strings that only enterprise A's data contains: none of them may appear in what declarant B receives."""
-    found = [world.enterprise.uscc, world.enterprise.name_en, world.enterprise.name_zh]
+def markers(world, *, names: bool = True) -> list[str]:
+    """Strings that only enterprise A's data contains: none of them may appear in what declarant B receives.
+    ``names=False`` leaves out A's own identity (its USCC and names), which a customs broker A delegated to sees."""
+    found = [world.enterprise.uscc, world.enterprise.name_en, world.enterprise.name_zh] if names else []
     for name in ("draft", "declaration", "released_declaration"):
         decl = getattr(world, name, None)
         if decl is not None:

@@ -1,3 +1,6 @@
+"""Every write to enterprises and their credit: enterprises, memberships, credit events, grading, objections and
+the inspection policy here; delegations to customs brokers in ``delegations``."""
+
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,12 +20,14 @@ from ciq_portal.models import AuditEntry
 from ciq_portal.reference import reference_forget
 from ciq_portal.request_context import client_address
 
-from . import grading
-from .choices import CreditEventKind, CreditEventSource, GradeChangeMode, ObjectionStatus
-from .models import CreditEvent, Enterprise, EnterpriseMembership, GradeChange, GradeObjection, InspectionPolicy
-from .policy import FIELD_FOR_GRADE, policy_validate
-from .selectors import POLICY_KEY
-from .transitions import OBJECTION_FILING_DAYS, OBJECTION_REVIEW_DAYS, objection_target
+from .. import grading
+from ..choices import CreditEventKind, CreditEventSource, GradeChangeMode, ObjectionStatus
+from ..models import CreditEvent, Enterprise, EnterpriseMembership, GradeChange, GradeObjection, InspectionPolicy
+from ..policy import FIELD_FOR_GRADE, policy_validate
+from ..selectors import POLICY_KEY
+from ..transitions import OBJECTION_FILING_DAYS, OBJECTION_REVIEW_DAYS, objection_target
+from .delegations import delegation_grant as delegation_grant
+from .delegations import delegation_revoke as delegation_revoke
 
 ENTERPRISE_AUDIT_FIELDS = ["uscc", "external_id", "name_zh", "name_en", "address", "country", "kind", "status",
                            "credit_grade"]
