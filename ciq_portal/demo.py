@@ -20,7 +20,8 @@ STAFF_USERS = [
 def seed(*, password: str, stdout) -> None:
     roles_sync()
     for username, role, first_name, last_name in STAFF_USERS:
-        user_ensure(username=username, password=password, role=role, first_name=first_name, last_name=last_name)
+        user_ensure(username=username, password=password, role=role, first_name=first_name, last_name=last_name,
+                    email=f"{username}@demo.example.com")
     stdout.write(f"  users: {', '.join(u for u, *_ in STAFF_USERS)}")
     seed_agencies(stdout=stdout)
 

@@ -21,7 +21,7 @@ from ciq_portal.reference import reference_forget
 from ciq_portal.request_context import client_address
 
 from .. import grading
-from ..choices import CreditEventKind, CreditEventSource, GradeChangeMode, ObjectionStatus
+from ..choices import CreditEventKind, CreditEventSource, GradeChangeMode, MembershipRole, ObjectionStatus
 from ..models import CreditEvent, Enterprise, EnterpriseMembership, GradeChange, GradeObjection, InspectionPolicy
 from ..policy import FIELD_FOR_GRADE, policy_validate
 from ..selectors import POLICY_KEY
@@ -63,11 +63,14 @@ def enterprise_ensure(*, actor, uscc: str | None = None, external_id: str | None
 
 
 @transaction.atomic
-def membership_ensure(*, user, enterprise: Enterprise, actor=None) -> EnterpriseMembership:
-    membership, created = EnterpriseMembership.objects.get_or_create(user=user, defaults={"enterprise": enterprise})
+def membership_ensure(*, user, enterprise: Enterprise, actor=None,
+                      role: str = MembershipRole.DECLARANT) -> EnterpriseMembership:
+    membership, created = EnterpriseMembership.objects.get_or_create(user=user, defaults={"enterprise": enterprise,
+                                                                                          "role": role})
     if created:
         audit_record(actor=actor, action="enterprise.membership_add", obj=membership,
-                     after={"user": user.username, "enterprise": enterprise.pk}, enterprise_id=enterprise.pk)
+                     after={"user": user.username, "enterprise": enterprise.pk, "role": role},
+                     enterprise_id=enterprise.pk)
     return membership
 
 

@@ -157,8 +157,9 @@ RAW_SQL_ALLOWED = {
     "inspection/services/dispatch.py::_draws_insert": "dispatch batches: COPY of the draw records (write_row binds "
                                                       "every value; table and column names from the model), "
                                                       "PostgreSQL only",
-    "credit/services.py::_bulk_set_grades": "nightly regrade of 50k enterprises: one UPDATE ... FROM unnest() per "
-                                            "10k rows; values bound as parameters, table name from model meta",
+    "credit/services/__init__.py::_bulk_set_grades": "nightly regrade of 50k enterprises: one UPDATE ... FROM "
+                                                      "unnest() per 10k rows; values bound as parameters, table "
+                                                      "name from model meta",
     "ciq_portal/audit.py::_chain_write": "audit sealing: one UPDATE per sealed row run with executemany (values "
                                          "bound as parameters, quoted table name from model meta)",
 }
