@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ciq_portal.i18n import name_for_reader
 
 from .choices import (
+    ApplicationStatus,
     CreditEventKind,
     CreditEventSource,
     CreditGrade,
@@ -71,6 +72,53 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.enterprise}"
+
+
+def application_upload_to(instance, filename):
+    return f"applications/{timezone.now():%Y/%m}/{filename}"
+
+
+class EnterpriseApplication(models.Model):
+    """An enterprise's online application for an account, made without one; the bureau approves or refuses it.
+    The business licence is a PDF checked by its bytes (ciq_portal.stored_files) and served only to the bureau."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, validators=[validate_uscc])
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=32, choices=EnterpriseKind.choices, default=EnterpriseKind.IMPORTER)
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    file = models.FileField(_("business licence"), upload_to=application_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.PENDING, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("enterprise"))
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("applicant's account"))
+
+    class Meta:
+        verbose_name = _("enterprise application")
+        verbose_name_plural = _("enterprise applications")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # One open application per code: a second one waits for the bureau's decision on the first.
+            models.UniqueConstraint(fields=["uscc"], condition=models.Q(status="pending"),
+                                    name="application_one_pending_per_uscc"),
+        ]
+
+    def __str__(self):
+        return f"{self.name_zh} ({self.uscc})"
 
 
 class BrokerDelegation(models.Model):

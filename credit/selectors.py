@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.reference import reference_cached
-from ciq_portal.roles import Role, has_role, is_bureau_user
+from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from ciq_portal.scoping import get_in_scope, scope_queryset, user_enterprise_id
 
-from .choices import CreditGrade, MembershipRole
+from .choices import ApplicationStatus, CreditGrade, MembershipRole
 from .filtersets import (
     CreditEventFilterSet,
     DeclarantCreditEventFilterSet,
@@ -24,6 +24,7 @@ from .models import (
     BrokerDelegation,
     CreditEvent,
     Enterprise,
+    EnterpriseApplication,
     EnterpriseMembership,
     GradeChange,
     GradeObjection,
@@ -247,3 +248,14 @@ def delegation_refusals(*, broker_id, importer_id, port: str, hs_codes: list[str
             errors[f"lines.{index}.hs_code"] = [
                 _("HS code: the importer's delegation does not cover chapter %(chapter)s.") % {"chapter": code[:2]}]
     return errors or {"lines": [_("Goods: no single delegation covers all these goods at this port.")]}
+
+
+def enterprise_application_list(*, user, status: str | None = ApplicationStatus.PENDING):
+    """Applications of enterprises for an account, for the bureau's administrators (403 for anyone else)."""
+    require_role(user, Role.ADMINISTRATOR)
+    queryset = EnterpriseApplication.objects.select_related("decided_by", "enterprise")
+    return queryset.filter(status=status) if status else queryset
+
+
+def enterprise_application_get(*, user, pk) -> EnterpriseApplication:
+    return _get(enterprise_application_list(user=user, status=None), pk)

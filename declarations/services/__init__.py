@@ -9,7 +9,9 @@ import them from here (``from declarations.services import declaration_submit``)
 - ``logistics``: the single window's logistics events of a container.
 """
 
-from .documents import DOCUMENT_RULES_KEY, MAGIC, document_upload, required_documents, sniff_content_type
+from ciq_portal.stored_files import MAGIC, sniff_content_type
+
+from .documents import DOCUMENT_RULES_KEY, document_upload, required_documents
 from .drafts import (
     declaration_create,
     declaration_delete,

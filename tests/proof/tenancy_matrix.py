@@ -128,6 +128,14 @@ MATRIX: dict[str, object] = {
     "credit:objection_queue": Bureau(),
     "credit:objection_detail": Own(pk("objection")),
     "credit:policy": Bureau(reason="editing the policy table: supervisors"),
+    "credit:apply": Public("the online application form of an enterprise that has no account yet"),
+    "credit:apply_done": Public("says an application was sent, naming nothing"),
+    "credit:applications": Bureau(reason="enterprise applications: the bureau's administrators"),
+    "credit:application_detail": Bureau(lambda w: {"pk": 1}, reason="an application: the bureau's administrators"),
+    "credit:application_licence": Bureau(lambda w: {"pk": 1}, reason="a business licence: the bureau's "
+                                                                       "administrators"),
+    "credit:members": Listing(aimed_at_a, create=lambda w: {"full_name": "B tries", "email": "b-tries@a.example"}),
+    "credit:member_remove": Own(lambda w: {"pk": w.declarant.enterprise_membership.pk}, get=False),
     "credit:delegations": Listing(aimed_at_a, create=lambda w: {
         "broker_uscc": w.need("delegation").broker.uscc, "valid_from": "2026-01-01", "valid_until": "2099-12-31"}),
     "credit:delegation_revoke": Own(pk("delegation"), get=False),
