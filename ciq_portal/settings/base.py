@@ -34,7 +34,7 @@ KCS_DATA_DIR = Path(env("KCS_DATA_DIR", default=str(BASE_DIR.parent / "shared" /
 DOMAIN_APPS = ["ciq_portal", "credit", "declarations", "risk", "inspection", "referrals", "release"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ciq_portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
