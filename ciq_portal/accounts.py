@@ -6,6 +6,7 @@ send again. The set-password link is Django's password-reset link (``password_re
 only until the password changes or ``PASSWORD_RESET_TIMEOUT`` passes.
 """
 
+import os
 from base64 import b32encode
 
 import segno
@@ -26,6 +27,13 @@ from .audit import audit_record
 from .messaging import message_send
 from .models import MessageChannel, User
 from .roles import is_bureau_user
+
+
+def portal_site_url(request) -> str:
+    """The portal's address for links in mails: ``CIQ_PUBLIC_BASE_URL`` where the bureau set it, else the address
+    the request came to."""
+    return (settings.CIQ.get("PUBLIC_BASE_URL") or os.environ.get("CIQ_PUBLIC_BASE_URL")
+            or request.build_absolute_uri("/"))
 
 
 def set_password_url(user: User, *, site_url: str) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ciq_portal.accounts import portal_site_url
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, require_role, user_roles
 from ciq_portal.scoping import user_enterprise_id
@@ -276,7 +277,7 @@ def application_detail(request, pk):
         try:
             if request.POST.get("decision") == "approve":
                 services.enterprise_application_approve(actor=request.user, application=application,
-                                                        site_url=request.build_absolute_uri("/"))
+                                                        site_url=portal_site_url(request))
                 messages.success(request, _("Approved: the enterprise and its administrator's account exist, and "
                                             "the administrator was mailed a link to set a password."))
                 return redirect("credit:applications")
@@ -306,7 +307,7 @@ def members(request):
     listed = selectors.member_list(user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.member_invite(actor=request.user, site_url=request.build_absolute_uri("/"),
+            membership = services.member_invite(actor=request.user, site_url=portal_site_url(request),
                                                 **form.cleaned_data)
         except ValidationError as exc:
             errors_to_forms(exc, form)
