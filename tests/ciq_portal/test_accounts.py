@@ -48,6 +48,7 @@ def test_the_reset_pages_are_the_portals_and_translated(client, db):
     response = client.get("/accounts/password_reset/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     assert "base.html" in [t.name for t in response.templates]
+    assert "忘记密码" in response.content.decode()
 
 
 def test_a_user_changes_their_password(client, declarant_a):

@@ -66,3 +66,5 @@ def test_users_cannot_be_edited_in_the_admin(admin_client_of_bureau, declarant_a
 def test_the_admin_is_branded_in_both_languages(admin_client_of_bureau):
     english = admin_client_of_bureau.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "CIQ Portal administration" in english
+    chinese = admin_client_of_bureau.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "检验检疫门户管理后台" in chinese
