@@ -200,3 +200,23 @@ def test_an_importer_is_no_customs_broker(administrator_a, enterprise_b):
     with pytest.raises(ValidationError) as refused:
         grant(administrator_a, enterprise_b)
     assert list(refused.value.message_dict) == ["broker_uscc"]
+
+
+def test_delegations_over_the_api(api_as, administrator_a, enterprise_a, broker, broker_declarant, declarant_b):
+    granted = api_as(administrator_a).post("/api/v1/delegations/", {
+        "broker_uscc": broker.uscc, "hs_chapters": ["95"], "ports": ["NGB"], "valid_from": str(TODAY),
+        "valid_until": str(TODAY + datetime.timedelta(days=30))}, format="json")
+    assert granted.status_code == 201, granted.json()
+    pk = granted.json()["id"]
+    held = api_as(broker_declarant).get("/api/v1/delegations/").json()
+    assert [d["importer"] for d in held["results"]] == [enterprise_a.pk]
+    assert api_as(declarant_b).get(f"/api/v1/delegations/{pk}/").status_code == 404
+    assert api_as(broker_declarant).post(f"/api/v1/delegations/{pk}/revoke/").status_code == 403
+
+    revoked = api_as(administrator_a).post(f"/api/v1/delegations/{pk}/revoke/")
+
+    assert revoked.status_code == 200 and revoked.json()["in_force"] is False
+    refused = api_as(administrator_a).post("/api/v1/delegations/", {
+        "broker_uscc": broker.uscc, "valid_from": str(TODAY), "valid_until": str(TODAY - datetime.timedelta(days=1))},
+        format="json")
+    assert refused.status_code == 400 and "valid_until" in str(refused.json())

@@ -117,6 +117,10 @@ MATRIX: dict[str, object] = {
                                                                "source": "officer", "note": "B tries"}),
     "credit-event-detail": Own(pk("credit_event")),
     "credit-policy-list": Public("the grade -> inspection-ratio policy table is published (§4.1), not per enterprise"),
+    "delegation-list": Listing(aimed_at_a, create=lambda w: {
+        "broker_uscc": w.need("delegation").broker.uscc, "valid_from": "2026-01-01", "valid_until": "2099-12-31"}),
+    "delegation-detail": Own(pk("delegation")),
+    "delegation-revoke": Own(pk("delegation"), get=False),
     "credit-policy-detail": Public("one published version of the policy table, not per enterprise"),
     # --- credit pages ----------------------------------------------------------------------------------------------
     "credit:my_credit": Listing(),

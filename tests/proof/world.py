@@ -47,8 +47,9 @@ def _step(world, names, fn):
 
 
 def build_world(*, enterprise_a, declarant_a, officer, supervisor, administrator_a=None, broker=None) -> World:
-    """``administrator_a`` and ``broker``: A's administrator delegates to ``broker`` for HS chapter 03 only, which
-    none of A's declarations here contain (the broker of A must reach none of them)."""
+    """``administrator_a``: A's administrator delegates all goods to a customs broker of the world's own (the
+    ``delegation`` the matrix aims at); with ``broker``, also to ``broker`` for HS chapter 03 only, which none of A's
+    declarations here contain (the broker of A must reach none of them)."""
     world = World(errors={}, enterprise=enterprise_a, declarant=declarant_a, officer=officer, supervisor=supervisor)
 
     lines = [
@@ -280,14 +281,25 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor, administrator
 
     _step(world, ("notification", "delivery"), notification)
 
-    def delegation():
+    def delegation(to_broker, hs_chapters=()):
         from credit.services import delegation_grant
 
-        return delegation_grant(actor=administrator_a, broker_uscc=broker.uscc, hs_chapters="03",
+        return delegation_grant(actor=administrator_a, broker_uscc=to_broker.uscc, hs_chapters=hs_chapters,
                                 valid_from=date.today(), valid_until=date.today() + timedelta(days=30))
 
-    if administrator_a is not None and broker is not None:
-        _step(world, "delegation", delegation)
+    def brokers_own():
+        from credit.choices import EnterpriseKind
+        from credit.services import enterprise_create
+        from credit.validators import uscc_check_character
+
+        body = "91330200MA9BR0KER"
+        return enterprise_create(actor=supervisor, uscc=body + uscc_check_character(body), name_zh="甲的报关行",
+                                 name_en="A's own broker", kind=EnterpriseKind.CUSTOMS_BROKER)
+
+    if administrator_a is not None:
+        _step(world, "delegation", lambda: delegation(brokers_own()))
+        if broker is not None:
+            _step(world, "broker_delegation", lambda: delegation(broker, hs_chapters="03"))
 
     for name in ("draft", "declaration", "task", "document", "release"):
         obj = getattr(world, name, None)
