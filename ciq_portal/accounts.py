@@ -107,3 +107,12 @@ def totp_secret_base32(device: TOTPDevice) -> str:
     """The key as people type it into an app that cannot scan (base32, in groups of four)."""
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor=None) -> int:
+    """Forget ``user``'s authenticators (a lost or replaced phone): at the next log-in they set up a new one. The
+    number of authenticators removed."""
+    removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="user.two_factor_reset", obj=user, after={"devices_removed": removed})
+    return removed

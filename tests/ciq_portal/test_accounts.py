@@ -123,3 +123,20 @@ def test_people_are_named_by_their_names(roles):
     named = UserFactory(username="u1", first_name="伟", last_name="王")
     unnamed = UserFactory(username="u2")
     assert (str(named), named.display_name, str(unnamed)) == ("王伟", "王伟", "u2")
+
+
+def test_a_lost_authenticator_is_forgotten_by_command(client, officer, settings):
+    from django.core.management import call_command
+
+    from ciq_portal.models import AuditEntry
+
+    settings.TWO_FACTOR_REQUIRED_FOR_STAFF = True
+    TOTPDevice.objects.create(user=officer, name="old phone", confirmed=True)
+
+    call_command("two_factor_reset", officer.username)
+
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert AuditEntry.objects.filter(action="user.two_factor_reset", object_id=str(officer.pk)).exists()
+    _log_in(client, officer)
+    setup = client.get("/accounts/two-factor/")
+    assert b"<svg" in setup.content
