@@ -41,7 +41,8 @@ def demo_history_read(*, keep_unread: int = DEMO_UNREAD_KEPT) -> int:
 def seed(*, password: str, stdout) -> None:
     roles_sync()
     for username, role, first_name, last_name in STAFF_USERS:
-        user_ensure(username=username, password=password, role=role, first_name=first_name, last_name=last_name)
+        user_ensure(username=username, password=password, role=role, first_name=first_name, last_name=last_name,
+                    email=f"{username}@demo.example.com")
     stdout.write(f"  users: {', '.join(u for u, *_ in STAFF_USERS)}")
     seed_agencies(stdout=stdout)
     seed_calendar(stdout=stdout)

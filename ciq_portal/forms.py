@@ -1,10 +1,13 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .login_throttle import login_address_failure_count, login_address_refused
+from .messaging import message_send
+from .models import MessageChannel, MessagePurpose
 
 
 class DatePicker(forms.DateInput):
@@ -31,6 +34,20 @@ class SearchForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
                         help_text=_("A declaration or certificate number, a container, a bill of lading, an "
                                     "enterprise's name or unified social credit code."))
+class PasswordResetByMessageForm(PasswordResetForm):
+    """Django's reset form, its mail sent as a delivery record (followed and sent again on the bureau's page)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        message_send(channel=MessageChannel.EMAIL, recipient=to_email, subject=subject,
+                     body=render_to_string(email_template_name, context), purpose=MessagePurpose.PASSWORD_RESET,
+                     reference=context["user"].get_username())
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label=_("Code from the authenticator app"), max_length=8, widget=forms.TextInput(
+        attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}))
 
 
 class LoginForm(AuthenticationForm):

@@ -1,5 +1,10 @@
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from .accounts import two_factor_required
 from .request_context import client_address
 
 
@@ -33,3 +38,24 @@ class ClientAddressMiddleware:
             return self.get_response(request)
         finally:
             client_address.reset(token)
+
+
+class StaffTwoFactorMiddleware:
+    """Where ``TWO_FACTOR_REQUIRED_FOR_STAFF`` is on, bureau staff logged in with a password alone reach only their
+    account pages until they enter a code from their authenticator app (set up on first log-in). Runs after
+    django-otp's OTPMiddleware, which tells whether the session was verified."""
+
+    OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/public/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (settings.TWO_FACTOR_REQUIRED_FOR_STAFF and user.is_authenticated and not user.is_verified()
+                and not request.path.startswith(self.OPEN_PREFIXES) and two_factor_required(user)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Enter the code from your authenticator app on the portal first."),
+                                     "code": "two_factor_required"}, status=403)
+            return redirect_to_login(request.get_full_path(), reverse("two_factor"), "next")
+        return self.get_response(request)

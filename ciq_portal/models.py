@@ -16,12 +16,19 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def __str__(self):  # wherever a page names a person: their name, the account name only when they have none
+        return self.display_name
+
     def get_full_name(self) -> str:
         """A Chinese name as it is written, family name first and unspaced (王伟); any other given name first."""
         first, last = self.first_name.strip(), self.last_name.strip()
         if any("\u4e00" <= char <= "\u9fff" for char in first + last):
             return f"{last}{first}"
         return super().get_full_name()
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
 
 
 class AuditEntry(models.Model):

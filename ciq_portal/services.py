@@ -1,7 +1,11 @@
 """Writes owned by the portal itself: role groups and user accounts."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from .audit import audit_record
@@ -48,3 +52,37 @@ def api_token_issue(*, user) -> str:
         audit_record(actor=user, action="api_token.issue", object_type="authtoken.token", object_id=user.pk,
                      after={"username": user.username})
     return token.key
+
+
+@transaction.atomic
+def user_create_invited(*, email: str, role: str, full_name: str = "", actor=None) -> User:
+    """A new account for a person who sets their own password from a mailed link (it has none until then): the
+    e-mail address, lower-cased, is its user name. ValidationError on ``email`` if an account already has it."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": [_("Enter a valid e-mail address.")]}) from None
+    if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        raise ValidationError({"email": [_("An account with this e-mail address already exists.")]})
+    # A name as typed goes whole into first_name: get_full_name shows a Chinese one unspaced and any other as typed.
+    user = User(username=email, email=email, first_name=(full_name or "").strip()[:150])
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    audit_record(actor=actor, action="user.invite", obj=user, after={"username": email, "role": role},
+                 personal={"name": user.first_name})
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor) -> User:
+    """Close an account: it can no longer log in; what it did stays attributed to it."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        Token.objects.filter(user=user).delete()
+        audit_record(actor=actor, action="user.deactivate", obj=user, before={"is_active": True},
+                     after={"is_active": False})
+    return user

@@ -1,33 +1,48 @@
+"""Credit records in the admin, read-only: enterprises join through their applications, their users are managed
+by their administrators, and credit records change only through credit services (audited)."""
+
 from django.contrib import admin
 
-from .models import CreditEvent, Enterprise, EnterpriseMembership, GradeChange, GradeObjection, InspectionPolicy
+from ciq_portal.admin_site import ReadOnlyAdmin
+
+from .models import (
+    BrokerDelegation,
+    CreditEvent,
+    Enterprise,
+    EnterpriseApplication,
+    EnterpriseMembership,
+    GradeChange,
+    GradeObjection,
+    InspectionPolicy,
+)
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(ReadOnlyAdmin):
     list_display = ["name_zh", "name_en", "uscc", "kind", "status", "credit_grade"]
     list_filter = ["kind", "status", "credit_grade"]
     search_fields = ["name_zh", "name_en", "uscc", "external_id"]
-    readonly_fields = ["credit_grade", "credit_score", "credit_graded_at"]
 
 
 @admin.register(EnterpriseMembership)
-class EnterpriseMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "enterprise"]
-    raw_id_fields = ["user", "enterprise"]
+class EnterpriseMembershipAdmin(ReadOnlyAdmin):
+    list_display = ["user", "enterprise", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "enterprise__name_zh", "enterprise__uscc"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Credit records change only through credit services (audited); the admin only shows them."""
+@admin.register(EnterpriseApplication)
+class EnterpriseApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["name_zh", "uscc", "kind", "contact_name", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name_zh", "name_en", "uscc"]
+    exclude = ["file"]  # the licence is served to the bureau's administrators by the portal's page
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(BrokerDelegation)
+class BrokerDelegationAdmin(ReadOnlyAdmin):
+    list_display = ["importer", "broker", "hs_chapters", "ports", "valid_from", "valid_until", "revoked_at"]
+    search_fields = ["importer__name_zh", "importer__uscc", "broker__name_zh", "broker__uscc"]
 
 
 @admin.register(CreditEvent)

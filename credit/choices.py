@@ -17,6 +17,18 @@ class EnterpriseStatus(models.TextChoices):
     DEREGISTERED = "deregistered", _("Deregistered")
 
 
+class MembershipRole(models.TextChoices):
+    DECLARANT = "declarant", _("Declarant")
+    # Invites and removes the enterprise's declarants and grants delegations to customs brokers.
+    ADMINISTRATOR = "administrator", _("Enterprise administrator")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
 class CreditGrade(models.TextChoices):
     AA = "AA", _("AA (advanced certified)")
     A = "A", _("A (certified)")

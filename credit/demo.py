@@ -16,7 +16,7 @@ from ciq_portal.services import user_ensure
 from . import grading
 from .choices import CreditEventKind as K
 from .choices import CreditEventSource as S
-from .choices import EnterpriseKind, GradeChangeMode
+from .choices import EnterpriseKind, GradeChangeMode, MembershipRole
 from .models import CreditEvent, GradeChange, GradeObjection
 from .services import (
     _credit_event_create,
@@ -135,8 +135,9 @@ def seed(*, password: str, stdout) -> None:
     users = {}
     for username, key, first_name, last_name in DECLARANTS:
         user = user_ensure(username=username, password=password, role=Role.DECLARANT, first_name=first_name,
-                           last_name=last_name)
-        membership_ensure(user=user, enterprise=enterprises[key])
+                           last_name=last_name, email=f"{username}@demo.example.com")
+        # Each demo enterprise's declarant also administers it (its users, its delegations to customs brokers).
+        membership_ensure(user=user, enterprise=enterprises[key], role=MembershipRole.ADMINISTRATOR)
         users[key] = user
     today = timezone.localdate()
     for key, history in HISTORIES.items():

@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from ciq_portal.i18n import name_for_reader
 
 from .choices import (
+    ApplicationStatus,
     CreditEventKind,
     CreditEventSource,
     CreditGrade,
     EnterpriseKind,
     EnterpriseStatus,
     GradeChangeMode,
+    MembershipRole,
     ObjectionStatus,
 )
 from .validators import validate_uscc
@@ -56,11 +58,13 @@ class Enterprise(models.Model):
 
 
 class EnterpriseMembership(models.Model):
-    """A declarant user acts for exactly one enterprise."""
+    """A declarant user acts for exactly one enterprise; its administrator also manages the enterprise's users."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="enterprise_membership")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices,
+                            default=MembershipRole.DECLARANT)
 
     class Meta:
         verbose_name = _("enterprise membership")
@@ -68,6 +72,94 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.enterprise}"
+
+
+def application_upload_to(instance, filename):
+    return f"applications/{timezone.now():%Y/%m}/{filename}"
+
+
+class EnterpriseApplication(models.Model):
+    """An enterprise's online application for an account, made without one; the bureau approves or refuses it.
+    The business licence is a PDF checked by its bytes (ciq_portal.stored_files) and served only to the bureau."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, validators=[validate_uscc])
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=32, choices=EnterpriseKind.choices, default=EnterpriseKind.IMPORTER)
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    file = models.FileField(_("business licence"), upload_to=application_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.PENDING, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("enterprise"))
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("applicant's account"))
+
+    class Meta:
+        verbose_name = _("enterprise application")
+        verbose_name_plural = _("enterprise applications")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # One open application per code: a second one waits for the bureau's decision on the first.
+            models.UniqueConstraint(fields=["uscc"], condition=models.Q(status="pending"),
+                                    name="application_one_pending_per_uscc"),
+        ]
+
+    def __str__(self):
+        return f"{self.name_zh} ({self.uscc})"
+
+
+class BrokerDelegation(models.Model):
+    """An importer lets a customs broker file and submit declarations in its name: for all goods or the listed HS
+    chapters, at all ports or the listed ones, between two dates. Revoked, it ends at once."""
+
+    importer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="delegations_granted",
+                                 verbose_name=_("importer"))
+    broker = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="delegations_received",
+                               verbose_name=_("customs broker"))
+    # Two-digit HS chapters ("03", "84"); empty: all goods.
+    hs_chapters = models.JSONField(_("HS chapters"), default=list, blank=True)
+    # Port / office codes ("NGB"); empty: every port.
+    ports = models.JSONField(_("ports"), default=list, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("revoked by"))
+
+    class Meta:
+        verbose_name = _("broker delegation")
+        verbose_name_plural = _("broker delegations")
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["broker", "importer"], name="delegation_broker_importer")]
+
+    def __str__(self):
+        return f"{self.importer} → {self.broker}"
+
+    def in_force(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.revoked_at is None and self.valid_from <= on <= self.valid_until
+
+    def covers_port(self, port: str) -> bool:
+        return not self.ports or (port or "").upper() in self.ports
+
+    def covers_hs_code(self, hs_code: str) -> bool:
+        return not self.hs_chapters or (hs_code or "")[:2] in self.hs_chapters
 
 
 class CreditEvent(models.Model):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.reference import reference_cached
-from ciq_portal.roles import Role, has_role, is_bureau_user
-from ciq_portal.scoping import get_in_scope, scope_queryset
+from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
+from ciq_portal.scoping import get_in_scope, scope_queryset, user_enterprise_id
 from ciq_portal.search import SearchHit
 
-from .choices import CreditGrade
+from .choices import ApplicationStatus, CreditGrade, MembershipRole
 from .filtersets import (
     CreditEventFilterSet,
     DeclarantCreditEventFilterSet,
@@ -22,7 +22,16 @@ from .filtersets import (
     GradeObjectionFilterSet,
 )
 from .grading import is_better
-from .models import CreditEvent, Enterprise, GradeChange, GradeObjection, InspectionPolicy
+from .models import (
+    BrokerDelegation,
+    CreditEvent,
+    Enterprise,
+    EnterpriseApplication,
+    EnterpriseMembership,
+    GradeChange,
+    GradeObjection,
+    InspectionPolicy,
+)
 from .policy import DEFAULT_RATIOS
 
 POLICY_KEY = "credit:inspection-policy"
@@ -168,3 +177,98 @@ def grade_movements(*, months: int = 12) -> list[dict]:
                                     {"up": 0, "down": 0})
         entry["up" if is_better(row["new_grade"], row["old_grade"]) else "down"] += row["n"]
     return [{"month": month, **counts} for month, counts in sorted(by_month.items())]
+
+
+# --- enterprise administrators and customs brokers --------------------------------------------------------------
+
+def administered_enterprise_id(user) -> int | None:
+    """The enterprise ``user`` administers (its membership's role is administrator), or None."""
+    enterprise_id = user_enterprise_id(user)
+    if enterprise_id is None:
+        return None
+    membership = getattr(user, "enterprise_membership", None)
+    return enterprise_id if membership is not None and membership.role == MembershipRole.ADMINISTRATOR else None
+
+
+def require_enterprise_administrator(user) -> int:
+    """The enterprise ``user`` administers; PermissionDenied (403) for anyone else."""
+    enterprise_id = administered_enterprise_id(user)
+    if enterprise_id is None:
+        raise PermissionDenied
+    return enterprise_id
+
+
+def member_list(*, user) -> QuerySet[EnterpriseMembership]:
+    """The active users of the enterprise ``user`` administers."""
+    enterprise_id = require_enterprise_administrator(user)
+    return (EnterpriseMembership.objects.filter(enterprise_id=enterprise_id, user__is_active=True)
+            .select_related("user").order_by("role", "user__last_name", "user__first_name", "user__username"))
+
+
+def member_get(*, user, pk) -> EnterpriseMembership:
+    return _get(member_list(user=user), pk)
+
+
+def delegation_list(*, user) -> QuerySet[BrokerDelegation]:
+    """Delegations an enterprise granted (its administrator) or received (a broker's declarants); the bureau: all."""
+    queryset = BrokerDelegation.objects.select_related("importer", "broker", "granted_by", "revoked_by")
+    if is_bureau_user(user):
+        return queryset
+    enterprise_id = user_enterprise_id(user)
+    if enterprise_id is None:
+        return queryset.none()
+    return queryset.filter(Q(importer_id=enterprise_id) | Q(broker_id=enterprise_id))
+
+
+def delegation_get_granted(*, user, pk) -> BrokerDelegation:
+    """A delegation the enterprise ``user`` administers granted (another's is a 404)."""
+    enterprise_id = require_enterprise_administrator(user)
+    return _get(delegation_list(user=user).filter(importer_id=enterprise_id), pk)
+
+
+def delegations_in_force(*, broker_id, on=None) -> list[BrokerDelegation]:
+    """The delegations a broker holds today: read at every request, so a revocation takes effect at once."""
+    on = on or timezone.localdate()
+    return list(BrokerDelegation.objects.filter(broker_id=broker_id, revoked_at__isnull=True, valid_from__lte=on,
+                                                valid_until__gte=on).select_related("importer"))
+
+
+def delegating_importers(*, user) -> list[Enterprise]:
+    """The importers whose declarations the enterprise of ``user`` may file today as their customs broker."""
+    enterprise_id = user_enterprise_id(user)
+    if enterprise_id is None:
+        return []
+    importers = {d.importer_id: d.importer for d in delegations_in_force(broker_id=enterprise_id)}
+    return sorted(importers.values(), key=lambda e: e.display_name)
+
+
+def delegation_refusals(*, broker_id, importer_id, port: str, hs_codes: list[str], on=None) -> dict:
+    """Why the broker may not file this declaration for the importer today ({field: [message]}), or {} if one
+    delegation in force covers its port and every goods line. Line errors are keyed ``lines.<i>.hs_code``."""
+    delegations = [d for d in delegations_in_force(broker_id=broker_id, on=on) if d.importer_id == importer_id]
+    if not delegations:
+        return {"enterprise": [_("Importer: your enterprise holds no delegation in force from this importer "
+                                 "(it expired, was revoked or was never granted).")]}
+    for_port = [d for d in delegations if d.covers_port(port)]
+    if not for_port:
+        return {"port_of_entry": [_("Port / office of entry: the importer's delegation does not cover %(port)s.")
+                                  % {"port": port}]}
+    if any(all(d.covers_hs_code(code) for code in hs_codes) for d in for_port):
+        return {}
+    errors = {}
+    for index, code in enumerate(hs_codes):
+        if not any(d.covers_hs_code(code) for d in for_port):
+            errors[f"lines.{index}.hs_code"] = [
+                _("HS code: the importer's delegation does not cover chapter %(chapter)s.") % {"chapter": code[:2]}]
+    return errors or {"lines": [_("Goods: no single delegation covers all these goods at this port.")]}
+
+
+def enterprise_application_list(*, user, status: str | None = ApplicationStatus.PENDING):
+    """Applications of enterprises for an account, for the bureau's administrators (403 for anyone else)."""
+    require_role(user, Role.ADMINISTRATOR)
+    queryset = EnterpriseApplication.objects.select_related("decided_by", "enterprise")
+    return queryset.filter(status=status) if status else queryset
+
+
+def enterprise_application_get(*, user, pk) -> EnterpriseApplication:
+    return _get(enterprise_application_list(user=user, status=None), pk)

@@ -14,4 +14,13 @@ urlpatterns = [
     path("objections/", views.objection_queue, name="objection_queue"),
     path("objections/<int:pk>/", views.objection_detail, name="objection_detail"),
     path("policy/", views.policy, name="policy"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/done/", views.apply_done, name="apply_done"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/licence/", views.application_licence, name="application_licence"),
+    path("users/", views.members, name="members"),
+    path("users/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("delegations/", views.delegations, name="delegations"),
+    path("delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),
 ]

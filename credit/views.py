@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ciq_portal.accounts import portal_site_url
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, require_role, user_roles
 from ciq_portal.scoping import user_enterprise_id
@@ -20,7 +21,15 @@ from . import selectors, services
 from .charts import GRADE_COLOURS, bar_chart_svg, grade_history_svg
 from .choices import EVIDENCE_LABELS, CreditGrade, ObjectionStatus
 from .filtersets import EnterpriseFilterSet, GradeObjectionFilterSet
-from .forms import ObjectionDecisionForm, ObjectionForm, PolicyForm
+from .forms import (
+    ApplicationForm,
+    DelegationForm,
+    InvitationForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    PolicyForm,
+    RefusalForm,
+)
 from .policy import FIELD_FOR_GRADE
 from .tasks import credit_grades_recompute_task
 from .transitions import OBJECTION_FILING_DAYS, objection_actions
@@ -191,3 +200,132 @@ def recompute_now(request):
     credit_grades_recompute_task.delay()
     messages.success(request, _("The recomputation of all grades was started."))
     return redirect("credit:overview")
+
+
+@login_required
+def delegations(request):
+    """An importer's administrator grants and revokes delegations to customs brokers; a broker's declarants see the
+    delegations their enterprise holds."""
+    if user_enterprise_id(request.user) is None:
+        raise Http404
+    administers = selectors.administered_enterprise_id(request.user) is not None
+    form = DelegationForm(request.POST or None) if administers else None
+    if request.method == "POST":
+        selectors.require_enterprise_administrator(request.user)
+        if form.is_valid():
+            try:
+                services.delegation_grant(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_forms(exc, form)
+            else:
+                messages.success(request, _("The delegation was granted."))
+                return redirect("credit:delegations")
+    enterprise_id = user_enterprise_id(request.user)
+    listed = list(selectors.delegation_list(user=request.user))
+    today = timezone.localdate()
+    return render(request, "credit/delegations.html", {
+        "form": form, "today": today,
+        "granted": [d for d in listed if d.importer_id == enterprise_id],
+        "received": [d for d in listed if d.broker_id == enterprise_id]},
+        status=400 if form is not None and form.errors else 200)
+
+
+@require_POST
+@login_required
+def delegation_revoke(request, pk):
+    delegation = selectors.delegation_get_granted(user=request.user, pk=pk)
+    try:
+        services.delegation_revoke(actor=request.user, delegation=delegation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The delegation was revoked; the broker can no longer file or see it."))
+    return redirect("credit:delegations")
+
+
+# --- enterprises joining online ------------------------------------------------------------------------------------
+
+def apply(request):
+    """An enterprise applies for an account, without one."""
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_application_submit(**form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            return redirect("credit:apply_done")
+    return render(request, "credit/apply.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def apply_done(request):
+    return render(request, "credit/apply_done.html")
+
+
+@login_required
+def applications(request):
+    shown = request.GET.get("status", "pending")
+    listed = selectors.enterprise_application_list(user=request.user, status=shown if shown != "all" else None)
+    return render(request, "credit/applications.html", {"applications": listed[:200], "shown": shown})
+
+
+@login_required
+def application_detail(request, pk):
+    application = selectors.enterprise_application_get(user=request.user, pk=pk)
+    refusal = RefusalForm(request.POST if request.POST.get("decision") == "refuse" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "approve":
+                services.enterprise_application_approve(actor=request.user, application=application,
+                                                        site_url=portal_site_url(request))
+                messages.success(request, _("Approved: the enterprise and its administrator's account exist, and "
+                                            "the administrator was mailed a link to set a password."))
+                return redirect("credit:applications")
+            if refusal.is_valid():
+                services.enterprise_application_refuse(actor=request.user, application=application,
+                                                       reason=refusal.cleaned_data["reason"])
+                messages.success(request, _("Refused: the applicant was mailed the reason."))
+                return redirect("credit:applications")
+        except ValidationError as exc:
+            errors_to_forms(exc, refusal)
+    return render(request, "credit/application_detail.html", {"application": application, "refusal": refusal},
+                  status=400 if refusal.errors else 200)
+
+
+@login_required
+def application_licence(request, pk):
+    application = selectors.enterprise_application_get(user=request.user, pk=pk)
+    return FileResponse(application.file.open("rb"), as_attachment=True, filename=application.original_name,
+                        content_type=application.content_type)
+
+
+@login_required
+def members(request):
+    """The enterprise's administrator invites its declarants (each mailed a link to set a password) and removes
+    them."""
+    form = InvitationForm(request.POST or None)
+    listed = selectors.member_list(user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.member_invite(actor=request.user, site_url=portal_site_url(request),
+                                                **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, _("%(name)s was invited by mail.") % {"name": membership.user.display_name})
+            return redirect("credit:members")
+    return render(request, "credit/members.html", {"form": form, "members": listed},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def member_remove(request, pk):
+    membership = selectors.member_get(user=request.user, pk=pk)
+    try:
+        services.member_remove(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s can no longer log in.") % {"name": membership.user.display_name})
+    return redirect("credit:members")

@@ -50,10 +50,18 @@ class DeclarationHeaderForm(forms.Form):
     destination_office = _text(_("Destination office"), max_length=16)
     trade_terms = _text(_("Trade terms"), max_length=3, placeholder="CIF")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, importers=(), own_enterprise_id=None, **kwargs):
+        """``importers``: the enterprises a customs broker's declarant may file for besides its own (a choice of
+        the declaring enterprise is offered only then)."""
         super().__init__(*args, **kwargs)
         self.fields["containers"].help_text = _("ISO 6346 numbers separated by spaces or commas")
         self.fields["port_of_entry"].widget.attrs["required"] = True
+        if importers:
+            choices = [(own_enterprise_id, _("My enterprise")), *((e.pk, e.display_name) for e in importers)]
+            self.fields = {"enterprise": forms.TypedChoiceField(
+                label=_("Importer"), choices=choices, coerce=int, initial=own_enterprise_id,
+                help_text=_("As a customs broker, file for an importer that delegated to your enterprise.")),
+                **self.fields}
 
     @classmethod
     def initial_for(cls, declaration=None) -> dict:
@@ -66,6 +74,7 @@ class DeclarationHeaderForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("enterprise", None)
         data["transport_mode"] = data.get("transport_mode") or TransportMode.SEA
         data["inspection_place"] = data.get("inspection_place") or InspectionPlace.PORT
         return data

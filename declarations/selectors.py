@@ -2,11 +2,11 @@
 
 import re
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -16,6 +16,8 @@ from ciq_portal.agencies import is_agency_principal, principal_agency
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from ciq_portal.scoping import get_in_scope, scope_queryset, user_enterprise_id
 from ciq_portal.search import SearchHit
+from credit.models import Enterprise
+from credit.selectors import delegating_importers, delegations_in_force
 
 from .choices import DeclarationStatus
 from .clearance_facts import clearance_facts_annotations, clearance_facts_of_moved
@@ -44,6 +46,54 @@ LIST_FIELDS = ("id", "number", "status", "port_of_entry", "transport_mode", "bil
                "enterprise_id", "enterprise__name_zh", "enterprise__name_en")
 
 
+def _delegated(delegation, *, via: str) -> Q:
+    """Declarations of the delegating importer that its broker filed and the delegation covers (port and every
+    goods line's chapter). ``via``: the lookup from the scoped model to its declaration ("" or "declaration__")."""
+    covered = Q(**{f"{via}enterprise_id": delegation.importer_id, f"{via}customs_broker_id": delegation.broker_id})
+    if delegation.ports:
+        covered &= Q(**{f"{via}port_of_entry__in": delegation.ports})
+    if delegation.hs_chapters:
+        outside = (GoodsLine.objects.filter(declaration=OuterRef(f"{via}pk")).annotate(chapter=Substr("hs_code", 1, 2))
+                   .exclude(chapter__in=delegation.hs_chapters))
+        covered &= ~Exists(outside)
+    return covered
+
+
+def declaration_scope(queryset, *, user, via: str = ""):
+    """Rows of ``queryset`` (declarations, or rows of a declaration through ``via``) the user may see: the bureau
+    all; a declarant their enterprise's, and, for a customs broker, what its delegations in force cover today (the
+    delegations are read at each call, so a revocation or an expiry hides them at once)."""
+    if is_bureau_user(user):
+        return queryset
+    enterprise_id = user_enterprise_id(user)
+    if enterprise_id is None:
+        return queryset.none()
+    visible = Q(**{f"{via}enterprise_id": enterprise_id})
+    for delegation in delegations_in_force(broker_id=enterprise_id):
+        visible |= _delegated(delegation, via=via)
+    return queryset.filter(visible)
+
+
+def _get_in_scope(queryset, *, user, via: str = "", **lookup):
+    try:
+        return declaration_scope(queryset, user=user, via=via).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def filing_enterprise(*, user, enterprise_id=None) -> Enterprise:
+    """The enterprise a declarant files a new declaration for: its own (``enterprise_id`` None or its own), or an
+    importer whose delegation to the declarant's enterprise is in force (a ValidationError on ``enterprise``)."""
+    own_id = user_enterprise_id(user)
+    if enterprise_id in (None, "", own_id):
+        return Enterprise.objects.get(pk=own_id)
+    for importer in delegating_importers(user=user):
+        if str(importer.pk) == str(enterprise_id):
+            return importer
+    raise ValidationError({"enterprise": [_("Importer: your enterprise holds no delegation in force from this "
+                                            "importer (it expired, was revoked or was never granted).")]})
+
+
 def _line_count():
     # A correlated subquery, evaluated only for the rows of the page (a join + GROUP BY would scan every row).
     lines = (GoodsLine.objects.filter(declaration=OuterRef("pk")).order_by().values("declaration")
@@ -54,7 +104,7 @@ def _line_count():
 def declaration_list(*, user, filters=None):
     """The declarations a user may see, filtered by DeclarationFilterSet. Constant queries whatever the page size:
     the enterprise is joined, the line count is an annotation."""
-    queryset = scope_queryset(Declaration.objects.all(), user=user)
+    queryset = declaration_scope(Declaration.objects.all(), user=user)
     queryset = queryset.select_related("enterprise").only(*LIST_FIELDS).annotate(line_count=_line_count())
     queryset = queryset.order_by("-created_at", "-id")
     if filters is not None:
@@ -74,7 +124,7 @@ def declaration_search(*, user, query: str, limit: int) -> list[SearchHit]:
         # A JSON array's containment is PostgreSQL's; SQLite matches the array's text.
         match |= (Q(containers__contains=[term]) if connection.vendor == "postgresql"
                   else Q(containers__icontains=f'"{term}"'))
-    queryset = (scope_queryset(Declaration.objects.all(), user=user).filter(match).select_related("enterprise")
+    queryset = (declaration_scope(Declaration.objects.all(), user=user).filter(match).select_related("enterprise")
                 .only("number", "status", "bill_of_lading", "enterprise__name_zh", "enterprise__name_en")
                 .order_by("-created_at", "-id"))
     return [SearchHit(title=declaration.number,
@@ -146,15 +196,15 @@ def declaration_page(queryset, number, *, per_page=25):
 
 
 def declaration_get(*, user, pk):
-    return get_in_scope(Declaration.objects.select_related("enterprise", "consignee", "consignor",
-                                                           "customs_broker", "created_by"),
-                        user=user, pk=pk)
+    return _get_in_scope(Declaration.objects.select_related("enterprise", "consignee", "consignor",
+                                                            "customs_broker", "created_by"),
+                         user=user, pk=pk)
 
 
 def declaration_get_for_service(*, user, pk):
     """One declaration in the user's scope without its related rows: what a service is handed, which locks and
     reloads the row itself."""
-    return get_in_scope(Declaration.objects.all(), user=user, pk=pk)
+    return _get_in_scope(Declaration.objects.all(), user=user, pk=pk)
 
 
 def declaration_get_detail(*, user, pk):
@@ -167,7 +217,7 @@ def declaration_get_detail(*, user, pk):
         Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")),
         Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
         Prefetch("events", queryset=events, to_attr="visible_events"))
-    return get_in_scope(queryset, user=user, pk=pk)
+    return _get_in_scope(queryset, user=user, pk=pk)
 
 
 def declaration_get_representation(*, user, pk):
@@ -175,7 +225,7 @@ def declaration_get_representation(*, user, pk):
     keeps for it (``clearance_facts``)."""
     queryset = Declaration.objects.annotate(**clearance_facts_annotations()).prefetch_related(
         Prefetch("lines", queryset=GoodsLine.objects.order_by("line_no")), "documents")
-    return get_in_scope(queryset, user=user, pk=pk)
+    return _get_in_scope(queryset, user=user, pk=pk)
 
 
 def declaration_representation_of(declaration):
@@ -206,16 +256,15 @@ def declaration_instructions(*, user, declaration) -> list:
 
 
 def goods_line_get(*, user, declaration_pk, pk):
-    return get_in_scope(GoodsLine.objects.select_related("declaration"), user=user,
-                        enterprise_field="declaration__enterprise", declaration_id=declaration_pk, pk=pk)
+    return _get_in_scope(GoodsLine.objects.select_related("declaration"), user=user, via="declaration__",
+                         declaration_id=declaration_pk, pk=pk)
 
 
 def document_get(*, user, pk, declaration_pk=None):
     lookup = {"pk": pk}
     if declaration_pk is not None:
         lookup["declaration_id"] = declaration_pk
-    return get_in_scope(Document.objects.select_related("declaration"), user=user,
-                        enterprise_field="declaration__enterprise", **lookup)
+    return _get_in_scope(Document.objects.select_related("declaration"), user=user, via="declaration__", **lookup)
 
 
 def import_job_get(*, user, pk):

@@ -16,7 +16,9 @@ from ciq_portal.forms import errors_to_forms
 from ciq_portal.i18n import message_for_reader
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, is_bureau_user
 from ciq_portal.scoping import user_enterprise_id
+from ciq_portal.stored_files import download_name
 from credit.models import Enterprise
+from credit.selectors import delegating_importers
 
 from . import bulk, selectors, services, transitions
 from .choices import CommodityCategory, DeclarationStatus, DocumentKind
@@ -82,16 +84,23 @@ def _form_page(request, header_form, formset, *, declaration=None, status=200):
         "creating": declaration is None, "has_errors": has_errors}, status=status)
 
 
+def _header_form(request, declaration=None, **kwargs):
+    """The header form; a customs broker's declarant chooses the importer it files for when creating a draft."""
+    importers = delegating_importers(user=request.user) if declaration is None else ()
+    return DeclarationHeaderForm(importers=importers, own_enterprise_id=user_enterprise_id(request.user), **kwargs)
+
+
 def _save_draft(request, declaration=None):
     """Parse the header form and the goods-line formset, call the service, map its errors back onto the fields."""
-    header_form, formset = DeclarationHeaderForm(request.POST), line_formset(request.POST)
+    header_form, formset = _header_form(request, declaration, data=request.POST), line_formset(request.POST)
     if not (header_form.is_valid() and formset.is_valid()):
         _add_rule_errors(header_form, formset)
         return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
     lines, used_forms = formset.lines()
     try:
         if declaration is None:
-            enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
+            enterprise = selectors.filing_enterprise(user=request.user,
+                                                     enterprise_id=header_form.cleaned_data.get("enterprise"))
             declaration = services.declaration_create(enterprise=enterprise, actor=request.user, lines=lines,
                                                       **header_form.service_kwargs())
         else:
@@ -137,7 +146,7 @@ def declaration_create(request):
             return page
         messages.success(request, _("Draft %(number)s saved.") % {"number": declaration.number})
         return redirect("declarations:detail", pk=declaration.pk)
-    return _form_page(request, DeclarationHeaderForm(initial=DeclarationHeaderForm.initial_for()),
+    return _form_page(request, _header_form(request, initial=DeclarationHeaderForm.initial_for()),
                       line_formset(initial=line_initial()))
 
 
@@ -297,7 +306,7 @@ def document_download(request, pk, document_pk):
     _reader_required(request)
     document = selectors.document_get(user=request.user, pk=document_pk, declaration_pk=pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
-                        filename=services.document_download_name(document.original_name, document.content_type))
+                        filename=download_name(document.original_name, document.content_type))
 
 
 # --- bulk import --------------------------------------------------------------------------------------------
@@ -465,4 +474,4 @@ def registration_document_download(request, pk, document_pk):
     registration = selectors.registration_get(user=request.user, pk=pk)
     document = get_object_or_404(registration.documents, pk=document_pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
-                        filename=services.document_download_name(document.original_name, document.content_type))
+                        filename=download_name(document.original_name, document.content_type))

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from ciq_portal.roles import Role
 from ciq_portal.services import roles_sync
+from credit.choices import EnterpriseKind, MembershipRole
 
 from .factories import EnterpriseFactory, UserFactory
 
@@ -71,6 +72,23 @@ def declarant_a(roles, enterprise_a):
 @pytest.fixture
 def declarant_b(roles, enterprise_b):
     return UserFactory(username="declarant_b", role=Role.DECLARANT, enterprise=enterprise_b)
+
+
+@pytest.fixture
+def administrator_a(roles, enterprise_a):
+    """Enterprise A's own administrator (manages its users and delegations to customs brokers)."""
+    return UserFactory(username="administrator_a", first_name="Anna", last_name="Admin", email="anna@a.example",
+                       role=Role.DECLARANT, enterprise=enterprise_a, enterprise_role=MembershipRole.ADMINISTRATOR)
+
+
+@pytest.fixture
+def broker(db):
+    return EnterpriseFactory(name_zh="丙报关行", name_en="Broker C", kind=EnterpriseKind.CUSTOMS_BROKER)
+
+
+@pytest.fixture
+def broker_declarant(roles, broker):
+    return UserFactory(username="broker_declarant", role=Role.DECLARANT, enterprise=broker)
 
 
 @pytest.fixture

@@ -45,6 +45,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         if extracted:
             EnterpriseMembership.objects.create(user=self, enterprise=extracted)
 
+    @factory.post_generation
+    def enterprise_role(self, create, extracted, **kwargs):
+        """``enterprise_role=MembershipRole.ADMINISTRATOR``: the user administers its enterprise."""
+        if extracted:
+            self.enterprise_membership.role = extracted
+            self.enterprise_membership.save(update_fields=["role"])
+
 
 class DeclarationFactory(factory.django.DjangoModelFactory):
     """A draft declaration of ``enterprise`` with no lines; add lines with GoodsLineFactory(declaration=...)."""

@@ -34,7 +34,7 @@ KCS_DATA_DIR = Path(env("KCS_DATA_DIR", default=str(BASE_DIR.parent / "shared" /
 DOMAIN_APPS = ["ciq_portal", "credit", "declarations", "risk", "inspection", "referrals", "release"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ciq_portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     *DOMAIN_APPS,
 ]
 
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ciq_portal.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -139,6 +143,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Bureau staff (officers, risk analysts, supervisors, administrators) enter a code from an authenticator app (TOTP,
+# django-otp) after their password; on in production, off elsewhere unless set.
+TWO_FACTOR_REQUIRED_FOR_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = "CIQ Portal"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..choices import CreditEventKind
-from ..models import CreditEvent, Enterprise, InspectionPolicy
+from ..models import BrokerDelegation, CreditEvent, Enterprise, InspectionPolicy
 from ..selectors import evidence_visible
 
 
@@ -61,3 +61,31 @@ class InspectionPolicySerializer(serializers.ModelSerializer):
         fields = ["version", "ratio_aa", "ratio_a", "ratio_b", "ratio_c", "ratio_d", "note", "created_by",
                   "created_at"]
         read_only_fields = ["version", "created_by", "created_at"]
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    importer_name = serializers.CharField(source="importer.display_name", read_only=True)
+    broker_name = serializers.CharField(source="broker.display_name", read_only=True)
+    broker_uscc = serializers.CharField(source="broker.uscc", read_only=True)
+    in_force = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BrokerDelegation
+        fields = ["id", "importer", "importer_name", "broker", "broker_name", "broker_uscc", "hs_chapters", "ports",
+                  "valid_from", "valid_until", "granted_at", "revoked_at", "in_force"]
+        read_only_fields = fields
+
+    def get_in_force(self, delegation) -> bool:
+        return delegation.in_force()
+
+
+class DelegationGrantSerializer(serializers.Serializer):
+    """A delegation the caller's enterprise (its administrator) grants to a customs broker."""
+
+    broker_uscc = serializers.CharField(max_length=18, label=_("customs broker's unified social credit code"))
+    hs_chapters = serializers.ListField(child=serializers.CharField(max_length=2), required=False, default=list,
+                                        help_text="Two-digit HS chapters; empty: all goods.")
+    ports = serializers.ListField(child=serializers.CharField(max_length=16), required=False, default=list,
+                                  help_text="Port / office codes; empty: every port.")
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()

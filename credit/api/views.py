@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -7,7 +8,7 @@ from ciq_portal.api.agency_auth import requires_scope
 from ciq_portal.api.permissions import role_required
 from ciq_portal.idempotency import idempotent
 from ciq_portal.models import AgencyScope
-from ciq_portal.roles import Role, has_role
+from ciq_portal.roles import BUREAU_ROLES, Role, has_role
 
 from ..choices import CreditEventSource
 from ..filtersets import CreditEventFilterSet, EnterpriseFilterSet
@@ -15,15 +16,19 @@ from ..selectors import (
     credit_event_filterset,
     credit_event_get,
     credit_event_list,
+    delegation_get_granted,
+    delegation_list,
     enterprise_for_event,
     enterprise_get,
     enterprise_list,
     inspection_policy_versions,
 )
-from ..services import credit_event_record, inspection_policy_update
+from ..services import credit_event_record, delegation_grant, delegation_revoke, inspection_policy_update
 from .serializers import (
     CreditEventPushSerializer,
     CreditEventSerializer,
+    DelegationGrantSerializer,
+    DelegationSerializer,
     EnterpriseSerializer,
     InspectionPolicySerializer,
 )
@@ -116,3 +121,30 @@ class CreditPolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             ratios={field: data[field] for field in ("ratio_aa", "ratio_a", "ratio_b", "ratio_c", "ratio_d")},
             note=data.get("note", ""), actor=request.user)
         return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
+
+
+class DelegationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Delegations to customs brokers: those the caller's enterprise granted (as an importer) or holds (as a
+    broker). An importer's administrator grants one (POST) and revokes it (POST .../revoke/), effective at once."""
+
+    serializer_class = DelegationSerializer
+    permission_classes = [role_required(Role.DECLARANT, *BUREAU_ROLES)]
+    filter_backends = []
+
+    def get_queryset(self):
+        return delegation_list(user=self.request.user)
+
+    @extend_schema(request=DelegationGrantSerializer, responses={201: DelegationSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = DelegationGrantSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        delegation = delegation_grant(actor=request.user, **serializer.validated_data)
+        return Response(DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DelegationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        delegation = delegation_revoke(actor=request.user, delegation=delegation_get_granted(user=request.user,
+                                                                                             pk=pk))
+        return Response(DelegationSerializer(delegation).data)

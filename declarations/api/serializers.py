@@ -108,6 +108,9 @@ class DeclarationSerializer(RepresentationSerializer):
 
 
 class DeclarationWriteSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(required=False, help_text=(
+        "A customs broker's declarant: the id of the importer it files for (a delegation in force to its "
+        "enterprise); omitted, its own enterprise. Ignored on update."))
     port_of_entry = serializers.CharField(max_length=16, required=False, allow_blank=True)
     transport_mode = serializers.ChoiceField(choices=TransportMode.choices, required=False)
     vessel_voyage = serializers.CharField(max_length=64, required=False, allow_blank=True)

@@ -14,6 +14,7 @@ from ciq_portal.idempotency import idempotent
 from ciq_portal.models import AgencyScope
 from ciq_portal.roles import BUREAU_ROLES, Role
 from ciq_portal.scoping import user_enterprise_id
+from ciq_portal.stored_files import download_name
 from credit.models import Enterprise
 
 from .. import selectors, services
@@ -88,7 +89,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = [dict(line) for line in data.pop("lines", [])]
-        enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
+        enterprise = selectors.filing_enterprise(user=request.user, enterprise_id=data.pop("enterprise", None))
         declaration = services.declaration_create(enterprise=enterprise, actor=request.user, lines=lines,
                                                   source=DeclarationSource.API, **data)
         return self._detail(declaration.pk, status.HTTP_201_CREATED)
@@ -100,6 +101,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = [dict(line) for line in data.pop("lines")] if "lines" in data else None
+        data.pop("enterprise", None)  # the declaring enterprise is chosen once, when the draft is filed
         declaration = services.declaration_update(declaration=declaration, actor=request.user, lines=lines, **data)
         return self._detail(declaration.pk)
 
@@ -182,7 +184,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     def document_download(self, request, pk=None, document_pk=None):
         document = selectors.document_get(user=request.user, pk=int(document_pk), declaration_pk=self._pk())
         return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
-                            filename=services.document_download_name(document.original_name, document.content_type))
+                            filename=download_name(document.original_name, document.content_type))
 
 
 class RegistrationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

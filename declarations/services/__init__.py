@@ -10,14 +10,9 @@ import them from here (``from declarations.services import declaration_submit``)
 - ``reference``: the bureau's document requirements and HS nomenclature, with effective dates and HS editions.
 """
 
-from .documents import (
-    DOCUMENT_RULES_KEY,
-    MAGIC,
-    document_download_name,
-    document_upload,
-    required_documents,
-    sniff_content_type,
-)
+from ciq_portal.stored_files import MAGIC, sniff_content_type
+
+from .documents import DOCUMENT_RULES_KEY, document_upload, required_documents
 from .drafts import (
     declaration_create,
     declaration_delete,
@@ -114,6 +109,5 @@ __all__ = [
     "registration_document_upload",
     "registration_errors",
     "required_documents",
-    "document_download_name",
     "sniff_content_type",
 ]

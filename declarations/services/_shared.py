@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ciq_portal.journal import batch_lock
 from ciq_portal.roles import user_roles
 from ciq_portal.scoping import user_enterprise_id
+from credit.selectors import delegation_refusals
 
 from .. import transitions
 from ..models import Declaration, GoodsLine
@@ -21,12 +22,33 @@ def _snapshot(declaration: Declaration) -> dict:
             "departure_country": declaration.departure_country}
 
 
+def _acts_as_declarant(actor) -> bool:
+    return actor is not None and transitions.DECLARANT in user_roles(actor) and not (user_roles(actor) &
+                                                                                     transitions.BUREAU)
+
+
 def _check_owner(declaration: Declaration, actor) -> None:
-    """A declarant acts only for their own enterprise (selectors already hide others; this is the last guard)."""
-    if actor is not None and transitions.DECLARANT in user_roles(actor) and not (user_roles(actor) &
-                                                                                 transitions.BUREAU):
-        if user_enterprise_id(actor) != declaration.enterprise_id:
-            raise ValidationError({"declaration": [_("This declaration is not yours.")]})
+    """A declarant acts only for their own enterprise, or as its customs broker for an importer whose delegation in
+    force covers the declaration as it stands (selectors already hide others; this is the last guard)."""
+    if not _acts_as_declarant(actor) or user_enterprise_id(actor) == declaration.enterprise_id:
+        return
+    if declaration.customs_broker_id is None or declaration.customs_broker_id != user_enterprise_id(actor):
+        raise ValidationError({"declaration": [_("This declaration is not yours.")]})
+    _check_delegation(declaration.enterprise_id, actor, port=declaration.port_of_entry,
+                      hs_codes=[line.hs_code for line in declaration.lines.all()])
+
+
+def _check_delegation(enterprise_id: int, actor, *, port: str, hs_codes: list[str]) -> int | None:
+    """The broker enterprise ``actor`` files for importer ``enterprise_id`` as, or None when ``actor`` files for its
+    own enterprise (or is bureau staff); ValidationError naming the field when no delegation in force covers the
+    port and every goods line."""
+    if not _acts_as_declarant(actor) or user_enterprise_id(actor) == enterprise_id:
+        return None
+    broker_id = user_enterprise_id(actor)
+    refusals = delegation_refusals(broker_id=broker_id, importer_id=enterprise_id, port=port, hs_codes=hs_codes)
+    if refusals:
+        raise ValidationError(refusals)
+    return broker_id
 
 
 def _lock(declaration: Declaration, *, with_lines: bool = False) -> Declaration:

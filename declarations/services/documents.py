@@ -1,11 +1,6 @@
-"""Documents: files checked by their bytes (PDF, JPEG, PNG up to DOCUMENT_MAX_BYTES) and stored under a fresh name,
-and the document kinds a declaration's goods need."""
+"""Documents: files checked by their bytes (PDF, JPEG, PNG up to DOCUMENT_MAX_BYTES, ciq_portal.stored_files) and
+stored under a fresh name, and the document kinds a declaration's goods need."""
 
-import hashlib
-import uuid
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,80 +8,16 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.reference import reference_cached
+from ciq_portal.stored_files import file_store
 
 from .. import transitions
 from ..choices import DocumentKind
-from ..models import Document, DocumentRequirement, StoredFile
+from ..models import Document, DocumentRequirement
 from ..nomenclature import hs_categories, hs_prefixes, in_force
 from ._shared import _check_owner, _lock
 from .timeline import declaration_event_add
 
 DOCUMENT_RULES_KEY = "document-requirements"
-MAGIC = ((b"%PDF-", "application/pdf", "pdf"), (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-         (b"\x89PNG\r\n\x1a\n", "image/png", "png"))
-
-
-def sniff_content_type(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, ext in MAGIC:
-        if head.startswith(magic):
-            return content_type, ext
-    return None
-
-
-@dataclass(frozen=True)
-class _CheckedFile:
-    content_type: str
-    ext: str
-    size: int
-    sha256: str
-    original_name: str
-
-
-def _checked_file(file) -> _CheckedFile:
-    """A PDF, JPEG or PNG (sniffed from its first bytes, never from its name) up to DOCUMENT_MAX_BYTES, or
-    ValidationError naming the file field."""
-    if file is None:
-        raise ValidationError({"file": [_("File: this field is required.")]})
-    size = getattr(file, "size", None)
-    if size is None or size > settings.DOCUMENT_MAX_BYTES:
-        raise ValidationError({"file": [_("File: larger than the limit of %(mb).0f MB.")
-                                        % {"mb": settings.DOCUMENT_MAX_BYTES / 1024 / 1024}]})
-    if size == 0:
-        raise ValidationError({"file": [_("File: the file is empty.")]})
-    file.seek(0)
-    sniffed = sniff_content_type(file.read(16))
-    if sniffed is None:
-        raise ValidationError({"file": [_("File: only PDF, JPEG and PNG files are accepted.")]})
-    content_type, ext = sniffed
-    file.seek(0)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
-    name = (getattr(file, "name", "") or f"document.{ext}").rsplit("/", 1)[-1][:250]
-    return _CheckedFile(content_type, ext, size, digest.hexdigest(), document_download_name(name, content_type))
-
-
-def document_download_name(name: str, content_type: str) -> str:
-    """``name`` with the extension of the type its bytes showed: a PDF named ``x.html`` downloads as ``x.pdf``, so
-    no browser or desktop opens it as what its name claims."""
-    extensions = {content_type_: ext for _magic, content_type_, ext in MAGIC}
-    ext = extensions.get(content_type, "bin")
-    stem, dot, suffix = name.rpartition(".")
-    if dot and suffix.lower() in ({ext, "jpeg"} if ext == "jpg" else {ext}):
-        return name
-    return f"{stem if dot and stem else name}.{ext}"
-
-
-def _file_store(document: StoredFile, file) -> StoredFile:
-    """Check ``file`` (:func:`_checked_file`), then store it under a fresh name with what ``document`` keeps of it,
-    and save ``document``."""
-    checked = _checked_file(file)
-    document.original_name, document.content_type = checked.original_name, checked.content_type
-    document.size, document.sha256 = checked.size, checked.sha256
-    document.file.save(f"{uuid.uuid4().hex}.{checked.ext}", file, save=False)
-    document.save()
-    return document
 
 
 @transaction.atomic
@@ -100,7 +31,7 @@ def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Docum
         raise ValidationError({"kind": [_("Document type: choose a valid type.")]})
     if goods_line is not None and goods_line.declaration_id != declaration.pk:
         raise ValidationError({"goods_line": [_("Goods line: not a line of this declaration.")]})
-    document = _file_store(Document(declaration=declaration, goods_line=goods_line, kind=kind, uploaded_by=actor),
+    document = file_store(Document(declaration=declaration, goods_line=goods_line, kind=kind, uploaded_by=actor),
                            file)
     declaration_event_add(declaration=declaration, kind="document_uploaded", actor=actor,
                           message=lambda: _("Document uploaded: %(name)s") % {"name": document.original_name},

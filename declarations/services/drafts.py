@@ -10,7 +10,7 @@ from ciq_portal.audit import audit_record
 from ..choices import DeclarationSource
 from ..models import Declaration, GoodsLine
 from ..validation import clean_header
-from ._shared import _check_line_count, _check_owner, _clean_lines, _lock, _require_draft, _snapshot
+from ._shared import _check_delegation, _check_line_count, _check_owner, _clean_lines, _lock, _require_draft, _snapshot
 from .numbering import declaration_number_next
 from .timeline import declaration_event_add
 
@@ -38,7 +38,9 @@ def declaration_draft_errors(*, header: dict, lines: list[dict]) -> dict:
 @transaction.atomic
 def declaration_create(*, enterprise, actor, lines=(), source=DeclarationSource.PORTAL, declarant_ref="",
                        **header) -> Declaration:
-    """Create a draft with its goods lines; raises ValidationError naming every bad field at once."""
+    """Create a draft with its goods lines; raises ValidationError naming every bad field at once. A customs
+    broker's declarant files for an importer (``enterprise``) whose delegation in force covers the port and goods:
+    the declaration is the importer's, with the broker named."""
     errors: dict = {}
     header.setdefault("port_of_entry", settings.CIQ["OFFICE_CODE"])
     header.setdefault("departure_country", "")
@@ -46,9 +48,11 @@ def declaration_create(*, enterprise, actor, lines=(), source=DeclarationSource.
     cleaned_lines = _clean_lines(list(lines), errors)
     if errors:
         raise ValidationError(errors)
+    broker_id = _check_delegation(enterprise.pk, actor, port=cleaned_header.get("port_of_entry", ""),
+                                  hs_codes=[line["hs_code"] for line in cleaned_lines])
     declaration = Declaration.objects.create(
         number=declaration_number_next(), enterprise=enterprise, created_by=actor, source=source,
-        declarant_ref=declarant_ref, **cleaned_header)
+        declarant_ref=declarant_ref, customs_broker_id=broker_id, **cleaned_header)
     _write_lines(declaration, cleaned_lines)
     declaration_event_add(declaration=declaration, kind="created", actor=actor, to_status=declaration.status,
                           message=lambda: _("Draft created."))
@@ -69,6 +73,11 @@ def declaration_update(*, declaration, actor, lines=None, **header) -> Declarati
     cleaned_lines = _clean_lines(list(lines), errors) if lines is not None else None
     if errors:
         raise ValidationError(errors)
+    if declaration.customs_broker_id is not None:
+        codes = ([line["hs_code"] for line in cleaned_lines] if cleaned_lines is not None
+                 else [line.hs_code for line in declaration.lines.all()])
+        _check_delegation(declaration.enterprise_id, actor,
+                          port=cleaned_header.get("port_of_entry", declaration.port_of_entry), hs_codes=codes)
     for name, value in cleaned_header.items():
         setattr(declaration, name, value)
     declaration.save()
@@ -104,6 +113,8 @@ def goods_line_add(*, declaration, actor, **fields) -> GoodsLine:
     _check_line_count(declaration.lines.count() + 1, errors)
     if errors:
         raise ValidationError(errors)
+    _check_delegation(declaration.enterprise_id, actor, port=declaration.port_of_entry,
+                      hs_codes=[*(line.hs_code for line in declaration.lines.all()), cleaned["hs_code"]])
     last = declaration.lines.order_by("-line_no").values_list("line_no", flat=True).first() or 0
     line = GoodsLine.objects.create(declaration=declaration, line_no=last + 1, **cleaned)
     audit_record(actor=actor, action="goods_line.add", obj=line, after=_line_snapshot(line),
@@ -127,6 +138,9 @@ def goods_line_update(*, line, actor, **fields) -> GoodsLine:
     cleaned = _clean_lines([current], errors)[0]
     if errors:
         raise ValidationError(errors)
+    _check_delegation(declaration.enterprise_id, actor, port=declaration.port_of_entry,
+                      hs_codes=[cleaned["hs_code"] if other.pk == line.pk else other.hs_code
+                                for other in declaration.lines.all()])
     for name, value in cleaned.items():
         setattr(line, name, value)
     line.save()

@@ -10,11 +10,11 @@ from ciq_portal.audit import audit_record
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import user_roles
 from ciq_portal.scoping import user_enterprise_id
+from ciq_portal.stored_files import file_store
 
 from .. import transitions
 from ..models import Registration, RegistrationDocument, RegulatedGoods
 from ..nomenclature import hs_category
-from .documents import _file_store
 
 REGULATED_GOODS_KEY = "regulated-goods"
 REGISTRATION_MOVES = {"approve": ({"pending", "suspended"}, "approved"), "refuse": ({"pending"}, "refused"),
@@ -102,7 +102,7 @@ def registration_document_upload(*, registration, file, actor, title=""):
         raise ValidationError({"registration": [_("This registration is not yours.")]})
     if registration.status == "refused":
         raise ValidationError({"file": [_("Documents cannot be added to a refused application.")]})
-    document = _file_store(RegistrationDocument(registration=registration, title=(title or "").strip()[:200],
+    document = file_store(RegistrationDocument(registration=registration, title=(title or "").strip()[:200],
                                                 uploaded_by=actor), file)
     audit_record(actor=actor, action="registration.document_upload", obj=document,
                  after={"registration": registration.pk, "sha256": document.sha256, "size": document.size},

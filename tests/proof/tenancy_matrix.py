@@ -1,4 +1,5 @@
-"""The tenancy matrix: for every route of the portal, what declarant B must get when aiming at enterprise A.
+"""The tenancy matrix: for every route of the portal, what an outsider must get when aiming at enterprise A:
+declarant B, a customs broker A did not delegate to, and A's own broker beyond its delegation (each "B" below).
 
 Kinds of entry:
 
@@ -68,6 +69,13 @@ MATRIX: dict[str, object] = {
     "set_language": Public("switches the session's language"),
     "login": Public("log-in form"),
     "logout": Public("ends the caller's own session"),
+    "password_change": Public("changes the caller's own password"),
+    "password_change_done": Public("says the caller's own password was changed"),
+    "password_reset": Public("mails a set-password link to the address typed, telling nothing of whose it is"),
+    "password_reset_done": Public("says a link may be on its way (the same for every address)"),
+    "password_reset_confirm": Public("sets a password with a signed one-time token from a mail, no enterprise data"),
+    "password_reset_complete": Public("says the password was set"),
+    "two_factor": Public("sets up or checks the caller's own authenticator app"),
     "api-token": Public("exchanges the caller's own credentials for a token"),
     "api-schema": Public("the OpenAPI description"),
     "api-docs": Public("Swagger UI, the API's documentation page"),
@@ -116,6 +124,10 @@ MATRIX: dict[str, object] = {
                                                                "source": "officer", "note": "B tries"}),
     "credit-event-detail": Own(pk("credit_event")),
     "credit-policy-list": Public("the grade -> inspection-ratio policy table is published (§4.1), not per enterprise"),
+    "delegation-list": Listing(aimed_at_a, create=lambda w: {
+        "broker_uscc": w.need("delegation").broker.uscc, "valid_from": "2026-01-01", "valid_until": "2099-12-31"}),
+    "delegation-detail": Own(pk("delegation")),
+    "delegation-revoke": Own(pk("delegation"), get=False),
     "credit-policy-detail": Public("one published version of the policy table, not per enterprise"),
     # --- credit pages ----------------------------------------------------------------------------------------------
     "credit:my_credit": Listing(),
@@ -127,6 +139,17 @@ MATRIX: dict[str, object] = {
     "credit:objection_queue": Bureau(),
     "credit:objection_detail": Own(pk("objection")),
     "credit:policy": Bureau(reason="editing the policy table: supervisors"),
+    "credit:apply": Public("the online application form of an enterprise that has no account yet"),
+    "credit:apply_done": Public("says an application was sent, naming nothing"),
+    "credit:applications": Bureau(reason="enterprise applications: the bureau's administrators"),
+    "credit:application_detail": Bureau(lambda w: {"pk": 1}, reason="an application: the bureau's administrators"),
+    "credit:application_licence": Bureau(lambda w: {"pk": 1}, reason="a business licence: the bureau's "
+                                                                       "administrators"),
+    "credit:members": Listing(aimed_at_a, create=lambda w: {"full_name": "B tries", "email": "b-tries@a.example"}),
+    "credit:member_remove": Own(lambda w: {"pk": w.declarant.enterprise_membership.pk}, get=False),
+    "credit:delegations": Listing(aimed_at_a, create=lambda w: {
+        "broker_uscc": w.need("delegation").broker.uscc, "valid_from": "2026-01-01", "valid_until": "2099-12-31"}),
+    "credit:delegation_revoke": Own(pk("delegation"), get=False),
     # --- declarations ------------------------------------------------------------------------------------------
     "declaration-list": Listing(aimed_at_a),
     "declaration-detail": Own(pk("draft")),

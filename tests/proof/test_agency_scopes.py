@@ -38,10 +38,12 @@ def _call(client, method, url):
     return getattr(client, method.lower())(url, {} if method != "GET" else None, format="json")
 
 
-def test_every_agency_reachable_route_states_its_scope(declarant_a, officer, supervisor, enterprise_a, settings):
+def test_every_agency_reachable_route_states_its_scope(declarant_a, officer, supervisor, enterprise_a, administrator_a,
+                                                       settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     cache.clear()
-    world = build_world(enterprise_a=enterprise_a, declarant_a=declarant_a, officer=officer, supervisor=supervisor)
+    world = build_world(enterprise_a=enterprise_a, declarant_a=declarant_a, officer=officer, supervisor=supervisor,
+                        administrator_a=administrator_a)
     agency = make_agency(code="all-scopes")
     keys = {scope: _key_client(make_key(make_client(agency, scopes=[scope], username=f"agency-{i}"))[2])
             for i, scope in enumerate(AgencyScope.values)}

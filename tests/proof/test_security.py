@@ -43,8 +43,9 @@ def production_key(tmp_path_factory):
 
 
 def _production(*args, code=None, key=None):
+    # DEBUG too: importing the local settings (a test may) sets it in this process's environment.
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "CIQ_SIGNING_KEY_FILE",
-                                                            "CIQ_SIGNING_KEY")} | PRODUCTION_ENV
+                                                            "CIQ_SIGNING_KEY", "DEBUG")} | PRODUCTION_ENV
     if key is not None:
         env["CIQ_SIGNING_KEY_FILE"] = str(key)
     command = [sys.executable, "-c", code] if code else [sys.executable, "manage.py", *args]
@@ -157,8 +158,9 @@ RAW_SQL_ALLOWED = {
     "inspection/services/dispatch.py::_draws_insert": "dispatch batches: COPY of the draw records (write_row binds "
                                                       "every value; table and column names from the model), "
                                                       "PostgreSQL only",
-    "credit/services.py::_bulk_set_grades": "nightly regrade of 50k enterprises: one UPDATE ... FROM unnest() per "
-                                            "10k rows; values bound as parameters, table name from model meta",
+    "credit/services/__init__.py::_bulk_set_grades": "nightly regrade of 50k enterprises: one UPDATE ... FROM "
+                                                      "unnest() per 10k rows; values bound as parameters, table "
+                                                      "name from model meta",
     "ciq_portal/audit.py::_chain_write": "audit sealing: one UPDATE per sealed row run with executemany (values "
                                          "bound as parameters, quoted table name from model meta)",
     "release/stats.py::_insert_many": "stage histograms of a year's rebuild: one prepared INSERT run with executemany "

@@ -1,17 +1,24 @@
-"""Tenancy: declarant B never sees or changes enterprise A's data, through any route.
+"""Tenancy: declarant B never sees or changes enterprise A's data, through any route; neither do a customs broker
+A did not delegate to, nor A's own broker beyond what A delegated.
 
 Walks every route the URL resolver and the routers know (tests/proof/routes.py) with the entry the matrix gives it
-(tests/proof/tenancy_matrix.py), as declarant B against enterprise A's objects (tests/proof/world.py). All the
-routes are walked in one test and every violation is reported together.
+(tests/proof/tenancy_matrix.py), as each outsider against enterprise A's objects (tests/proof/world.py). All the
+routes are walked in one test per outsider and every violation is reported together.
 """
 
 import hashlib
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from ciq_portal.roles import Role
+from credit.choices import EnterpriseKind, MembershipRole
+from credit.services import delegation_grant
+
+from ..factories import EnterpriseFactory, UserFactory
 from .routes import all_routes
 from .tenancy_matrix import MATRIX, Bureau, Listing, Own, Public
 from .world import build_world, markers
@@ -72,11 +79,27 @@ def _refused_by_role(response) -> bool:
     return response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
 
 
-def test_declarant_b_cannot_reach_enterprise_a(declarant_a, declarant_b, officer, supervisor, enterprise_a):
-    world = build_world(enterprise_a=enterprise_a, declarant_a=declarant_a, officer=officer, supervisor=supervisor)
-    secrets = markers(world)
+def _broker_delegated_by_b(enterprise_b):
+    """A customs broker's declarant whose enterprise holds a delegation in force from B (all goods), none from A."""
+    administrator_b = UserFactory(role=Role.DECLARANT, enterprise=enterprise_b,
+                                  enterprise_role=MembershipRole.ADMINISTRATOR)
+    broker = EnterpriseFactory(name_zh="丁报关行", name_en="Broker D", kind=EnterpriseKind.CUSTOMS_BROKER)
+    delegation_grant(actor=administrator_b, broker_uscc=broker.uscc, valid_from=date.today(),
+                     valid_until=date.today() + timedelta(days=30))
+    return UserFactory(role=Role.DECLARANT, enterprise=broker)
+
+
+@pytest.mark.parametrize("outsider", ["declarant_b", "broker_of_a", "broker_not_delegated_by_a"])
+def test_outsiders_cannot_reach_enterprise_a(outsider, declarant_a, declarant_b, officer, supervisor, enterprise_a,
+                                             enterprise_b, administrator_a, broker, broker_declarant):
+    world = build_world(enterprise_a=enterprise_a, declarant_a=declarant_a, officer=officer, supervisor=supervisor,
+                        administrator_a=administrator_a, broker=broker)
+    walker = {"declarant_b": lambda: declarant_b, "broker_of_a": lambda: broker_declarant,
+              "broker_not_delegated_by_a": lambda: _broker_delegated_by_b(enterprise_b)}[outsider]()
+    # A's broker knows whom it works for (A's names on its delegations and filing form), never A's declarations.
+    secrets = markers(world, names=outsider != "broker_of_a")
     client = APIClient(raise_request_exception=False)  # a server error is a finding, reported with the others
-    client.force_login(declarant_b)
+    client.force_login(walker)
     problems: list[str] = []
     walked = 0
 

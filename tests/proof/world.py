@@ -46,7 +46,10 @@ def _step(world, names, fn):
         setattr(world, names, result)
 
 
-def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
+def build_world(*, enterprise_a, declarant_a, officer, supervisor, administrator_a=None, broker=None) -> World:
+    """``administrator_a``: A's administrator delegates all goods to a customs broker of the world's own (the
+    ``delegation`` the matrix aims at); with ``broker``, also to ``broker`` for HS chapter 03 only, which none of A's
+    declarations here contain (the broker of A must reach none of them)."""
     world = World(errors={}, enterprise=enterprise_a, declarant=declarant_a, officer=officer, supervisor=supervisor)
 
     lines = [
@@ -307,6 +310,26 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
 
     _step(world, ("notification", "delivery"), notification)
 
+    def delegation(to_broker, hs_chapters=()):
+        from credit.services import delegation_grant
+
+        return delegation_grant(actor=administrator_a, broker_uscc=to_broker.uscc, hs_chapters=hs_chapters,
+                                valid_from=date.today(), valid_until=date.today() + timedelta(days=30))
+
+    def brokers_own():
+        from credit.choices import EnterpriseKind
+        from credit.services import enterprise_create
+        from credit.validators import uscc_check_character
+
+        body = "91330200MA9BR0KER"
+        return enterprise_create(actor=supervisor, uscc=body + uscc_check_character(body), name_zh="甲的报关行",
+                                 name_en="A's own broker", kind=EnterpriseKind.CUSTOMS_BROKER)
+
+    if administrator_a is not None:
+        _step(world, "delegation", lambda: delegation(brokers_own()))
+        if broker is not None:
+            _step(world, "broker_delegation", lambda: delegation(broker, hs_chapters="03"))
+
     for name in ("draft", "declaration", "task", "document", "release"):
         obj = getattr(world, name, None)
         if obj is not None:
@@ -314,9 +337,10 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor) -> World:
     return world
 
 
-def markers(world) -> list[str]:
-    """Strings that only enterprise A's data contains: none of them may appear in what declarant B receives."""
-    found = [world.enterprise.uscc, world.enterprise.name_en, world.enterprise.name_zh]
+def markers(world, *, names: bool = True) -> list[str]:
+    """Strings that only enterprise A's data contains: none of them may appear in what declarant B receives.
+    ``names=False`` leaves out A's own identity (its USCC and names), which a customs broker A delegated to sees."""
+    found = [world.enterprise.uscc, world.enterprise.name_en, world.enterprise.name_zh] if names else []
     for name in ("draft", "declaration", "released_declaration"):
         decl = getattr(world, name, None)
         if decl is not None:

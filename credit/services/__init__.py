@@ -1,3 +1,7 @@
+"""Every write to enterprises and their credit: credit events, grading, objections and the inspection policy here;
+enterprises and memberships in ``enterprises``, online applications and an enterprise's own users in
+``onboarding``, delegations to customs brokers in ``delegations``."""
+
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,53 +22,28 @@ from ciq_portal.numbers import model_decimal
 from ciq_portal.reference import reference_forget
 from ciq_portal.request_context import client_address
 
-from . import grading
-from .choices import CreditEventKind, CreditEventSource, GradeChangeMode, ObjectionStatus
-from .models import CreditEvent, Enterprise, EnterpriseMembership, GradeChange, GradeObjection, InspectionPolicy
-from .policy import FIELD_FOR_GRADE, policy_validate
-from .selectors import POLICY_KEY
-from .transitions import OBJECTION_FILING_DAYS, OBJECTION_REVIEW_DAYS, objection_target
+from .. import grading
+from ..choices import CreditEventKind, CreditEventSource, GradeChangeMode, ObjectionStatus
+from ..models import CreditEvent, Enterprise, GradeChange, GradeObjection, InspectionPolicy
+from ..policy import FIELD_FOR_GRADE, policy_validate
+from ..selectors import POLICY_KEY
+from ..transitions import OBJECTION_FILING_DAYS, OBJECTION_REVIEW_DAYS, objection_target
+from .delegations import delegation_grant as delegation_grant
+from .delegations import delegation_revoke as delegation_revoke
+from .enterprises import enterprise_create as enterprise_create
+from .enterprises import enterprise_ensure as enterprise_ensure
+from .enterprises import membership_ensure as membership_ensure
+from .onboarding import enterprise_application_approve as enterprise_application_approve
+from .onboarding import enterprise_application_refuse as enterprise_application_refuse
+from .onboarding import enterprise_application_submit as enterprise_application_submit
+from .onboarding import member_invite as member_invite
+from .onboarding import member_remove as member_remove
 
-ENTERPRISE_AUDIT_FIELDS = ["uscc", "external_id", "name_zh", "name_en", "address", "country", "kind", "status",
-                           "credit_grade"]
 # A grade change names at most this many of the events recorded since the previous change (newest first).
 EVENTS_PER_CHANGE = 5
 # Grading looks back no further than the longest window in grading.py.
 LOOKBACK_DAYS = max(grading.WINDOW_DAYS, grading.D_TRIGGER_DAYS, grading.CLEAN_PERIOD_DAYS,
                     grading.CERTIFICATION_VALID_DAYS, grading.PENALTY_WINDOW_DAYS)
-
-
-def _snapshot(enterprise: Enterprise) -> dict:
-    return {field: getattr(enterprise, field) for field in ENTERPRISE_AUDIT_FIELDS}
-
-
-@transaction.atomic
-def enterprise_create(*, actor, **fields) -> Enterprise:
-    enterprise = Enterprise(**fields)
-    enterprise.full_clean()
-    enterprise.save()
-    audit_record(actor=actor, action="enterprise.create", obj=enterprise, after=_snapshot(enterprise),
-                 enterprise_id=enterprise.pk)
-    return enterprise
-
-
-@transaction.atomic
-def enterprise_ensure(*, actor, uscc: str | None = None, external_id: str | None = None, **fields) -> Enterprise:
-    """The enterprise with this USCC (or external id), created with ``fields`` if it does not exist yet."""
-    lookup = {"uscc": uscc} if uscc else {"external_id": external_id}
-    existing = Enterprise.objects.filter(**lookup).first()
-    if existing:
-        return existing
-    return enterprise_create(actor=actor, uscc=uscc, external_id=external_id, **fields)
-
-
-@transaction.atomic
-def membership_ensure(*, user, enterprise: Enterprise, actor=None) -> EnterpriseMembership:
-    membership, created = EnterpriseMembership.objects.get_or_create(user=user, defaults={"enterprise": enterprise})
-    if created:
-        audit_record(actor=actor, action="enterprise.membership_add", obj=membership,
-                     after={"user": user.username, "enterprise": enterprise.pk}, enterprise_id=enterprise.pk)
-    return membership
 
 
 # --- credit events ----------------------------------------------------------------------------------------------
