@@ -21,7 +21,7 @@ from .charts import GRADE_COLOURS, bar_chart_svg, grade_history_svg
 from .choices import EVIDENCE_LABELS, CreditGrade, ObjectionStatus
 from .filtersets import EnterpriseFilterSet, GradeObjectionFilterSet
 from .forms import ObjectionDecisionForm, ObjectionForm, PolicyForm
-from .policy import FIELD_FOR_GRADE
+from .policy import BUDGET_FIELD_FOR_GRADE, FIELD_FOR_GRADE
 from .tasks import credit_grades_recompute_task
 from .transitions import OBJECTION_FILING_DAYS, objection_actions
 
@@ -161,7 +161,8 @@ def policy(request):
     require_role(request.user, *BUREAU_ROLES)
     current = selectors.inspection_policy_versions().first()
     can_edit = has_role(request.user, *SUPERVISORS)
-    initial = {field: getattr(current, field) for field in FIELD_FOR_GRADE.values()} if current else None
+    fields = [*FIELD_FOR_GRADE.values(), *BUDGET_FIELD_FOR_GRADE.values()]
+    initial = {field: getattr(current, field) for field in fields} if current else None
     form = PolicyForm(request.POST or None, initial=initial) if can_edit else None
     if request.method == "POST":
         require_role(request.user, *SUPERVISORS)
@@ -169,7 +170,8 @@ def policy(request):
             data = form.cleaned_data
             try:
                 created = services.inspection_policy_update(
-                    ratios={field: data[field] for field in FIELD_FOR_GRADE.values()}, note=data["note"],
+                    ratios={field: data[field] for field in FIELD_FOR_GRADE.values()},
+                    budgets={field: data[field] for field in BUDGET_FIELD_FOR_GRADE.values()}, note=data["note"],
                     actor=request.user)
             except ValidationError as exc:
                 errors_to_forms(exc, form)
