@@ -68,3 +68,12 @@ class PostCheckResult(models.TextChoices):
 class ClearanceBasis(models.TextChoices):
     ARRIVAL = "arrival", _("From arrival")
     SUBMISSION = "submission", _("From submission")
+
+
+class Selection(models.TextChoices):
+    """Why a decision inspects, as the inspection budget counts it."""
+
+    FORCED = "forced", _("Forced (negative list, forced mode, tightening, rule)")
+    TARGETED = "targeted", _("Risk-targeted within the budget")
+    MATRIX = "matrix", _("The matrix's inspecting mode")
+    RANDOM = "random", _("Random control sample")

@@ -38,6 +38,7 @@ from .models import (
     Release,
     ReleaseDecision,
     ReleaseMatrixVersion,
+    SelectionCutoffs,
     StatsRefresh,
 )
 
@@ -50,6 +51,7 @@ OFFICE_RE = re.compile(r"[A-Za-z0-9]{1,16}")
 
 MATRIX_KEY = "release-matrix"
 NEGATIVE_LIST_KEY = "negative-list"
+CUTOFFS_KEY = "release-selection-cutoffs"
 
 
 def _matrix_in_force() -> tuple[int, dict]:
@@ -62,6 +64,17 @@ def _matrix_in_force() -> tuple[int, dict]:
 def release_matrix_current() -> tuple[int, dict]:
     """(version, cells) in force; version 0 is the built-in default."""
     return reference_cached(MATRIX_KEY, _matrix_in_force)
+
+
+def selection_cutoffs_current() -> dict | None:
+    """{"version", "grades": {grade: cut-off figures}} of the risk-targeting cut-offs in force, None before the first
+    computation. Every submission reads it: remembered per process, forgotten by the service that computes it."""
+    return reference_cached(CUTOFFS_KEY, lambda: (SelectionCutoffs.objects.order_by("-version")
+                                                  .values("version", "grades").first()))
+
+
+def selection_cutoffs_versions() -> QuerySet[SelectionCutoffs]:
+    return SelectionCutoffs.objects.order_by("-version")
 
 
 def release_matrix_versions() -> QuerySet[ReleaseMatrixVersion]:

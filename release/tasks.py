@@ -26,3 +26,10 @@ def personal_data_mask_task() -> dict:
     from .services import personal_data_mask
 
     return personal_data_mask()
+
+
+@shared_task
+def selection_cutoffs_compute_task(trigger: str = "periodic") -> int:
+    from .services import selection_cutoffs_compute
+
+    return selection_cutoffs_compute(trigger=trigger).version

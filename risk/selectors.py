@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from declarations.models import Declaration
 
@@ -84,6 +85,16 @@ def bulletins_active(day=None):
     day = day or timezone.localdate()
     return RiskBulletin.objects.filter(status=BulletinStatus.PUBLISHED, valid_from__lte=day) \
         .filter(Q(valid_to=None) | Q(valid_to__gte=day))
+
+
+BULLETIN_HAZARDS_KEY = "risk-bulletin-hazards"
+
+
+def bulletin_hazards() -> dict[int, str]:
+    """{bulletin id: hazard} of the published bulletins (every submission's expected harm reads it; remembered per
+    process, forgotten when a bulletin is published or withdrawn)."""
+    return reference_cached(BULLETIN_HAZARDS_KEY, lambda: dict(
+        RiskBulletin.objects.filter(status=BulletinStatus.PUBLISHED).values_list("pk", "hazard")))
 
 
 def bulletins_public():

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ciq_portal.activations import activation_announce
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import choice_label
 from ciq_portal.models import EventType
@@ -25,6 +26,7 @@ from .context import declaration_contexts
 from .ml.dataset import historical_extra, line_row
 from .models import RiskAssessment, RiskBulletin, RiskModel, RiskRule, RiskRuleVersion, RulesetVersion
 from .rules import normalise
+from .selectors import BULLETIN_HAZARDS_KEY
 from .tasks import risk_reassess_pending_task
 
 PENDING_STATUSES = ("submitted", "awaiting_documents", "awaiting_inspection", "under_inspection", "on_hold")
@@ -266,6 +268,7 @@ def _rule_move(rule, actor, verb):
     _record_rule_version(rule, actor, f"rule {rule.code} {verb}")
     audit_record(actor=actor, action=f"riskrule.{verb}", obj=rule, before=before, after=_rule_snapshot(rule))
     _queue_reassessment(reassessment_reason(f"rule_{verb}", rule=rule.code))
+    activation_announce(f"risk_rule_{verb}", rule.code)
     return rule
 
 
@@ -360,6 +363,8 @@ def bulletin_publish(*, bulletin, actor) -> RiskBulletin:
         message=bulletin.title_zh, reference=f"bulletin {bulletin.pk}",
     )
     _queue_reassessment(reassessment_reason("bulletin_published", bulletin=bulletin.pk))
+    reference_forget(BULLETIN_HAZARDS_KEY)
+    activation_announce("risk_bulletin_published", bulletin.pk)
     return bulletin
 
 
@@ -378,6 +383,8 @@ def bulletin_withdraw(*, bulletin, actor) -> RiskBulletin:
     audit_record(actor=actor, action="riskbulletin.withdraw", obj=bulletin, before=before,
                  after=_bulletin_snapshot(bulletin))
     _queue_reassessment(reassessment_reason("bulletin_withdrawn", bulletin=bulletin.pk))
+    reference_forget(BULLETIN_HAZARDS_KEY)
+    activation_announce("risk_bulletin_withdrawn", bulletin.pk)
     return bulletin
 
 
@@ -418,6 +425,7 @@ def model_activate(*, model, actor=None) -> RiskModel:
                  before={"active": previous.version if previous else None}, after={"active": model.version})
     reference_forget(risk_engine.VERSIONS_KEY)
     _queue_reassessment(reassessment_reason("model_activated", model=model.version))
+    activation_announce("risk_model", model.version)
     return model
 
 

@@ -234,6 +234,9 @@ CELERY_BEAT_SCHEDULE = {
     # Release: the dashboard's summary rows (last 2 days); settle inspections concluded outside the release desk.
     "release-stats-refresh": {"task": "release.tasks.release_stats_refresh_task", "schedule": timedelta(minutes=5)},
     "release-settle": {"task": "release.tasks.clearance_settle_pending_task", "schedule": timedelta(minutes=2)},
+    # Risk targeting: each grade's harm cut-off recomputed over the recent decisions (and after every activation).
+    "release-selection-cutoffs": {"task": "release.tasks.selection_cutoffs_compute_task",
+                                  "schedule": crontab(hour=0, minute=40)},
     # Personal data past its retention (buyers' contacts, recall acknowledgements) masked, nightly.
     "release-personal-data-mask": {"task": "release.tasks.personal_data_mask_task",
                                    "schedule": crontab(hour=3, minute=20)},

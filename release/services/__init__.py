@@ -11,7 +11,8 @@ clearance_submit``).
 - ``recalls`` and ``post_checks``: distribution records, recalls and their notices, post-release checks;
 - ``policy``: the supervisors' matrix and negative list;
 - ``retention``: personal data masked once past its retention;
-- ``stats_refresh``: the dashboard's materialised figures.
+- ``stats_refresh``: the dashboard's materialised figures;
+- ``targeting``: the risk-targeting cut-offs that keep each grade's inspections within its budget.
 """
 
 from .decision import release_decide
@@ -40,6 +41,7 @@ from .recalls import (
 from .releasing import certificate_revoke, consignment_release
 from .retention import personal_data_mask
 from .stats_refresh import STATS_PENDING_KEY, release_stats_refresh
+from .targeting import selection_cutoffs_compute, selection_cutoffs_queue
 from .verification import awaits_verification, verify_release_decide, verify_report_supplied, verify_report_supply
 
 __all__ = [
@@ -70,6 +72,8 @@ __all__ = [
     "release_matrix_update",
     "release_stats_refresh",
     "sample_release",
+    "selection_cutoffs_compute",
+    "selection_cutoffs_queue",
     "resume_possible",
     "sample_release_possible",
     "verify_release_decide",

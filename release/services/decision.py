@@ -10,16 +10,23 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import choice_label, stored_text
+from credit.choices import CreditEventKind
+from credit.models import CreditEvent
 from declarations import services as declaration_services
 from declarations.choices import ReleaseMode
+from declarations.nomenclature import hs_categories
 from inspection import services as inspection_services
+from risk.selectors import bulletin_hazards
 
-from .. import deciding, matrix
+from .. import deciding, matrix, targeting
 from ..choices import InspectionResult, NegativeListKind, RiskTier
 from ..models import EnterpriseTightening, Release, ReleaseDecision
-from ..selectors import negative_list_matches, release_matrix_current
+from ..selectors import negative_list_matches, release_matrix_current, selection_cutoffs_current
 from ._shared import _event
 from .releasing import _release
+
+# The credit events that stand for the KCS data's "Critical Fraud" in an enterprise's history.
+CRITICAL_FRAUD_KINDS = (CreditEventKind.SMUGGLING, CreditEventKind.FALSIFICATION)
 
 
 def _stored_label(text) -> str:
@@ -61,7 +68,8 @@ def _decide_release(declaration, assessment, actor) -> ReleaseDecision:
     version, cells = release_matrix_current()
     negatives = negative_list_matches(declaration)
     tightening = _active_tightening(declaration.enterprise_id, timezone.localdate(now))
-    inputs = _decision_inputs(declaration, assessment, cells, negatives, tightening)
+    inputs = _with_targeting(_decision_inputs(declaration, assessment, cells, negatives, tightening),
+                             declaration, assessment)
     if tightening is not None:  # every consignment decided while it is in force uses one up
         tightening.consignments_left -= 1
         tightening.save(update_fields=["consignments_left"])
@@ -97,6 +105,39 @@ def _decision_inputs(declaration, assessment, cells, negatives, tightening) -> d
         inspection_place_requested=declaration.inspection_place, destination_office=declaration.destination_office)
 
 
+def _expected_harm(declaration, assessment) -> tuple[float, float]:
+    """(expected harm, probability of non-conformity): the model's probability (the score's share without a model)
+    weighted by the goods' category, their value, the hazard of a bulletin they match and the enterprise's history
+    of critical fraud (smuggling, falsified documents)."""
+    model_score = getattr(assessment, "model_score", None)
+    probability = model_score if model_score is not None else (getattr(assessment, "score", 0) or 0) / 100
+    lines = list(declaration.lines.values_list("hs_code", "value"))
+    categories = set().union(*(hs_categories(code) for code, _value in lines)) if lines else set()
+    hazards_by_bulletin = bulletin_hazards()
+    hazards = [hazards_by_bulletin.get(int(code.rsplit("-", 1)[1]), "")
+               for code in (str(r.get("code", "")) for r in (getattr(assessment, "reasons", None) or [])
+                            if isinstance(r, dict) and r.get("kind") == "bulletin")
+               if code.rsplit("-", 1)[-1].isdigit()]
+    critical = CreditEvent.objects.filter(enterprise_id=declaration.enterprise_id,
+                                          kind__in=CRITICAL_FRAUD_KINDS).exists()
+    harm = targeting.expected_harm(probability=probability, categories=categories,
+                                   value=float(sum(value or 0 for _code, value in lines)), hazards=hazards,
+                                   critical_history=critical)
+    return harm, probability
+
+
+def _with_targeting(inputs: deciding.DecisionInputs, declaration, assessment) -> deciding.DecisionInputs:
+    """The expected harm, and the grade's cut-off where the cut-offs in force have one computed from decisions."""
+    harm, probability = _expected_harm(declaration, assessment)
+    cutoffs = selection_cutoffs_current()
+    grade_cut = (cutoffs or {}).get("grades", {}).get(inputs.grade) if cutoffs else None
+    enabled = bool(grade_cut and grade_cut.get("decisions"))
+    return replace(inputs, budget_targeting=enabled, harm=harm, harm_cutoff=grade_cut["cutoff"] if enabled else None,
+                   harm_tie_share=grade_cut.get("tie_share", 1.0) if enabled else 1.0,
+                   harm_tie_draw=targeting.tie_draw(declaration.number),
+                   hit_probability=probability, cutoffs_version=cutoffs["version"] if enabled else None)
+
+
 def _forced_by_entry(stricter: deciding.Stricter) -> dict:
     """A constraint that made the mode stricter, as ``ReleaseDecision.forced_by`` keeps it."""
     source = stricter.source
@@ -123,6 +164,8 @@ def _decision_record(declaration, assessment, actor, inputs, outcome, *, version
         "hs_codes": sorted({line.hs_code for line in declaration.lines.all()}),
         "inspection_place_requested": inputs.inspection_place_requested,
         "draw": draw.pk if draw else None, "draw_selected": outcome.random_selected,
+        "harm": inputs.harm, "harm_cutoff": inputs.harm_cutoff, "cutoffs_version": inputs.cutoffs_version,
+        "selection": outcome.selection, "budget_lightened": outcome.budget_lightened,
     }
     decision = ReleaseDecision.objects.create(
         declaration=declaration, enterprise=declaration.enterprise, decided_at=now, decided_on=timezone.localdate(now),
@@ -131,7 +174,8 @@ def _decision_record(declaration, assessment, actor, inputs, outcome, *, version
         mode=outcome.mode, forced_by=forced_by, random_selected=outcome.random_selected,
         inspection_required=outcome.inspection_required, inspection_reason=outcome.inspection_reason,
         inspection_place=outcome.inspection_place, destination_office=outcome.destination_office,
-        next_step=outcome.next_step, on_hold=outcome.on_hold, inputs=recorded)
+        next_step=outcome.next_step, on_hold=outcome.on_hold, inputs=recorded, harm=inputs.harm,
+        hit_probability=inputs.hit_probability, selection=outcome.selection, cutoffs_version=inputs.cutoffs_version)
     audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=declaration.enterprise_id,
                  after={"declaration": declaration.number, "matrix_version": version,
                         "matrix_mode": outcome.matrix_mode, "mode": outcome.mode, "forced_by": forced_by,
