@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import pipeline, views
+from . import dashboard, pipeline, views
 
 router = SimpleRouter()
 router.register("releases", views.ReleaseViewSet, basename="release")
@@ -10,6 +10,7 @@ router.register("negative-list", views.NegativeListViewSet, basename="negative-l
 
 urlpatterns = [
     path("release-matrix/", views.ReleaseMatrixView.as_view(), name="release-matrix"),
+    path("release-dashboard/", dashboard.ReleaseDashboardView.as_view(), name="release-dashboard"),
     path("certificates/<str:number>/verify/", views.CertificateVerifyView.as_view(), name="certificate-verify"),
     # The pipeline's steps on the declarations' and inspection tasks' resources (the paths are theirs).
     path("declarations/<int:pk>/submit/", pipeline.DeclarationSubmitView.as_view(), name="declaration-submit"),

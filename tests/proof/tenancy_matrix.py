@@ -186,6 +186,7 @@ MATRIX: dict[str, object] = {
     "risk:public_bulletins": Public("published risk bulletins for the public (§4.2)"),
     # --- release -----------------------------------------------------------------------------------------------
     "release-matrix": Bureau(reason="the mode matrix: supervisors"),
+    "release-dashboard": Bureau(reason="the inspection budget's figures: supervisors and risk analysts"),
     "certificate-verify": Public("certificate verification by its number, public by design (§4.4)"),
     "release-list": Listing(aimed_at_a),
     "release-detail": Own(pk("release")),

@@ -1,0 +1,83 @@
+"""Watching the inspection budget: per grade and per site on the dashboard, its export and its API."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from credit.services import inspection_policy_update
+from inspection.models import InspectionTask
+from release.models import ReleaseDecision
+from release.selectors import Period, budget_by_grade, budget_by_site
+from tests.factories import DeclarationFactory, GoodsLineFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def decided(enterprise, *, grade="B", selection="", drawn=False, day=None, site=None):
+    day = day or timezone.localdate()
+    declaration = DeclarationFactory(enterprise=enterprise, status="submitted")
+    GoodsLineFactory(declaration=declaration, line_no=1)
+    decision = ReleaseDecision.objects.create(
+        declaration=declaration, enterprise=enterprise, decided_at=timezone.now(), decided_on=day, port="NGB",
+        grade=grade, tier="low", matrix_version=0, matrix_mode="verify", mode="sample" if selection else "verify",
+        random_selected=drawn, inspection_required=bool(selection), selection=selection,
+        inspection_reason="random" if selection == "random" else ("release_mode" if selection else ""),
+        next_step="none", harm=0.1, hit_probability=0.1)
+    if site is not None and selection:
+        decision.task = InspectionTask.objects.create(declaration=declaration, enterprise=enterprise, site=site,
+                                                      reason=decision.inspection_reason, mode=decision.mode,
+                                                      due_at=timezone.now() + timedelta(days=1))
+        decision.save(update_fields=["task"])
+    return decision
+
+
+@pytest.fixture
+def history(enterprise_a, site, supervisor):
+    inspection_policy_update(ratios={"AA": "0.001", "A": "0.0025", "B": "0.01", "C": "0.05", "D": "0.1"},
+                             budgets={"AA": "0.004", "A": "0.01", "B": "0.1", "C": "0.2", "D": "0.9"},
+                             actor=supervisor)
+    for n in range(40):  # 4 inspected out of 40 on grade B: 10 %, the budget
+        selection = ("forced", "targeted", "targeted", "random")[n] if n < 4 else ""
+        decided(enterprise_a, selection=selection, drawn=selection == "random", site=site,
+                day=timezone.localdate() - timedelta(days=n % 3))
+
+
+def test_per_grade_budget_achieved_random_share_selection_and_trend(history):
+    today = timezone.localdate()
+    row = next(r for r in budget_by_grade(Period(today - timedelta(days=29), today)) if r["grade"] == "B")
+    assert (row["decided"], row["inspected"], row["achieved"], row["budget"]) == (40, 4, 0.1, 0.1)
+    assert row["within"] is True and row["random_ratio"] == pytest.approx(1 / 40) and row["random_target"] == 0.01
+    assert (row["forced"], row["targeted"], row["random"]) == (1, 2, 1)
+    assert [d["day"] for d in row["trend"]] == [today - timedelta(days=n) for n in range(6, -1, -1)]
+    assert sum(d["decided"] for d in row["trend"]) == 40
+    aa = next(r for r in budget_by_grade(Period(today - timedelta(days=29), today)) if r["grade"] == "AA")
+    assert aa["decided"] == 0 and aa["achieved"] is None and aa["within"] is None
+
+
+def test_per_site_inspections_against_capacity(history, site):
+    today = timezone.localdate()
+    [row] = budget_by_site(Period(today - timedelta(days=9), today))
+    assert row["site"] == site.code and row["inspections"] == 4 and row["capacity"] == site.capacity_per_day * 10
+    assert (row["forced"], row["targeted"], row["random"]) == (1, 2, 1)
+
+
+def test_api_serves_the_budget_to_supervisors_and_analysts_only(history, api_as, supervisor, analyst, officer,
+                                                                 declarant_a):
+    body = api_as(analyst).get("/api/v1/release-dashboard/").json()
+    row = next(r for r in body["by_grade"] if r["grade"] == "B")
+    assert {k: row[k] for k in ("grade", "decided", "inspected", "achieved", "budget", "random_ratio")} == {
+        "grade": "B", "decided": 40, "inspected": 4, "achieved": 0.1, "budget": 0.1, "random_ratio": 0.025}
+    assert api_as(supervisor).get("/api/v1/release-dashboard/", {"grade": "B"}).json()["by_grade"][0]["grade"] == "B"
+    assert api_as(officer).get("/api/v1/release-dashboard/").status_code == 403
+    assert api_as(declarant_a).get("/api/v1/release-dashboard/").status_code == 403
+    bad = api_as(analyst).get("/api/v1/release-dashboard/", {"first": "2026-02-01", "last": "2026-01-01"})
+    assert bad.status_code == 400 and "last" in bad.json()["errors"]
+
+
+def test_dashboard_page_and_export_show_the_budget_tables(history, client, supervisor):
+    client.force_login(supervisor)
+    page = client.get("/release/dashboard/")
+    assert page.status_code == 200 and 'id="budget"' in page.content.decode() and 'id="sites"' in page.content.decode()
+    csv = client.get("/release/dashboard/export.csv").content.decode("utf-8-sig")
+    assert "Inspection budget per grade" in csv or "检验预算" in csv
