@@ -253,6 +253,7 @@ class EventType(models.TextChoices):
     LOGISTICS = "logistics.event", _("Logistics event")
     CASE_REFERRAL = "case_referral.updated", _("Case referral update")
     AUDIT_HEAD = "audit.head_published", _("Signed audit head of the day")
+    BUDGET_DEVIATION = "inspection.budget_deviation", _("Inspection rate outside its budget")
 
 
 class Subscription(models.Model):

@@ -33,3 +33,10 @@ def selection_cutoffs_compute_task(trigger: str = "periodic") -> int:
     from .services import selection_cutoffs_compute
 
     return selection_cutoffs_compute(trigger=trigger).version
+
+
+@shared_task
+def budget_deviations_notify_task() -> list[str]:
+    from .services import budget_deviations_notify
+
+    return budget_deviations_notify()

@@ -237,6 +237,9 @@ CELERY_BEAT_SCHEDULE = {
     # Risk targeting: each grade's harm cut-off recomputed over the recent decisions (and after every activation).
     "release-selection-cutoffs": {"task": "release.tasks.selection_cutoffs_compute_task",
                                   "schedule": crontab(hour=0, minute=40)},
+    # Supervisors told when a grade's inspection rate has been outside ±20 % of its budget three days running.
+    "release-budget-deviations": {"task": "release.tasks.budget_deviations_notify_task",
+                                  "schedule": crontab(hour=7, minute=0)},
     # Personal data past its retention (buyers' contacts, recall acknowledgements) masked, nightly.
     "release-personal-data-mask": {"task": "release.tasks.personal_data_mask_task",
                                    "schedule": crontab(hour=3, minute=20)},

@@ -12,9 +12,11 @@ clearance_submit``).
 - ``policy``: the supervisors' matrix and negative list;
 - ``retention``: personal data masked once past its retention;
 - ``stats_refresh``: the dashboard's materialised figures;
+- ``budget_watch``: supervisors told when a grade's inspection rate leaves its budget;
 - ``targeting``: the risk-targeting cut-offs that keep each grade's inspections within its budget.
 """
 
+from .budget_watch import budget_deviations_notify
 from .decision import release_decide
 from .pipeline import (
     TIGHTENING_CONSIGNMENTS,
@@ -50,6 +52,7 @@ __all__ = [
     "TIGHTENING_CONSIGNMENTS",
     "TIGHTENING_DAYS",
     "awaits_verification",
+    "budget_deviations_notify",
     "certificate_revoke",
     "clearance_conclude",
     "clearance_resume",

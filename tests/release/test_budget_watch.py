@@ -81,3 +81,41 @@ def test_dashboard_page_and_export_show_the_budget_tables(history, client, super
     assert page.status_code == 200 and 'id="budget"' in page.content.decode() and 'id="sites"' in page.content.decode()
     csv = client.get("/release/dashboard/export.csv").content.decode("utf-8-sig")
     assert "Inspection budget per grade" in csv or "检验预算" in csv
+
+
+# --- supervisors told of a deviation ------------------------------------------------------------------------------
+
+def deviating_days(enterprise, *, inspected_per_day, days=3, forced_by=None):
+    today = timezone.localdate()
+    for n in range(1, days + 1):
+        for i in range(20):
+            decision = decided(enterprise, selection="forced" if i < inspected_per_day else "",
+                               day=today - timedelta(days=n))
+            if forced_by and i < inspected_per_day:
+                decision.forced_by = forced_by
+                decision.save(update_fields=["forced_by"])
+
+
+def test_three_days_over_budget_notify_the_supervisors_once_with_the_cause(enterprise_a, supervisor, analyst):
+    from ciq_portal.models import Notification
+    from release.services import budget_deviations_notify
+
+    deviating_days(enterprise_a, inspected_per_day=5,  # 25 % against B's 2.44 %
+                   forced_by=[{"code": "bulletin", "mode": "sample", "label": "bulletin"}])
+    assert budget_deviations_notify() == ["B"]
+    note = Notification.objects.get(user=supervisor, event_type="inspection.budget_deviation")
+    assert "B" in note.message and "25.0 %" in note.message and "bulletin (15)" in note.message
+    assert not Notification.objects.filter(user=analyst).exists()
+    assert budget_deviations_notify() == []  # once a day
+
+
+def test_within_budget_or_too_few_days_notify_nobody(enterprise_a, supervisor):
+    from release.services import budget_deviations_notify
+
+    deviating_days(enterprise_a, inspected_per_day=5, days=2)  # two days over the budget only
+    assert budget_deviations_notify() == []
+    inspection_policy_update(ratios={"AA": "0.001", "A": "0.0025", "B": "0.01", "C": "0.05", "D": "0.1"},
+                             budgets={"AA": "0.004", "A": "0.01", "B": "0.1", "C": "0.2", "D": "0.9"},
+                             actor=supervisor)
+    deviating_days(enterprise_a, inspected_per_day=2, days=3)  # 10 % a day on top: within a 10 % budget
+    assert budget_deviations_notify() == []
