@@ -211,6 +211,8 @@ MATRIX: dict[str, object] = {
     "release:dashboard_export": Bureau(lambda w: {"fmt": "csv"}),
     "release:matrix": Bureau(),
     "release:negative_list": Bureau(),
+    "release:targeting": Bureau(reason="the risk-targeting cut-offs: analysts and supervisors"),
+    "release:targeting_recompute": Bureau(reason="recomputes the cut-offs: analysts and supervisors"),
     "release:negative_list_retire": Bureau(lambda w: {"pk": 1}),
     "release:list": Listing(aimed_at_a),
     "release:detail": Own(pk("release")),

@@ -119,3 +119,19 @@ def test_within_budget_or_too_few_days_notify_nobody(enterprise_a, supervisor):
                              actor=supervisor)
     deviating_days(enterprise_a, inspected_per_day=2, days=3)  # 10 % a day on top: within a 10 % budget
     assert budget_deviations_notify() == []
+
+
+def test_analysts_see_the_cutoffs_and_recompute_them(history, client, analyst, officer):
+    from release.models import SelectionCutoffs
+
+    client.force_login(officer)
+    assert client.get("/release/targeting/").status_code == 403
+    assert client.post("/release/targeting/recompute/").status_code == 403
+    client.force_login(analyst)
+    assert client.get("/release/targeting/").context["current"] is None
+    assert client.post("/release/targeting/recompute/").status_code == 302
+    row = SelectionCutoffs.objects.get()
+    assert row.trigger == "manual" and row.grades["B"]["decisions"] == 40
+    page = client.get("/release/targeting/")
+    assert page.status_code == 200 and page.context["rows"][2]["grade"] == "B"
+    assert page.context["rows"][2]["budget"] == 0.1
