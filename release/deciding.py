@@ -71,6 +71,10 @@ class DecisionInputs:
     harm_cutoff: float | None = None
     harm_tie_share: float = 1.0
     harm_tie_draw: float = 0.0
+    # Every site able to take the goods is full today, and the bureau's rule for a targeted inspection then:
+    # "verify" (verify-release instead) or "next_day" (inspected the next day).
+    capacity_full: bool = False
+    capacity_overflow: str = "verify"
     # Recorded with the decision, not decided on: the probability of non-conformity and the cut-offs' version.
     hit_probability: float | None = None
     cutoffs_version: int | None = None
@@ -103,6 +107,8 @@ class Decision:
     # "random" (only the draw), "" (not inspected).
     selection: str = ""
     budget_lightened: bool = False  # below the cut-off, lighter than the matrix's inspecting cell
+    # A targeted inspection the sites' capacity moved: "verify" (not inspected), "next_day"; "" for none.
+    capacity_moved: str = ""
 
     @property
     def inspection_required(self) -> bool:
@@ -113,8 +119,12 @@ def decide(inputs: DecisionInputs) -> Decision:
     matrix_mode = matrix.mode_for(inputs.cells, inputs.tier, inputs.grade)
     targeted = inputs.budget_targeting and targeting.is_targeted(
         inputs.harm, inputs.harm_cutoff, tie_share=inputs.harm_tie_share, tie_draw=inputs.harm_tie_draw)
-    base_mode = budget_mode(matrix_mode, targeted) if inputs.budget_targeting else matrix_mode
     constraints = _constraints(inputs)
+    capacity_moved = ""
+    if targeted and inputs.capacity_full and not _forced(inputs, constraints):
+        capacity_moved = inputs.capacity_overflow if inputs.capacity_overflow == "next_day" else "verify"
+        targeted = capacity_moved == "next_day"
+    base_mode = budget_mode(matrix_mode, targeted) if inputs.budget_targeting else matrix_mode
     mode = base_mode
     for constraint in constraints:
         mode = matrix.stricter(mode, constraint.mode)
@@ -129,7 +139,7 @@ def decide(inputs: DecisionInputs) -> Decision:
         inspection_place=InspectionPlace.DESTINATION if at_destination else InspectionPlace.PORT,
         destination_office=inputs.destination_office if at_destination else "", direct_release_refused=refused,
         selection=_selection(inputs, constraints, targeted, reason),
-        budget_lightened=matrix.is_stricter(matrix_mode, base_mode))
+        budget_lightened=matrix.is_stricter(matrix_mode, base_mode), capacity_moved=capacity_moved)
 
 
 def budget_mode(matrix_mode: str, targeted: bool) -> str:
@@ -152,10 +162,15 @@ def _constraints(inputs: DecisionInputs) -> list[Stricter]:
     return constraints
 
 
+def _forced(inputs: DecisionInputs, constraints) -> bool:
+    """Inspected whatever the targeting: a rule's inspection or a constraint's inspecting mode."""
+    return inputs.force_inspection or any(c.mode in INSPECTING_MODES for c in constraints)
+
+
 def _selection(inputs: DecisionInputs, constraints, targeted: bool, reason: str) -> str:
     if not reason:
         return ""
-    if inputs.force_inspection or any(c.mode in INSPECTING_MODES for c in constraints):
+    if _forced(inputs, constraints):
         return "forced"
     if targeted:
         return "targeted"

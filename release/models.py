@@ -132,6 +132,8 @@ class ReleaseDecision(models.Model):
     hit_probability = models.FloatField(_("probability of non-conformity"), null=True, blank=True)
     selection = models.CharField(_("selected by"), max_length=12, choices=Selection.choices, blank=True)
     cutoffs_version = models.PositiveIntegerField(_("cut-offs version"), null=True, blank=True)
+    # A targeted inspection the sites' capacity moved: to verify-release ("verify") or to the next day ("next_day").
+    capacity_moved = models.CharField(_("moved by capacity"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("release decision")

@@ -407,9 +407,11 @@ def budget_by_grade(period: Period) -> list[dict]:
     counts: dict[str, dict] = {}
     for row in (_decisions_in(period).values("grade", "selection")
                 .annotate(n=Count("id"), inspected=Count("id", filter=Q(inspection_required=True)),
-                          drawn=Count("id", filter=Q(random_selected=True))).order_by()):
-        entry = counts.setdefault(row["grade"], {"decided": 0, "inspected": 0, "drawn": 0})
+                          drawn=Count("id", filter=Q(random_selected=True)),
+                          moved=Count("id", filter=~Q(capacity_moved=""))).order_by()):
+        entry = counts.setdefault(row["grade"], {"decided": 0, "inspected": 0, "drawn": 0, "moved": 0})
         entry["decided"] += row["n"]
+        entry["moved"] += row["moved"]
         entry["inspected"] += row["inspected"]
         entry["drawn"] += row["drawn"]
         if row["selection"]:
@@ -436,6 +438,7 @@ def budget_by_grade(period: Period) -> list[dict]:
             "random_ratio": _ratio(entry.get("drawn", 0), entry.get("decided", 0)),
             "forced": entry.get("by_forced", 0), "targeted": entry.get("by_targeted", 0),
             "random": entry.get("by_random", 0), "by_matrix": entry.get("by_matrix", 0),
+            "capacity_moved": entry.get("moved", 0),
             "within": within_budget(achieved, budget),
             "cutoff": cut.get("cutoff"), "expected_rate": cut.get("expected_rate"),
             "expected_hits": cut.get("expected_hits"), "policy_version": policy_version,

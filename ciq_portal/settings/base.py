@@ -313,6 +313,9 @@ SPECTACULAR_SETTINGS = {
 
 CIQ = {
     "OFFICE_CODE": env("CIQ_OFFICE_CODE", default="NGB"),
+    # A risk-targeted inspection that finds every suitable site full for the day: "verify" (verify-release instead)
+    # or "next_day" (inspected the next day). Never the random control sample nor a forced mode.
+    "CAPACITY_OVERFLOW": env("CIQ_CAPACITY_OVERFLOW", default="verify"),
     "IDEMPOTENCY_TTL_HOURS": env.int("IDEMPOTENCY_TTL_HOURS", default=48),
     # Webhooks (ciq_portal/webhooks.py): attempts before dead-letter, backoff base and cap, timeout, private targets.
     "WEBHOOK_MAX_ATTEMPTS": env.int("WEBHOOK_MAX_ATTEMPTS", default=8),

@@ -150,6 +150,8 @@ class BudgetGradeSerializer(serializers.Serializer):
     targeted = serializers.IntegerField(help_text="Inspected for their expected harm within the budget.")
     random = serializers.IntegerField(help_text="Inspected only because the random draw selected them.")
     by_matrix = serializers.IntegerField(help_text="Inspected by the matrix's cell while targeting was off.")
+    capacity_moved = serializers.IntegerField(help_text="Targeted inspections the sites' capacity moved (to "
+                                                        "verify-release or the next day).")
     cutoff = serializers.FloatField(allow_null=True, help_text="The harm cut-off in force.")
     expected_rate = serializers.FloatField(allow_null=True)
     expected_hits = serializers.FloatField(allow_null=True, help_text="Expected non-conformities per 100 decisions.")

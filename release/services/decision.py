@@ -3,7 +3,9 @@ the enterprise's tightened supervision, the dual-random draw), lets ``release.de
 ``ReleaseDecision`` and starts what the mode needs."""
 
 from dataclasses import replace
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +18,12 @@ from declarations import services as declaration_services
 from declarations.choices import ReleaseMode
 from declarations.nomenclature import hs_categories
 from inspection import services as inspection_services
+from inspection.choices import TaskStatus
+from inspection.models import InspectionTask
 from risk.selectors import bulletin_hazards
 
 from .. import deciding, matrix, targeting
-from ..choices import InspectionResult, NegativeListKind, RiskTier
+from ..choices import InspectionResult, NegativeListKind, RiskTier, Selection
 from ..models import EnterpriseTightening, Release, ReleaseDecision
 from ..selectors import negative_list_matches, release_matrix_current, selection_cutoffs_current
 from ._shared import _event
@@ -78,7 +82,11 @@ def _decide_release(declaration, assessment, actor) -> ReleaseDecision:
                message=lambda: _("Goods on the negative list are inspected at the port of entry, "
                                  "not at destination."))
     draw = None if inputs.hold else inspection_services.object_draw_for_declaration(declaration=declaration)
-    outcome = deciding.decide(replace(inputs, drawn=bool(draw and draw.selected)))
+    inputs = replace(inputs, drawn=bool(draw and draw.selected))
+    outcome = deciding.decide(inputs)
+    if outcome.selection == Selection.TARGETED and _sites_full(declaration, now):
+        inputs = replace(inputs, capacity_full=True, capacity_overflow=settings.CIQ["CAPACITY_OVERFLOW"])
+        outcome = deciding.decide(inputs)
     decision = _decision_record(declaration, assessment, actor, inputs, outcome, version=version, draw=draw, now=now)
     if outcome.on_hold:
         declaration_services.declaration_hold(declaration=declaration, actor=None, release_mode=outcome.mode,
@@ -126,6 +134,17 @@ def _expected_harm(declaration, assessment) -> tuple[float, float]:
     return harm, probability
 
 
+def _sites_full(declaration, now) -> bool:
+    """Every site able to take the goods has used its capacity for the day (asked only of a targeted inspection)."""
+    site = inspection_services.site_route(category=inspection_services.declaration_category(declaration),
+                                          port=declaration.port_of_entry, day=timezone.localdate(now))
+    if site is None:
+        return False
+    used = InspectionTask.objects.filter(site=site, scheduled_for=timezone.localdate(now)).exclude(
+        status=TaskStatus.CANCELLED).count()
+    return used >= site.capacity_per_day
+
+
 def _with_targeting(inputs: deciding.DecisionInputs, declaration, assessment) -> deciding.DecisionInputs:
     """The expected harm, and the grade's cut-off where the cut-offs in force have one computed from decisions."""
     harm, probability = _expected_harm(declaration, assessment)
@@ -166,6 +185,7 @@ def _decision_record(declaration, assessment, actor, inputs, outcome, *, version
         "draw": draw.pk if draw else None, "draw_selected": outcome.random_selected,
         "harm": inputs.harm, "harm_cutoff": inputs.harm_cutoff, "cutoffs_version": inputs.cutoffs_version,
         "selection": outcome.selection, "budget_lightened": outcome.budget_lightened,
+        "capacity_moved": outcome.capacity_moved,
     }
     decision = ReleaseDecision.objects.create(
         declaration=declaration, enterprise=declaration.enterprise, decided_at=now, decided_on=timezone.localdate(now),
@@ -175,7 +195,8 @@ def _decision_record(declaration, assessment, actor, inputs, outcome, *, version
         inspection_required=outcome.inspection_required, inspection_reason=outcome.inspection_reason,
         inspection_place=outcome.inspection_place, destination_office=outcome.destination_office,
         next_step=outcome.next_step, on_hold=outcome.on_hold, inputs=recorded, harm=inputs.harm,
-        hit_probability=inputs.hit_probability, selection=outcome.selection, cutoffs_version=inputs.cutoffs_version)
+        hit_probability=inputs.hit_probability, selection=outcome.selection, cutoffs_version=inputs.cutoffs_version,
+        capacity_moved=outcome.capacity_moved)
     audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=declaration.enterprise_id,
                  after={"declaration": declaration.number, "matrix_version": version,
                         "matrix_mode": outcome.matrix_mode, "mode": outcome.mode, "forced_by": forced_by,
@@ -200,8 +221,10 @@ def _start_mode(decision, declaration, *, actor):
         declaration_services.declaration_await_inspection(declaration=declaration, actor=actor,
                                                           release_mode=decision.mode,
                                                           message=decision.get_next_step_display)
-        task = inspection_services.inspection_task_create(declaration=declaration, reason=decision.inspection_reason,
-                                                          mode=decision.mode, actor=actor)
+        next_day = decision.capacity_moved == "next_day"
+        task = inspection_services.inspection_task_create(
+            declaration=declaration, reason=decision.inspection_reason, mode=decision.mode, actor=actor,
+            scheduled_for=timezone.localdate() + timedelta(days=1) if next_day else None)
         decision.task = task
         decision.save(update_fields=["task"])
     elif decision.mode == matrix.VERIFY:

@@ -1,6 +1,8 @@
 """Risk targeting within each grade's inspection budget: the cut-offs (pure), the decision they drive, their
 recomputation, and what a submission records."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -149,3 +151,40 @@ def test_an_activation_recomputes_the_cutoffs(hs, draw, site, enterprise_a, supe
         inspection_policy_update(ratios=RANDOM, budgets=BUDGETS, actor=supervisor)
     row = SelectionCutoffs.objects.get()
     assert row.trigger == "inspection_policy" and row.window_last == timezone.localdate()
+
+
+# --- the sites' capacity ----------------------------------------------------------------------------------------
+
+def test_a_full_site_moves_a_targeted_inspection_to_verify_release_never_a_forced_or_random_one():
+    full = {"capacity_full": True}
+    moved = deciding.decide(targeted_inputs("low", "AA", harm=0.9, **full))
+    assert moved.capacity_moved == "verify" and moved.mode == matrix.DECLARE and not moved.inspection_required
+    drawn = deciding.decide(targeted_inputs("low", "AA", harm=0.9, drawn=True, **full))
+    assert drawn.inspection_reason == "random" and drawn.selection == "random"
+    forced = deciding.decide(targeted_inputs("low", "AA", harm=0.9, force_inspection=True, **full))
+    assert forced.capacity_moved == "" and forced.selection == "forced" and forced.inspection_required
+
+
+def test_the_bureau_may_move_it_to_the_next_day_instead():
+    moved = deciding.decide(targeted_inputs("low", "AA", harm=0.9, capacity_full=True, capacity_overflow="next_day"))
+    assert moved.capacity_moved == "next_day" and moved.inspection_required and moved.selection == "targeted"
+
+
+@pytest.fixture
+def targeting_on(enterprise_a, budgets):
+    for score in range(0, 100, 5):
+        decide(enterprise_a, tier="low", score=float(score))
+    selection_cutoffs_compute(trigger="test")
+
+
+def test_a_submission_finding_the_site_full_is_moved(hs, draw, site, enterprise_a, targeting_on, settings):
+    site.capacity_per_day = 1
+    site.save(update_fields=["capacity_per_day"])
+    first = decide(enterprise_a, tier="low", score=99.0)
+    second = decide(enterprise_a, tier="low", score=98.0)
+    assert first.selection == "targeted" and first.task is not None and first.capacity_moved == ""
+    assert second.capacity_moved == "verify" and not second.inspection_required and second.task is None
+    settings.CIQ = {**settings.CIQ, "CAPACITY_OVERFLOW": "next_day"}
+    third = decide(enterprise_a, tier="low", score=97.0)
+    assert third.capacity_moved == "next_day"
+    assert third.task.scheduled_for == timezone.localdate() + timedelta(days=1)
