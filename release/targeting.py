@@ -94,17 +94,23 @@ def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_
     free = sorted((p for p in past if not p.forced), key=lambda p: p.harm, reverse=True)
     forced_share = len(forced) / n
     share = targeted_share(budget=budget, random_ratio=random_ratio, forced_share=forced_share)
-    k = round(share * len(free))
-    cutoff = free[k - 1].harm if k else None
-    tie_share = 1.0
-    if cutoff is not None:
-        above = sum(1 for p in free if p.harm > cutoff)
-        tied = sum(1 for p in free if p.harm == cutoff)
-        tie_share = (k - above) / tied
-    targeted, rest = free[:k], free[k:]
-    expected_rate = (len(forced) + k + random_ratio * len(rest)) / n
-    hits = (sum(p.probability for p in forced) + sum(p.probability for p in targeted)
-            + random_ratio * sum(p.probability for p in rest))
+    # The expected number to target, fractional: the consignments at the cut-off are targeted in the share that
+    # makes it exact (a small window or a low budget would otherwise round it to none).
+    k = share * len(free)
+    if k <= 0:
+        return GradeCutoff(grade, budget, random_ratio, n, forced_share, share, None, 1.0,
+                           (len(forced) + random_ratio * len(free)) / n,
+                           100 * (sum(p.probability for p in forced)
+                                  + random_ratio * sum(p.probability for p in free)) / n)
+    cutoff = free[min(math.ceil(k - 1e-9), len(free)) - 1].harm  # k = 12.000000000000002 is 12
+    above = [p for p in free if p.harm > cutoff]
+    tied = [p for p in free if p.harm == cutoff]
+    tie_share = max(0.0, min(1.0, (k - len(above)) / len(tied)))
+    rest_probability = sum(p.probability for p in free) - sum(p.probability for p in above) \
+        - tie_share * sum(p.probability for p in tied)
+    expected_rate = (len(forced) + k + random_ratio * (len(free) - k)) / n
+    hits = (sum(p.probability for p in forced) + sum(p.probability for p in above)
+            + tie_share * sum(p.probability for p in tied) + random_ratio * rest_probability)
     return GradeCutoff(grade, budget, random_ratio, n, forced_share, share, cutoff, tie_share, expected_rate,
                        100 * hits / n)
 

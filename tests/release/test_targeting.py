@@ -53,6 +53,15 @@ def test_ties_at_the_cutoff_are_shared_not_all_taken():
     assert 150 < taken < 250
 
 
+def test_a_budget_below_one_consignment_in_the_window_still_targets_its_share():
+    past = [PastDecision(harm=h / 100, probability=0.0, forced=False) for h in range(100)]
+    cut = targeting.grade_cutoff("AA", past, budget=0.004, random_ratio=0.0)
+    # 0.4 of a consignment: the highest harm, at the cut-off, is targeted four times in ten; anything above, always.
+    assert cut.cutoff == pytest.approx(0.99) and cut.tie_share == pytest.approx(0.4)
+    assert cut.expected_rate == pytest.approx(0.004)
+    assert targeting.is_targeted(1.5, cut.cutoff, tie_share=cut.tie_share, tie_draw=0.99)
+
+
 def test_no_history_targets_nothing():
     cut = targeting.grade_cutoff("AA", [], budget=0.01, random_ratio=0.001)
     assert cut.cutoff is None and cut.decisions == 0
