@@ -13,8 +13,10 @@ class ReleaseConfig(AppConfig):
         from ciq_portal.models import MessagePurpose
         from ciq_portal.page_slots import page_slot_fill
         from declarations.clearance_facts import clearance_facts_register
+        from risk.selectors import set_selection_probability_provider
 
         from .extensions import CLEARANCE_FACTS, SLOTS
+        from .selectors import selection_probabilities
         from .services import recall_notice_notified, selection_cutoffs_queue
 
         clearance_facts_register(CLEARANCE_FACTS)
@@ -22,3 +24,4 @@ class ReleaseConfig(AppConfig):
             page_slot_fill(slot, template=template, context=context)
         message_sent_handler_register(MessagePurpose.RECALL_NOTICE, recall_notice_notified)
         activation_listen(selection_cutoffs_queue)
+        set_selection_probability_provider(selection_probabilities)

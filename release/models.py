@@ -132,6 +132,10 @@ class ReleaseDecision(models.Model):
     hit_probability = models.FloatField(_("probability of non-conformity"), null=True, blank=True)
     selection = models.CharField(_("selected by"), max_length=12, choices=Selection.choices, blank=True)
     cutoffs_version = models.PositiveIntegerField(_("cut-offs version"), null=True, blank=True)
+    # The probability that this consignment was inspected, for learning without the selection's bias: 1 for a
+    # targeted, forced or matrix inspection, the grade's random ratio for the random control sample, none when not
+    # inspected.
+    selection_probability = models.FloatField(_("selection probability"), null=True, blank=True)
     # A targeted inspection the sites' capacity moved: to verify-release ("verify") or to the next day ("next_day").
     capacity_moved = models.CharField(_("moved by capacity"), max_length=12, blank=True)
 

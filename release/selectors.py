@@ -73,6 +73,13 @@ def selection_cutoffs_current() -> dict | None:
                                                   .values("version", "grades").first()))
 
 
+def selection_probabilities(declaration_ids) -> dict[int, float]:
+    """{declaration id: the probability its inspection was selected with} (risk's training weighs by it)."""
+    return dict(ReleaseDecision.objects.filter(declaration_id__in=list(declaration_ids),
+                                               selection_probability__isnull=False)
+                .values_list("declaration_id", "selection_probability"))
+
+
 def selection_cutoffs_versions() -> QuerySet[SelectionCutoffs]:
     return SelectionCutoffs.objects.order_by("-version")
 

@@ -169,12 +169,44 @@ def set_control_sample_provider(fn):
     _control_sample_provider = fn
 
 
+# Hook for each inspection's selection probability (the release decision, a higher layer, knows it): the release app
+# registers ``fn(declaration_ids) -> {declaration id: probability}`` in its AppConfig.ready().
+_selection_probability_provider = None
+
+
+def set_selection_probability_provider(fn):
+    global _selection_probability_provider
+    _selection_probability_provider = fn
+
+
+def selection_probabilities(declaration_ids) -> dict[int, float]:
+    """{declaration id: the probability its inspection was selected with}; empty without a provider."""
+    return _selection_probability_provider(declaration_ids) if _selection_probability_provider else {}
+
+
 def _outcome_counts(ids):
     rows = Declaration.objects.filter(pk__in=list(ids)).exclude(inspection_outcome="") \
         .values_list("inspection_outcome", flat=True)
     outcomes = list(rows)
     known, bad = len(outcomes), sum(1 for o in outcomes if o == "non_conform")
     return known, bad
+
+
+def control_sample_scores(*, days: int = 90, now=None) -> tuple[list[float], list[int]]:
+    """(score at assessment, non-conform 0/1) of the random control sample's declarations with an outcome over the
+    last ``days`` days: the one sample the selection did not choose, so the unbiased check of the model."""
+    now = now or timezone.now()
+    if _control_sample_provider is None:
+        return [], []
+    ids = set(_control_sample_provider(now - timedelta(days=days), now))
+    outcomes = dict(Declaration.objects.filter(pk__in=list(ids)).exclude(inspection_outcome="")
+                    .values_list("pk", "inspection_outcome"))
+    scores: dict[int, float] = {}
+    for declaration_id, score in (RiskAssessment.objects.filter(declaration_id__in=list(outcomes))
+                                  .order_by("declaration_id", "id").values_list("declaration_id", "score")):
+        scores.setdefault(declaration_id, score)  # the assessment the decision was made on (the first)
+    ordered = sorted(scores)
+    return [scores[pk] for pk in ordered], [int(outcomes[pk] == "non_conform") for pk in ordered]
 
 
 def rule_performance(*, days: int = 90, now=None) -> dict:

@@ -434,9 +434,9 @@ def model_train_weekly(*, actor=None) -> RiskModel | None:
     # Imported when training: LightGBM and scikit-learn would cost every process about 3 s at start.
     from .training import NotEnoughHistory, rows_from_database, train_and_measure
 
-    rows, labels = rows_from_database()
+    rows, labels, weights = rows_from_database(with_weights=True)
     try:
-        result = train_and_measure(rows, labels)
+        result = train_and_measure(rows, labels, weights=weights)
     except NotEnoughHistory:
         return None
     row = model_register(result=result, source=SOURCE_WEEKLY, actor=actor)

@@ -14,6 +14,7 @@ from ciq_portal.audit import audit_record
 from ciq_portal.i18n import choice_label, stored_text
 from credit.choices import CreditEventKind
 from credit.models import CreditEvent
+from credit.selectors import inspection_ratio_for_grade
 from declarations import services as declaration_services
 from declarations.choices import ReleaseMode
 from declarations.nomenclature import hs_categories
@@ -134,6 +135,13 @@ def _expected_harm(declaration, assessment) -> tuple[float, float]:
     return harm, probability
 
 
+def _selection_probability(selection: str, grade: str) -> float | None:
+    """1 for an inspection that did not depend on chance, the grade's random ratio for the random control sample."""
+    if not selection:
+        return None
+    return inspection_ratio_for_grade(grade)[0] if selection == Selection.RANDOM else 1.0
+
+
 def _sites_full(declaration, now) -> bool:
     """Every site able to take the goods has used its capacity for the day (asked only of a targeted inspection)."""
     site = inspection_services.site_route(category=inspection_services.declaration_category(declaration),
@@ -196,7 +204,8 @@ def _decision_record(declaration, assessment, actor, inputs, outcome, *, version
         inspection_place=outcome.inspection_place, destination_office=outcome.destination_office,
         next_step=outcome.next_step, on_hold=outcome.on_hold, inputs=recorded, harm=inputs.harm,
         hit_probability=inputs.hit_probability, selection=outcome.selection, cutoffs_version=inputs.cutoffs_version,
-        capacity_moved=outcome.capacity_moved)
+        capacity_moved=outcome.capacity_moved,
+        selection_probability=_selection_probability(outcome.selection, inputs.grade))
     audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=declaration.enterprise_id,
                  after={"declaration": declaration.number, "matrix_version": version,
                         "matrix_mode": outcome.matrix_mode, "mode": outcome.mode, "forced_by": forced_by,

@@ -197,3 +197,14 @@ def test_a_submission_finding_the_site_full_is_moved(hs, draw, site, enterprise_
     third = decide(enterprise_a, tier="low", score=97.0)
     assert third.capacity_moved == "next_day"
     assert third.task.scheduled_for == timezone.localdate() + timedelta(days=1)
+
+
+def test_a_decision_records_its_selection_probability(hs, draw, site, enterprise_a, targeting_on):
+    targeted = decide(enterprise_a, tier="low", score=99.0)
+    draw.selected = True
+    drawn = decide(enterprise_a, tier="high", score=1.0)
+    draw.selected = False
+    passed = decide(enterprise_a, tier="high", score=1.0)
+    assert targeted.selection_probability == 1.0
+    assert drawn.selection == "random" and drawn.selection_probability == pytest.approx(0.005)  # B's random ratio
+    assert passed.selection_probability is None
