@@ -10,6 +10,8 @@ from ciq_portal.roles import user_roles
 from declarations import transitions as declaration_transitions
 from declarations.clearance_facts import ClearanceFactsReader
 
+from .selectors import budget_projection
+
 
 def _cached(instance, one_to_one: str):
     """The row on the reverse side of ``one_to_one`` if it is cached on ``instance``, else None (no query)."""
@@ -52,9 +54,19 @@ def shown_as_the_page_allows(request, obj) -> dict:
     return {}
 
 
+def rule_whatif_projection(request, whatif) -> dict | None:
+    """Beside a rule's what-if replay: the inspection rate and expected hits per grade today and with the rule."""
+    if not whatif:
+        return None
+    rows = budget_projection(forced_ids=whatif.get("inspected_ids") or ())
+    shares = ("budget", "rate_today", "rate_projected", "forced_today", "forced_projected")
+    return {"projection": [{**row, **{key: round(100 * row[key], 2) for key in shares}} for row in rows]}
+
+
 SLOTS = [
     ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
     ("declaration.actions", "release/slots/declaration_submit.html", declaration_submit_action),
     ("inspection_task.sampling", "release/slots/task_sample.html", shown_as_the_page_allows),
     ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),
+    ("risk.rule_whatif", "release/slots/budget_projection.html", rule_whatif_projection),
 ]

@@ -16,13 +16,13 @@ from django.utils import timezone
 from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
-from credit.selectors import inspection_budget_for_grade
+from credit.selectors import inspection_budget_for_grade, inspection_policy_current
 from declarations.models import HSCode
 from declarations.nomenclature import hs_categories
 from inspection.models import InspectionSite, InspectionTask
 from inspection.transitions import OPEN_STATUSES
 
-from . import certificates, clearance, matrix
+from . import certificates, clearance, matrix, targeting
 from .choices import ClearanceBasis, NegativeListKind, NextStep, RecallStatus, Selection
 from .filtersets import ReleaseFilterSet
 from .models import (
@@ -482,6 +482,33 @@ def budget_by_site(period: Period) -> list[dict]:
                      "utilisation": _ratio(row["inspections"], capacity), "forced": row["forced"],
                      "targeted": row["targeted"], "random": row["random"]})
     return rows
+
+
+def budget_projection(*, forced_ids=(), days: int = 28, today=None) -> list[dict]:
+    """Per grade, today's expected inspection rate and hits (the cut-offs over the last ``days`` days' decisions)
+    beside the projection where the declarations ``forced_ids`` are also inspected whatever the targeting (a rule
+    or bulletin replayed): what the change adds is counted against the budget and the targeting gives way to it."""
+    today = today or timezone.localdate()
+    forced_ids = set(forced_ids)
+    policy = inspection_policy_current()
+    now_past: dict[str, list] = {}
+    then_past: dict[str, list] = {}
+    for declaration_id, grade, harm, probability, selection in (
+            ReleaseDecision.objects.filter(decided_on__gt=today - timedelta(days=days), decided_on__lte=today,
+                                           harm__isnull=False, on_hold=False)
+            .values_list("declaration_id", "grade", "harm", "hit_probability", "selection").order_by()
+            .iterator(chunk_size=5000)):
+        forced = selection == Selection.FORCED
+        now_past.setdefault(grade, []).append(targeting.PastDecision(harm, probability or 0.0, forced))
+        then_past.setdefault(grade, []).append(
+            targeting.PastDecision(harm, probability or 0.0, forced or declaration_id in forced_ids))
+    now = targeting.cutoffs_for(now_past, budgets=policy["budgets"], ratios=policy["ratios"])
+    then = targeting.cutoffs_for(then_past, budgets=policy["budgets"], ratios=policy["ratios"])
+    return [{"grade": grade, "decisions": now[grade].decisions, "budget": now[grade].budget,
+             "rate_today": now[grade].expected_rate, "rate_projected": then[grade].expected_rate,
+             "forced_today": now[grade].forced_share, "forced_projected": then[grade].forced_share,
+             "hits_today": now[grade].expected_hits, "hits_projected": then[grade].expected_hits}
+            for grade in matrix.GRADES if grade in now]
 
 
 def budget_watch(period: Period) -> dict:

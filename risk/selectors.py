@@ -127,6 +127,7 @@ def rule_whatif(*, conditions, days: int = 30, force_inspection=False, force_tie
                 now=None) -> dict:
     """Replay conditions on the last ``days`` days of submitted declarations.
 
+    inspected_ids: the hits the rule would inspect (it forces inspection, a high tier or an inspecting mode).
     hits: declarations matched; extra_inspections_per_day: hits that the rule would send to inspection (it
     forces inspection, a high tier or a sampling/supervised mode) and whose current assessment did not already;
     hit_rate: non-conformities / inspected among the hits with a known outcome.
@@ -140,11 +141,14 @@ def rule_whatif(*, conditions, days: int = 30, force_inspection=False, force_tie
         latest.setdefault(a.declaration_id, a)
     inspects = force_inspection or force_tier in (Tier.HIGH, Tier.VERY_HIGH) or force_release_mode in STRICT_MODES
     hits = extra = known = bad = 0
+    inspected_ids = []
     for d in declarations:
         contexts = declaration_contexts(d, list(d.lines.all()), model=engine.model)
         if not any(matches(conditions, ctx) for ctx in contexts):
             continue
         hits += 1
+        if inspects:
+            inspected_ids.append(d.pk)
         prev = latest.get(d.pk)
         already = prev is not None and (prev.force_inspection or prev.tier in (Tier.HIGH, Tier.VERY_HIGH)
                                         or prev.forced_release_mode in STRICT_MODES)
@@ -155,7 +159,9 @@ def rule_whatif(*, conditions, days: int = 30, force_inspection=False, force_tie
             bad += d.inspection_outcome == "non_conform"
     return {"days": days, "declarations": len(declarations), "hits": hits, "extra_inspections": extra,
             "extra_inspections_per_day": round(extra / days, 2) if days else 0.0, "known_outcomes": known,
-            "non_conformities": bad, "hit_rate": (bad / known) if known else None}
+            "non_conformities": bad, "hit_rate": (bad / known) if known else None,
+            # The hits the rule would inspect whatever else decides (the release app projects the budget from them).
+            "inspected_ids": inspected_ids}
 
 
 # Hook for the random control sample (dual-random draw of objects, owned by the inspection app, a higher layer):

@@ -135,3 +135,29 @@ def test_analysts_see_the_cutoffs_and_recompute_them(history, client, analyst, o
     page = client.get("/release/targeting/")
     assert page.status_code == 200 and page.context["rows"][2]["grade"] == "B"
     assert page.context["rows"][2]["budget"] == 0.1
+
+
+def test_a_rule_whatif_shows_the_budget_projection_per_grade(client, analyst, enterprise_a, supervisor):
+    from risk import services as risk_services
+    from tests.risk.factories import submitted_declaration
+
+    inspection_policy_update(ratios={"AA": "0.001", "A": "0.0025", "B": "0.01", "C": "0.05", "D": "0.1"},
+                             budgets={"AA": "0.004", "A": "0.01", "B": "0.1", "C": "0.2", "D": "0.9"},
+                             actor=supervisor)
+    for n in range(20):
+        declaration = submitted_declaration(enterprise=enterprise_a, origin="VN" if n < 6 else "AU")
+        ReleaseDecision.objects.create(
+            declaration=declaration, enterprise=enterprise_a, decided_at=timezone.now(),
+            decided_on=timezone.localdate(), port="NGB", grade="B", tier="low", matrix_version=0,
+            matrix_mode="verify", mode="verify", next_step="none", harm=n / 20, hit_probability=n / 40)
+    rule = risk_services.rule_create(actor=analyst, code="vn-all", name="Everything from Viet Nam",
+                                     conditions=[{"field": "origin_country", "op": "in", "value": ["VN"]}],
+                                     force_inspection=True)
+    client.force_login(analyst)
+    page = client.get(f"/risk/rules/{rule.pk}/?days=30")
+    assert page.status_code == 200 and "Inspection budget: today and with this change" in page.content.decode()
+    [row] = [r for r in page.context["projection"] if r["grade"] == "B"]
+    # Today 10 % of 20; with the rule its 6 hits are inspected whatever the cut-off (30 %, beyond the budget: nothing
+    # is targeted) and the random 1 % draws among the 14 others (0.7 %).
+    assert row["rate_today"] == pytest.approx(10.0) and row["rate_projected"] == pytest.approx(30.7)
+    assert row["forced_projected"] == pytest.approx(30.0) and row["hits_projected"] != row["hits_today"]
