@@ -15,6 +15,7 @@ from ciq_portal.i18n import choice_label
 from ciq_portal.models import EventType
 from ciq_portal.notifications import notification_publish
 from ciq_portal.reference import reference_forget
+from ciq_portal.roles import Role, has_role
 from credit.models import GradeChange
 from declarations.models import Declaration
 from declarations.services import declaration_event_add
@@ -24,7 +25,15 @@ from . import transitions
 from .choices import BulletinStatus, RuleStatus, Tier
 from .context import declaration_contexts
 from .ml.dataset import historical_extra, line_row
-from .models import RiskAssessment, RiskBulletin, RiskModel, RiskRule, RiskRuleVersion, RulesetVersion
+from .models import (
+    ActivationRequest,
+    RiskAssessment,
+    RiskBulletin,
+    RiskModel,
+    RiskRule,
+    RiskRuleVersion,
+    RulesetVersion,
+)
 from .rules import normalise
 from .selectors import BULLETIN_HAZARDS_KEY
 from .tasks import risk_reassess_pending_task
@@ -272,8 +281,47 @@ def _rule_move(rule, actor, verb):
     return rule
 
 
+def _four_eyes(*, actor, rule=None, model=None) -> bool:
+    """Whether the activation may happen now. The system (actor None: a bulletin's rules, the demo, a command) and a
+    supervisor activate at once; an analyst's first activation is a request that a second analyst or a supervisor
+    approves by activating in turn. Records the request or the approval."""
+    if actor is None:
+        return True
+    target = {"rule": rule} if rule is not None else {"model": model}
+    pending = (ActivationRequest.objects.select_for_update()
+               .filter(status=ActivationRequest.Status.PENDING, **target).first())
+    approver = has_role(actor, Role.SUPERVISOR, Role.ADMINISTRATOR) or (
+        pending is not None and pending.requested_by_id != actor.pk)
+    if approver:
+        request = pending or ActivationRequest(requested_by=actor, **target)
+        request.status, request.approved_by, request.approved_at = (ActivationRequest.Status.APPROVED, actor,
+                                                                    timezone.now())
+        request.save()
+        audit_record(actor=actor, action="activation.approve", obj=request,
+                     after={"rule": getattr(rule, "code", None), "model": getattr(model, "pk", None),
+                            "requested_by": getattr(request.requested_by, "username", None)})
+        return True
+    if pending is not None:
+        raise ValidationError({"status": [_("You asked for this activation: a second analyst or a supervisor "
+                                            "approves it.")]})
+    request = ActivationRequest.objects.create(requested_by=actor, **target)
+    audit_record(actor=actor, action="activation.request", obj=request,
+                 after={"rule": getattr(rule, "code", None), "model": getattr(model, "pk", None)})
+    return False
+
+
+def activation_pending(*, rule=None, model=None) -> ActivationRequest | None:
+    target = {"rule": rule} if rule is not None else {"model": model}
+    return ActivationRequest.objects.filter(status=ActivationRequest.Status.PENDING, **target).first()
+
+
 @transaction.atomic
 def rule_activate(*, rule, actor) -> RiskRule:
+    """Activate a draft rule; an analyst's activation waits for a second analyst's or a supervisor's (the rule
+    stays a draft until then)."""
+    locked = RiskRule.objects.select_for_update().get(pk=rule.pk)
+    if locked.status == RuleStatus.DRAFT and not _four_eyes(actor=actor, rule=locked):
+        return locked
     return _rule_move(rule, actor, "activate")
 
 
@@ -411,8 +459,11 @@ def model_register(*, result: dict, source: str, actor=None, name: str = "") -> 
 
 @transaction.atomic
 def model_activate(*, model, actor=None) -> RiskModel:
+    """Activate a model; an analyst's activation waits for a second analyst's or a supervisor's."""
     model = RiskModel.objects.select_for_update().get(pk=model.pk)
     if model.is_active:
+        return model
+    if not _four_eyes(actor=actor, model=model):
         return model
     previous = RiskModel.objects.select_for_update().filter(is_active=True).first()
     if previous:
@@ -430,7 +481,8 @@ def model_activate(*, model, actor=None) -> RiskModel:
 
 
 def model_train_weekly(*, actor=None) -> RiskModel | None:
-    """Train from the database; register the model and activate it only if it beats the active one."""
+    """Train from the database (each inspection weighed by its inverse selection probability) and register the
+    model; if it beats the active one, ask for its activation (an analyst or a supervisor approves it)."""
     # Imported when training: LightGBM and scikit-learn would cost every process about 3 s at start.
     from .training import NotEnoughHistory, rows_from_database, train_and_measure
 
@@ -443,6 +495,7 @@ def model_train_weekly(*, actor=None) -> RiskModel | None:
     active = RiskModel.objects.filter(is_active=True).first()
     new_p5 = (result.get("held_out") or {}).get("precision_5") or 0
     old_p5 = ((active.metrics or {}).get("held_out") or {}).get("precision_5") or 0 if active else -1
-    if new_p5 > old_p5:
-        model_activate(model=row, actor=actor)
+    if new_p5 > old_p5:  # a better model: an analyst or a supervisor activates it after seeing its projection
+        request = ActivationRequest.objects.create(model=row, requested_by=None)
+        audit_record(actor=actor, action="activation.request", obj=request, after={"model": row.pk})
     return row

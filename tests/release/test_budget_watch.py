@@ -154,7 +154,7 @@ def test_a_rule_whatif_shows_the_budget_projection_per_grade(client, analyst, en
                                      conditions=[{"field": "origin_country", "op": "in", "value": ["VN"]}],
                                      force_inspection=True)
     client.force_login(analyst)
-    page = client.get(f"/risk/rules/{rule.pk}/?days=30")
+    page = client.get(f"/risk/rules/{rule.pk}/?days=30", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and "Inspection budget: today and with this change" in page.content.decode()
     [row] = [r for r in page.context["projection"] if r["grade"] == "B"]
     # Today 10 % of 20; with the rule its 6 hits are inspected whatever the cut-off (30 %, beyond the budget: nothing

@@ -33,12 +33,19 @@ def test_risk_train_from_database_reports_held_out_metrics(history):
     assert model.source == "database" and model.metrics["held_out"]["rows"] == 60
 
 
-def test_weekly_task_activates_only_a_better_model(history):
+def test_weekly_task_requests_activation_only_of_a_better_model(history, analyst):
+    from risk.models import ActivationRequest
+    from risk.services import model_activate
+
     first = risk_model_train_weekly_task.apply().get()
-    assert RiskModel.objects.get(pk=first).is_active
-    # Same history, same figures: the new model is registered but not activated.
+    # A better model (there is none active): its activation is requested, not made; an analyst approves it.
+    assert not RiskModel.objects.get(pk=first).is_active
+    assert ActivationRequest.objects.get(model_id=first).status == "pending"
+    assert model_activate(model=RiskModel.objects.get(pk=first), actor=analyst).is_active
+    # Same history, same figures: the new model is registered, nothing requested.
     second = risk_model_train_weekly_task.apply().get()
     assert second != first and not RiskModel.objects.get(pk=second).is_active
+    assert not ActivationRequest.objects.filter(model_id=second).exists()
     assert RiskModel.objects.get(is_active=True).pk == first
 
 
