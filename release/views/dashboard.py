@@ -90,7 +90,7 @@ def budget_tables(watch) -> list[dict]:
          "columns": [_("Credit grade"), _("Decided"), _("Inspected"), _("Achieved %"), _("Budget %"),
                      _("Within ±20 %"), _("Random sample %"), _("Random ratio %"), _("Forced"), _("Risk-targeted"),
                      _("Random only"), _("Moved by capacity"), _("Harm cut-off"), _("Expected %"),
-                     _("Achieved % over 7 days")],
+                     _("Achieved in the last 7 days (%)")],
          "rows": [[r["grade"], r["decided"], r["inspected"], _percent(r["achieved"]), _percent(r["budget"]),
                    _within(r["within"]), _percent(r["random_ratio"]), _percent(r["random_target"]), r["forced"],
                    r["targeted"], r["random"], r["capacity_moved"],
