@@ -58,8 +58,18 @@ def rule_whatif_projection(request, whatif) -> dict | None:
     """Beside a rule's what-if replay: the inspection rate and expected hits per grade today and with the rule."""
     if not whatif:
         return None
-    rows = budget_projection(forced_ids=whatif.get("inspected_ids") or ())
-    shares = ("budget", "rate_today", "rate_projected", "forced_today", "forced_projected")
+    return _in_percent(budget_projection(forced_ids=whatif.get("inspected_ids") or ()))
+
+
+def policy_projection(request, proposed) -> dict | None:
+    """Beside a proposed inspection policy: the inspection rate and expected hits per grade today and with it."""
+    if not proposed:
+        return None
+    return _in_percent(budget_projection(budgets=proposed["budgets"], ratios=proposed["ratios"]))
+
+
+def _in_percent(rows) -> dict:
+    shares = ("budget", "budget_projected", "rate_today", "rate_projected", "forced_today", "forced_projected")
     return {"projection": [{**row, **{key: round(100 * row[key], 2) for key in shares}} for row in rows]}
 
 
@@ -69,4 +79,5 @@ SLOTS = [
     ("inspection_task.sampling", "release/slots/task_sample.html", shown_as_the_page_allows),
     ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),
     ("risk.rule_whatif", "release/slots/budget_projection.html", rule_whatif_projection),
+    ("credit.policy_projection", "release/slots/budget_projection.html", policy_projection),
 ]

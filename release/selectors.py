@@ -484,13 +484,15 @@ def budget_by_site(period: Period) -> list[dict]:
     return rows
 
 
-def budget_projection(*, forced_ids=(), days: int = 28, today=None) -> list[dict]:
+def budget_projection(*, forced_ids=(), budgets=None, ratios=None, days: int = 28, today=None) -> list[dict]:
     """Per grade, today's expected inspection rate and hits (the cut-offs over the last ``days`` days' decisions)
     beside the projection where the declarations ``forced_ids`` are also inspected whatever the targeting (a rule
-    or bulletin replayed): what the change adds is counted against the budget and the targeting gives way to it."""
+    or bulletin replayed: what it adds is counted against the budget and the targeting gives way to it), or where
+    the policy's ``budgets`` and random ``ratios`` ({grade: fraction}) are the ones proposed."""
     today = today or timezone.localdate()
     forced_ids = set(forced_ids)
     policy = inspection_policy_current()
+    proposed = {"budgets": budgets or policy["budgets"], "ratios": ratios or policy["ratios"]}
     now_past: dict[str, list] = {}
     then_past: dict[str, list] = {}
     for declaration_id, grade, harm, probability, selection in (
@@ -503,8 +505,9 @@ def budget_projection(*, forced_ids=(), days: int = 28, today=None) -> list[dict
         then_past.setdefault(grade, []).append(
             targeting.PastDecision(harm, probability or 0.0, forced or declaration_id in forced_ids))
     now = targeting.cutoffs_for(now_past, budgets=policy["budgets"], ratios=policy["ratios"])
-    then = targeting.cutoffs_for(then_past, budgets=policy["budgets"], ratios=policy["ratios"])
+    then = targeting.cutoffs_for(then_past, budgets=proposed["budgets"], ratios=proposed["ratios"])
     return [{"grade": grade, "decisions": now[grade].decisions, "budget": now[grade].budget,
+             "budget_projected": then[grade].budget,
              "rate_today": now[grade].expected_rate, "rate_projected": then[grade].expected_rate,
              "forced_today": now[grade].forced_share, "forced_projected": then[grade].forced_share,
              "hits_today": now[grade].expected_hits, "hits_projected": then[grade].expected_hits}

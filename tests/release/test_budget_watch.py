@@ -161,3 +161,19 @@ def test_a_rule_whatif_shows_the_budget_projection_per_grade(client, analyst, en
     # is targeted) and the random 1 % draws among the 14 others (0.7 %).
     assert row["rate_today"] == pytest.approx(10.0) and row["rate_projected"] == pytest.approx(30.7)
     assert row["forced_projected"] == pytest.approx(30.0) and row["hits_projected"] != row["hits_today"]
+
+
+def test_a_proposed_policy_is_projected_before_it_is_saved(history, client, supervisor):
+    from credit.models import InspectionPolicy
+
+    client.force_login(supervisor)
+    before = InspectionPolicy.objects.count()
+    form = {"ratio_aa": "0.001", "ratio_a": "0.0025", "ratio_b": "0.01", "ratio_c": "0.05", "ratio_d": "0.1",
+            "budget_aa": "0.004", "budget_a": "0.01", "budget_b": "0.05", "budget_c": "0.2", "budget_d": "0.9"}
+    page = client.post("/credit/policy/", {**form, "project": "1"})
+    assert page.status_code == 200 and InspectionPolicy.objects.count() == before  # nothing saved
+    [row] = [r for r in page.context["projection"] if r["grade"] == "B"]
+    assert row["budget"] == 10.0 and row["budget_projected"] == 5.0
+    assert row["rate_today"] == pytest.approx(10.0) and row["rate_projected"] == pytest.approx(5.0)
+    bad = client.post("/credit/policy/", {**form, "ratio_b": "0.2", "project": "1"})
+    assert "ratio_b" in bad.context["form"].errors and bad.context["proposed"] is None
