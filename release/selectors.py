@@ -423,7 +423,9 @@ def budget_by_grade(period: Period) -> list[dict]:
         entry["drawn"] += row["drawn"]
         if row["selection"]:
             entry[f"by_{row['selection']}"] = entry.get(f"by_{row['selection']}", 0) + row["inspected"]
-    trend_first = max(period.first, period.last - timedelta(days=TREND_DAYS - 1))
+    # Counted from the period's first day when it is shorter (no date before year 1 is computed).
+    trend_first = (period.first if (period.last - period.first).days < TREND_DAYS
+                   else period.last - timedelta(days=TREND_DAYS - 1))
     days = [trend_first + timedelta(days=n) for n in range((period.last - trend_first).days + 1)]
     daily: dict[tuple, tuple[int, int]] = {}
     for row in (_decisions_in(Period(trend_first, period.last, port=period.port, grade=period.grade))

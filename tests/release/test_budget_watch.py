@@ -177,3 +177,8 @@ def test_a_proposed_policy_is_projected_before_it_is_saved(history, client, supe
     assert row["rate_today"] == pytest.approx(10.0) and row["rate_projected"] == pytest.approx(5.0)
     bad = client.post("/credit/policy/", {**form, "ratio_b": "0.2", "project": "1"})
     assert "ratio_b" in bad.context["form"].errors and bad.context["proposed"] is None
+
+
+def test_api_periods_at_the_edge_of_the_calendar_answer(api_as, analyst):
+    answer = api_as(analyst).get("/api/v1/release-dashboard/", {"first": "0001-01-01", "last": "0001-01-03"})
+    assert answer.status_code == 200 and len(answer.json()["by_grade"][0]["trend"]) == 3
