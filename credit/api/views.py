@@ -118,7 +118,7 @@ class CreditPolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         data = serializer.validated_data
         policy = inspection_policy_update(
             ratios={field: data[field] for field in FIELD_FOR_GRADE.values()},
-            budgets={field: data[field] for field in BUDGET_FIELD_FOR_GRADE.values()}
+            budgets={field: data.get(field) for field in BUDGET_FIELD_FOR_GRADE.values()}
             if any(field in data for field in BUDGET_FIELD_FOR_GRADE.values()) else None,
             note=data.get("note", ""), actor=request.user)
         return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)

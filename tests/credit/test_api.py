@@ -122,6 +122,8 @@ def test_policy_read_and_supervisor_update(api_as, supervisor, declarant_a, djan
                                           format="json")
     assert created.status_code == 201 and created.json()["budget_d"] == "0.85000"
     assert created.json()["ratio_d"] == "0.10000"
+    partial = api_as(supervisor).post("/api/v1/credit-policy/", {**body, "budget_b": "0.03"}, format="json")
+    assert partial.status_code == 400 and "budget_aa" in partial.json()["errors"]  # budgets come all five or none
 
 
 def test_agency_without_credit_exchange_scope_is_refused(api_as, roles, enterprise_a):
