@@ -73,9 +73,12 @@ EVENT_SCOPES = {
     EventType.CASE_REFERRAL: AgencyScope.CASE_REFERRAL,
     EventType.AUDIT_HEAD: AgencyScope.AUDIT_HEADS_READ,
 }
+# Event types for the bureau's own systems only (no agency scope grants them).
+BUREAU_EVENT_TYPES = frozenset({EventType.BUDGET_DEVIATION})
 # Event types a declarant may subscribe to (case referrals are between authorities; the audit heads are for the
 # agencies that keep them, and public on /public/audit/).
-DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL, EventType.AUDIT_HEAD}
+DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL, EventType.AUDIT_HEAD} \
+    - BUREAU_EVENT_TYPES
 LEASE = timedelta(seconds=60)
 
 
@@ -353,6 +356,10 @@ def _event_types_validate(event_types, *, user, auth, kind) -> list[str]:
             raise ValidationError({"event_types": [_("Not available to declarants: %(type)s.")
                                                    % {"type": ", ".join(refused)}]})
     if kind == Subscription.Kind.AGENCY:
+        refused = [t for t in event_types if t in BUREAU_EVENT_TYPES]
+        if refused:
+            raise ValidationError({"event_types": [_("Not available to partner agencies: %(type)s.")
+                                                   % {"type": ", ".join(refused)}]})
         held = principal_scopes(user, auth)
         missing = sorted({EVENT_SCOPES[t] for t in event_types} - held)
         if missing:

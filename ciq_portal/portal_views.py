@@ -80,7 +80,8 @@ def agency_guide(request):
     examples = [{"scope": scope, "label": labels[scope], "operation": operation, "curl": curl,
                  "held": scope in scopes} for scope, operation, curl in SCOPE_EXAMPLES]
     event_rows = [{"type": value, "label": label, "scope": EVENT_SCOPES[value],
-                   "declarants": value in DECLARANT_EVENT_TYPES} for value, label in EventType.choices]
+                   "declarants": value in DECLARANT_EVENT_TYPES} for value, label in EventType.choices
+                  if value in EVENT_SCOPES]
     return render(request, "portal/agency_guide.html", {
         "client": client, "scopes": sorted(scopes), "examples": examples, "event_rows": event_rows,
         "max_attempts": max_attempts(), "is_agency": has_role(request.user, Role.PARTNER_AGENCY),
