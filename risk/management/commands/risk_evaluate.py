@@ -1,3 +1,4 @@
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from risk.batch import score_kcs_rows
@@ -6,6 +7,7 @@ from risk.ml.model import metrics, precision_at
 from risk.selectors import control_sample_scores
 
 CRITICAL = "Critical Fraud"
+CRITICAL_LEVEL = 2
 
 
 class Command(BaseCommand):
@@ -33,12 +35,16 @@ class Command(BaseCommand):
                            ("precision_5", "precision@5%"), ("precision_10", "precision@10%"), ("auc", "AUC")):
             self.stdout.write(f"{label}: {m[key]:.4f}")
         try:
-            critical = read_kcs_label(opts["file"], CRITICAL)
+            levels = read_kcs_label(opts["file"], CRITICAL)
         except ValueError:
             self.stdout.write(f"precision@5% on {CRITICAL}: (the file has no {CRITICAL} column)")
         else:
+            # The label is 0, or the fraud's level (1, 2) where Fraud is 1: critical is the highest level.
+            critical = [int(level >= CRITICAL_LEVEL) for level in levels]
+            top = int(round(0.05 * len(scores)))
+            caught = sum(critical[i] for i in np.argsort(-np.asarray(scores), kind="stable")[:top])
             self.stdout.write(f"precision@5% on {CRITICAL}: {precision_at(scores, critical, 0.05):.4f} "
-                              f"({sum(critical)} critical frauds)")
+                              f"({sum(critical)} critical frauds, {caught} of them in the top 5 %)")
         control_scores, control_labels = control_sample_scores(days=opts["control_days"])
         if not control_labels:
             self.stdout.write(f"random control sample ({opts['control_days']} days): no inspection with an outcome")
