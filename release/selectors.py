@@ -4,7 +4,7 @@ views (which carry nothing private), and the figures of the supervisors' dashboa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
@@ -516,9 +516,15 @@ def budget_projection(*, forced_ids=(), budgets=None, ratios=None, days: int = 2
             for grade in matrix.GRADES if grade in now]
 
 
+BUDGET_WINDOW_DAYS = 92  # the budget is watched over the last quarter of a longer period (counted live)
+
+
 def budget_watch(period: Period) -> dict:
-    """The budget's part of the dashboard (also GET /api/v1/release-dashboard/)."""
-    return {"by_grade": budget_by_grade(period), "by_site": budget_by_site(period),
+    """The budget's part of the dashboard (also GET /api/v1/release-dashboard/), over the period's last
+    BUDGET_WINDOW_DAYS days at most: its figures are counted on the decisions themselves."""
+    if (period.last - period.first).days >= BUDGET_WINDOW_DAYS:
+        period = replace(period, first=period.last - timedelta(days=BUDGET_WINDOW_DAYS - 1))
+    return {"period": period, "by_grade": budget_by_grade(period), "by_site": budget_by_site(period),
             "cutoffs": selection_cutoffs_current()}
 
 

@@ -19,7 +19,8 @@ DASHBOARD_READERS = (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.RISK_ANALYST)
 
 class ReleaseDashboardView(APIView):
     """Per credit grade: decided, inspected, achieved against the budget, the random share, what each selection
-    inspected, the harm cut-off in force and a 7-day trend; per site: inspections against capacity."""
+    inspected, the harm cut-off in force and a 7-day trend; per site: inspections against capacity. Over the
+    period's last 92 days at most (``first`` and ``last`` say which)."""
 
     permission_classes = [IsAuthenticated, role_required(*DASHBOARD_READERS)]
 
@@ -32,6 +33,7 @@ class ReleaseDashboardView(APIView):
         period = selectors.Period(first=data.get("first") or today - timedelta(days=29), last=data.get("last") or today,
                                   port=(data.get("port") or "").upper(), grade=data.get("grade") or "")
         watch = selectors.budget_watch(period)
+        period = watch["period"]
         body = {"first": period.first, "last": period.last, "port": period.port, "by_grade": watch["by_grade"],
                 "by_site": watch["by_site"], "cutoffs_version": (watch["cutoffs"] or {}).get("version")}
         return Response(ReleaseDashboardSerializer(body).data)

@@ -86,7 +86,8 @@ def _within(value) -> str:
 def budget_tables(watch) -> list[dict]:
     """The inspection budget per grade and per site (the same figures as GET /api/v1/release-dashboard/)."""
     return [
-        {"key": "budget", "title": _("Inspection budget per grade: budget, achieved and what selected"),
+        {"key": "budget", "title": _("Inspection budget per grade: budget, achieved and what selected") + (
+            f" ({watch['period'].first} – {watch['period'].last})"),
          "columns": [_("Credit grade"), _("Decided"), _("Inspected"), _("Achieved %"), _("Budget %"),
                      _("Within ±20 %"), _("Random sample %"), _("Random ratio %"), _("Forced"), _("Risk-targeted"),
                      _("Random only"), _("Moved by capacity"), _("Harm cut-off"), _("Expected %"),

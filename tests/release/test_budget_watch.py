@@ -182,3 +182,9 @@ def test_a_proposed_policy_is_projected_before_it_is_saved(history, client, supe
 def test_api_periods_at_the_edge_of_the_calendar_answer(api_as, analyst):
     answer = api_as(analyst).get("/api/v1/release-dashboard/", {"first": "0001-01-01", "last": "0001-01-03"})
     assert answer.status_code == 200 and len(answer.json()["by_grade"][0]["trend"]) == 3
+
+
+def test_the_budget_is_watched_over_the_last_quarter_of_a_longer_period(history, api_as, supervisor):
+    body = api_as(supervisor).get("/api/v1/release-dashboard/", {"first": "2025-01-01"}).json()
+    assert body["first"] == str(timezone.localdate() - timedelta(days=91))
+    assert next(r for r in body["by_grade"] if r["grade"] == "B")["decided"] == 40
