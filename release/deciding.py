@@ -70,6 +70,7 @@ class DecisionInputs:
     harm: float | None = None
     harm_cutoff: float | None = None
     harm_tie_share: float = 1.0
+    harm_above_share: float = 1.0
     harm_tie_draw: float = 0.0
     # Every site able to take the goods is full today, and the bureau's rule for a targeted inspection then:
     # "verify" (verify-release instead) or "next_day" (inspected the next day).
@@ -118,7 +119,8 @@ class Decision:
 def decide(inputs: DecisionInputs) -> Decision:
     matrix_mode = matrix.mode_for(inputs.cells, inputs.tier, inputs.grade)
     targeted = inputs.budget_targeting and targeting.is_targeted(
-        inputs.harm, inputs.harm_cutoff, tie_share=inputs.harm_tie_share, tie_draw=inputs.harm_tie_draw)
+        inputs.harm, inputs.harm_cutoff, tie_share=inputs.harm_tie_share, tie_draw=inputs.harm_tie_draw,
+        above_share=inputs.harm_above_share)
     constraints = _constraints(inputs)
     capacity_moved = ""
     if targeted and inputs.capacity_full and not _forced(inputs, constraints):

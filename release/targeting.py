@@ -66,11 +66,14 @@ class GradeCutoff:
     tie_share: float
     expected_rate: float  # forced + targeted + the random sample among the rest
     expected_hits: float  # expected non-conformities found per 100 decisions
+    # Of the consignments above the cut-off, the share targeted: a new consignment lands above the m-th highest of
+    # n past harms with probability m / (n + 1), so targeting k (fractional) of them takes each with k / m.
+    above_share: float = 1.0
 
     def as_dict(self) -> dict:
         return {"budget": self.budget, "random_ratio": self.random_ratio, "decisions": self.decisions,
                 "forced_share": self.forced_share, "targeted_share": self.targeted_share, "cutoff": self.cutoff,
-                "tie_share": self.tie_share,
+                "tie_share": self.tie_share, "above_share": self.above_share,
                 "expected_rate": self.expected_rate, "expected_hits": self.expected_hits}
 
 
@@ -102,7 +105,8 @@ def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_
                            (len(forced) + random_ratio * len(free)) / n,
                            100 * (sum(p.probability for p in forced)
                                   + random_ratio * sum(p.probability for p in free)) / n)
-    cutoff = free[min(math.ceil(k - 1e-9), len(free)) - 1].harm  # k = 12.000000000000002 is 12
+    m = min(math.ceil(k - 1e-9), len(free))  # k = 12.000000000000002 is 12
+    cutoff = free[m - 1].harm
     above = [p for p in free if p.harm > cutoff]
     tied = [p for p in free if p.harm == cutoff]
     tie_share = max(0.0, min(1.0, (k - len(above)) / len(tied)))
@@ -112,7 +116,7 @@ def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_
     hits = (sum(p.probability for p in forced) + sum(p.probability for p in above)
             + tie_share * sum(p.probability for p in tied) + random_ratio * rest_probability)
     return GradeCutoff(grade, budget, random_ratio, n, forced_share, share, cutoff, tie_share, expected_rate,
-                       100 * hits / n)
+                       100 * hits / n, above_share=min(1.0, k / m))
 
 
 def cutoffs_for(past_by_grade: Mapping[str, list[PastDecision]], *, budgets: Mapping[str, float],
@@ -121,11 +125,15 @@ def cutoffs_for(past_by_grade: Mapping[str, list[PastDecision]], *, budgets: Map
                                 random_ratio=ratios[grade]) for grade in budgets}
 
 
-def is_targeted(harm: float | None, cutoff: float | None, *, tie_share: float = 1.0, tie_draw: float = 0.0) -> bool:
-    """Above the cut-off; at it, when the consignment's own tie draw (uniform in [0, 1)) falls in the tie share."""
+def is_targeted(harm: float | None, cutoff: float | None, *, tie_share: float = 1.0, tie_draw: float = 0.0,
+                above_share: float = 1.0) -> bool:
+    """Above the cut-off, when the consignment's own draw (uniform in [0, 1)) falls in the share above it; at it,
+    when it falls in the tie share."""
     if harm is None or cutoff is None:
         return False
-    return harm > cutoff or (harm == cutoff and tie_draw < tie_share)
+    if harm > cutoff:
+        return tie_draw < above_share
+    return harm == cutoff and tie_draw < tie_share
 
 
 def tie_draw(number: str) -> float:

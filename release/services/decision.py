@@ -161,6 +161,7 @@ def _with_targeting(inputs: deciding.DecisionInputs, declaration, assessment) ->
     enabled = bool(grade_cut and grade_cut.get("decisions"))
     return replace(inputs, budget_targeting=enabled, harm=harm, harm_cutoff=grade_cut["cutoff"] if enabled else None,
                    harm_tie_share=grade_cut.get("tie_share", 1.0) if enabled else 1.0,
+                   harm_above_share=grade_cut.get("above_share", 1.0) if enabled else 1.0,
                    harm_tie_draw=targeting.tie_draw(declaration.number),
                    hit_probability=probability, cutoffs_version=cutoffs["version"] if enabled else None)
 

@@ -17,7 +17,8 @@ from release.targeting import PastDecision
 
 from .factories import FakeAssessment, submitted_declaration
 
-BUDGETS = {"AA": "0.004", "A": "0.01", "B": "0.1", "C": "0.2", "D": "0.9"}
+# B: 10 % of the rest after the 0.5 % random share, two of the fixtures' 20 decisions, targeted for sure above them.
+BUDGETS = {"AA": "0.004", "A": "0.01", "B": "0.10450", "C": "0.2", "D": "0.9"}
 RANDOM = {"AA": "0.001", "A": "0.0025", "B": "0.005", "C": "0.05", "D": "0.1"}
 
 
@@ -59,7 +60,17 @@ def test_a_budget_below_one_consignment_in_the_window_still_targets_its_share():
     # 0.4 of a consignment: the highest harm, at the cut-off, is targeted four times in ten; anything above, always.
     assert cut.cutoff == pytest.approx(0.99) and cut.tie_share == pytest.approx(0.4)
     assert cut.expected_rate == pytest.approx(0.004)
-    assert targeting.is_targeted(1.5, cut.cutoff, tie_share=cut.tie_share, tie_draw=0.99)
+    # Above the highest harm of the window, a new consignment is targeted four times in ten too: one in 101 lands
+    # there, and 0.4 in 100 are to be targeted.
+    assert cut.above_share == pytest.approx(0.4)
+    assert targeting.is_targeted(1.5, cut.cutoff, tie_share=cut.tie_share, tie_draw=0.3, above_share=0.4)
+    assert not targeting.is_targeted(1.5, cut.cutoff, tie_share=cut.tie_share, tie_draw=0.5, above_share=0.4)
+
+
+def test_a_fractional_number_to_target_takes_each_consignment_above_the_cutoff_in_its_share():
+    past = [PastDecision(harm=h / 1000, probability=0.0, forced=False) for h in range(1000)]
+    cut = targeting.grade_cutoff("A", past, budget=0.0025, random_ratio=0.0)  # 2.5 of 1000: above the 3rd highest
+    assert cut.cutoff == pytest.approx(0.997) and cut.above_share == pytest.approx(2.5 / 3)
 
 
 def test_no_history_targets_nothing():
@@ -142,9 +153,10 @@ def test_cutoffs_recomputed_from_recent_decisions_drive_the_next_submissions(hs,
     cutoffs = selection_cutoffs_compute(trigger="test")
     grade_b = cutoffs.grades["B"]
     assert cutoffs.version == 1 and cutoffs.policy_version == budgets.version and grade_b["decisions"] == 20
-    # 10 % of 20 with 0.5 % drawn: the two highest harms.
+    # 10 % of 20 after 0.5 % drawn: the two highest harms.
     harms = sorted(ReleaseDecision.objects.values_list("harm", flat=True), reverse=True)
-    assert grade_b["cutoff"] == pytest.approx(harms[1]) and grade_b["expected_rate"] == pytest.approx(0.1, abs=0.01)
+    assert grade_b["cutoff"] == pytest.approx(harms[1]) and grade_b["expected_rate"] == pytest.approx(0.1045, abs=0.001)
+    assert grade_b["above_share"] == pytest.approx(1.0)
     assert AuditEntry.objects.filter(action="selection_cutoffs.compute", object_id=str(cutoffs.pk)).exists()
     assert selection_cutoffs_current()["version"] == 1
     high = decide(enterprise_a, tier="low", score=99.0)
