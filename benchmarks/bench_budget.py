@@ -246,13 +246,29 @@ def main():
               f"{within:>7} {pct(row['drawn'], row['decided']):>9} {100 * ratio:7.2f} % {row['forced']:>7} "
               f"{row['targeted']:>9} {pct(row['targeted_hits'], row['targeted']):>9} "
               f"{pct(row['drawn_hits'], row['drawn']):>9}")
+    for grade in GRADE_SHARES:  # the same, one figure line per grade for benchmarks/run_all.py
+        row = stats.get(grade)
+        if not row:
+            continue
+        budget, ratio = inspection_budget_for_grade(grade)[:2]
+        achieved = row["inspected"] / row["decided"]
+        verdict = ("met" if abs(achieved - budget) <= 0.2 * budget else "NOT MET") if row["decided"] >= 200 \
+            else "fewer than 200 decisions: not judged"
+        print(f"grade {grade}: budget {100 * budget:.2f} %, achieved {100 * achieved:.2f} %, random share "
+              f"{pct(row['drawn'], row['decided']).strip()} (ratio {100 * ratio:.2f} %), targeted hit rate "
+              f"{pct(row['targeted_hits'], row['targeted']).strip()}, random hit rate "
+              f"{pct(row['drawn_hits'], row['drawn']).strip()} | target within ±20 % of the budget: {verdict} | "
+              f"volume {row['decided']} decisions | {context}")
     total = defaultdict(int)
     for grade in GRADE_SHARES:
         for key, value in stats.get(grade, {}).items():
             total[key] += value
-    print(f"all grades: targeted hit rate {pct(total['targeted_hits'], total['targeted'])}, random control "
-          f"{pct(total['drawn_hits'], total['drawn'])} (target: targeted >= 3 x random) | volume {volume} | "
-          f"{context}")
+    targeted_rate = total["targeted_hits"] / total["targeted"] if total["targeted"] else 0.0
+    random_rate = total["drawn_hits"] / total["drawn"] if total["drawn"] else 0.0
+    verdict = "met" if targeted_rate >= 3 * random_rate else "NOT MET"
+    print(f"all grades: targeted hit rate {pct(total['targeted_hits'], total['targeted']).strip()}, random control "
+          f"{pct(total['drawn_hits'], total['drawn']).strip()} | target targeted >= 3 x random: {verdict} | "
+          f"volume {volume} | {context}")
 
 
 if __name__ == "__main__":
