@@ -262,6 +262,7 @@ class EventType(models.TextChoices):
     CASE_REFERRAL = "case_referral.updated", _("Case referral update")
     AUDIT_HEAD = "audit.head_published", _("Signed audit head of the day")
     INSPECTION_OVERDUE = "inspection.overdue", _("Overdue inspection escalated")
+    BUDGET_DEVIATION = "inspection.budget_deviation", _("Inspection rate outside its budget")
 
 
 class Subscription(models.Model):

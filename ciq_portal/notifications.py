@@ -73,10 +73,12 @@ EVENT_SCOPES = {
     EventType.CASE_REFERRAL: AgencyScope.CASE_REFERRAL,
     EventType.AUDIT_HEAD: AgencyScope.AUDIT_HEADS_READ,
 }
+# Event types for the bureau's own systems only (no agency scope grants them).
+BUREAU_EVENT_TYPES = frozenset({EventType.BUDGET_DEVIATION, EventType.INSPECTION_OVERDUE})
 # Event types a declarant may subscribe to (case referrals are between authorities; the audit heads are for the
-# agencies that keep them, and public on /public/audit/; overdue inspections are the bureau's own business).
-DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL, EventType.AUDIT_HEAD,
-                                                       EventType.INSPECTION_OVERDUE}
+# agencies that keep them, and public on /public/audit/; the bureau's own event types are the bureau's business).
+DECLARANT_EVENT_TYPES = frozenset(EventType.values) - {EventType.CASE_REFERRAL, EventType.AUDIT_HEAD} \
+    - BUREAU_EVENT_TYPES
 LEASE = timedelta(seconds=60)
 
 
@@ -354,7 +356,7 @@ def _event_types_validate(event_types, *, user, auth, kind) -> list[str]:
             raise ValidationError({"event_types": [_("Not available to declarants: %(type)s.")
                                                    % {"type": ", ".join(refused)}]})
     if kind == Subscription.Kind.AGENCY:
-        refused = [t for t in event_types if t not in EVENT_SCOPES]
+        refused = [t for t in event_types if t not in EVENT_SCOPES or t in BUREAU_EVENT_TYPES]
         if refused:
             raise ValidationError({"event_types": [_("Not available to partner agencies: %(type)s.")
                                                    % {"type": ", ".join(refused)}]})

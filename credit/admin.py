@@ -70,4 +70,5 @@ class GradeObjectionAdmin(ReadOnlyAdmin):
 
 @admin.register(InspectionPolicy)
 class InspectionPolicyAdmin(ReadOnlyAdmin):
-    list_display = ["version", "ratio_aa", "ratio_a", "ratio_b", "ratio_c", "ratio_d", "created_by", "created_at"]
+    list_display = ["version", "budget_aa", "ratio_aa", "budget_a", "ratio_a", "budget_b", "ratio_b", "budget_c",
+                    "ratio_c", "budget_d", "ratio_d", "created_by", "created_at"]

@@ -17,13 +17,15 @@ from . import grading
 from .choices import CreditEventKind as K
 from .choices import CreditEventSource as S
 from .choices import EnterpriseKind, GradeChangeMode, MembershipRole
-from .models import CreditEvent, GradeChange, GradeObjection
+from .models import CreditEvent, GradeChange, GradeObjection, InspectionPolicy
+from .policy import DEFAULT_BUDGETS
 from .services import (
     _credit_event_create,
     enterprise_ensure,
     enterprise_regrade,
     grade_objection_file,
     grade_objection_start_review,
+    inspection_policy_update,
     membership_ensure,
 )
 from .validators import uscc_check_character
@@ -130,6 +132,9 @@ def _write_history(enterprise, history, today):
     enterprise_regrade(enterprise=enterprise, as_of=today, mode=GradeChangeMode.NIGHTLY)
 
 
+DEMO_POLICY_NOTE = "预算 = 全国检验率，随机抽查占四分之一 / Budgets at the national rates, a quarter drawn at random"
+
+
 def seed(*, password: str, stdout) -> None:
     enterprises = {key: enterprise_ensure(actor=None, **fields) for key, fields in ENTERPRISES.items()}
     users = {}
@@ -150,6 +155,13 @@ def seed(*, password: str, stdout) -> None:
         supervisor = User.objects.filter(username="supervisor").first()
         if supervisor:
             grade_objection_start_review(objection=objection, actor=supervisor)
+    supervisor = User.objects.filter(username="supervisor").first()
+    if not InspectionPolicy.objects.filter(note=DEMO_POLICY_NOTE).exists():
+        # The national rates as each grade's budget, a quarter of it drawn at random: risk targeting fills the rest.
+        inspection_policy_update(
+            budgets=dict(DEFAULT_BUDGETS),
+            ratios={grade: (budget / 4).quantize(Decimal("0.00001")) for grade, budget in DEFAULT_BUDGETS.items()},
+            note=DEMO_POLICY_NOTE, actor=supervisor)
     for enterprise in enterprises.values():
         enterprise.refresh_from_db()
     stdout.write("  enterprises: " + ", ".join(f"{e.name_zh} ({e.credit_grade})" for e in enterprises.values()))

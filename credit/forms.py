@@ -28,12 +28,24 @@ def _ratio_field(label):
                               decimal_places=5, help_text=_("A fraction: 0.0244 means 2.44 %."))
 
 
+def _budget_field(label):
+    return forms.DecimalField(label=label, min_value=Decimal("0"), max_value=Decimal("1"), max_digits=6,
+                              decimal_places=5,
+                              help_text=_("The share inspected in all, the random sample included: 0.0244 means "
+                                          "2.44 %."))
+
+
 class PolicyForm(forms.Form):
-    ratio_aa = _ratio_field(_("AA (advanced certified)"))
-    ratio_a = _ratio_field(_("A (certified)"))
-    ratio_b = _ratio_field(_("B (general)"))
-    ratio_c = _ratio_field(_("C (under watch)"))
-    ratio_d = _ratio_field(_("D (dishonest)"))
+    budget_aa = _budget_field(_("AA budget (advanced certified)"))
+    ratio_aa = _ratio_field(_("AA random ratio"))
+    budget_a = _budget_field(_("A budget (certified)"))
+    ratio_a = _ratio_field(_("A random ratio"))
+    budget_b = _budget_field(_("B budget (general)"))
+    ratio_b = _ratio_field(_("B random ratio"))
+    budget_c = _budget_field(_("C budget (under watch)"))
+    ratio_c = _ratio_field(_("C random ratio"))
+    budget_d = _budget_field(_("D budget (dishonest)"))
+    ratio_d = _ratio_field(_("D random ratio"))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 

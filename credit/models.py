@@ -262,7 +262,8 @@ class GradeObjection(models.Model):
 
 
 class InspectionPolicy(models.Model):
-    """One version of the differentiated-supervision table: each grade's target inspection ratio (0–1).
+    """One version of the differentiated-supervision table: each grade's inspection budget (the share inspected in
+    all, the random control sample included) and its random ratio (the share the dual-random draw selects), 0–1.
 
     Never edited: a supervisor's change is a new version; the highest version is in force.
     """
@@ -273,6 +274,11 @@ class InspectionPolicy(models.Model):
     ratio_b = models.DecimalField(_("B ratio"), max_digits=6, decimal_places=5)
     ratio_c = models.DecimalField(_("C ratio"), max_digits=6, decimal_places=5)
     ratio_d = models.DecimalField(_("D ratio"), max_digits=6, decimal_places=5)
+    budget_aa = models.DecimalField(_("AA budget"), max_digits=6, decimal_places=5)
+    budget_a = models.DecimalField(_("A budget"), max_digits=6, decimal_places=5)
+    budget_b = models.DecimalField(_("B budget"), max_digits=6, decimal_places=5)
+    budget_c = models.DecimalField(_("C budget"), max_digits=6, decimal_places=5)
+    budget_d = models.DecimalField(_("D budget"), max_digits=6, decimal_places=5)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
@@ -289,3 +295,7 @@ class InspectionPolicy(models.Model):
     def ratios(self) -> dict[str, Decimal]:
         return {CreditGrade.AA: self.ratio_aa, CreditGrade.A: self.ratio_a, CreditGrade.B: self.ratio_b,
                 CreditGrade.C: self.ratio_c, CreditGrade.D: self.ratio_d}
+
+    def budgets(self) -> dict[str, Decimal]:
+        return {CreditGrade.AA: self.budget_aa, CreditGrade.A: self.budget_a, CreditGrade.B: self.budget_b,
+                CreditGrade.C: self.budget_c, CreditGrade.D: self.budget_d}

@@ -32,7 +32,7 @@ from .models import (
     GradeObjection,
     InspectionPolicy,
 )
-from .policy import DEFAULT_RATIOS
+from .policy import DEFAULT_BUDGETS, DEFAULT_RATIOS
 
 POLICY_KEY = "credit:inspection-policy"
 # Evidence of these kinds is shown to the enterprise itself; other references (e.g. an agency's case file) are not.
@@ -131,17 +131,21 @@ def grade_objection_get(*, user, pk) -> GradeObjection:
 
 # --- differentiated supervision ---------------------------------------------------------------------------------
 
+
 def inspection_policy_current() -> dict:
-    """{"version": n, "ratios": {grade: float}} of the version in force. Every submission's draw reads it:
-    remembered per process (ciq_portal.reference), forgotten by the service that edits it."""
+    """{"version": n, "ratios": {grade: float}, "budgets": {grade: float}} of the version in force. Every
+    submission's draw reads it: remembered per process (ciq_portal.reference), forgotten by the service that
+    edits it."""
     return reference_cached(POLICY_KEY, _policy_in_force)
 
 
 def _policy_in_force() -> dict:
     policy = InspectionPolicy.objects.order_by("-version").first()
     if policy is None:
-        return {"version": 0, "ratios": {g: float(r) for g, r in DEFAULT_RATIOS.items()}}
-    return {"version": policy.version, "ratios": {g: float(r) for g, r in policy.ratios().items()}}
+        return {"version": 0, "ratios": {g: float(r) for g, r in DEFAULT_RATIOS.items()},
+                "budgets": {g: float(r) for g, r in DEFAULT_BUDGETS.items()}}
+    return {"version": policy.version, "ratios": {g: float(r) for g, r in policy.ratios().items()},
+            "budgets": {g: float(r) for g, r in policy.budgets().items()}}
 
 
 def inspection_ratio_for_grade(grade) -> tuple[float, int]:
@@ -151,11 +155,19 @@ def inspection_ratio_for_grade(grade) -> tuple[float, int]:
     return ratios.get(str(grade), ratios[CreditGrade.B]), current["version"]
 
 
+def inspection_budget_for_grade(grade) -> tuple[float, float, int]:
+    """(budget, random ratio, policy version) of ``grade``: the share inspected in all and the share drawn."""
+    current = inspection_policy_current()
+    grade = str(grade) if str(grade) in current["ratios"] else CreditGrade.B
+    return current["budgets"][grade], current["ratios"][grade], current["version"]
+
+
 def inspection_policy_versions() -> QuerySet[InspectionPolicy]:
     return InspectionPolicy.objects.select_related("created_by").order_by("-version")
 
 
 # --- supervisor overview ----------------------------------------------------------------------------------------
+
 
 def grade_distribution() -> list[dict]:
     counts = dict(Enterprise.objects.order_by().values("credit_grade").annotate(n=Count("id"))
@@ -180,6 +192,7 @@ def grade_movements(*, months: int = 12) -> list[dict]:
 
 
 # --- enterprise administrators and customs brokers --------------------------------------------------------------
+
 
 def administered_enterprise_id(user) -> int | None:
     """The enterprise ``user`` administers (its membership's role is administrator), or None."""

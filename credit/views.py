@@ -30,7 +30,7 @@ from .forms import (
     PolicyForm,
     RefusalForm,
 )
-from .policy import FIELD_FOR_GRADE
+from .policy import BUDGET_FIELD_FOR_GRADE, FIELD_FOR_GRADE, policy_validate
 from .tasks import credit_grades_recompute_task
 from .transitions import OBJECTION_FILING_DAYS, objection_actions
 
@@ -170,15 +170,20 @@ def policy(request):
     require_role(request.user, *BUREAU_ROLES)
     current = selectors.inspection_policy_versions().first()
     can_edit = has_role(request.user, *SUPERVISORS)
-    initial = {field: getattr(current, field) for field in FIELD_FOR_GRADE.values()} if current else None
+    fields = [*FIELD_FOR_GRADE.values(), *BUDGET_FIELD_FOR_GRADE.values()]
+    initial = {field: getattr(current, field) for field in fields} if current else None
     form = PolicyForm(request.POST or None, initial=initial) if can_edit else None
+    proposed = None
     if request.method == "POST":
         require_role(request.user, *SUPERVISORS)
-        if form.is_valid():
+        if form.is_valid() and "project" in request.POST:
+            proposed = _proposed_policy(form)
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 created = services.inspection_policy_update(
-                    ratios={field: data[field] for field in FIELD_FOR_GRADE.values()}, note=data["note"],
+                    ratios={field: data[field] for field in FIELD_FOR_GRADE.values()},
+                    budgets={field: data[field] for field in BUDGET_FIELD_FOR_GRADE.values()}, note=data["note"],
                     actor=request.user)
             except ValidationError as exc:
                 errors_to_forms(exc, form)
@@ -188,7 +193,21 @@ def policy(request):
                 return redirect("credit:policy")
     versions = list(selectors.inspection_policy_versions()[:20])
     return render(request, "credit/policy.html", {"current": current, "versions": versions, "form": form,
-                                                  "grades": CreditGrade.choices})
+                                                  "grades": CreditGrade.choices, "proposed": proposed})
+
+
+def _proposed_policy(form) -> dict | None:
+    """The form's budgets and ratios ({"budgets", "ratios"}: {grade: float}) for a projection, or None with the
+    rules' errors on the form (nothing is saved)."""
+    data = form.cleaned_data
+    ratios = {grade: data[field] for grade, field in FIELD_FOR_GRADE.items()}
+    budgets = {grade: data[field] for grade, field in BUDGET_FIELD_FOR_GRADE.items()}
+    try:
+        policy_validate(ratios, budgets)
+    except ValidationError as exc:
+        errors_to_forms(exc, form)
+        return None
+    return {"budgets": {g: float(v) for g, v in budgets.items()}, "ratios": {g: float(v) for g, v in ratios.items()}}
 
 
 @require_POST
@@ -244,6 +263,7 @@ def delegation_revoke(request, pk):
 
 
 # --- enterprises joining online ------------------------------------------------------------------------------------
+
 
 def apply(request):
     """An enterprise applies for an account, without one."""

@@ -80,3 +80,12 @@ class BulkItemStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     SUBMITTED = "submitted", _("Submitted")
     REFUSED = "refused", _("Refused")
+
+
+class Selection(models.TextChoices):
+    """Why a decision inspects, as the inspection budget counts it."""
+
+    FORCED = "forced", _("Forced (negative list, forced mode, tightening, rule)")
+    TARGETED = "targeted", _("Risk-targeted within the budget")
+    MATRIX = "matrix", _("The matrix's inspecting mode")
+    RANDOM = "random", _("Random control sample")

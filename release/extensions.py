@@ -14,6 +14,7 @@ from declarations.clearance_facts import ClearanceFactsReader
 
 from . import forms, matrix
 from .choices import NextStep, RecallStatus, ReleaseStatus
+from .selectors import budget_projection
 
 
 def _cached(instance, one_to_one: str):
@@ -113,6 +114,25 @@ def import_job_submit(request, job) -> dict | None:
     return {"job": job}
 
 
+def rule_whatif_projection(request, whatif) -> dict | None:
+    """Beside a rule's what-if replay: the inspection rate and expected hits per grade today and with the rule."""
+    if not whatif:
+        return None
+    return _in_percent(budget_projection(forced_ids=whatif.get("inspected_ids") or ()))
+
+
+def policy_projection(request, proposed) -> dict | None:
+    """Beside a proposed inspection policy: the inspection rate and expected hits per grade today and with it."""
+    if not proposed:
+        return None
+    return _in_percent(budget_projection(budgets=proposed["budgets"], ratios=proposed["ratios"]))
+
+
+def _in_percent(rows) -> dict:
+    shares = ("budget", "budget_projected", "rate_today", "rate_projected", "forced_today", "forced_projected")
+    return {"projection": [{**row, **{key: round(100 * row[key], 2) for key in shares}} for row in rows]}
+
+
 SLOTS = [
     ("declaration.status_alert", "release/slots/declaration_recall.html", declaration_status_alert),
     ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
@@ -122,4 +142,6 @@ SLOTS = [
     ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),
     ("declaration_list.actions", "release/slots/declaration_list_bulk_submit.html", bulk_submit_link),
     ("import_job.actions", "release/slots/import_job_submit.html", import_job_submit),
+    ("risk.rule_whatif", "release/slots/budget_projection.html", rule_whatif_projection),
+    ("credit.policy_projection", "release/slots/budget_projection.html", policy_projection),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import Enterprise
@@ -21,6 +22,7 @@ from .choices import (
     RecallStatus,
     ReleaseStatus,
     RiskTier,
+    Selection,
 )
 
 User = settings.AUTH_USER_MODEL
@@ -126,6 +128,18 @@ class ReleaseDecision(models.Model):
     next_step = models.CharField(_("next step"), max_length=24, choices=NextStep.choices)
     on_hold = models.BooleanField(default=False)
     inputs = models.JSONField(_("inputs"), default=dict)
+    # Risk targeting within the grade's budget (release.targeting): the expected harm and the probability of
+    # non-conformity it was judged on, why it is inspected as the budget counts it, the cut-offs it was judged by.
+    harm = models.FloatField(_("expected harm"), null=True, blank=True)
+    hit_probability = models.FloatField(_("probability of non-conformity"), null=True, blank=True)
+    selection = models.CharField(_("selected by"), max_length=12, choices=Selection.choices, blank=True)
+    cutoffs_version = models.PositiveIntegerField(_("cut-offs version"), null=True, blank=True)
+    # The probability that this consignment was inspected, for learning without the selection's bias: 1 for a
+    # targeted, forced or matrix inspection, the grade's random ratio for the random control sample, none when not
+    # inspected.
+    selection_probability = models.FloatField(_("selection probability"), null=True, blank=True)
+    # A targeted inspection the sites' capacity moved: to verify-release ("verify") or to the next day ("next_day").
+    capacity_moved = models.CharField(_("moved by capacity"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("release decision")
@@ -135,6 +149,30 @@ class ReleaseDecision(models.Model):
 
     def __str__(self):
         return f"{self.declaration_id} {self.mode}"
+
+
+class SelectionCutoffs(models.Model):
+    """One version of the risk-targeting cut-offs: per grade, the expected harm from which a consignment is
+    inspected for its risk, computed over the recent decisions so that the grade's expected inspection rate is its
+    budget. Never edited: a recomputation (periodic, or after an activation) is a new version; the highest is in
+    force."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    trigger = models.CharField(_("trigger"), max_length=32)
+    window_first = models.DateField(_("window from"))
+    window_last = models.DateField(_("window to"))
+    policy_version = models.PositiveIntegerField(_("inspection policy version"))
+    # {grade: release.targeting.GradeCutoff.as_dict()}
+    grades = models.JSONField(_("cut-offs per grade"), default=dict)
+
+    class Meta:
+        verbose_name = _("selection cut-offs")
+        verbose_name_plural = _("selection cut-offs")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}"
 
 
 class Release(models.Model):

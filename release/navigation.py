@@ -16,6 +16,8 @@ ITEMS = [
             roles=frozenset({Role.SUPERVISOR, Role.RISK_ANALYST}), order=54),
     NavItem(label=_("Negative list"), url_name="release:negative_list",
             roles=frozenset({Role.SUPERVISOR, Role.OFFICER, Role.RISK_ANALYST}), order=55),
+    NavItem(label=_("Risk targeting"), url_name="release:targeting",
+            roles=frozenset({Role.SUPERVISOR, Role.RISK_ANALYST}), order=55),
     NavItem(label=_("Post-release checks"), url_name="release:post_checks",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR}), order=56),
     NavItem(label=_("Direct release"), url_name="release:direct_release",

@@ -33,3 +33,17 @@ def bulk_submission_run_task(submission_id: int) -> str:
     from .services import bulk_submission_run
 
     return bulk_submission_run(submission_id=submission_id).status
+
+
+@shared_task
+def selection_cutoffs_compute_task(trigger: str = "periodic") -> int:
+    from .services import selection_cutoffs_compute
+
+    return selection_cutoffs_compute(trigger=trigger).version
+
+
+@shared_task
+def budget_deviations_notify_task() -> list[str]:
+    from .services import budget_deviations_notify
+
+    return budget_deviations_notify()

@@ -4,7 +4,7 @@ pipeline's steps taken on the declaration's and the inspection task's pages."""
 
 from django.urls import path
 
-from .views import bulk_submit, dashboard, desk, pipeline, policy, public, releases
+from .views import bulk_submit, dashboard, desk, pipeline, policy, public, releases, targeting
 
 app_name = "release"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("release/dashboard/export.<str:fmt>", dashboard.dashboard_export, name="dashboard_export"),
     path("release/matrix/", policy.matrix_edit, name="matrix"),
     path("release/negative-list/", policy.negative_list, name="negative_list"),
+    path("release/targeting/", targeting.targeting, name="targeting"),
+    path("release/targeting/recompute/", targeting.targeting_recompute, name="targeting_recompute"),
     path("release/negative-list/<int:pk>/retire/", policy.negative_list_retire, name="negative_list_retire"),
     # Releases and after release
     path("release/releases/", releases.release_list, name="list"),

@@ -55,10 +55,13 @@ def _train_file():
 
 def seed(*, password, stdout):
     analyst = User.objects.filter(username="analyst").first()
+    # Four eyes: the analyst asks, the supervisor approves.
+    supervisor = User.objects.filter(username="supervisor").first()
     for spec in RULES:
         if not RiskRule.objects.filter(code=spec["code"]).exists():
             rule = rule_create(actor=analyst, **spec)
             rule_activate(rule=rule, actor=analyst)
+            rule_activate(rule=rule, actor=supervisor)
     stdout.write(f"  risk rules: {RiskRule.objects.filter(status=RuleStatus.ACTIVE).count()} active")
     if not RiskBulletin.objects.filter(title_en__startswith="African swine fever").exists():
         rule = RiskRule.objects.filter(code=BULLETIN_RULE["code"]).first() or rule_create(actor=analyst,
@@ -85,6 +88,7 @@ def seed(*, password, stdout):
     result = train_from_kcs(path, final_on_all=False)
     row = model_register(result=result, source=f"kcs:{path.name}", actor=analyst, name="demo lightgbm")
     model_activate(model=row, actor=analyst)
+    model_activate(model=row, actor=supervisor)
     held = result["held_out"]
     stdout.write(f"  risk model: {row.version} trained in {result['seconds']} s "
                  f"(held-out precision@5% {held.get('precision_5', 0):.3f})")

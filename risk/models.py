@@ -170,3 +170,36 @@ class RiskAssessment(models.Model):
 
     def __str__(self):
         return f"{self.declaration_id} {self.tier} {self.score:.1f}"
+
+
+class ActivationRequest(models.Model):
+    """Four eyes on what bites: an activation of a rule or a model asked by one analyst (or the weekly training) and
+    approved by a second analyst or a supervisor, who has seen its what-if projection. A supervisor's activation is
+    its own approval."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+
+    rule = models.ForeignKey(RiskRule, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="activation_requests", verbose_name=_("rule"))
+    model = models.ForeignKey(RiskModel, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="activation_requests", verbose_name=_("model"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    # None: asked by the weekly training.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activation request")
+        verbose_name_plural = _("activation requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(rule__isnull=False) | models.Q(model__isnull=False),
+                                              name="activation_request_names_rule_or_model")]
+
+    def __str__(self):
+        return f"{self.rule_id or self.model_id} {self.status}"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from ciq_portal.reference import reference_cached
 from ciq_portal.roles import Role, has_role, is_bureau_user
 from declarations.models import Declaration
 
@@ -30,6 +31,7 @@ def _filter(filterset_class, queryset, filters):
 
 # -- assessments: bureau staff only ----------------------------------------------------------------------------
 
+
 def assessment_list(*, user, filters=None):
     qs = RiskAssessment.objects.select_related("declaration")
     if not is_bureau_user(user):
@@ -46,6 +48,7 @@ def assessment_latest(*, user, declaration):
 
 # -- rules -----------------------------------------------------------------------------------------------------
 
+
 def rule_list(*, user, filters=None):
     if not is_bureau_user(user):
         return RiskRule.objects.none()
@@ -60,6 +63,7 @@ def rule_get(*, user, pk):
 
 
 # -- bulletins -------------------------------------------------------------------------------------------------
+
 
 def bulletin_list(*, user, filters=None):
     """Analysts see every bulletin; other bureau staff and partner agencies the published ones."""
@@ -86,6 +90,16 @@ def bulletins_active(day=None):
         .filter(Q(valid_to=None) | Q(valid_to__gte=day))
 
 
+BULLETIN_HAZARDS_KEY = "risk-bulletin-hazards"
+
+
+def bulletin_hazards() -> dict[int, str]:
+    """{bulletin id: hazard} of the published bulletins (every submission's expected harm reads it; remembered per
+    process, forgotten when a bulletin is published or withdrawn)."""
+    return reference_cached(BULLETIN_HAZARDS_KEY, lambda: dict(
+        RiskBulletin.objects.filter(status=BulletinStatus.PUBLISHED).values_list("pk", "hazard")))
+
+
 def bulletins_public():
     """Titles and dates only, for the public page."""
     return RiskBulletin.objects.filter(status__in=[BulletinStatus.PUBLISHED, BulletinStatus.WITHDRAWN]) \
@@ -95,6 +109,7 @@ def bulletins_public():
 
 # -- models ----------------------------------------------------------------------------------------------------
 
+
 def model_list(*, user):
     if not is_bureau_user(user):
         return RiskModel.objects.none()
@@ -102,6 +117,7 @@ def model_list(*, user):
 
 
 # -- what-if and performance -----------------------------------------------------------------------------------
+
 
 def _history(days, now=None):
     now = now or timezone.now()
@@ -116,6 +132,7 @@ def rule_whatif(*, conditions, days: int = 30, force_inspection=False, force_tie
                 now=None) -> dict:
     """Replay conditions on the last ``days`` days of submitted declarations.
 
+    inspected_ids: the hits the rule would inspect (it forces inspection, a high tier or an inspecting mode).
     hits: declarations matched; extra_inspections_per_day: hits that the rule would send to inspection (it
     forces inspection, a high tier or a sampling/supervised mode) and whose current assessment did not already;
     hit_rate: non-conformities / inspected among the hits with a known outcome.
@@ -129,11 +146,14 @@ def rule_whatif(*, conditions, days: int = 30, force_inspection=False, force_tie
         latest.setdefault(a.declaration_id, a)
     inspects = force_inspection or force_tier in (Tier.HIGH, Tier.VERY_HIGH) or force_release_mode in STRICT_MODES
     hits = extra = known = bad = 0
+    inspected_ids = []
     for d in declarations:
         contexts = declaration_contexts(d, list(d.lines.all()), model=engine.model)
         if not any(matches(conditions, ctx) for ctx in contexts):
             continue
         hits += 1
+        if inspects:
+            inspected_ids.append(d.pk)
         prev = latest.get(d.pk)
         already = prev is not None and (prev.force_inspection or prev.tier in (Tier.HIGH, Tier.VERY_HIGH)
                                         or prev.forced_release_mode in STRICT_MODES)
@@ -144,7 +164,9 @@ def rule_whatif(*, conditions, days: int = 30, force_inspection=False, force_tie
             bad += d.inspection_outcome == "non_conform"
     return {"days": days, "declarations": len(declarations), "hits": hits, "extra_inspections": extra,
             "extra_inspections_per_day": round(extra / days, 2) if days else 0.0, "known_outcomes": known,
-            "non_conformities": bad, "hit_rate": (bad / known) if known else None}
+            "non_conformities": bad, "hit_rate": (bad / known) if known else None,
+            # The hits the rule would inspect whatever else decides (the release app projects the budget from them).
+            "inspected_ids": inspected_ids}
 
 
 # Hook for the random control sample (dual-random draw of objects, owned by the inspection app, a higher layer):
@@ -158,12 +180,44 @@ def set_control_sample_provider(fn):
     _control_sample_provider = fn
 
 
+# Hook for each inspection's selection probability (the release decision, a higher layer, knows it): the release app
+# registers ``fn(declaration_ids) -> {declaration id: probability}`` in its AppConfig.ready().
+_selection_probability_provider = None
+
+
+def set_selection_probability_provider(fn):
+    global _selection_probability_provider
+    _selection_probability_provider = fn
+
+
+def selection_probabilities(declaration_ids) -> dict[int, float]:
+    """{declaration id: the probability its inspection was selected with}; empty without a provider."""
+    return _selection_probability_provider(declaration_ids) if _selection_probability_provider else {}
+
+
 def _outcome_counts(ids):
     rows = Declaration.objects.filter(pk__in=list(ids)).exclude(inspection_outcome="") \
         .values_list("inspection_outcome", flat=True)
     outcomes = list(rows)
     known, bad = len(outcomes), sum(1 for o in outcomes if o == "non_conform")
     return known, bad
+
+
+def control_sample_scores(*, days: int = 90, now=None) -> tuple[list[float], list[int]]:
+    """(score at assessment, non-conform 0/1) of the random control sample's declarations with an outcome over the
+    last ``days`` days: the one sample the selection did not choose, so the unbiased check of the model."""
+    now = now or timezone.now()
+    if _control_sample_provider is None:
+        return [], []
+    ids = set(_control_sample_provider(now - timedelta(days=days), now))
+    outcomes = dict(Declaration.objects.filter(pk__in=list(ids)).exclude(inspection_outcome="")
+                    .values_list("pk", "inspection_outcome"))
+    scores: dict[int, float] = {}
+    for declaration_id, score in (RiskAssessment.objects.filter(declaration_id__in=list(outcomes))
+                                  .order_by("declaration_id", "id").values_list("declaration_id", "score")):
+        scores.setdefault(declaration_id, score)  # the assessment the decision was made on (the first)
+    ordered = sorted(scores)
+    return [scores[pk] for pk in ordered], [int(outcomes[pk] == "non_conform") for pk in ordered]
 
 
 def rule_performance(*, days: int = 90, now=None) -> dict:

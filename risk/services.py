@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ciq_portal.activations import activation_announce
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import choice_label
 from ciq_portal.models import EventType
 from ciq_portal.notifications import notification_publish
 from ciq_portal.reference import reference_forget
+from ciq_portal.roles import Role, has_role
 from credit.models import GradeChange
 from declarations.models import Declaration
 from declarations.services import declaration_event_add
@@ -23,8 +25,17 @@ from . import transitions
 from .choices import BulletinStatus, RuleStatus, Tier
 from .context import declaration_contexts
 from .ml.dataset import historical_extra, line_row
-from .models import RiskAssessment, RiskBulletin, RiskModel, RiskRule, RiskRuleVersion, RulesetVersion
+from .models import (
+    ActivationRequest,
+    RiskAssessment,
+    RiskBulletin,
+    RiskModel,
+    RiskRule,
+    RiskRuleVersion,
+    RulesetVersion,
+)
 from .rules import normalise
+from .selectors import BULLETIN_HAZARDS_KEY
 from .tasks import risk_reassess_pending_task
 
 PENDING_STATUSES = ("submitted", "awaiting_documents", "awaiting_inspection", "under_inspection", "on_hold")
@@ -60,6 +71,7 @@ def reason_text(reason) -> str:
 
 
 # -- assessment ------------------------------------------------------------------------------------------------
+
 
 def _outcome_for(engine, declaration, lines, model_part=None):
     if model_part is None:
@@ -266,11 +278,51 @@ def _rule_move(rule, actor, verb):
     _record_rule_version(rule, actor, f"rule {rule.code} {verb}")
     audit_record(actor=actor, action=f"riskrule.{verb}", obj=rule, before=before, after=_rule_snapshot(rule))
     _queue_reassessment(reassessment_reason(f"rule_{verb}", rule=rule.code))
+    activation_announce(f"risk_rule_{verb}", rule.code)
     return rule
+
+
+def _four_eyes(*, actor, rule=None, model=None) -> bool:
+    """Whether the activation may happen now. The system (actor None: a bulletin's rules, the demo, a command) and a
+    supervisor activate at once; an analyst's first activation is a request that a second analyst or a supervisor
+    approves by activating in turn. Records the request or the approval."""
+    if actor is None:
+        return True
+    target = {"rule": rule} if rule is not None else {"model": model}
+    pending = (ActivationRequest.objects.select_for_update()
+               .filter(status=ActivationRequest.Status.PENDING, **target).first())
+    approver = has_role(actor, Role.SUPERVISOR, Role.ADMINISTRATOR) or (
+        pending is not None and pending.requested_by_id != actor.pk)
+    if approver:
+        request = pending or ActivationRequest(requested_by=actor, **target)
+        request.status, request.approved_by, request.approved_at = (ActivationRequest.Status.APPROVED, actor,
+                                                                    timezone.now())
+        request.save()
+        audit_record(actor=actor, action="activation.approve", obj=request,
+                     after={"rule": getattr(rule, "code", None), "model": getattr(model, "pk", None),
+                            "requested_by": getattr(request.requested_by, "username", None)})
+        return True
+    if pending is not None:
+        raise ValidationError({"status": [_("You asked for this activation: a second analyst or a supervisor "
+                                            "approves it.")]})
+    request = ActivationRequest.objects.create(requested_by=actor, **target)
+    audit_record(actor=actor, action="activation.request", obj=request,
+                 after={"rule": getattr(rule, "code", None), "model": getattr(model, "pk", None)})
+    return False
+
+
+def activation_pending(*, rule=None, model=None) -> ActivationRequest | None:
+    target = {"rule": rule} if rule is not None else {"model": model}
+    return ActivationRequest.objects.filter(status=ActivationRequest.Status.PENDING, **target).first()
 
 
 @transaction.atomic
 def rule_activate(*, rule, actor) -> RiskRule:
+    """Activate a draft rule; an analyst's activation waits for a second analyst's or a supervisor's (the rule
+    stays a draft until then)."""
+    locked = RiskRule.objects.select_for_update().get(pk=rule.pk)
+    if locked.status == RuleStatus.DRAFT and not _four_eyes(actor=actor, rule=locked):
+        return locked
     return _rule_move(rule, actor, "activate")
 
 
@@ -360,6 +412,8 @@ def bulletin_publish(*, bulletin, actor) -> RiskBulletin:
         message=bulletin.title_zh, reference=f"bulletin {bulletin.pk}",
     )
     _queue_reassessment(reassessment_reason("bulletin_published", bulletin=bulletin.pk))
+    reference_forget(BULLETIN_HAZARDS_KEY)
+    activation_announce("risk_bulletin_published", bulletin.pk)
     return bulletin
 
 
@@ -378,10 +432,13 @@ def bulletin_withdraw(*, bulletin, actor) -> RiskBulletin:
     audit_record(actor=actor, action="riskbulletin.withdraw", obj=bulletin, before=before,
                  after=_bulletin_snapshot(bulletin))
     _queue_reassessment(reassessment_reason("bulletin_withdrawn", bulletin=bulletin.pk))
+    reference_forget(BULLETIN_HAZARDS_KEY)
+    activation_announce("risk_bulletin_withdrawn", bulletin.pk)
     return bulletin
 
 
 # -- model registry --------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def model_register(*, result: dict, source: str, actor=None, name: str = "") -> RiskModel:
@@ -404,8 +461,11 @@ def model_register(*, result: dict, source: str, actor=None, name: str = "") -> 
 
 @transaction.atomic
 def model_activate(*, model, actor=None) -> RiskModel:
+    """Activate a model; an analyst's activation waits for a second analyst's or a supervisor's."""
     model = RiskModel.objects.select_for_update().get(pk=model.pk)
     if model.is_active:
+        return model
+    if not _four_eyes(actor=actor, model=model):
         return model
     previous = RiskModel.objects.select_for_update().filter(is_active=True).first()
     if previous:
@@ -418,23 +478,26 @@ def model_activate(*, model, actor=None) -> RiskModel:
                  before={"active": previous.version if previous else None}, after={"active": model.version})
     reference_forget(risk_engine.VERSIONS_KEY)
     _queue_reassessment(reassessment_reason("model_activated", model=model.version))
+    activation_announce("risk_model", model.version)
     return model
 
 
 def model_train_weekly(*, actor=None) -> RiskModel | None:
-    """Train from the database; register the model and activate it only if it beats the active one."""
+    """Train from the database (each inspection weighed by its inverse selection probability) and register the
+    model; if it beats the active one, ask for its activation (an analyst or a supervisor approves it)."""
     # Imported when training: LightGBM and scikit-learn would cost every process about 3 s at start.
     from .training import NotEnoughHistory, rows_from_database, train_and_measure
 
-    rows, labels = rows_from_database()
+    rows, labels, weights = rows_from_database(with_weights=True)
     try:
-        result = train_and_measure(rows, labels)
+        result = train_and_measure(rows, labels, weights=weights)
     except NotEnoughHistory:
         return None
     row = model_register(result=result, source=SOURCE_WEEKLY, actor=actor)
     active = RiskModel.objects.filter(is_active=True).first()
     new_p5 = (result.get("held_out") or {}).get("precision_5") or 0
     old_p5 = ((active.metrics or {}).get("held_out") or {}).get("precision_5") or 0 if active else -1
-    if new_p5 > old_p5:
-        model_activate(model=row, actor=actor)
+    if new_p5 > old_p5:  # a better model: an analyst or a supervisor activates it after seeing its projection
+        request = ActivationRequest.objects.create(model=row, requested_by=None)
+        audit_record(actor=actor, action="activation.request", obj=request, after={"model": row.pk})
     return row

@@ -15,6 +15,7 @@ from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from declarations.models import Declaration
 
 from . import selectors, services, transitions
+from .choices import RuleStatus
 from .engine import thresholds
 from .forms import BulletinForm, RuleForm, WhatIfForm, condition_guide
 from .models import RiskModel, RiskRule
@@ -85,6 +86,7 @@ def rule_detail(request, pk):
                                        force_release_mode=rule.force_release_mode)
     return render(request, "risk/rule_detail.html", {
         "rule": rule, "actions": transitions.rule_actions(rule.status),
+        "activation_pending": services.activation_pending(rule=rule),
         "versions": rule.versions.select_related("actor")[:50], "whatif": whatif, "form": form})
 
 
@@ -103,11 +105,15 @@ def rule_move(request, pk, verb):
     if action is None:
         raise Http404
     try:
-        action(rule=rule, actor=request.user)
+        moved = action(rule=rule, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, RULE_MOVED[verb] % {"code": rule.code})
+        if verb == "activate" and moved.status == RuleStatus.DRAFT:
+            messages.success(request, _("Activation requested: a second analyst or a supervisor approves it after "
+                                        "seeing the what-if projection."))
+        else:
+            messages.success(request, RULE_MOVED[verb] % {"code": rule.code})
     return redirect("risk:rule_detail", pk=rule.pk)
 
 
@@ -189,8 +195,15 @@ def model_activate(request, pk):
     model = selectors.model_list(user=request.user).filter(pk=pk).first()
     if model is None:
         raise Http404
-    services.model_activate(model=model, actor=request.user)
-    messages.success(request, _("Model %(v)s is now active.") % {"v": model.version})
+    try:
+        model = services.model_activate(model=model, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("risk:model_list")
+    if model.is_active:
+        messages.success(request, _("Model %(v)s is now active.") % {"v": model.version})
+    else:
+        messages.success(request, _("Activation requested: a second analyst or a supervisor approves it."))
     return redirect("risk:model_list")
 
 

@@ -280,6 +280,12 @@ CELERY_BEAT_SCHEDULE = {
                                    "schedule": timedelta(minutes=2)},
     "release-stats-refresh": {"task": "release.tasks.release_stats_refresh_task", "schedule": timedelta(minutes=5)},
     "release-settle": {"task": "release.tasks.clearance_settle_pending_task", "schedule": timedelta(minutes=2)},
+    # Risk targeting: each grade's harm cut-off recomputed over the recent decisions (and after every activation).
+    "release-selection-cutoffs": {"task": "release.tasks.selection_cutoffs_compute_task",
+                                  "schedule": crontab(hour=0, minute=40)},
+    # Supervisors told when a grade's inspection rate has been outside ±20 % of its budget three days running.
+    "release-budget-deviations": {"task": "release.tasks.budget_deviations_notify_task",
+                                  "schedule": crontab(hour=7, minute=0)},
     # Personal data past its retention (buyers' contacts, recall acknowledgements) masked, nightly.
     "release-personal-data-mask": {"task": "release.tasks.personal_data_mask_task",
                                    "schedule": crontab(hour=3, minute=20)},
@@ -368,6 +374,9 @@ SPECTACULAR_SETTINGS = {
 
 CIQ = {
     "OFFICE_CODE": env("CIQ_OFFICE_CODE", default="NGB"),
+    # A risk-targeted inspection that finds every suitable site full for the day: "verify" (verify-release instead)
+    # or "next_day" (inspected the next day). Never the random control sample nor a forced mode.
+    "CAPACITY_OVERFLOW": env("CIQ_CAPACITY_OVERFLOW", default="verify"),
     "IDEMPOTENCY_TTL_HOURS": env.int("IDEMPOTENCY_TTL_HOURS", default=48),
     # Goods lines one declaration may hold; a larger consignment is split over several declarations.
     "MAX_GOODS_LINES": env.int("CIQ_MAX_GOODS_LINES", default=999),

@@ -58,8 +58,11 @@ class InspectionPolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InspectionPolicy
-        fields = ["version", "ratio_aa", "ratio_a", "ratio_b", "ratio_c", "ratio_d", "note", "created_by",
-                  "created_at"]
+        fields = ["version", "budget_aa", "budget_a", "budget_b", "budget_c", "budget_d", "ratio_aa", "ratio_a",
+                  "ratio_b", "ratio_c", "ratio_d", "note", "created_by", "created_at"]
+        # Without budgets, each grade's budget is its random ratio.
+        extra_kwargs = {field: {"required": False} for field in ("budget_aa", "budget_a", "budget_b", "budget_c",
+                                                                  "budget_d")}
         read_only_fields = ["version", "created_by", "created_at"]
 
 

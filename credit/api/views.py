@@ -12,6 +12,7 @@ from ciq_portal.roles import BUREAU_ROLES, Role, has_role
 
 from ..choices import CreditEventSource
 from ..filtersets import CreditEventFilterSet, EnterpriseFilterSet
+from ..policy import BUDGET_FIELD_FOR_GRADE, FIELD_FOR_GRADE
 from ..selectors import (
     credit_event_filterset,
     credit_event_get,
@@ -97,9 +98,12 @@ class CreditEventViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
 
 class CreditPolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The differentiated-supervision table: each grade's target inspection ratio, versioned (newest first).
+    """The differentiated-supervision table: each grade's inspection budget (the share inspected in all) and random
+    ratio (the share drawn at random), versioned (newest first).
 
-    Anyone signed in reads it; supervisors create a new version (POST), refused if it breaks a national rule."""
+    Anyone signed in reads it; supervisors create a new version (POST), refused with field errors if it breaks a
+    rule (national rules, a better grade's budget above a worse one's, a random ratio above its budget). Without
+    budgets, each grade's budget is its random ratio."""
 
     serializer_class = InspectionPolicySerializer
     lookup_field = "version"
@@ -118,7 +122,9 @@ class CreditPolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         policy = inspection_policy_update(
-            ratios={field: data[field] for field in ("ratio_aa", "ratio_a", "ratio_b", "ratio_c", "ratio_d")},
+            ratios={field: data[field] for field in FIELD_FOR_GRADE.values()},
+            budgets={field: data.get(field) for field in BUDGET_FIELD_FOR_GRADE.values()}
+            if any(field in data for field in BUDGET_FIELD_FOR_GRADE.values()) else None,
             note=data.get("note", ""), actor=request.user)
         return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
 

@@ -15,6 +15,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ciq_portal.activations import activation_announce
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import stored_text
 from ciq_portal.models import AuditEntry
@@ -25,7 +26,7 @@ from ciq_portal.request_context import client_address
 from .. import grading
 from ..choices import CreditEventKind, CreditEventSource, GradeChangeMode, ObjectionStatus
 from ..models import CreditEvent, Enterprise, GradeChange, GradeObjection, InspectionPolicy
-from ..policy import FIELD_FOR_GRADE, policy_validate
+from ..policy import BUDGET_FIELD_FOR_GRADE, FIELD_FOR_GRADE, policy_validate
 from ..selectors import POLICY_KEY
 from ..transitions import OBJECTION_FILING_DAYS, OBJECTION_REVIEW_DAYS, objection_target
 from .delegations import delegation_grant as delegation_grant
@@ -47,6 +48,7 @@ LOOKBACK_DAYS = max(grading.WINDOW_DAYS, grading.D_TRIGGER_DAYS, grading.CLEAN_P
 
 
 # --- credit events ----------------------------------------------------------------------------------------------
+
 
 def _event_snapshot(event: CreditEvent) -> dict:
     return {"kind": event.kind, "occurred_on": event.occurred_on, "source": event.source,
@@ -196,6 +198,7 @@ def credit_event_correct(*, event: CreditEvent, note, actor) -> CreditEvent:
 
 
 # --- grading ----------------------------------------------------------------------------------------------------
+
 
 def _live_events():
     """Events that count: not corrections, and not voided by a correction."""
@@ -397,13 +400,12 @@ def _bulk_set_grades(updates) -> None:
 
 # --- differentiated supervision ---------------------------------------------------------------------------------
 
-@transaction.atomic
-def inspection_policy_update(*, ratios: dict, note: str = "", actor) -> InspectionPolicy:
-    """A new version of the grade → inspection ratio table, refused if it breaks a national rule."""
+
+def _fractions(values: dict, field_for_grade: dict, errors: dict) -> dict[str, Decimal]:
+    """Each grade's fraction, read from ``values`` by grade or by field name; a field error where it is no number."""
     cleaned: dict[str, Decimal] = {}
-    errors = {}
-    for grade, field in FIELD_FOR_GRADE.items():
-        raw = ratios.get(grade, ratios.get(field))
+    for grade, field in field_for_grade.items():
+        raw = values.get(grade, values.get(field))
         try:
             ratio = Decimal(str(raw))
             if not ratio.is_finite():
@@ -411,23 +413,39 @@ def inspection_policy_update(*, ratios: dict, note: str = "", actor) -> Inspecti
             cleaned[grade] = ratio.quantize(Decimal("0.00001"))
         except (InvalidOperation, TypeError):
             errors[field] = [_("Enter a ratio between 0 and 1.")]
+    return cleaned
+
+
+@transaction.atomic
+def inspection_policy_update(*, ratios: dict, budgets: dict | None = None, note: str = "",
+                             actor) -> InspectionPolicy:
+    """A new version of the grade → random ratio and inspection budget table, refused if it breaks a rule. Without
+    ``budgets`` each grade's budget is its random ratio (everything inspected is drawn at random)."""
+    errors: dict[str, list[str]] = {}
+    cleaned = _fractions(ratios, FIELD_FOR_GRADE, errors)
+    cleaned_budgets = _fractions(budgets, BUDGET_FIELD_FOR_GRADE, errors) if budgets is not None else None
     if errors:
         raise ValidationError(errors)
-    policy_validate(cleaned)
+    policy_validate(cleaned, cleaned_budgets)
+    cleaned_budgets = cleaned_budgets or dict(cleaned)
     current = InspectionPolicy.objects.select_for_update().order_by("-version").first()
     policy = InspectionPolicy.objects.create(
         version=(current.version if current else 0) + 1, note=(note or "")[:300],
         created_by=actor if getattr(actor, "pk", None) else None,
-        **{FIELD_FOR_GRADE[grade]: value for grade, value in cleaned.items()})
+        **{FIELD_FOR_GRADE[grade]: value for grade, value in cleaned.items()},
+        **{BUDGET_FIELD_FOR_GRADE[grade]: value for grade, value in cleaned_budgets.items()})
     audit_record(actor=actor, action="inspection_policy.update", obj=policy,
-                 before={"version": current.version, **{g: current.ratios()[g] for g in FIELD_FOR_GRADE}}
+                 before={"version": current.version, "ratios": current.ratios(), "budgets": current.budgets()}
                  if current else None,
-                 after={"version": policy.version, **cleaned, "note": policy.note})
+                 after={"version": policy.version, "ratios": cleaned, "budgets": cleaned_budgets,
+                        "note": policy.note})
     reference_forget(POLICY_KEY)
+    activation_announce("inspection_policy", policy.version)
     return policy
 
 
 # --- objections -------------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def grade_objection_file(*, grade_change: GradeChange, reason: str, actor) -> GradeObjection:

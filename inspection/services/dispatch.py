@@ -4,7 +4,7 @@ eligible officer, recorded with its inputs."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -38,9 +38,10 @@ def _priority_for(reason: str) -> int:
 
 @batch_atomic
 def inspection_task_create(*, declaration, reason, mode, actor=None, priority=None,
-                           category: str | None = None) -> InspectionTask:
-    """Open the inspection of a declaration, routed to a site able to take its goods; the people draw runs
-    after commit (Celery). A declaration has at most one open task: asking again returns it."""
+                           category: str | None = None, scheduled_for: date | None = None) -> InspectionTask:
+    """Open the inspection of a declaration, routed to a site able to take its goods on ``scheduled_for`` (default
+    today); the people draw runs after commit (Celery). A declaration has at most one open task: asking again
+    returns it."""
     if reason not in TaskReason.values:
         raise ValidationError({"reason": [_("Unknown inspection reason: %(r)s.") % {"r": reason}]})
     if priority is not None and priority not in Priority.values:
@@ -51,7 +52,7 @@ def inspection_task_create(*, declaration, reason, mode, actor=None, priority=No
         return open_task
     now = timezone.now()
     category = declaration_category(declaration) if category is None else category
-    day = timezone.localdate(now)
+    day = scheduled_for or timezone.localdate(now)
     site = site_route(category=category, port=declaration.port_of_entry, day=day,
                       dg_classes=declaration_dg_classes(declaration))
     priority = priority or _priority_for(reason)

@@ -159,3 +159,64 @@ class BulkSubmissionCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"declarations": [_("Give either the drafts or the bulk import (one of the two).")]})
         return attrs
+
+
+class DashboardQuerySerializer(serializers.Serializer):
+    first = serializers.DateField(required=False, help_text="First day of the period (default: 29 days ago).")
+    last = serializers.DateField(required=False, help_text="Last day of the period (default: today).")
+    port = serializers.RegexField(r"^[A-Za-z0-9]{0,16}$", required=False, allow_blank=True)
+    grade = serializers.ChoiceField(choices=[("", "")] + [(g, g) for g in matrix.GRADES], required=False,
+                                    allow_blank=True)
+
+    def validate(self, attrs):
+        if attrs.get("first") and attrs.get("last") and attrs["first"] > attrs["last"]:
+            raise serializers.ValidationError({"last": [_("The end of the period comes before its start.")]})
+        return attrs
+
+
+class BudgetTrendSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    decided = serializers.IntegerField()
+    achieved = serializers.FloatField(allow_null=True)
+
+
+class BudgetGradeSerializer(serializers.Serializer):
+    grade = serializers.CharField()
+    decided = serializers.IntegerField()
+    inspected = serializers.IntegerField()
+    achieved = serializers.FloatField(allow_null=True, help_text="Inspected / decided.")
+    budget = serializers.FloatField(help_text="The policy's inspection budget (random sample included).")
+    within = serializers.BooleanField(allow_null=True, help_text="Achieved within ±20 % of the budget.")
+    random_ratio = serializers.FloatField(allow_null=True, help_text="Share drawn for the random control sample.")
+    random_target = serializers.FloatField(help_text="The policy's random ratio.")
+    forced = serializers.IntegerField(help_text="Inspected by the negative list, a forced mode, tightening, a rule.")
+    targeted = serializers.IntegerField(help_text="Inspected for their expected harm within the budget.")
+    random = serializers.IntegerField(help_text="Inspected only because the random draw selected them.")
+    by_matrix = serializers.IntegerField(help_text="Inspected by the matrix's cell while targeting was off.")
+    capacity_moved = serializers.IntegerField(help_text="Targeted inspections the sites' capacity moved (to "
+                                                        "verify-release or the next day).")
+    cutoff = serializers.FloatField(allow_null=True, help_text="The harm cut-off in force.")
+    expected_rate = serializers.FloatField(allow_null=True)
+    expected_hits = serializers.FloatField(allow_null=True, help_text="Expected non-conformities per 100 decisions.")
+    policy_version = serializers.IntegerField()
+    trend = BudgetTrendSerializer(many=True)
+
+
+class BudgetSiteSerializer(serializers.Serializer):
+    site = serializers.CharField()
+    name = serializers.CharField()
+    inspections = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+    utilisation = serializers.FloatField(allow_null=True)
+    forced = serializers.IntegerField()
+    targeted = serializers.IntegerField()
+    random = serializers.IntegerField()
+
+
+class ReleaseDashboardSerializer(serializers.Serializer):
+    first = serializers.DateField()
+    last = serializers.DateField()
+    port = serializers.CharField(allow_blank=True)
+    by_grade = BudgetGradeSerializer(many=True)
+    by_site = BudgetSiteSerializer(many=True)
+    cutoffs_version = serializers.IntegerField(allow_null=True)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import bulk_submit, pipeline, views
+from . import bulk_submit, dashboard, pipeline, views
 
 router = SimpleRouter()
 router.register("releases", views.ReleaseViewSet, basename="release")
@@ -11,6 +11,7 @@ router.register("bulk-submissions", bulk_submit.BulkSubmissionViewSet, basename=
 
 urlpatterns = [
     path("release-matrix/", views.ReleaseMatrixView.as_view(), name="release-matrix"),
+    path("release-dashboard/", dashboard.ReleaseDashboardView.as_view(), name="release-dashboard"),
     path("certificates/<str:number>/verify/", views.CertificateVerifyView.as_view(), name="certificate-verify"),
     # The pipeline's steps on the declarations' and inspection tasks' resources (the paths are theirs).
     path("declarations/<int:pk>/submit/", pipeline.DeclarationSubmitView.as_view(), name="declaration-submit"),

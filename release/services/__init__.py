@@ -12,9 +12,12 @@ clearance_submit``).
 - ``policy``: the supervisors' matrix and negative list;
 - ``retention``: personal data masked once past its retention;
 - ``stats_refresh``: the dashboard's materialised figures;
-- ``bulk_submit``: drafts submitted together (chosen, or all of a bulk import), each through the pipeline.
+- ``bulk_submit``: drafts submitted together (chosen, or all of a bulk import), each through the pipeline;
+- ``budget_watch``: supervisors told when a grade's inspection rate leaves its budget;
+- ``targeting``: the risk-targeting cut-offs that keep each grade's inspections within its budget.
 """
 
+from .budget_watch import budget_deviations_notify
 from .bulk_submit import bulk_submission_run, bulk_submission_start
 from .decision import release_decide
 from .pipeline import (
@@ -42,6 +45,7 @@ from .recalls import (
 from .releasing import certificate_revoke, consignment_release
 from .retention import personal_data_mask
 from .stats_refresh import STATS_PENDING_KEY, release_stats_refresh
+from .targeting import selection_cutoffs_compute, selection_cutoffs_queue
 from .verification import awaits_verification, verify_release_decide, verify_report_supplied, verify_report_supply
 
 __all__ = [
@@ -52,6 +56,7 @@ __all__ = [
     "awaits_verification",
     "bulk_submission_run",
     "bulk_submission_start",
+    "budget_deviations_notify",
     "certificate_revoke",
     "clearance_conclude",
     "clearance_resume",
@@ -74,6 +79,8 @@ __all__ = [
     "release_matrix_update",
     "release_stats_refresh",
     "sample_release",
+    "selection_cutoffs_compute",
+    "selection_cutoffs_queue",
     "resume_possible",
     "sample_release_possible",
     "verify_release_decide",

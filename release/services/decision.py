@@ -3,23 +3,35 @@ the enterprise's tightened supervision, the dual-random draw), lets ``release.de
 ``ReleaseDecision`` and starts what the mode needs."""
 
 from dataclasses import replace
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import choice_label, stored_text
+from credit.choices import CreditEventKind
+from credit.models import CreditEvent
+from credit.selectors import inspection_ratio_for_grade
 from declarations import services as declaration_services
 from declarations.choices import ReleaseMode
+from declarations.nomenclature import hs_categories
 from inspection import services as inspection_services
+from inspection.choices import TaskStatus
+from inspection.models import InspectionTask
+from risk.selectors import bulletin_hazards
 
-from .. import deciding, matrix
-from ..choices import InspectionResult, NegativeListKind, RiskTier
+from .. import deciding, matrix, targeting
+from ..choices import InspectionResult, NegativeListKind, RiskTier, Selection
 from ..models import EnterpriseTightening, Release, ReleaseDecision
-from ..selectors import negative_list_matches, release_matrix_current
+from ..selectors import negative_list_matches, release_matrix_current, selection_cutoffs_current
 from ._shared import _event
 from .releasing import _release
+
+# The credit events that stand for the KCS data's "Critical Fraud" in an enterprise's history.
+CRITICAL_FRAUD_KINDS = (CreditEventKind.SMUGGLING, CreditEventKind.FALSIFICATION)
 
 
 def _stored_label(text) -> str:
@@ -61,7 +73,8 @@ def _decide_release(declaration, assessment, actor) -> ReleaseDecision:
     version, cells = release_matrix_current()
     negatives = negative_list_matches(declaration)
     tightening = _active_tightening(declaration.enterprise_id, timezone.localdate(now))
-    inputs = _decision_inputs(declaration, assessment, cells, negatives, tightening)
+    inputs = _with_targeting(_decision_inputs(declaration, assessment, cells, negatives, tightening),
+                             declaration, assessment)
     if tightening is not None:  # every consignment decided while it is in force uses one up
         tightening.consignments_left -= 1
         tightening.save(update_fields=["consignments_left"])
@@ -70,7 +83,11 @@ def _decide_release(declaration, assessment, actor) -> ReleaseDecision:
                message=lambda: _("Goods on the negative list are inspected at the port of entry, "
                                  "not at destination."))
     draw = None if inputs.hold else inspection_services.object_draw_for_declaration(declaration=declaration)
-    outcome = deciding.decide(replace(inputs, drawn=bool(draw and draw.selected)))
+    inputs = replace(inputs, drawn=bool(draw and draw.selected))
+    outcome = deciding.decide(inputs)
+    if outcome.selection == Selection.TARGETED and _sites_full(declaration, now):
+        inputs = replace(inputs, capacity_full=True, capacity_overflow=settings.CIQ["CAPACITY_OVERFLOW"])
+        outcome = deciding.decide(inputs)
     decision = _decision_record(declaration, assessment, actor, inputs, outcome, version=version, draw=draw, now=now)
     if outcome.on_hold:
         declaration_services.declaration_hold(declaration=declaration, actor=None, release_mode=outcome.mode,
@@ -95,6 +112,58 @@ def _decision_inputs(declaration, assessment, cells, negatives, tightening) -> d
             tightening=tightening.pk, min_mode=tightening.min_mode, reason=tightening.reason,
             source_release=tightening.source_release_id),
         inspection_place_requested=declaration.inspection_place, destination_office=declaration.destination_office)
+
+
+def _expected_harm(declaration, assessment) -> tuple[float, float]:
+    """(expected harm, probability of non-conformity): the model's probability (the score's share without a model)
+    weighted by the goods' category, their value, the hazard of a bulletin they match and the enterprise's history
+    of critical fraud (smuggling, falsified documents)."""
+    model_score = getattr(assessment, "model_score", None)
+    probability = model_score if model_score is not None else (getattr(assessment, "score", 0) or 0) / 100
+    lines = list(declaration.lines.values_list("hs_code", "value"))
+    categories = set().union(*(hs_categories(code) for code, _value in lines)) if lines else set()
+    hazards_by_bulletin = bulletin_hazards()
+    hazards = [hazards_by_bulletin.get(int(code.rsplit("-", 1)[1]), "")
+               for code in (str(r.get("code", "")) for r in (getattr(assessment, "reasons", None) or [])
+                            if isinstance(r, dict) and r.get("kind") == "bulletin")
+               if code.rsplit("-", 1)[-1].isdigit()]
+    critical = CreditEvent.objects.filter(enterprise_id=declaration.enterprise_id,
+                                          kind__in=CRITICAL_FRAUD_KINDS).exists()
+    harm = targeting.expected_harm(probability=probability, categories=categories,
+                                   value=float(sum(value or 0 for _code, value in lines)), hazards=hazards,
+                                   critical_history=critical)
+    return harm, probability
+
+
+def _selection_probability(selection: str, grade: str) -> float | None:
+    """1 for an inspection that did not depend on chance, the grade's random ratio for the random control sample."""
+    if not selection:
+        return None
+    return inspection_ratio_for_grade(grade)[0] if selection == Selection.RANDOM else 1.0
+
+
+def _sites_full(declaration, now) -> bool:
+    """Every site able to take the goods has used its capacity for the day (asked only of a targeted inspection)."""
+    site = inspection_services.site_route(category=inspection_services.declaration_category(declaration),
+                                          port=declaration.port_of_entry, day=timezone.localdate(now))
+    if site is None:
+        return False
+    used = InspectionTask.objects.filter(site=site, scheduled_for=timezone.localdate(now)).exclude(
+        status=TaskStatus.CANCELLED).count()
+    return used >= site.capacity_per_day
+
+
+def _with_targeting(inputs: deciding.DecisionInputs, declaration, assessment) -> deciding.DecisionInputs:
+    """The expected harm, and the grade's cut-off where the cut-offs in force have one computed from decisions."""
+    harm, probability = _expected_harm(declaration, assessment)
+    cutoffs = selection_cutoffs_current()
+    grade_cut = (cutoffs or {}).get("grades", {}).get(inputs.grade) if cutoffs else None
+    enabled = bool(grade_cut and grade_cut.get("decisions"))
+    return replace(inputs, budget_targeting=enabled, harm=harm, harm_cutoff=grade_cut["cutoff"] if enabled else None,
+                   harm_tie_share=grade_cut.get("tie_share", 1.0) if enabled else 1.0,
+                   harm_above_share=grade_cut.get("above_share", 1.0) if enabled else 1.0,
+                   harm_tie_draw=targeting.tie_draw(declaration.number),
+                   hit_probability=probability, cutoffs_version=cutoffs["version"] if enabled else None)
 
 
 def _forced_by_entry(stricter: deciding.Stricter) -> dict:
@@ -123,6 +192,9 @@ def _decision_record(declaration, assessment, actor, inputs, outcome, *, version
         "hs_codes": sorted({line.hs_code for line in declaration.lines.all()}),
         "inspection_place_requested": inputs.inspection_place_requested,
         "draw": draw.pk if draw else None, "draw_selected": outcome.random_selected,
+        "harm": inputs.harm, "harm_cutoff": inputs.harm_cutoff, "cutoffs_version": inputs.cutoffs_version,
+        "selection": outcome.selection, "budget_lightened": outcome.budget_lightened,
+        "capacity_moved": outcome.capacity_moved,
     }
     decision = ReleaseDecision.objects.create(
         declaration=declaration, enterprise=declaration.enterprise, decided_at=now, decided_on=timezone.localdate(now),
@@ -131,7 +203,10 @@ def _decision_record(declaration, assessment, actor, inputs, outcome, *, version
         mode=outcome.mode, forced_by=forced_by, random_selected=outcome.random_selected,
         inspection_required=outcome.inspection_required, inspection_reason=outcome.inspection_reason,
         inspection_place=outcome.inspection_place, destination_office=outcome.destination_office,
-        next_step=outcome.next_step, on_hold=outcome.on_hold, inputs=recorded)
+        next_step=outcome.next_step, on_hold=outcome.on_hold, inputs=recorded, harm=inputs.harm,
+        hit_probability=inputs.hit_probability, selection=outcome.selection, cutoffs_version=inputs.cutoffs_version,
+        capacity_moved=outcome.capacity_moved,
+        selection_probability=_selection_probability(outcome.selection, inputs.grade))
     audit_record(actor=actor, action="release_decision.create", obj=decision, enterprise_id=declaration.enterprise_id,
                  after={"declaration": declaration.number, "matrix_version": version,
                         "matrix_mode": outcome.matrix_mode, "mode": outcome.mode, "forced_by": forced_by,
@@ -156,8 +231,10 @@ def _start_mode(decision, declaration, *, actor):
         declaration_services.declaration_await_inspection(declaration=declaration, actor=actor,
                                                           release_mode=decision.mode,
                                                           message=decision.get_next_step_display)
-        task = inspection_services.inspection_task_create(declaration=declaration, reason=decision.inspection_reason,
-                                                          mode=decision.mode, actor=actor)
+        next_day = decision.capacity_moved == "next_day"
+        task = inspection_services.inspection_task_create(
+            declaration=declaration, reason=decision.inspection_reason, mode=decision.mode, actor=actor,
+            scheduled_for=timezone.localdate() + timedelta(days=1) if next_day else None)
         decision.task = task
         decision.save(update_fields=["task"])
     elif decision.mode == matrix.VERIFY:

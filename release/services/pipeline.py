@@ -15,17 +15,18 @@ from ciq_portal.i18n import stored_text
 from ciq_portal.journal import journal_batch
 from ciq_portal.roles import Role
 from credit.models import CreditEvent
+from credit.selectors import inspection_ratio_for_grade
 from credit.services import credit_event_record
 from declarations import services as declaration_services
 from declarations.choices import DeclarationStatus
 from declarations.models import Declaration
 from inspection import services as inspection_services
-from inspection.choices import TaskStatus
+from inspection.choices import TaskReason, TaskStatus
 from inspection.models import InspectionTask
 from risk.services import declaration_assess
 
 from .. import deciding, matrix
-from ..choices import InspectionResult, NextStep, RecallSource
+from ..choices import InspectionResult, NextStep, RecallSource, Selection
 from ..models import EnterpriseTightening, Release, ReleaseDecision
 from ._shared import WAITING_STATUSES, _event, _reject, _require_role
 from .decision import _decide_release, _start_mode
@@ -52,9 +53,14 @@ def clearance_resume(*, declaration, actor, note: str = "") -> ReleaseDecision:
     decision.random_selected = draw.selected
     decision.inspection_required, decision.inspection_reason = bool(reason), reason
     decision.next_step = next_step
-    decision.inputs = {**decision.inputs, "draw": draw.pk, "draw_selected": draw.selected, "resumed_by": actor.pk}
+    decision.selection = _resumed_selection(decision, reason)
+    decision.selection_probability = (None if not decision.selection else
+                                      inspection_ratio_for_grade(decision.grade)[0]
+                                      if decision.selection == Selection.RANDOM else 1.0)
+    decision.inputs = {**decision.inputs, "draw": draw.pk, "draw_selected": draw.selected, "resumed_by": actor.pk,
+                       "selection": decision.selection}
     decision.save(update_fields=["on_hold", "random_selected", "inspection_required", "inspection_reason",
-                                 "next_step", "inputs"])
+                                 "next_step", "inputs", "selection", "selection_probability"])
     audit_record(actor=actor, action="release_decision.resume", obj=decision, enterprise_id=decision.enterprise_id,
                  before={"on_hold": True}, after={"next_step": decision.next_step, "note": (note or "")[:500]})
     _start_mode(decision, declaration, actor=actor)
@@ -76,6 +82,19 @@ def clearance_submit(*, declaration, actor):
         decision = _decide_release(declaration, assessment, actor)
     declaration.release_decision = decision
     return declaration
+
+
+def _resumed_selection(decision, reason) -> str:
+    """Why a resumed declaration is inspected, as the budget counts it (the mode was decided at submission)."""
+    if not reason:
+        return ""
+    if reason == TaskReason.RANDOM:
+        return Selection.RANDOM
+    forced = reason == TaskReason.RISK or any(entry.get("mode") in deciding.INSPECTING_MODES
+                                              for entry in decision.forced_by or [])
+    if forced:
+        return Selection.FORCED
+    return Selection.TARGETED if decision.cutoffs_version else Selection.MATRIX
 
 
 def resume_possible(decision, declaration) -> bool:

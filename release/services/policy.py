@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ciq_portal.activations import activation_announce
 from ciq_portal.audit import audit_record
 from ciq_portal.reference import reference_forget
 from ciq_portal.roles import Role
@@ -35,6 +36,7 @@ def release_matrix_update(*, cells, note: str = "", actor) -> ReleaseMatrixVersi
     audit_record(actor=actor, action="release_matrix.update", obj=version, before=before,
                  after={"version": version.version, "cells": cells, "note": version.note})
     reference_forget(MATRIX_KEY)
+    activation_announce("release_matrix", version.version)
     return version
 
 

@@ -110,6 +110,36 @@ def stage_share_chart(figures):
                             fmt="{:,.1f} %")
 
 
+def _trend(days) -> str:
+    return " · ".join("—" if day["achieved"] is None else f"{100 * day['achieved']:.1f}" for day in days)
+
+
+def _within(value) -> str:
+    return "—" if value is None else (_("yes") if value else _("no"))
+
+
+def budget_tables(watch) -> list[dict]:
+    """The inspection budget per grade and per site (the same figures as GET /api/v1/release-dashboard/)."""
+    return [
+        {"key": "budget", "title": _("Inspection budget per grade: budget, achieved and what selected") + (
+            f" ({watch['period'].first} – {watch['period'].last})"),
+         "columns": [_("Credit grade"), _("Decided"), _("Inspected"), _("Achieved %"), _("Budget %"),
+                     _("Within ±20 %"), _("Random sample %"), _("Random ratio %"), _("Forced"), _("Risk-targeted"),
+                     _("Random only"), _("Moved by capacity"), _("Harm cut-off"), _("Expected %"),
+                     _("Achieved in the last 7 days (%)")],
+         "rows": [[r["grade"], r["decided"], r["inspected"], _percent(r["achieved"]), _percent(r["budget"]),
+                   _within(r["within"]), _percent(r["random_ratio"]), _percent(r["random_target"]), r["forced"],
+                   r["targeted"], r["random"], r["capacity_moved"],
+                   None if r["cutoff"] is None else round(r["cutoff"], 4), _percent(r["expected_rate"]),
+                   _trend(r["trend"])] for r in watch["by_grade"]]},
+        {"key": "sites", "title": _("Inspections per site against capacity"),
+         "columns": [_("Site"), _("Inspections"), _("Capacity in the period"), _("Used %"), _("Forced"),
+                     _("Risk-targeted"), _("Random only")],
+         "rows": [[f"{r['site']} {r['name']}", r["inspections"], r["capacity"], _percent(r["utilisation"]),
+                   r["forced"], r["targeted"], r["random"]] for r in watch["by_site"]]},
+    ]
+
+
 def dashboard_charts(data) -> dict:
     modes = [choice_label(ReleaseMode, r["mode"]) for r in data["by_mode"]]
     return {
@@ -139,7 +169,7 @@ def dashboard(request):
     require_role(request.user, *SUPERVISORS)
     form, period = _period(request)
     data = selectors.dashboard(period)
-    tables = dashboard_tables(data)
+    tables = dashboard_tables(data) + budget_tables(selectors.budget_watch(period))
     chart_svgs = dashboard_charts(data)
     for table in tables:
         table["chart"] = chart_svgs.get(table["key"])
@@ -156,8 +186,8 @@ def dashboard_export(request, fmt):
     require_role(request.user, *SUPERVISORS)
     _form, period = _period(request)
     stage_figures = selectors.stage_figures(period)
-    tables = (dashboard_tables(selectors.dashboard(period)) + stage_tables(stage_figures)
-              + [overdue_site_table(selectors.overdue_by_site(port=period.port))])
+    tables = (dashboard_tables(selectors.dashboard(period)) + budget_tables(selectors.budget_watch(period))
+              + stage_tables(stage_figures) + [overdue_site_table(selectors.overdue_by_site(port=period.port))])
     stamp = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if fmt == "json":
         return JsonResponse({

@@ -31,6 +31,16 @@ def read_kcs(path, *, with_labels: bool = False) -> tuple[list[dict], list[int] 
     return rows, labels
 
 
+def read_kcs_label(path, column: str) -> list[int]:
+    """One label column of a labelled KCS file (e.g. ``Critical Fraud``), in row order, for evaluation only: it is
+    compared with scores made without it, never a feature."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if column not in (reader.fieldnames or []):
+            raise ValueError(f"the file has no {column} column")
+        return [int(float(record[column] or 0)) for record in reader]
+
+
 def _kcs_transport(mode: str) -> str:
     return {"sea": "10", "rail": "20", "road": "30", "air": "40", "post": "50"}.get(mode, "90")
 

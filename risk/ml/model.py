@@ -71,14 +71,16 @@ class TrainedModel:
         return cls(FeatureEncoder.from_dict(encoding), lgb.Booster(model_str=booster_text), params or {})
 
 
-def train(rows: list[dict], labels, *, rounds: int = NUM_ROUNDS, params: dict | None = None) -> TrainedModel:
+def train(rows: list[dict], labels, *, rounds: int = NUM_ROUNDS, params: dict | None = None,
+          weights=None) -> TrainedModel:
+    """``weights``: each row's weight in the loss (inverse selection probabilities), None for all equal."""
     labels = np.asarray(labels, dtype=int)
     encoder = FeatureEncoder()
     matrix = encoder.fit_transform(rows, labels)
     merged = {**PARAMS, **(params or {})}
     merged["num_threads"] = min(int(merged.get("num_threads", 2)), 2)
     dataset = lgb.Dataset(matrix, labels, feature_name=[n.replace(" ", "_") for n in encoder.feature_names],
-                          free_raw_data=True)
+                          weight=None if weights is None else np.asarray(weights, dtype=float), free_raw_data=True)
     booster = lgb.train(merged, dataset, num_boost_round=rounds)
     return TrainedModel(encoder, booster, {**merged, "rounds": rounds})
 

@@ -205,6 +205,14 @@ def test_agency_subscriptions_need_the_event_types_scope(roles, event_type, scop
     assert accepted.status_code == 201 and accepted.json()["kind"] == "agency"
 
 
+def test_the_budget_deviation_is_for_the_bureaus_own_systems(roles, api_as, declarant_a):
+    _, _, key = make_key(make_client(username="all-scopes", scopes=list(AgencyScope.values)))
+    body = {"url": "https://agency.example/hook", "event_types": [EventType.BUDGET_DEVIATION]}
+    refused = key_api(key).post("/api/v1/subscriptions/", body, format="json")
+    assert refused.status_code == 400 and "event_types" in refused.json()["errors"]
+    assert api_as(declarant_a).post("/api/v1/subscriptions/", body, format="json").status_code == 400
+
+
 def test_supervisor_sees_every_subscription(api_as, declarant_a, supervisor):
     subscription_create(actor=declarant_a, url="https://a.example/", event_types=[EventType.RELEASED])
     assert len(api_as(supervisor).get("/api/v1/subscriptions/").json()["results"]) == 1

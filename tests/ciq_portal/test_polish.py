@@ -19,12 +19,17 @@ def draft_rule(analyst):
                                      add_score=10)
 
 
-def test_the_rule_page_buttons_are_styled_and_activation_is_confirmed(client, analyst, draft_rule):
+def test_the_rule_page_buttons_are_styled_and_activation_is_confirmed(client, analyst, supervisor, draft_rule):
     client.force_login(analyst)
     html = client.get(reverse("risk:rule_detail", args=[draft_rule.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<button class="button primary" type="submit">Activate</button>' in html
     assert '<button class="button danger" type="submit">Retire</button>' in html
     assert "<button>" not in html
+    response = client.post(reverse("risk:rule_move", args=[draft_rule.pk, "activate"]), HTTP_ACCEPT_LANGUAGE="en",
+                           follow=True)
+    assert "Activation requested" in " ".join(str(m) for m in response.context["messages"])
+    # The second pair of eyes: a supervisor's activation applies the rule, and the page says so.
+    client.force_login(supervisor)
     response = client.post(reverse("risk:rule_move", args=[draft_rule.pk, "activate"]), HTTP_ACCEPT_LANGUAGE="en",
                            follow=True)
     assert "Rule vn is active: it applies to every declaration assessed from now on." in [

@@ -113,6 +113,17 @@ def test_policy_read_and_supervisor_update(api_as, supervisor, declarant_a, djan
     from credit.selectors import inspection_ratio_for_grade
 
     assert inspection_ratio_for_grade("D") == (0.85, 2)
+    budgets = {"budget_aa": "0.004", "budget_a": "0.0100", "budget_b": "0.0244", "budget_c": "0.2",
+               "budget_d": "0.85"}
+    over = api_as(supervisor).post("/api/v1/credit-policy/", {**body, **budgets, "budget_c": "0.9"}, format="json")
+    assert over.status_code == 400 and "budget_c" in over.json()["errors"]
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api_as(supervisor).post("/api/v1/credit-policy/", {**body, **budgets, "ratio_d": "0.1"},
+                                          format="json")
+    assert created.status_code == 201 and created.json()["budget_d"] == "0.85000"
+    assert created.json()["ratio_d"] == "0.10000"
+    partial = api_as(supervisor).post("/api/v1/credit-policy/", {**body, "budget_b": "0.03"}, format="json")
+    assert partial.status_code == 400 and "budget_aa" in partial.json()["errors"]  # budgets come all five or none
 
 
 def test_agency_without_credit_exchange_scope_is_refused(api_as, roles, enterprise_a):

@@ -11,8 +11,8 @@ from credit.choices import CreditEventSource as S
 from credit.choices import CreditGrade as G
 from credit.choices import GradeChangeMode, ObjectionStatus
 from credit.grading import EventFact, aggregate_events
-from credit.models import CreditEvent, Enterprise, GradeChange
-from credit.selectors import inspection_ratio_for_grade
+from credit.models import CreditEvent, Enterprise, GradeChange, InspectionPolicy
+from credit.selectors import inspection_budget_for_grade, inspection_ratio_for_grade
 from credit.services import (
     credit_event_correct,
     credit_event_record,
@@ -166,6 +166,38 @@ def test_policy_validation_refuses_rule_breaks(supervisor, change, field):
         inspection_policy_update(ratios={**GOOD, **change}, actor=supervisor)
     assert field in exc.value.message_dict
     assert inspection_ratio_for_grade(G.B) == (0.0244, 1)
+
+
+BUDGETS = {"AA": "0.006", "A": "0.015", "B": "0.03", "C": "0.2", "D": "0.9"}
+RANDOM = {"AA": "0.002", "A": "0.005", "B": "0.01", "C": "0.05", "D": "0.1"}
+
+
+@pytest.mark.parametrize(("ratios", "budgets", "field"), [
+    ({**RANDOM, "B": "0.04"}, BUDGETS, "ratio_b"),  # the random share above the budget
+    (RANDOM, {**BUDGETS, "AA": "0.016"}, "budget_aa"),  # a better grade above a worse one (and above B's 20 %)
+    (RANDOM, {**BUDGETS, "C": "0.95"}, "budget_c"),  # C above D
+    (RANDOM, {**BUDGETS, "A": "0.016"}, "budget_a"),  # A above 50 % of B
+    (RANDOM, {**BUDGETS, "D": "0.79"}, "budget_d"),  # the national floor holds for the budget
+    (RANDOM, {**BUDGETS, "B": "x"}, "budget_b"),
+    (RANDOM, {**BUDGETS, "B": "1.5"}, "budget_b"),
+])
+def test_budget_validation_names_the_field(supervisor, ratios, budgets, field):
+    with pytest.raises(ValidationError) as exc:
+        inspection_policy_update(ratios=ratios, budgets=budgets, actor=supervisor)
+    assert field in exc.value.message_dict
+    assert InspectionPolicy.objects.count() == 1
+
+
+def test_budget_and_random_ratio_are_versioned_and_audited(supervisor, django_capture_on_commit_callbacks):
+    from ciq_portal.models import AuditEntry
+
+    assert inspection_budget_for_grade(G.B) == (0.0244, 0.0244, 1)  # the migration: budget = today's ratio
+    with django_capture_on_commit_callbacks(execute=True):
+        policy = inspection_policy_update(ratios=RANDOM, budgets=BUDGETS, note="budgets", actor=supervisor)
+    assert inspection_budget_for_grade(G.B) == (0.03, 0.01, 2)
+    assert inspection_ratio_for_grade(G.B) == (0.01, 2)
+    entry = AuditEntry.objects.get(action="inspection_policy.update", object_id=str(policy.pk))
+    assert entry.after["budgets"]["B"] == "0.03000" and entry.before["budgets"]["B"] == "0.02440"
 
 
 def test_policy_edit_is_a_new_audited_version(supervisor, django_capture_on_commit_callbacks):

@@ -78,11 +78,16 @@ def test_supervisor_pages(supervisor, declarant_a, change_a, enterprise_a):
 def test_policy_editor(supervisor, officer):
     client = login(supervisor)
     assert client.get("/credit/policy/").status_code == 200
-    bad = client.post("/credit/policy/", {"ratio_aa": "0.01", "ratio_a": "0.01", "ratio_b": "0.0244",
-                                          "ratio_c": "0.2", "ratio_d": "0.9"})
-    assert bad.status_code == 200 and "ratio_aa" in bad.context["form"].errors
-    good = client.post("/credit/policy/", {"ratio_aa": "0.004", "ratio_a": "0.01", "ratio_b": "0.0244",
-                                           "ratio_c": "0.2", "ratio_d": "0.9", "note": "test"})
+    bad = client.post("/credit/policy/", {"ratio_aa": "0.001", "ratio_a": "0.01", "ratio_b": "0.0244",
+                                          "ratio_c": "0.2", "ratio_d": "0.9", "budget_aa": "0.01", "budget_a": "0.01",
+                                          "budget_b": "0.0244", "budget_c": "0.2", "budget_d": "0.9"})
+    assert bad.status_code == 200 and "budget_aa" in bad.context["form"].errors
+    budgets = {"budget_aa": "0.004", "budget_a": "0.01", "budget_b": "0.0244", "budget_c": "0.2", "budget_d": "0.9"}
+    over = client.post("/credit/policy/", {"ratio_aa": "0.004", "ratio_a": "0.01", "ratio_b": "0.03",
+                                           "ratio_c": "0.2", "ratio_d": "0.9", **budgets})
+    assert over.status_code == 200 and "ratio_b" in over.context["form"].errors
+    good = client.post("/credit/policy/", {"ratio_aa": "0.002", "ratio_a": "0.005", "ratio_b": "0.01",
+                                           "ratio_c": "0.05", "ratio_d": "0.1", **budgets, "note": "test"})
     assert good.status_code == 302
     assert login(officer).post("/credit/policy/", {}).status_code == 403
 

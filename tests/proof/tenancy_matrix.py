@@ -231,6 +231,7 @@ MATRIX: dict[str, object] = {
     "risk:public_bulletins": Public("published risk bulletins for the public (§4.2)"),
     # --- release -----------------------------------------------------------------------------------------------
     "release-matrix": Bureau(reason="the mode matrix: supervisors"),
+    "release-dashboard": Bureau(reason="the inspection budget's figures: supervisors and risk analysts"),
     "certificate-verify": Public("certificate verification by its number, public by design (§4.4)"),
     "release-list": Listing(aimed_at_a),
     "bulk-submission-list": Listing(aimed_at_a, create=lambda w: {"declarations": [w.need("draft").pk]}),
@@ -257,6 +258,8 @@ MATRIX: dict[str, object] = {
     "release:dashboard_export": Bureau(lambda w: {"fmt": "csv"}),
     "release:matrix": Bureau(),
     "release:negative_list": Bureau(),
+    "release:targeting": Bureau(reason="the risk-targeting cut-offs: analysts and supervisors"),
+    "release:targeting_recompute": Bureau(reason="recomputes the cut-offs: analysts and supervisors"),
     "release:negative_list_retire": Bureau(lambda w: {"pk": 1}),
     "release:list": Listing(aimed_at_a),
     "release:detail": Own(pk("release")),

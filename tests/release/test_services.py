@@ -271,6 +271,8 @@ def test_held_declaration_resumes_with_its_mode(hs, draw, enterprise_a, declaran
     resumed = services.clearance_resume(declaration=declaration, actor=inspector, note="Documents checked")
     assert not resumed.on_hold and resumed.mode == "sample" and resumed.next_step == NextStep.AWAIT_SAMPLING
     assert resumed.task is not None
+    # Inspected for the matrix's cell (no cut-offs yet), as the budget counts it, and selected for sure.
+    assert resumed.selection == "matrix" and resumed.selection_probability == 1.0
     assert Declaration.objects.get(pk=declaration.pk).status == "awaiting_inspection"
     with pytest.raises(ValidationError):
         services.clearance_resume(declaration=declaration, actor=inspector)

@@ -33,7 +33,7 @@ def active_model(db, small_training):
 
 
 @pytest.fixture
-def vn_rule(analyst):
+def vn_rule(analyst, supervisor):
     rule = services.rule_create(actor=analyst, code="vn-shrimp", name="Shrimps from Viet Nam", conditions=VN_SHRIMP,
                                 add_score=40, force_release_mode="sample")
-    return services.rule_activate(rule=rule, actor=analyst)
+    return services.rule_activate(rule=rule, actor=supervisor)

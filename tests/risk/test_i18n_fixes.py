@@ -48,13 +48,13 @@ def test_every_queued_reason_has_words_in_both_languages():
 
 @pytest.mark.django_db
 def test_weekly_training_skips_only_when_history_is_too_short(monkeypatch):
-    def too_short(rows, labels):
+    def too_short(rows, labels, weights=None):
         raise training.NotEnoughHistory("not enough")
 
     monkeypatch.setattr(training, "train_and_measure", too_short)
     assert services.model_train_weekly() is None
 
-    def broken(rows, labels):
+    def broken(rows, labels, weights=None):
         raise ValueError("a bug, not a lack of history")
 
     monkeypatch.setattr(training, "train_and_measure", broken)

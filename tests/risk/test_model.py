@@ -75,3 +75,21 @@ def test_figures_on_the_public_validation_file(tmp_path):
     assert first[0] == "Declaration ID,score" and len(first) == len(rows) + 1 and first == second
     labels = [int(r["Fraud"]) for r in rows]
     assert metrics([float(line.split(",")[1]) for line in first[1:]], labels)["precision_5"] >= 0.85
+
+
+@pytest.mark.django_db
+def test_risk_evaluate_reports_critical_fraud_and_the_random_control_sample(tmp_path):
+    source = tmp_path / "labelled.csv"
+    lines = ["Declaration ID,Date,HS6 Code,Country of Origin,Fraud,Critical Fraud"]
+    lines += [f"{n},2021-01-01,030617,VN,{int(n % 4 == 0)},{(n % 4 == 0) + (n % 8 == 0)}" for n in range(40)]
+    source.write_text("\n".join(lines) + "\n")
+    out = io.StringIO()
+    call_command("risk_evaluate", str(source), format="kcs", stdout=out)
+    text = out.getvalue()
+    assert "precision@5% on Critical Fraud: " in text and "(5 critical frauds, " in text  # level 2 only
+    assert "random control sample (90 days): no inspection with an outcome" in text
+    without = tmp_path / "no-critical.csv"
+    without.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
+    out = io.StringIO()
+    call_command("risk_evaluate", str(without), format="kcs", stdout=out)
+    assert "(the file has no Critical Fraud column)" in out.getvalue()

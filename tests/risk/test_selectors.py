@@ -41,9 +41,9 @@ def test_whatif_does_not_count_already_forced_inspections(history):
     assert no_inspection["extra_inspections"] == 0 and no_inspection["hits"] == 6
 
 
-def test_rule_performance_and_control_sample_hook(history, analyst):
+def test_rule_performance_and_control_sample_hook(history, analyst, supervisor):
     rule = services.rule_create(actor=analyst, code="vn", name="VN", conditions=VN, add_score=10)
-    services.rule_activate(rule=rule, actor=analyst)
+    services.rule_activate(rule=rule, actor=supervisor)
     for d in history:
         services.declaration_assess(declaration=d)
     installed = selectors._control_sample_provider

@@ -39,11 +39,11 @@ def test_assessment_with_model_lists_model_factors(active_model, vn_rule):
 
 
 @pytest.mark.django_db
-def test_forced_tier_inspection_and_hold(analyst):
+def test_forced_tier_inspection_and_hold(analyst, supervisor):
     rule = services.rule_create(actor=analyst, code="grade-d", name="Grade D",
                                 conditions=[{"field": "enterprise_grade", "op": "in", "value": ["D"]}],
                                 force_tier="very_high", force_inspection=True, hold=True)
-    services.rule_activate(rule=rule, actor=analyst)
+    services.rule_activate(rule=rule, actor=supervisor)
     declaration = submitted_declaration()
     declaration.enterprise.credit_grade = "D"
     declaration.enterprise.save()
@@ -122,26 +122,26 @@ def test_bulletin_publish_activates_and_withdraw_retires_linked_rules(analyst):
 
 
 @pytest.mark.django_db
-def test_model_registry_activation(small_training, analyst):
+def test_model_registry_activation(small_training, supervisor):
     first = services.model_register(result=small_training, source="kcs:test")
     second = services.model_register(result=small_training, source="kcs:test")
-    services.model_activate(model=first, actor=analyst)
-    services.model_activate(model=second, actor=analyst)
+    services.model_activate(model=first, actor=supervisor)
+    services.model_activate(model=second, actor=supervisor)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert not first.is_active and second.is_active and second.activated_by == analyst
+    assert not first.is_active and second.is_active and second.activated_by == supervisor
     assert second.metrics["held_out"]["rows"] > 0 and second.train_rows == 4000
     assert "te_hs6_origin" in second.features
 
 
 @pytest.mark.django_db
-def test_grade_change_reassesses_that_enterprise_only(analyst):
+def test_grade_change_reassesses_that_enterprise_only(analyst, supervisor):
     from credit.models import GradeChange
     from risk.tasks import risk_reassess_grade_changes_task
 
     rule = services.rule_create(actor=analyst, code="grade-d", name="Grade D",
                                 conditions=[{"field": "enterprise_grade", "op": "in", "value": ["D"]}], add_score=60)
-    services.rule_activate(rule=rule, actor=analyst)
+    services.rule_activate(rule=rule, actor=supervisor)
     changed, other = submitted_declaration(), submitted_declaration()
     for d in (changed, other):
         services.declaration_assess(declaration=d)
@@ -154,3 +154,36 @@ def test_grade_change_reassesses_that_enterprise_only(analyst):
     assert result == {"pending": 1, "reassessed": 1, "moved": 1}
     assert RiskAssessment.objects.filter(declaration=changed).order_by("-id").first().tier == "high"
     assert RiskAssessment.objects.filter(declaration=other).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_analysts_activation_waits_for_a_second_analyst_or_a_supervisor(analyst, supervisor, roles):
+    from ciq_portal.models import AuditEntry
+    from ciq_portal.roles import Role
+    from risk.models import ActivationRequest
+    from tests.factories import UserFactory
+
+    second = UserFactory(username="analyst2", role=Role.RISK_ANALYST)
+    rule = services.rule_create(actor=analyst, code="four-eyes", name="Four eyes", conditions=VN_SHRIMP, add_score=5)
+    assert services.rule_activate(rule=rule, actor=analyst).status == "draft"
+    assert services.activation_pending(rule=rule).requested_by == analyst
+    with pytest.raises(ValidationError) as own:
+        services.rule_activate(rule=rule, actor=analyst)  # nobody approves their own request
+    assert "status" in own.value.message_dict
+    assert services.rule_activate(rule=rule, actor=second).status == "active"
+    request = ActivationRequest.objects.get(rule=rule)
+    assert request.status == "approved" and request.approved_by == second
+    assert AuditEntry.objects.filter(action="activation.approve", object_id=str(request.pk)).exists()
+    other = services.rule_create(actor=analyst, code="alone", name="Supervisor alone", conditions=VN_SHRIMP,
+                                 add_score=5)
+    assert services.rule_activate(rule=other, actor=supervisor).status == "active"
+
+
+@pytest.mark.django_db
+def test_an_emergency_bulletin_activates_its_rules_at_once(analyst):
+    rule = services.rule_create(actor=analyst, code="asf", name="ASF", conditions=VN_SHRIMP, force_inspection=True)
+    bulletin = services.bulletin_create(actor=analyst, rules=[rule], title_zh="非洲猪瘟", title_en="ASF",
+                                        hazard="animal_disease", countries=["VN"], valid_from=timezone.localdate())
+    services.bulletin_publish(bulletin=bulletin, actor=analyst)
+    rule.refresh_from_db()
+    assert rule.status == "active"  # reviewed after: its what-if and the budget dashboard show what it adds

@@ -26,12 +26,12 @@ def _forms(page: str) -> set[str]:
 
 
 @pytest.mark.django_db
-def test_rule_page_offers_what_the_table_allows(client, analyst):
+def test_rule_page_offers_what_the_table_allows(client, analyst, supervisor):
     rule = RiskRuleFactory()
     client.force_login(analyst)
     url = reverse("risk:rule_detail", args=[rule.pk])
     assert _forms(client.get(url).content.decode()) == {"activate", "retire"}
-    services.rule_activate(rule=rule, actor=analyst)
+    services.rule_activate(rule=rule, actor=supervisor)
     assert _forms(client.get(url).content.decode()) == {"retire"}
     services.rule_retire(rule=rule, actor=analyst)
     page = client.get(url).content.decode()

@@ -11,10 +11,10 @@ from .factories import submitted_declaration
 
 
 @pytest.fixture
-def assessed(analyst, enterprise_a):
+def assessed(analyst, supervisor, enterprise_a):
     rule = services.rule_create(actor=analyst, code="vn", name="Secret targeting rule",
                                 conditions=[{"field": "origin_country", "op": "in", "value": ["VN"]}], add_score=50)
-    services.rule_activate(rule=rule, actor=analyst)
+    services.rule_activate(rule=rule, actor=supervisor)
     declaration = submitted_declaration(enterprise=enterprise_a, origin="VN")
     return services.declaration_assess(declaration=declaration)
 
@@ -49,7 +49,7 @@ def test_officer_sees_assessment_page(client, officer, assessed):
 
 
 @pytest.mark.django_db
-def test_analyst_creates_rule_in_browser_and_sees_errors(client, analyst):
+def test_analyst_creates_rule_in_browser_and_sees_errors(client, analyst, supervisor):
     client.force_login(analyst)
     bad = client.post(reverse("risk:rule_create"), {
         "code": "bad", "name": "Bad", "conditions": '[{"field": "colour", "op": "eq", "value": "red"}]',
@@ -61,9 +61,16 @@ def test_analyst_creates_rule_in_browser_and_sees_errors(client, analyst):
         "add_score": 10})
     rule = RiskRule.objects.get(code="good")
     assert good.status_code == 302 and rule.status == "draft" and rule.owner == analyst
+    asked = client.post(reverse("risk:rule_move", args=[rule.pk, "activate"]), follow=True,
+                        HTTP_ACCEPT_LANGUAGE="en")
+    rule.refresh_from_db()
+    assert rule.status == "draft" and "Activation requested" in asked.content.decode()
+    assert "Activation asked by analyst" in asked.content.decode()
+    client.force_login(supervisor)  # the second pair of eyes
     client.post(reverse("risk:rule_move", args=[rule.pk, "activate"]))
     rule.refresh_from_db()
     assert rule.status == "active"
+    client.force_login(analyst)
     page = client.get(reverse("risk:rule_detail", args=[rule.pk]) + "?days=30")
     assert page.status_code == 200
     assert '&quot;field&quot;: &quot;hs_code&quot;' in page.content.decode()  # the conditions as JSON, as written
