@@ -13,9 +13,10 @@ class AccountLocked(exceptions.PermissionDenied):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("Username"))
+    # The account model's own bound (and the lock-out's record of the attempt): a longer name is no account's.
+    username = serializers.CharField(label=_("Username"), max_length=150)
     password = serializers.CharField(label=_("Password"), style={"input_type": "password"}, trim_whitespace=False,
-                                     write_only=True)
+                                     write_only=True, max_length=4096)
 
     def validate(self, attrs):
         request = self.context["request"]
