@@ -42,6 +42,19 @@ def joint_allows(action: str, status: str) -> bool:
     return status in JOINT_ACTIONS[action]
 
 
+# A laboratory's register entry: action -> statuses it may start from (a revoked laboratory stays revoked).
+LAB_ACTIONS = {
+    "suspend": frozenset({"active"}),
+    "reinstate": frozenset({"suspended"}),
+    "revoke": frozenset({"active", "suspended"}),
+}
+
+
+def lab_actions(status: str) -> list[str]:
+    """What may be done to a laboratory in ``status`` (its page offers these to supervisors)."""
+    return [action for action, sources in LAB_ACTIONS.items() if status in sources]
+
+
 # Steps of the inspection record and what must come before each.
 STEP_REQUIRES = {
     "checklist": (),

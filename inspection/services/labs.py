@@ -17,6 +17,7 @@ from ciq_portal.i18n import message_for_reader, stored_text
 from ciq_portal.roles import Role, has_role
 from declarations.choices import CommodityCategory
 
+from .. import transitions
 from ..choices import LabKind, LabStatus
 from ..models import Lab, LabComparison, LabPolicy, LabStatusChange, TestReport
 from ._common import _decimal, _event, _is_supervisor
@@ -200,6 +201,7 @@ def lab_suspend(*, lab, reason: str, actor) -> Lab:
         raise ValidationError({"reason": [_("Give the reason.")]})
     if lab.status == LabStatus.REVOKED:
         raise ValidationError({"status": [_("A revoked laboratory stays revoked.")]})
+    # Suspending a suspended laboratory again changes nothing (the automatic suspension may have come first).
     return _lab_status_set(lab, LabStatus.SUSPENDED, reason.strip(), actor)
 
 
@@ -218,7 +220,7 @@ def lab_reinstate(*, lab, reason: str, actor) -> Lab:
         raise ValidationError({"status": [_("Only a supervisor may reinstate a laboratory.")]})
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason.")]})
-    if lab.status != LabStatus.SUSPENDED:
+    if "reinstate" not in transitions.lab_actions(lab.status):
         raise ValidationError({"status": [_("Only a suspended laboratory can be reinstated.")]})
     return _lab_status_set(lab, LabStatus.ACTIVE, reason.strip(), actor)
 

@@ -13,7 +13,7 @@ from ciq_portal.audit import audit_trail
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, require_role
 
-from .. import selectors, services
+from .. import selectors, services, transitions
 from ..filtersets import LabFilterSet
 from ..forms import LabForm, LabPolicyForm, LabRetestForm, LabStatusForm
 from .tasks import BUREAU_INSPECTION_ROLES
@@ -51,7 +51,8 @@ def lab_detail(request, pk, retest_form=None):
         "retest_form": retest_form or LabRetestForm(lab=lab),
         "can_retest": has_role(request.user, Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR),
         "can_edit": has_role(request.user, Role.ADMINISTRATOR), "change_log": audit_trail(lab),
-        "is_supervisor": has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR)})
+        "is_supervisor": has_role(request.user, Role.SUPERVISOR, Role.ADMINISTRATOR),
+        "actions": transitions.lab_actions(lab.status)})
 
 
 @login_required
