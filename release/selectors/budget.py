@@ -17,8 +17,6 @@ from ..models import ReleaseDecision
 from .dashboard import Period, _ratio
 from .policy import selection_cutoffs_current
 
-# --- Inspection budget: budget against achieved per grade and per site -------------------------------------------
-
 BUDGET_TOLERANCE = 0.20  # achieved within ±20 % of the budget
 TREND_DAYS = 7
 

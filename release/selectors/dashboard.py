@@ -26,8 +26,6 @@ from ..models import (
     StatsRefresh,
 )
 
-# --- Dashboard ----------------------------------------------------------------------------------------------------
-
 
 @dataclass
 class Period:

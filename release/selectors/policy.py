@@ -16,9 +16,6 @@ from ..models import (
     SelectionCutoffs,
 )
 
-# --- Policy tables ----------------------------------------------------------------------------------------------
-
-
 MATRIX_KEY = "release-matrix"
 NEGATIVE_LIST_KEY = "negative-list"
 CUTOFFS_KEY = "release-selection-cutoffs"

@@ -16,8 +16,6 @@ from ..models import (
 )
 from ._shared import NUMBER_RE, TOKEN_RE
 
-# --- Public pages: nothing private (no values, no risk reasons, no buyers) --------------------------------------
-
 
 def _goods(declaration) -> list[dict]:
     lines = list(declaration.lines.order_by("line_no"))

@@ -24,8 +24,6 @@ from ..models import (
 )
 from ._shared import OFFICE_RE, TOKEN_RE
 
-# --- Releases, decisions and what the declarant sees -----------------------------------------------------------
-
 
 def _release_scope(queryset, *, user):
     """Bureau staff: all; a declarant: their enterprise's; a partner agency (port, customs): every release, read

@@ -14,8 +14,6 @@ from ..models import (
 )
 from .dashboard import Period, _hours, _month_split, _ratio
 
-# --- Time Release Study by stage (release.stages) ------------------------------------------------------------------
-
 
 def _stage_cells(period: Period) -> dict[tuple[str, str], dict[int, list[int]]]:
     """{(mode, stage): {bucket: [count, minutes]}} over the period: whole months from the monthly roll-up, the rest

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from ciq_portal.forms import errors_to_forms
 from declarations import selectors as declaration_selectors
-from declarations import views as declaration_views
+from declarations.views import declarations as declaration_views
 
 from .. import forms, selectors, services
 from ..choices import BulkSubmissionStatus

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
-from declarations import views as declaration_views
+from declarations.views import declarations as declaration_views
 from inspection import transitions as inspection_transitions
 from inspection.forms import ConclusionForm
 

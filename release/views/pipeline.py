@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from declarations import selectors as declaration_selectors
-from declarations import views as declaration_views
+from declarations.views import declarations as declaration_views
 from inspection.forms import ConclusionForm, SampleForm
 from inspection.views import tasks as inspection_task_views
 

@@ -35,7 +35,7 @@ def test_count_capped_but_pages_still_served(declarant_a, drafts, monkeypatch):
 
 
 def test_list_page_constant_queries(client, declarant_a, make_draft, monkeypatch):
-    from declarations import views
+    from declarations.views import declarations as views
 
     client.force_login(declarant_a)
     make_draft()

@@ -13,10 +13,10 @@ from ciq_portal.audit import audit_trail
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, require_role
 
-from . import selectors, services
-from .bulk import UnreadableFile, read_rows
-from .filtersets import DocumentRequirementFilterSet, HSCodeFilterSet
-from .forms import DocumentRequirementForm, HSCodeForm, HSEditionForm
+from .. import selectors, services
+from ..bulk import UnreadableFile, read_rows
+from ..filtersets import DocumentRequirementFilterSet, HSCodeFilterSet
+from ..forms import DocumentRequirementForm, HSCodeForm, HSEditionForm
 
 PAGE_SIZE = 50
 

@@ -1,37 +1,29 @@
-"""The declarant's and officer's browser pages: thin, they parse input and call services and selectors."""
+"""The declarant's and officer's pages of a declaration: the list, the form, the page and its steps, documents. Thin:
+they parse input and call services and selectors."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
-from ciq_portal.i18n import message_for_reader
 from ciq_portal.roles import BUREAU_ROLES, Role, has_role, is_bureau_user
 from ciq_portal.scoping import user_enterprise_id
 from ciq_portal.stored_files import download_name
-from credit.models import Enterprise
 from credit.selectors import delegating_importers
 
-from . import bulk, selectors, services, transitions
-from .choices import CommodityCategory, DeclarationStatus, DocumentKind
-from .filtersets import DeclarationFilterSet, RegistrationFilterSet
-from .forms import (
+from .. import selectors, services, transitions
+from ..choices import DeclarationStatus, DocumentKind
+from ..filtersets import DeclarationFilterSet
+from ..forms import (
     AnswerForm,
     DeclarationHeaderForm,
     DocumentUploadForm,
-    ImportForm,
     MessageForm,
-    RegistrationApplyForm,
-    RegistrationDecideForm,
-    RegistrationDocumentForm,
     RequestDocumentsForm,
     line_formset,
     line_initial,
@@ -305,173 +297,5 @@ def document_upload(request, pk):
 def document_download(request, pk, document_pk):
     _reader_required(request)
     document = selectors.document_get(user=request.user, pk=document_pk, declaration_pk=pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
-                        filename=download_name(document.original_name, document.content_type))
-
-
-# --- bulk import --------------------------------------------------------------------------------------------
-
-@login_required
-def import_page(request):
-    declarant_required(request)
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = bulk.import_job_start(enterprise_id=user_enterprise_id(request.user), actor=request.user,
-                                        **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            return redirect("declarations:import_job", pk=job.pk)
-    return render(request, "declarations/import.html", {"columns": bulk.COLUMNS, "form": form},
-                  status=400 if form.errors else 200)
-
-
-@login_required
-def import_job(request, pk):
-    declarant_required(request)
-    job = selectors.import_job_get(user=request.user, pk=pk)
-    if request.headers.get("HX-Request") or request.GET.get("format") == "json":
-        if request.GET.get("format") == "json":
-            return JsonResponse({"status": job.status, "total": job.total, "processed": job.processed,
-                                 "imported": job.imported, "errors": [
-                                     {"row": e["row"], "field": e["field"], "message": message_for_reader(e)}
-                                     for e in job.errors]})
-        return render(request, "declarations/_import_progress.html", {"job": job})
-    return render(request, "declarations/import_job.html", {"job": job})
-
-
-@login_required
-def import_template(request, fmt):
-    declarant_required(request)
-    if fmt == "xlsx":
-        response = HttpResponse(bulk.template_xlsx(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = 'attachment; filename="declarations-template.xlsx"'
-        return response
-    if fmt != "csv":
-        raise Http404
-    response = HttpResponse(bulk.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="declarations-template.csv"'
-    return response
-
-
-# --- registrations and filings (§4.4) -------------------------------------------------------------------------
-
-REGISTRATION_DECIDERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
-REGISTRATION_SUCCESS = {"approve": gettext_lazy("Approved."), "refuse": gettext_lazy("Refused."),
-                        "suspend": gettext_lazy("Suspended.")}
-
-
-def _registration_reader_required(request):
-    if not has_role(request.user, Role.DECLARANT, *BUREAU_ROLES) or (
-            has_role(request.user, Role.DECLARANT) and not is_bureau_user(request.user)
-            and user_enterprise_id(request.user) is None):
-        raise PermissionDenied
-
-
-@login_required
-def registration_list(request):
-    """Declarants: their enterprise's filings and registrations and a link to apply; officers: every application,
-    pending first by default."""
-    _registration_reader_required(request)
-    bureau = is_bureau_user(request.user)
-    params = request.GET.copy()
-    if bureau and "status" not in params:
-        params["status"] = "pending"
-    filterset = RegistrationFilterSet(params, queryset=selectors.registration_list(user=request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "declarations/registrations.html", {
-        "filter": filterset, "page_obj": page, "bureau": bureau,
-        "can_apply": has_role(request.user, Role.DECLARANT) and user_enterprise_id(request.user) is not None})
-
-
-@login_required
-def registration_apply(request):
-    declarant_required(request)
-    form = RegistrationApplyForm(request.POST if request.method == "POST" else None,
-                                 request.FILES if request.method == "POST" else None,
-                                 categories=CommodityCategory.choices,
-                                 initial={"kind": "importer_filing", "valid_from": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        document = data.pop("file", None)
-        try:
-            with transaction.atomic():  # the application and its first document, or neither
-                enterprise = Enterprise.objects.get(pk=user_enterprise_id(request.user))
-                registration = services.registration_apply(enterprise=enterprise, actor=request.user, **data)
-                if document:
-                    services.registration_document_upload(registration=registration, file=document,
-                                                          actor=request.user)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, _("Your application was filed; the bureau will decide on it."))
-            return redirect("declarations:registration_detail", pk=registration.pk)
-    return render(request, "declarations/registration_form.html", {"form": form},
-                  status=400 if form.errors else 200)
-
-
-def _registration_page(request, registration, *, form=None, failed_move="", document_form=None, status=200):
-    can_decide = has_role(request.user, *REGISTRATION_DECIDERS)
-    can_upload = (has_role(request.user, Role.DECLARANT) and registration.status != "refused"
-                  and user_enterprise_id(request.user) == registration.enterprise_id)
-    moves = [name for name, (sources, _target) in services.REGISTRATION_MOVES.items()
-             if registration.status in sources] if can_decide else []
-    return render(request, "declarations/registration_detail.html", {
-        "r": registration, "moves": moves, "decide_form": form or RegistrationDecideForm(), "failed_move": failed_move,
-        "documents": registration.documents.select_related("uploaded_by"), "can_upload": can_upload,
-        "document_form": document_form or RegistrationDocumentForm(),
-        "bureau": is_bureau_user(request.user)}, status=status)
-
-
-@login_required
-def registration_detail(request, pk):
-    _registration_reader_required(request)
-    return _registration_page(request, selectors.registration_get(user=request.user, pk=pk))
-
-
-@login_required
-@require_POST
-def registration_decide(request, pk, action):
-    if not has_role(request.user, *REGISTRATION_DECIDERS) or action not in services.REGISTRATION_MOVES:
-        raise PermissionDenied
-    registration = selectors.registration_get(user=request.user, pk=pk)
-    form = RegistrationDecideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.registration_decide(registration=registration, action=action, actor=request.user,
-                                         **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, REGISTRATION_SUCCESS[action])
-            return redirect("declarations:registration_detail", pk=pk)
-    return _registration_page(request, registration, form=form, failed_move=action, status=400)
-
-
-@login_required
-@require_POST
-def registration_document_upload(request, pk):
-    declarant_required(request)
-    registration = selectors.registration_get(user=request.user, pk=pk)
-    form = RegistrationDocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.registration_document_upload(registration=registration, actor=request.user,
-                                                  **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, _("Document uploaded."))
-            return redirect("declarations:registration_detail", pk=pk)
-    return _registration_page(request, registration, document_form=form, status=400)
-
-
-@login_required
-def registration_document_download(request, pk, document_pk):
-    _registration_reader_required(request)
-    registration = selectors.registration_get(user=request.user, pk=pk)
-    document = get_object_or_404(registration.documents, pk=document_pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
                         filename=download_name(document.original_name, document.content_type))
