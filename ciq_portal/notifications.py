@@ -314,10 +314,11 @@ def webhook_delivery_replay(*, delivery: WebhookDelivery, actor) -> WebhookDeliv
     return delivery
 
 
-def notifications_sweep(*, older_than: timedelta = timedelta(minutes=5)) -> dict:
-    """Re-queue what a lost message left behind: undispatched outbox rows, overdue retries, expired leases."""
+def notifications_sweep(*, older_than: timedelta | None = None) -> dict:
+    """Re-queue what a lost message left behind: undispatched outbox rows, overdue retries, expired leases
+    (``older_than`` their due time: CIQ["OUTBOX_SWEEP_AFTER"])."""
     now = timezone.now()
-    cutoff = now - older_than
+    cutoff = now - (older_than if older_than is not None else settings.CIQ["OUTBOX_SWEEP_AFTER"])
     events = OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff).count()
     if events:
         outbox_dispatch_due_task.delay()

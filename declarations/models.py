@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ciq_portal.models import MessageInEveryLanguage
@@ -180,12 +181,16 @@ class DeclarationEvent(MessageInEveryLanguage):
     # Structured details; never shown to declarants where it holds risk reasons (services decide).
     data = models.JSONField(default=dict, blank=True)
     visible_to_declarant = models.BooleanField(default=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # When it happened (a partner's logistics step: the time the partner gives, which may be pushed late) and when
+    # the portal recorded it; the timeline is in the order things happened.
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("declaration event")
         verbose_name_plural = _("declaration events")
-        ordering = ["created_at", "id"]
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["declaration", "occurred_at", "id"], name="decl_event_timeline")]
 
     def __str__(self):
         return f"{self.declaration_id} {self.kind}"

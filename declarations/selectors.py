@@ -250,7 +250,7 @@ def declaration_instructions(*, user, declaration) -> list:
     kind = kinds.get(declaration.status)
     if not kind:
         return []
-    event = declaration_events(user=user, declaration=declaration).filter(kind=kind).order_by("-created_at",
+    event = declaration_events(user=user, declaration=declaration).filter(kind=kind).order_by("-occurred_at",
                                                                                               "-id").first()
     return [event] if event else []
 

@@ -114,6 +114,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request reuses it: a database restart or a terminated backend costs a
+# reconnect, not a 500 on each process's next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the in-process worker and the web server share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -382,6 +385,9 @@ CIQ = {
     "MAX_GOODS_LINES": env.int("CIQ_MAX_GOODS_LINES", default=999),
     # A bulk upload still unfinished this long after it was made is queued again (its message or worker was lost).
     "IMPORT_RESUME_AFTER": timedelta(minutes=env.int("IMPORT_RESUME_MINUTES", default=5)),
+    # An outbox event or a delivery whose message was lost (a broker outage) is queued again by the sweep this long
+    # after it was due: well past the follow-up that normally takes it (JOURNAL_FOLLOW_UP_SECONDS).
+    "OUTBOX_SWEEP_AFTER": timedelta(seconds=env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=300)),
     # Webhooks (ciq_portal/webhooks.py): attempts before dead-letter, backoff base and cap, timeout, private targets.
     "WEBHOOK_MAX_ATTEMPTS": env.int("WEBHOOK_MAX_ATTEMPTS", default=8),
     "WEBHOOK_BACKOFF_BASE_SECONDS": env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30),

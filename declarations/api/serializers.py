@@ -60,7 +60,7 @@ class DeclarationEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DeclarationEvent
-        fields = ["id", "kind", "from_status", "to_status", "actor", "message", "created_at"]
+        fields = ["id", "kind", "from_status", "to_status", "actor", "message", "occurred_at", "created_at"]
         read_only_fields = fields
 
     def get_actor(self, event) -> str:

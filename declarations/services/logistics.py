@@ -134,7 +134,7 @@ def logistics_event_push(*, actor, external_id: str, kind: str, container_no: st
         data = {"logistics_event": event.pk, "external_id": external_id, "source": source, "kind": kind,
                 "container_no": container_no, "occurred_at": occurred_at.isoformat(), "location": event.location}
         declaration_event_add(declaration=declaration, kind=f"logistics_{kind}", actor=actor,
-                              message=timeline_text, data=data)
+                              message=timeline_text, data=data, occurred_at=occurred_at)
         if kind in ARRIVAL_KINDS and (declaration.arrived_at is None or occurred_at < declaration.arrived_at):
             before = {"arrived_at": declaration.arrived_at}
             declaration.arrived_at = occurred_at

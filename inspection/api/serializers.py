@@ -62,6 +62,11 @@ class ConclusionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+class TaskReleaseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                   label=_("reason"))
+
+
 class ReassignSerializer(serializers.Serializer):
     officer = serializers.IntegerField(label=_("officer"))
     reason = serializers.CharField(max_length=500, label=_("reason"))

@@ -29,6 +29,7 @@ from .serializers import (
     JointRequestSerializer,
     JointScheduleSerializer,
     ReassignSerializer,
+    TaskReleaseSerializer,
     TestReportSerializer,
 )
 
@@ -79,11 +80,13 @@ class InspectionTaskViewSet(viewsets.ReadOnlyModelViewSet):
         task = services.inspection_task_claim(task=self._task(pk), actor=request.user)
         return Response(InspectionTaskSerializer(task).data)
 
-    @extend_schema(request=None, responses=InspectionTaskSerializer)
+    @extend_schema(request=TaskReleaseSerializer, responses=InspectionTaskSerializer)
     @action(detail=True, methods=["post"], permission_classes=TASK_WORKERS)
     def release(self, request, pk=None):
+        serializer = TaskReleaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         task = services.inspection_task_release(task=self._task(pk), actor=request.user,
-                                                reason=str(request.data.get("reason", ""))[:500])
+                                                reason=serializer.validated_data["reason"])
         return Response(InspectionTaskSerializer(task).data)
 
     @extend_schema(request=ReassignSerializer, responses=InspectionTaskSerializer)

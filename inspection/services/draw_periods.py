@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +29,12 @@ def draw_period_commit(*, day: date, actor=None) -> DrawPeriod:
     if period:
         return period
     seed = secrets.token_hex(32)
-    period = DrawPeriod.objects.create(day=day, seed=seed, commitment=draws.commitment_of(seed),
-                                       algorithm=draws.ALGORITHM, committed_at=timezone.now())
+    try:
+        with transaction.atomic():
+            period = DrawPeriod.objects.create(day=day, seed=seed, commitment=draws.commitment_of(seed),
+                                               algorithm=draws.ALGORITHM, committed_at=timezone.now())
+    except IntegrityError:  # the day's first submissions raced: the one that committed first made the seed
+        return DrawPeriod.objects.select_for_update().get(day=day)
     audit_record(actor=actor, action="draw_period.commit", obj=period,
                  after={"day": day, "commitment": period.commitment})
     return period

@@ -1,5 +1,6 @@
 """Logistics events pushed by the port and agencies: idempotent by their id, validated, ordered, on the timeline."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -178,6 +179,29 @@ def test_arrival_time_is_the_earliest_arrival_step(port, declaration):
     declaration.refresh_from_db()
     assert declaration.arrived_at == LogisticsEvent.objects.get(external_id="A2").occurred_at
     assert Declaration.objects.filter(arrived_at__isnull=False).count() == 1
+
+
+def test_a_step_pushed_late_takes_its_place_on_the_timeline(port, declaration, api_as, declarant_a, client):
+    """Timelines are in the order things happened, not the order the portal heard of them."""
+    from declarations.services.timeline import declaration_event_add
+
+    declaration_event_add(declaration=declaration, kind="submitted", occurred_at=timezone.now() - timedelta(hours=12))
+    port.post(URL, body("G1", "site_gate_in", occurred_at=at(2)), format="json")
+    port.post(URL, body("D1", "container_discharged", occurred_at=at(5)), format="json")
+    port.post(URL, body("B1", "vessel_berthed", occurred_at=at(6)), format="json")  # reported last, happened first
+    expected = ["submitted", "logistics_vessel_berthed", "logistics_container_discharged", "logistics_site_gate_in"]
+
+    events = api_as(declarant_a).get(f"/api/v1/declarations/{declaration.pk}/events/").json()
+    assert [event["kind"] for event in events] == expected
+    berthed = next(event for event in events if event["kind"] == "logistics_vessel_berthed")
+    assert berthed["occurred_at"] == LogisticsEvent.objects.get(external_id="B1").occurred_at.astimezone(
+        timezone.get_current_timezone()).isoformat()
+    assert berthed["created_at"] > berthed["occurred_at"]
+    client.force_login(declarant_a)
+    page = client.get(f"/declarations/{declaration.pk}/").content.decode()
+    timeline = page[page.index('<ol class="timeline">'):]
+    times = re.findall(r'<time datetime="([^"]+)"', timeline[:timeline.index("</ol>")])
+    assert times == [event["occurred_at"] for event in events] and times == sorted(times)
 
 
 def test_time_filters_take_any_iso_offset(api_as, officer, db):

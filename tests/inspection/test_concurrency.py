@@ -60,3 +60,40 @@ def test_concurrent_claims_never_hand_out_a_task_twice(roles, enterprise_a):
         holders = dict(InspectionTask.objects.values_list("pk", "assigned_to_id"))
         assert all(holders[pk] == officer_pk for officer_pk, pks in claimed.items() for pk in pks)
         assert InspectionTask.objects.filter(status="claimed").count() == TASKS
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_days_first_submissions_at_once_share_one_seed():
+    """The chaos test's finding: two of the day's first submissions committing its draw seed at once both made one,
+    and the second answered 500 (duplicate key). Each now gets the one that committed."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from inspection.models import DrawPeriod
+    from inspection.services import draw_period_commit
+
+    day = date(2031, 3, 4)
+    for _ in range(5):
+        DrawPeriod.objects.filter(day=day).delete()
+        barrier = threading.Barrier(4)
+        seeds, errors = [], []
+
+        def commit(barrier=barrier, seeds=seeds, errors=errors):
+            try:
+                with transaction.atomic():
+                    barrier.wait()
+                    seeds.append(draw_period_commit(day=day).seed)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=commit) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        assert len(set(seeds)) == 1 and seeds[0] == DrawPeriod.objects.get(day=day).seed
