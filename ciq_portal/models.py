@@ -138,6 +138,7 @@ class AgencyKind(models.TextChoices):
     MARITIME = "maritime", _("Maritime safety administration")
     BORDER = "border", _("Border inspection")
     PORT_OPERATOR = "port_operator", _("Port operator")
+    LABORATORY = "laboratory", _("Accredited laboratory")
     OTHER = "other", _("Other agency")
 
 
@@ -152,6 +153,8 @@ class AgencyScope(models.TextChoices):
     BULLETINS_READ = "bulletins:read", _("Read risk bulletins")
     AUDIT_HEADS_READ = "audit_heads:read", _("Read signed audit heads")
     REGISTRATIONS_READ = "registrations:read", _("Read importer filings and manufacturer registrations")
+    LAB_WORK_READ = "lab_work:read", _("Read samples, laboratory orders and laboratory results")
+    LAB_RESULTS_POST = "lab_results:post", _("Post laboratory results (an accredited laboratory, its own orders)")
 
 
 def scope_labels(scopes) -> list[str]:

@@ -71,6 +71,13 @@ SCOPE_EXAMPLES = [
      'curl -s "$CIQ/api/v1/audit-heads/?since=2026-11-01" -H "Authorization: Api-Key $KEY"'),
     (AgencyScope.REGISTRATIONS_READ, "GET /api/v1/registrations/",
      'curl -s "$CIQ/api/v1/registrations/?status=approved" -H "Authorization: Api-Key $KEY"'),
+    (AgencyScope.LAB_WORK_READ, "GET /api/v1/lab-results/",
+     'curl -s "$CIQ/api/v1/lab-results/?declaration=NGB20261127000042" -H "Authorization: Api-Key $KEY"'),
+    (AgencyScope.LAB_RESULTS_POST, "POST /api/v1/lab-results/",
+     'SIG=$(openssl pkeyutl -sign -inkey lab-key.pem -rawin -in body.json | basenc --base64url | tr -d "=\\n"); '
+     'curl -s -X POST "$CIQ/api/v1/lab-results/" -H "Authorization: Api-Key $KEY" '
+     '-H "Content-Type: application/json" -H "X-CIQ-Lab-Signature: $SIG" -H "Idempotency-Key: $(uuidgen)" '
+     '--data-binary @body.json  # body.json: {"order": 42, "results": [{"test_item": "lead", "value": "0.12"}]}'),
 ]
 
 

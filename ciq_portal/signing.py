@@ -302,3 +302,27 @@ def public_keys_from_json(data: dict) -> list[PublicKey]:
             keys.append(PublicKey(entry["key_id"], key, entry.get("created_at") or "", entry.get("retired_at") or "",
                                   active=entry.get("status") == "active"))
     return keys
+
+
+# --- partners' signatures (their own keys, registered with the bureau) -------------------------------------------
+
+
+def partner_public_key_load(pem: str) -> Ed25519PublicKey | None:
+    """A partner's Ed25519 public key from its PEM text, or None when the text is not one."""
+    try:
+        key = serialization.load_pem_public_key((pem or "").strip().encode())
+    except (ValueError, TypeError):
+        return None
+    return key if isinstance(key, Ed25519PublicKey) else None
+
+
+def partner_signature_valid(public_key_pem: str, message: bytes, signature: str) -> bool:
+    """Whether ``signature`` (base64url) is the Ed25519 signature of ``message`` by the partner's registered key."""
+    key = partner_public_key_load(public_key_pem)
+    if key is None or not signature:
+        return False
+    try:
+        key.verify(_unb64(signature.strip()), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -5,17 +5,30 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import CommodityCategory
 
-from .choices import LabStatus, LeaveStatus, Priority, SiteCapability, SiteKind, TaskReason, TaskStatus, Weekday
+from .choices import (
+    LabOrderStatus,
+    LabStatus,
+    LeaveStatus,
+    Priority,
+    SiteCapability,
+    SiteKind,
+    TaskReason,
+    TaskStatus,
+    Weekday,
+)
 from .models import (
     ConflictOfInterest,
     InspectionSite,
     InspectionTask,
     JointInspection,
     Lab,
+    LabOrder,
+    LabResult,
     OfficerLeave,
     OfficerProfile,
     OfficerShift,
     RosterPattern,
+    Sample,
     TestItem,
     TestLimit,
     TestReport,
@@ -54,6 +67,33 @@ class LabFilterSet(django_filters.FilterSet):
     class Meta:
         model = Lab
         fields = ["status", "kind"]
+
+
+class SampleFilterSet(django_filters.FilterSet):
+    declaration = django_filters.CharFilter(field_name="task__declaration__number", label=_("declaration number"))
+
+    class Meta:
+        model = Sample
+        fields = ["task", "sample_no"]
+
+
+class LabOrderFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=LabOrderStatus.choices, label=_("status"))
+    declaration = django_filters.CharFilter(field_name="task__declaration__number", label=_("declaration number"))
+
+    class Meta:
+        model = LabOrder
+        fields = ["status", "task", "sample"]
+
+
+class LabResultFilterSet(django_filters.FilterSet):
+    passed = django_filters.BooleanFilter(label=_("within limits"))
+    declaration = django_filters.CharFilter(field_name="order__task__declaration__number",
+                                            label=_("declaration number"))
+
+    class Meta:
+        model = LabResult
+        fields = ["order", "test_item", "passed"]
 
 
 class JointInspectionFilterSet(django_filters.FilterSet):

@@ -474,6 +474,11 @@ class Lab(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(_("status"), max_length=12, choices=LabStatus.choices, default=LabStatus.ACTIVE)
+    # The laboratory's own system: the agency client whose API keys post its results, and the Ed25519 public key
+    # (PEM) that checks each posting's signature (the laboratory keeps the private key).
+    api_client = models.OneToOneField("ciq_portal.AgencyClient", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="laboratory", verbose_name=_("API client"))
+    signing_public_key = models.TextField(_("public key of its result signatures (PEM)"), blank=True)
 
     class Meta:
         verbose_name = _("laboratory")
@@ -534,6 +539,9 @@ class LabOrder(models.Model):
     ordered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     ordered_at = models.DateTimeField(auto_now_add=True)
     resulted_at = models.DateTimeField(null=True, blank=True)
+    # Results the laboratory's system posted: the exact body it signed and its Ed25519 signature, kept as evidence.
+    results_signed_body = models.TextField(blank=True)
+    results_signature = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["ordered_at", "id"]

@@ -10,7 +10,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ciq_portal.agencies import client_effective_scopes, user_agency_client
+from ciq_portal.models import AgencyScope
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from ciq_portal.scoping import get_in_scope, scope_queryset
 from credit.models import Enterprise
@@ -43,12 +46,14 @@ from .models import (
     JointInspection,
     Lab,
     LabOrder,
+    LabResult,
     ObjectDraw,
     OfficerLeave,
     OfficerProfile,
     OfficerShift,
     RosterCancellation,
     RosterPattern,
+    Sample,
     TestItem,
     TestLimit,
 )
@@ -473,3 +478,75 @@ def joint_inspection_outcome(joint) -> dict | None:
     conclusion = Conclusion.NON_CONFORM if Conclusion.NON_CONFORM in results else Conclusion.CONFORM
     return {"conclusion": conclusion, "disposition": "",
             "concluded_at": joint.completed_at.isoformat() if joint.completed_at else None}
+
+
+# --- samples, laboratory orders and results over the API ----------------------------------------------------------
+
+
+def laboratory_of(user) -> Lab | None:
+    """The laboratory whose system ``user`` is (the account of the agency client its API keys belong to), or None."""
+    client = user_agency_client(user)
+    if client is None:
+        return None
+    return Lab.objects.filter(api_client=client).first()
+
+
+def _lab_work_scope(queryset: QuerySet, *, user, lab_field: str, enterprise_field: str | None) -> QuerySet:
+    """Bureau staff see every row; a laboratory's system the rows of its own orders; a partner agency holding
+    ``lab_work:read`` every row; a declarant (where ``enterprise_field`` is given) its own enterprise's rows."""
+    if is_bureau_user(user):
+        return queryset
+    lab = laboratory_of(user)
+    if lab is not None:
+        return queryset.filter(**{lab_field: lab}).distinct()
+    client = user_agency_client(user)
+    if client is not None:
+        return queryset if AgencyScope.LAB_WORK_READ in client_effective_scopes(client) else queryset.none()
+    if enterprise_field is None:
+        return queryset.none()
+    return scope_queryset(queryset, user=user, enterprise_field=enterprise_field)
+
+
+def sample_list(*, user) -> QuerySet[Sample]:
+    queryset = (Sample.objects.select_related("task__declaration").prefetch_related("custody")
+                .order_by("-taken_at", "-id"))
+    return _lab_work_scope(queryset, user=user, lab_field="lab_orders__lab", enterprise_field=None)
+
+
+def lab_order_list(*, user) -> QuerySet[LabOrder]:
+    queryset = (LabOrder.objects.select_related("task__declaration", "sample", "lab").prefetch_related("results")
+                .order_by("-ordered_at", "-id"))
+    return _lab_work_scope(queryset, user=user, lab_field="lab", enterprise_field=None)
+
+
+def lab_result_list(*, user) -> QuerySet[LabResult]:
+    """Results as ``user`` may read them; a declarant reads its own enterprise's (the API leaves out why the
+    consignment was inspected)."""
+    queryset = (LabResult.objects.select_related("order__task__declaration", "order__sample", "order__lab")
+                .order_by("-recorded_at", "-id"))
+    return _lab_work_scope(queryset, user=user, lab_field="order__lab", enterprise_field="order__task__enterprise")
+
+
+def lab_order_get_for_results(*, user, pk) -> LabOrder:
+    """The order a laboratory's system posts results for: one of its own laboratory's (another's is a 404)."""
+    lab = laboratory_of(user)
+    if lab is None:
+        raise PermissionDenied(_("Only an accredited laboratory's own system posts laboratory results."))
+    try:
+        return LabOrder.objects.select_related("task", "lab").get(pk=pk, lab=lab)
+    except (LabOrder.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def sample_get_for_custody(*, user, pk) -> Sample:
+    """The sample whose hand-over ``user`` records: any, for bureau staff; one sent to it, for a laboratory."""
+    if is_bureau_user(user):
+        queryset = Sample.objects.all()
+    elif (lab := laboratory_of(user)) is not None:
+        queryset = Sample.objects.filter(lab_orders__lab=lab).distinct()
+    else:
+        raise PermissionDenied(_("Custody is recorded by the bureau and by the laboratory holding the sample."))
+    try:
+        return queryset.select_related("task").get(pk=pk)
+    except Sample.DoesNotExist as exc:
+        raise Http404 from exc

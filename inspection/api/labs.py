@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from ciq_portal.api.permissions import role_required
 from ciq_portal.idempotency import idempotent
+from ciq_portal.models import AgencyClient
 from ciq_portal.roles import BUREAU_ROLES, Role
 from declarations.choices import CommodityCategory
 
@@ -21,7 +22,7 @@ from .serializers import LabSerializer
 ROLES_BY_ACTION = {
     "create": (Role.ADMINISTRATOR,), "update": (Role.ADMINISTRATOR,), "partial_update": (Role.ADMINISTRATOR,),
     "suspend": (Role.SUPERVISOR, Role.ADMINISTRATOR), "reinstate": (Role.SUPERVISOR, Role.ADMINISTRATOR),
-    "retests": (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR),
+    "retests": (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR), "api_access": (Role.ADMINISTRATOR,),
 }
 
 
@@ -37,6 +38,16 @@ class LabWriteSerializer(serializers.ModelSerializer):
         model = Lab
         fields = ["name", "name_en", "kind", "accreditation_no", "scope_categories", "scope_test_items",
                   "valid_from", "valid_until"]
+
+
+class LabApiAccessSerializer(serializers.Serializer):
+    client = serializers.PrimaryKeyRelatedField(
+        queryset=AgencyClient.objects.all(), allow_null=True,
+        help_text="The agency client (of an agency of kind laboratory) whose API keys post this laboratory's "
+                  "results; null removes it.")
+    signing_public_key = serializers.CharField(
+        allow_blank=True, max_length=2000,
+        help_text="The laboratory's Ed25519 public key (PEM) that checks the X-CIQ-Lab-Signature of its postings.")
 
 
 class LabReasonSerializer(serializers.Serializer):
@@ -98,6 +109,15 @@ class LabViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Read
         serializer = LabReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         lab = services.lab_reinstate(lab=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(LabSerializer(lab).data)
+
+    @extend_schema(request=LabApiAccessSerializer, responses=LabSerializer)
+    @action(detail=True, methods=["post"], url_path="api-access")
+    def api_access(self, request, pk=None):
+        """Tie the laboratory to its own system: the API client that posts its results and its public key."""
+        serializer = LabApiAccessSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lab = services.lab_api_access_set(lab=self.get_object(), actor=request.user, **serializer.validated_data)
         return Response(LabSerializer(lab).data)
 
     @extend_schema(methods=["GET"], request=None, responses=LabComparisonSerializer(many=True))

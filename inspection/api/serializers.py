@@ -76,7 +76,7 @@ class LabSerializer(serializers.ModelSerializer):
     class Meta:
         model = Lab
         fields = ["id", "name", "name_en", "kind", "accreditation_no", "scope_categories", "scope_test_items",
-                  "valid_from", "valid_until", "status"]
+                  "valid_from", "valid_until", "status", "signing_public_key"]
         read_only_fields = fields
 
 

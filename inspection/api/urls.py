@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .lab_work import LabOrderViewSet, LabResultViewSet, SampleViewSet
 from .labs import LabPolicyViewSet, LabViewSet
 from .limits import TestItemViewSet, TestLimitViewSet
 from .sites import InspectionSiteViewSet
@@ -18,6 +19,9 @@ from .views import InspectionTaskViewSet, JointInspectionViewSet, TestReportView
 router = SimpleRouter()
 router.register("inspection-tasks", InspectionTaskViewSet, basename="inspection-task")
 router.register("labs", LabViewSet, basename="lab")
+router.register("samples", SampleViewSet, basename="sample")
+router.register("lab-orders", LabOrderViewSet, basename="lab-order")
+router.register("lab-results", LabResultViewSet, basename="lab-result")
 router.register("lab-policies", LabPolicyViewSet, basename="lab-policy")
 router.register("test-reports", TestReportViewSet, basename="test-report")
 router.register("inspection-sites", InspectionSiteViewSet, basename="inspection-site")

@@ -31,6 +31,7 @@ from .labs import (
     LAB_RETEST_TOLERANCE,
     REPORT_MAX_AGE_DAYS,
     ReportCheck,
+    lab_api_access_set,
     lab_disagreements,
     lab_policy_current,
     lab_policy_set,
@@ -88,6 +89,7 @@ from .roster import (
 )
 from .sampling import (
     lab_order_create,
+    lab_result_post,
     lab_result_record,
     sample_custody_add,
     sample_take,
@@ -157,6 +159,7 @@ __all__ = [
     "sample_custody_add",
     "lab_order_create",
     "lab_result_record",
+    "lab_result_post",
     "LIMIT_IMPORT_COLUMNS",
     "test_item_create",
     "test_item_update",
@@ -167,6 +170,7 @@ __all__ = [
     "LAB_DISAGREEMENT_LIMIT",
     "LAB_DISAGREEMENT_WINDOW_DAYS",
     "LAB_RETEST_TOLERANCE",
+    "lab_api_access_set",
     "lab_disagreements",
     "lab_policy_current",
     "lab_policy_set",

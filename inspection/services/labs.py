@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import message_for_reader, stored_text
 from ciq_portal.roles import Role, has_role
+from ciq_portal.signing import partner_public_key_load
 from declarations.choices import CommodityCategory
 
 from .. import transitions
@@ -348,3 +349,25 @@ def lab_retest_compare(*, report, test_item: str, bureau_value, actor, tolerance
                                 "n": disagreements, "days": policy.window_days, "limit": policy.disagreement_limit},
                             actor=None, automatic=True)
     return comparison
+
+
+@transaction.atomic
+def lab_api_access_set(*, lab, client, signing_public_key: str, actor) -> Lab:
+    """Tie a laboratory to its own system: the agency client whose API keys post its results (None removes it)
+    and the Ed25519 public key (PEM) that checks their signatures. Administrators."""
+    _require(actor, Role.ADMINISTRATOR)
+    lab = Lab.objects.select_for_update().get(pk=lab.pk)
+    pem = (signing_public_key or "").strip()
+    errors = {}
+    if pem and partner_public_key_load(pem) is None:
+        errors["signing_public_key"] = [_("Give an Ed25519 public key in PEM form.")]
+    if client is not None and Lab.objects.filter(api_client=client).exclude(pk=lab.pk).exists():
+        errors["client"] = [_("This API client already belongs to another laboratory.")]
+    if errors:
+        raise ValidationError(errors)
+    before = {"client": lab.api_client_id, "signing_public_key": lab.signing_public_key}
+    lab.api_client, lab.signing_public_key = client, pem + "\n" if pem else ""
+    lab.save(update_fields=["api_client", "signing_public_key"])
+    audit_record(actor=actor, action="lab.api_access", obj=lab, before=before,
+                 after={"client": lab.api_client_id, "signing_public_key": lab.signing_public_key})
+    return lab

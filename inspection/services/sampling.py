@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.i18n import message_for_reader
+from ciq_portal.signing import partner_signature_valid
 
-from ..choices import CustodyAction, LabOrderStatus
+from ..choices import CustodyAction, LabOrderStatus, LabStatus
 from ..models import CustodyEntry, LabOrder, LabResult, Sample, TestItem
 from ..selectors import test_limit_in_force
 from ._common import _decimal, _event, _lock_for_record
@@ -130,4 +131,32 @@ def lab_result_record(*, order, results, actor) -> LabOrder:
     _event(declaration=order.task.declaration, kind="lab_resulted", actor=actor,
            message=lambda: _("Laboratory results recorded: %(n)s item(s) outside limits.") % {"n": len(failed)}
            if failed else _("Laboratory results recorded: all within limits."), data={"failed": failed})
+    return order
+
+
+@transaction.atomic
+def lab_result_post(*, order, results, signed_body: bytes, signature: str, actor) -> LabOrder:
+    """A laboratory's system posts the results of one of its own orders: the signature over the exact body it sent
+    is checked with the public key the laboratory registered, then the results are recorded and judged against the
+    limits table exactly as on the page (:func:`lab_result_record`; a result outside its limit is a
+    non-conformity), and the signed body and its signature are kept with the order as evidence."""
+    lab = order.lab
+    if lab.api_client_id is None or lab.api_client.user_id != actor.pk:
+        raise PermissionDenied(_("Only the laboratory the order was sent to posts its results."))
+    if lab.status != LabStatus.ACTIVE:
+        raise PermissionDenied(_("The laboratory is %(s)s: its results are not accepted.")
+                               % {"s": lab.get_status_display()})
+    if not lab.signing_public_key:
+        raise PermissionDenied(_("The laboratory has no registered public key: the bureau cannot check its "
+                                 "signatures."))
+    if not partner_signature_valid(lab.signing_public_key, signed_body, signature):
+        raise PermissionDenied(_("The signature does not match the body under the laboratory's registered key."))
+    rows = [{"test_item": row.get("test_item", ""), "value": row.get("value"), "unit": row.get("unit", "")}
+            for row in results or []]  # a laboratory reports values; the limits are the bureau's table's
+    order = lab_result_record(order=order, results=rows, actor=actor)
+    order.results_signed_body = signed_body.decode("utf-8", errors="replace")
+    order.results_signature = signature.strip()[:100]
+    order.save(update_fields=["results_signed_body", "results_signature"])
+    audit_record(actor=actor, action="lab_result.post", obj=order, enterprise_id=order.task.enterprise_id,
+                 after={"lab": lab.accreditation_no, "signature": order.results_signature})
     return order

@@ -17,5 +17,7 @@ urlpatterns = [
     path("declarations/<int:pk>/submit/", pipeline.DeclarationSubmitView.as_view(), name="declaration-submit"),
     path("inspection-tasks/<int:pk>/conclude/", pipeline.InspectionTaskConcludeView.as_view(),
          name="inspection-task-conclude"),
+    path("inspection-tasks/<int:pk>/samples/", pipeline.InspectionTaskSampleView.as_view(),
+         name="inspection-task-samples"),
     *router.urls,
 ]

@@ -296,6 +296,17 @@ MATRIX: dict[str, object] = {
     "lab-suspend": Bureau(lambda w: {"pk": w.need("lab").pk}, reason="supervisors suspend laboratories"),
     "lab-reinstate": Bureau(lambda w: {"pk": w.need("lab").pk}, reason="supervisors reinstate laboratories"),
     "lab-retests": Bureau(lambda w: {"pk": w.need("lab").pk}, reason="re-tests: bureau staff"),
+    "lab-api-access": Bureau(lambda w: {"pk": w.need("lab").pk},
+                             reason="administrators tie a laboratory to its own system and key"),
+    "sample-list": Bureau(reason="samples: bureau staff, the laboratory they were sent to, partners (lab_work:read)"),
+    "sample-detail": Bureau(pk("sample"), reason="samples: bureau staff, their laboratory, partners"),
+    "sample-custody": Bureau(pk("sample"), reason="custody hand-overs: bureau staff and the laboratory holding it"),
+    "inspection-task-samples": Bureau(pk("task"), reason="samples are taken by officers"),
+    "lab-order-list": Bureau(reason="laboratory orders: bureau staff (who place them), their laboratory, partners"),
+    "lab-order-detail": Bureau(pk("lab_order"), reason="laboratory orders: bureau staff, their laboratory, partners"),
+    "lab-result-list": Listing(aimed_at_a, create=lambda w: {
+        "order": w.need("lab_order").pk, "results": [{"test_item": "lead", "value": "0.1"}]}),
+    "lab-result-detail": Own(pk("lab_result")),
     "lab-policy-list": Bureau(reason="the re-test rule: bureau staff read, supervisors set"),
     "test-report-list": Listing(aimed_at_a, create=lambda w: {
         "declaration": w.need("declaration").pk, "lab_accreditation_no": "CNAS L0000", "report_no": "B-ON-A",

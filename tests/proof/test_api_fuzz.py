@@ -5,7 +5,8 @@ authentication accepts a request without it or with bad credentials (schemathesi
 Bounded: CIQ_FUZZ_EXAMPLES examples per operation and generation mode (default 6) keep the four roles' run within
 a few minutes on 2 cores. The requests go through the real WSGI stack in-process (from_wsgi), on the test
 database with committed data (transactional), each with the role's real credentials: ``Token`` for declarants,
-officers and supervisors, an ``Api-Key`` for the partner agency.
+officers and supervisors, an ``Api-Key`` for the partner agency and for enterprise A's laboratory's own system (its
+postings unsigned or wrongly signed by the fuzzer: refused, never a server error).
 """
 
 import os
@@ -19,12 +20,32 @@ from rest_framework.authtoken.models import Token
 pytestmark = [pytest.mark.slow]
 
 EXAMPLES = int(os.environ.get("CIQ_FUZZ_EXAMPLES", "6"))
-ROLES = ["declarant", "officer", "supervisor", "agency"]
+ROLES = ["declarant", "officer", "supervisor", "agency", "laboratory"]
 # Operations whose declared security lists none (public by design): nothing to refuse.
 PUBLIC_OPERATIONS = {"POST /api/v1/auth/token/"}
 
 
-def _credentials(role, *, declarant_a, officer, supervisor, supervisor_actor):
+def _credentials(role, *, declarant_a, officer, supervisor, supervisor_actor, world):
+    if role == "laboratory":
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from ciq_portal.agencies import agency_api_key_issue, agency_client_create, agency_ensure
+        from ciq_portal.models import AgencyScope
+        from ciq_portal.signing import public_pem
+        from inspection.services import lab_api_access_set
+
+        from ..factories import UserFactory
+
+        lab_scopes = [AgencyScope.LAB_WORK_READ, AgencyScope.LAB_RESULTS_POST]
+        agency = agency_ensure(code="lab-fuzz", name_zh="检测实验室", kind="laboratory", scopes=lab_scopes,
+                               actor=supervisor_actor)
+        client = agency_client_create(agency=agency, name="LIMS", scopes=lab_scopes, actor=supervisor_actor,
+                                      rate_limit="100000/min")
+        administrator = UserFactory(username="fuzz-admin", role="administrator")
+        lab_api_access_set(lab=world.lab, client=client, actor=administrator,
+                           signing_public_key=public_pem(Ed25519PrivateKey.generate().public_key()))
+        _key, raw = agency_api_key_issue(client=client, actor=supervisor_actor)
+        return {"Authorization": f"Api-Key {raw}"}
     if role == "agency":
         from ciq_portal.agencies import agency_api_key_issue, agency_client_create, agency_ensure
         from ciq_portal.models import AgencyScope
@@ -86,10 +107,10 @@ def test_api_fuzz_per_role(role, reference_data, transactional_db, declarant_a, 
     from .world import build_world
 
     # Enterprise A's objects exist, so ids the fuzzer tries may hit real rows (theirs or another's).
-    build_world(enterprise_a=declarant_a.enterprise_membership.enterprise, declarant_a=declarant_a, officer=officer,
-                supervisor=supervisor)
+    world = build_world(enterprise_a=declarant_a.enterprise_membership.enterprise, declarant_a=declarant_a,
+                        officer=officer, supervisor=supervisor)
     headers = _credentials(role, declarant_a=declarant_a, officer=officer, supervisor=supervisor,
-                           supervisor_actor=supervisor)
+                           supervisor_actor=supervisor, world=world)
     schema = _load_schema()
     checks = _checks()
     failures, operations = [], 0

@@ -253,6 +253,15 @@ def build_world(*, enterprise_a, declarant_a, officer, supervisor, administrator
 
     _step(world, "lab_order", lab_order)
 
+    def lab_result():
+        from inspection.services import lab_result_record
+
+        order = lab_result_record(order=world.need("lab_order"), results=[{"test_item": "lead", "value": "0.1",
+                                                                           "limit_max": "0.5"}], actor=officer)
+        return order.results.get()
+
+    _step(world, "lab_result", lab_result)
+
     def photo():
         from inspection.services import inspection_photo_add
 
