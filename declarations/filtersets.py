@@ -8,7 +8,7 @@ from ciq_portal.filters import UTCIsoDateTimeFilter
 from ciq_portal.forms import DatePicker
 
 from .choices import CommodityCategory, DeclarationStatus, DocumentKind, LogisticsEventKind, ReleaseMode
-from .models import Declaration, DocumentRequirement, GoodsLine, HSCode, LogisticsEvent, Registration
+from .models import Declaration, DocumentRequirement, GoodsLine, HSCode, LogisticsEvent, Port, Registration
 from .nomenclature import in_force
 
 ORDERING = (
@@ -132,3 +132,15 @@ class HSCodeFilterSet(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(Q(name_zh__icontains=value) | Q(name_en__icontains=value)) if value else queryset
+
+
+class PortFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Code or name"))
+
+    class Meta:
+        model = Port
+        fields = ["q"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(locode__icontains=value) | Q(name_zh__icontains=value)
+                               | Q(name_en__icontains=value)) if value else queryset

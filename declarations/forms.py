@@ -16,6 +16,8 @@ from .models import Registration
 LINE_PREFIX = "lines"
 # The id of the page's list of countries (places.country_datalist): type a name, get its ISO code.
 COUNTRY_LIST = "iso-countries"
+# The id of the page's list of ports (ports.port_datalist): type 宁波 or Ningbo, get NGB.
+PORT_LIST = "ports"
 MAX_LINES = 200
 
 
@@ -35,7 +37,7 @@ def _decimal(label):
 class DeclarationHeaderForm(forms.Form):
     """The header of a draft. Choices are offered with select widgets but checked by the service."""
 
-    port_of_entry = _text(_("Port / office of entry"), max_length=16, placeholder="NGB")
+    port_of_entry = _text(_("Port / office of entry"), max_length=16, placeholder="NGB", list=PORT_LIST)
     transport_mode = forms.CharField(label=_("Transport mode"), required=False,
                                      widget=forms.Select(choices=TransportMode.choices))
     vessel_voyage = _text(_("Vessel and voyage / flight"), max_length=64)
@@ -218,6 +220,17 @@ class HSCodeForm(forms.Form):
                                  choices=[("", "—")] + list(CommodityCategory.choices))
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DatePicker())
     valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DatePicker())
+
+
+class PortForm(forms.Form):
+    code = _text(_("Office code"), max_length=16, placeholder="NGB")
+    locode = _text(_("UN/LOCODE"), max_length=5, placeholder="CNNGB")
+    name_zh = _text(_("Name (Chinese)"), max_length=100, placeholder="宁波")
+    name_en = _text(_("Name (English)"), max_length=100, placeholder="Ningbo")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("The code declarations give as their port / office of entry.")
 
 
 class HSEditionForm(forms.Form):

@@ -414,3 +414,21 @@ class RegistrationDocument(StoredFile):
     class Meta(StoredFile.Meta):
         verbose_name = _("registration document")
         verbose_name_plural = _("registration documents")
+
+
+class Port(models.Model):
+    """A port / office of entry the bureau supervises, reference data its administrator keeps: a declaration stores
+    the office code (NGB); pages show the port's name in the reader's language with its UN/LOCODE, 宁波 (CNNGB)."""
+
+    code = models.CharField(_("office code"), max_length=16, primary_key=True)
+    locode = models.CharField(_("UN/LOCODE"), max_length=5)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        verbose_name = _("port")
+        verbose_name_plural = _("ports")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name_zh}"

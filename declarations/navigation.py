@@ -15,4 +15,6 @@ ITEMS = [
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=60),
     NavItem(label=_("HS nomenclature"), url_name="declarations:hs_codes",
             roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=61),
+    NavItem(label=_("Ports"), url_name="declarations:ports",
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR}), order=62),
 ]

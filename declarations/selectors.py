@@ -26,6 +26,7 @@ from .filtersets import (
     DocumentRequirementFilterSet,
     HSCodeFilterSet,
     LogisticsEventFilterSet,
+    PortFilterSet,
     RegistrationFilterSet,
 )
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     HSEdition,
     ImportJob,
     LogisticsEvent,
+    Port,
     Registration,
 )
 
@@ -350,3 +352,15 @@ def hs_code_get(*, user, code) -> HSCode:
 def hs_edition_list(*, user):
     _require_bureau(user)
     return HSEdition.objects.select_related("imported_by").order_by("-effective_from", "-id")
+
+
+def port_list(*, user, filters=None):
+    _require_bureau(user)
+    return PortFilterSet(filters or {}, queryset=Port.objects.order_by("code")).qs
+
+
+def port_get(*, user, code) -> Port:
+    try:
+        return port_list(user=user).get(pk=code)
+    except Port.DoesNotExist as exc:
+        raise Http404 from exc

@@ -36,4 +36,7 @@ urlpatterns = [
     path("reference/hs/import/", reference.hs_edition_import, name="hs_edition_import"),
     path("reference/hs/import/template.csv", reference.hs_edition_template, name="hs_edition_template"),
     path("reference/hs/<str:code>/", reference.hs_code_form, name="hs_code_edit"),
+    path("reference/ports/", reference.port_list, name="ports"),
+    path("reference/ports/new/", reference.port_form, name="port_create"),
+    path("reference/ports/<str:code>/", reference.port_form, name="port_edit"),
 ]

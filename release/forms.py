@@ -140,7 +140,9 @@ class PostCheckRecordForm(forms.Form):
 class DashboardFilterForm(forms.Form):
     first = forms.DateField(label=_("From"), required=False, widget=DatePicker())
     last = forms.DateField(label=_("Until"), required=False, widget=DatePicker())
-    port = forms.CharField(label=_("Port"), max_length=16, required=False)
+    # Suggestions by name (declarations' port_datalist on the page): type 宁波, get NGB.
+    port = forms.CharField(label=_("Port"), max_length=16, required=False,
+                           widget=forms.TextInput(attrs={"list": "ports"}))
     grade = forms.ChoiceField(label=_("Credit grade"), required=False,
                               choices=[("", _("All grades"))] + [(g, g) for g in matrix.GRADES])
     basis = forms.ChoiceField(label=_("Clearance time"), required=False, initial=ClearanceBasis.SUBMISSION,

@@ -1,5 +1,6 @@
-"""/api/v1/document-requirements/, /api/v1/hs-codes/, /api/v1/hs-editions/: the bureau's reference tables of
-declarations. Bureau staff read them; administrators change them (each change audited, with its effective dates)."""
+"""/api/v1/document-requirements/, /api/v1/hs-codes/, /api/v1/hs-editions/, /api/v1/ports/: the bureau's reference
+tables of declarations. Bureau staff read them; administrators change them (each change audited, with its effective
+dates)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -15,8 +16,8 @@ from ciq_portal.roles import BUREAU_ROLES, Role
 from .. import selectors, services
 from ..bulk import UnreadableFile, read_rows
 from ..choices import CommodityCategory, DocumentKind
-from ..filtersets import DocumentRequirementFilterSet, HSCodeFilterSet
-from ..models import DocumentRequirement, HSCode, HSEdition
+from ..filtersets import DocumentRequirementFilterSet, HSCodeFilterSet, PortFilterSet
+from ..models import DocumentRequirement, HSCode, HSEdition, Port
 
 READERS = [IsAuthenticated, role_required(*BUREAU_ROLES)]
 WRITERS = [IsAuthenticated, role_required(Role.ADMINISTRATOR)]
@@ -105,6 +106,42 @@ class HSCodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = {name: value for name, value in serializer.validated_data.items() if name != "code"}
         hs_code = services.hs_code_update(hs_code=self.get_object(), actor=request.user, **data)
         return Response(self.get_serializer(hs_code).data)
+
+
+class PortSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(max_length=16)
+
+    class Meta:
+        model = Port
+        fields = ["code", "locode", "name_zh", "name_en"]
+
+
+class PortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, _ReferenceViewSet):
+    """The ports and offices of entry, by the office code declarations give, with their UN/LOCODE and names."""
+
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z0-9]{1,16}"
+    serializer_class = PortSerializer
+    filterset_class = PortFilterSet
+    queryset = Port.objects.none()
+
+    def get_queryset(self):
+        return selectors.port_list(user=self.request.user)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        port = services.port_create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(port).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = {name: value for name, value in serializer.validated_data.items() if name != "code"}
+        port = services.port_update(port=self.get_object(), actor=request.user, **data)
+        return Response(self.get_serializer(port).data)
 
 
 class HSEditionSerializer(serializers.ModelSerializer):

@@ -7,7 +7,8 @@ import them from here (``from declarations.services import declaration_submit``)
 - ``documents``: uploaded files checked by their bytes, and the documents a declaration's goods need;
 - ``registrations``: importer filings and overseas manufacturer registrations;
 - ``logistics``: the single window's logistics events of a container;
-- ``reference``: the bureau's document requirements and HS nomenclature, with effective dates and HS editions.
+- ``reference``: the bureau's document requirements and HS nomenclature, with effective dates and HS editions, and
+  its ports.
 """
 
 from ciq_portal.stored_files import MAGIC, sniff_content_type
@@ -53,6 +54,8 @@ from .reference import (
     hs_code_update,
     hs_edition_errors,
     hs_edition_import,
+    port_create,
+    port_update,
 )
 from .registrations import (
     REGISTRATION_MOVES,
@@ -75,6 +78,8 @@ __all__ = [
     "hs_code_update",
     "hs_edition_errors",
     "hs_edition_import",
+    "port_create",
+    "port_update",
     "DUPLICATE_WINDOW_DAYS",
     "LOGISTICS_FUTURE_TOLERANCE",
     "LOGISTICS_LOOKBACK_DAYS",

@@ -1,8 +1,10 @@
 """The bureau's reference tables of declarations: the documents goods need and the HS nomenclature, each row with
-its effective dates, and a new HS edition imported whole (every row checked first, nothing written on an error)."""
+its effective dates, a new HS edition imported whole (every row checked first, nothing written on an error), and the
+ports with their names."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +17,9 @@ from ciq_portal.reference import reference_forget
 from ciq_portal.roles import Role, has_role
 
 from ..choices import CommodityCategory, DocumentKind
-from ..models import DocumentRequirement, HSCode, HSEdition
+from ..models import DocumentRequirement, HSCode, HSEdition, Port
 from ..nomenclature import NOMENCLATURE_KEY
+from ..ports import PORTS_KEY
 from .documents import DOCUMENT_RULES_KEY
 
 HS_CODE_LENGTHS = (2, 4, 6, 8, 10)
@@ -207,3 +210,55 @@ def hs_edition_import(*, actor, name, effective_from: date, rows: list[dict], or
                         "changed": [c.code for c in changed][:1000], "retired": [c.code for c in retired][:1000]})
     reference_forget(NOMENCLATURE_KEY)
     return edition
+
+
+PORT_CODE = re.compile(r"^[A-Z0-9]{2,16}$")
+LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+
+
+def _port_clean(data: dict) -> dict:
+    out = {"code": str(data.get("code") or "").strip().upper(), "locode": str(data.get("locode") or "").strip().upper(),
+           "name_zh": str(data.get("name_zh") or "").strip()[:100],
+           "name_en": str(data.get("name_en") or "").strip()[:100]}
+    errors: dict[str, list[str]] = {}
+    if not PORT_CODE.match(out["code"]):
+        errors["code"] = [_("Office code: 2 to 16 letters or digits, as declarations give it (e.g. NGB).")]
+    if not LOCODE.match(out["locode"]):
+        errors["locode"] = [_("UN/LOCODE: the country's two letters and the place's three (e.g. CNNGB).")]
+    if not out["name_zh"]:
+        errors["name_zh"] = [_("Give the Chinese name.")]
+    if not out["name_en"]:
+        errors["name_en"] = [_("Give the English name.")]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _port_snapshot(port: Port) -> dict:
+    return {name: getattr(port, name) for name in ("locode", "name_zh", "name_en")}
+
+
+@transaction.atomic
+def port_create(*, actor, code, locode, name_zh, name_en) -> Port:
+    _require_administrator(actor)
+    data = _port_clean({"code": code, "locode": locode, "name_zh": name_zh, "name_en": name_en})
+    if Port.objects.filter(code=data["code"]).exists():
+        raise ValidationError({"code": [_("This port is in the table: edit it.")]})
+    port = Port.objects.create(**data)
+    audit_record(actor=actor, action="port.create", obj=port, after=_port_snapshot(port))
+    reference_forget(PORTS_KEY)
+    return port
+
+
+@transaction.atomic
+def port_update(*, port, actor, **fields) -> Port:
+    """The names and UN/LOCODE change; the office code, which declarations store, does not."""
+    _require_administrator(actor)
+    port = Port.objects.select_for_update().get(pk=port.pk)
+    before = _port_snapshot(port)
+    data = _port_clean({**before, **fields, "code": port.code})
+    port.locode, port.name_zh, port.name_en = data["locode"], data["name_zh"], data["name_en"]
+    port.save()
+    audit_record(actor=actor, action="port.update", obj=port, before=before, after=_port_snapshot(port))
+    reference_forget(PORTS_KEY)
+    return port

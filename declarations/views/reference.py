@@ -1,5 +1,6 @@
-"""The bureau's reference tables of declarations: document requirements and the HS nomenclature (lists with
-filters, forms, change log), and a new HS edition imported from a file. Bureau staff read; administrators change."""
+"""The bureau's reference tables of declarations: document requirements, the HS nomenclature and the ports (lists
+with filters, forms, change log), and a new HS edition imported from a file. Bureau staff read; administrators
+change."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,8 @@ from ciq_portal.roles import Role, has_role, require_role
 
 from .. import selectors, services
 from ..bulk import UnreadableFile, read_rows
-from ..filtersets import DocumentRequirementFilterSet, HSCodeFilterSet
-from ..forms import DocumentRequirementForm, HSCodeForm, HSEditionForm
+from ..filtersets import DocumentRequirementFilterSet, HSCodeFilterSet, PortFilterSet
+from ..forms import DocumentRequirementForm, HSCodeForm, HSEditionForm, PortForm
 
 PAGE_SIZE = 50
 
@@ -120,3 +121,34 @@ def hs_edition_template(request):
     response = HttpResponse(("\ufeff" + body).encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="hs-edition.csv"'
     return response
+
+
+@login_required
+def port_list(request):
+    return render(request, "declarations/reference/ports.html", {
+        "page_obj": _page(request, selectors.port_list(user=request.user, filters=request.GET)),
+        "filter": PortFilterSet(request.GET), "can_edit": has_role(request.user, Role.ADMINISTRATOR)})
+
+
+@login_required
+def port_form(request, code=None):
+    require_role(request.user, Role.ADMINISTRATOR)
+    port = selectors.port_get(user=request.user, code=code) if code else None
+    initial = {name: getattr(port, name) for name in PortForm.base_fields} if port else None
+    form = PortForm(request.POST or None, initial=initial)
+    if port:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "code"}
+        try:
+            if port:
+                services.port_update(port=port, actor=request.user, **data)
+            else:
+                port = services.port_create(actor=request.user, code=form.cleaned_data["code"], **data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, _("Port saved."))
+            return redirect("declarations:port_edit", code=port.code)
+    return render(request, "declarations/reference/port_form.html", {
+        "form": form, "port": port, "change_log": audit_trail(port) if port else ()})

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from ciq_portal.i18n import choice_label
 from ciq_portal.roles import require_role
 from declarations.choices import ReleaseMode
+from declarations.ports import port_label
 
 from .. import charts, forms, selectors, stages
 from .access import SUPERVISORS
@@ -192,14 +193,15 @@ def dashboard_export(request, fmt):
     if fmt == "json":
         return JsonResponse({
             "period": {"first": period.first, "last": period.last, "port": period.port or None,
+                       "port_name": port_label(period.port) or None,
                        "grade": period.grade or None, "site": period.site or None, "basis": period.basis},
             "tables": {t["key"]: {"title": t["title"], "columns": t["columns"], "rows": t["rows"]} for t in tables},
             "stages": stage_figures}, encoder=DjangoJSONEncoder)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([_("Period"), str(period.first), str(period.last), _("Port"), period.port or _("All"),
-                         _("Credit grade"), period.grade or _("All")])
+        writer.writerow([_("Period"), str(period.first), str(period.last), _("Port"),
+                         port_label(period.port) or _("All"), _("Credit grade"), period.grade or _("All")])
         for table in tables:
             writer.writerow([])
             writer.writerow([table["title"]])
@@ -215,7 +217,7 @@ def dashboard_export(request, fmt):
             sheet = workbook.create_sheet(title=table["key"][:31])
             sheet.append([table["title"]])
             sheet["A1"].font = Font(bold=True)
-            sheet.append([f"{period.first} – {period.last}", period.port or _("All ports"),
+            sheet.append([f"{period.first} – {period.last}", port_label(period.port) or _("All ports"),
                           period.grade or _("All grades")])
             sheet.append(table["columns"])
             for cell in sheet[3]:

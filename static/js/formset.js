@@ -28,6 +28,8 @@
       var removed = event.target.closest("[data-formset-row]");
       if (rows.querySelectorAll("[data-formset-row]").length > 1) removed.remove();
       else removed.replaceWith(fresh(formset, removed.dataset.index));  // the last row is emptied, not removed
+      // The focus was on the removed button: a keyboard user goes on from "add" rather than from the page's top.
+      formset.querySelector("[data-formset-add]").focus();
     }
   });
 })();

@@ -128,3 +128,13 @@ def test_the_public_trace_page_explains_the_release_mode(client, hs, draw, enter
     services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low"))
     html = client.get(f"/t/{declaration.release.trace_code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Declare-release" in html and "checked by the bureau at random afterwards" in html
+
+
+@pytest.mark.parametrize("language, name", [("zh-hans", "宁波 (CNNGB)"), ("en", "Ningbo (CNNGB)")])
+def test_the_public_trace_page_names_the_port(client, hs, draw, enterprise_a, language, name):
+    enterprise_a.credit_grade = "A"
+    enterprise_a.save(update_fields=["credit_grade"])
+    declaration = submitted_declaration(enterprise_a)
+    services.release_decide(declaration=declaration, actor=None, assessment=FakeAssessment(tier="low"))
+    html = client.get(f"/t/{declaration.release.trace_code}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f"<dd>{name}</dd>" in html
