@@ -2,8 +2,8 @@
 
 The database is migrated and empty (no demo); ``manage.py bootstrap_admin`` creates the one administrator, as the
 compose stack does. Everything else happens on the portal's pages, in the order README "Running a bureau" gives:
-the administrator creates a site, a test item with its limit, a laboratory with its scope, two officers and their
-week's roster, and the release policy; an importer and a customs broker apply online and are approved; each
+the administrator creates a site, two officers and their week's roster, a test item with its limit, a laboratory
+with its scope, and the release policy; an importer and a customs broker apply online and are approved; each
 applicant sets a password from the mail the worker sent through the SMTP server; the importer's administrator
 invites a declarant and delegates to the broker; the broker's administrator invites a declarant, who files and
 submits a declaration for the importer. One officer has declared a conflict of interest with the importer, which
@@ -352,11 +352,11 @@ def test_a_bureau_runs_from_an_empty_database(empty_bureau, mail_and_worker, bro
     admin = browser_page
     log_in(admin, ADMIN, ADMIN_PASSWORD)
     create_site(admin, shots)
-    create_test_item_and_limit(admin, shots)
-    create_lab(admin, shots)
     for badge, username, family, given in OFFICERS.values():
         create_officer(admin, shots, badge, username, family, given)
     upload_week_roster(admin, shots)
+    create_test_item_and_limit(admin, shots)
+    create_lab(admin, shots)
     supervise_new_enterprises(admin, shots)
 
     public = new_page()
