@@ -3,13 +3,13 @@
 The database is migrated and empty (no demo); ``manage.py bootstrap_admin`` creates the one administrator, as the
 compose stack does. Everything else happens on the portal's pages, in the order README "Running a bureau" gives:
 the administrator creates a site, two officers and their week's roster, a test item with its limit, a laboratory
-with its scope, and the release policy; an importer and a customs broker apply online and are approved; each
-applicant sets a password from the mail the worker sent through the SMTP server; the importer's administrator
-invites a declarant and delegates to the broker; the broker's administrator invites a declarant, who files and
-submits a declaration for the importer. One officer has declared a conflict of interest with the importer, which
-the administrator acknowledged: the worker dispatches the consignment to the other rostered officer, who inspects,
-samples and records a lab result judged against the limits table; the consignment is released; a recall notice
-reaches the buyer through the SMTP server. Screenshots of each step go to the folder the test prints.
+with its scope and the release policy, and invites a supervisor; an importer and a customs broker apply online and
+are approved; each applicant sets a password from the mail the worker sent through the SMTP server; the importer's
+administrator invites a declarant and delegates to the broker; the broker's administrator invites a declarant, who
+files and submits a declaration for the importer. One officer has declared a conflict of interest with the
+importer, which the supervisor acknowledged: the worker dispatches the consignment to the other rostered officer,
+who inspects, samples and records a lab result judged against the limits table; the consignment is released; a
+recall notice reaches the buyer through the SMTP server. Screenshots of each step go to the folder the test prints.
 """
 
 import csv
@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgres, pytes
 
 ADMIN, ADMIN_PASSWORD = "bureau_admin", "Quay-cranes-at-dawn-2026"
 PASSWORD = "Harbour-lights-0417"
+SUPERVISOR = "sun.li@bureau.example"
 SHRIMP = "0306170000"  # frozen shrimps: aquatic goods, inspected at a cold-chain site
 IMPORTER = {"uscc": make_uscc(8801), "name_zh": "宁波海鲜进口有限公司", "name_en": "Ningbo Seafood Imports Co., Ltd.",
             "contact_name": "陈红", "contact_email": "chen.hong@seafood.example"}
@@ -202,6 +203,16 @@ def supervise_new_enterprises(page, shots):
     assert "/release/matrix/" in page.url
 
 
+def invite_staff(page, shots, name, email, role):
+    page.goto("/portal/staff/")
+    page.fill("[name=full_name]", name)
+    page.fill("[name=email]", email)
+    page.select_option("[name=role]", role)
+    submit(page)
+    assert email in main_text(page), main_text(page)[:800]
+    shots(page, f"admin-invites-{role}")
+
+
 # --- Enterprises join -----------------------------------------------------------------------------------------------
 
 def apply_online(page, shots, applicant, kind):
@@ -358,6 +369,7 @@ def test_a_bureau_runs_from_an_empty_database(empty_bureau, mail_and_worker, bro
     create_test_item_and_limit(admin, shots)
     create_lab(admin, shots)
     supervise_new_enterprises(admin, shots)
+    invite_staff(admin, shots, "孙丽", SUPERVISOR, "supervisor")
 
     public = new_page()
     apply_online(public, shots, IMPORTER, "importer")
@@ -387,11 +399,13 @@ def test_a_bureau_runs_from_an_empty_database(empty_bureau, mail_and_worker, bro
     conflicted.fill("[name=reason]", "配偶在该企业任财务")
     submit(conflicted)
     shots(conflicted, "officer-declares-conflict")
-    admin.goto("/inspection/staff/conflicts/")
-    assert "配偶在该企业任财务" in main_text(admin)
-    admin.click("form[action$='/acknowledge/'] button")
-    admin.wait_for_load_state("networkidle")
-    shots(admin, "admin-acknowledges-conflict")
+    supervisor = new_page()
+    set_password_from_mail(supervisor, mail_to(smtp, SUPERVISOR, worker), SUPERVISOR, shots, "supervisor")
+    supervisor.goto("/inspection/staff/conflicts/")
+    assert "配偶在该企业任财务" in main_text(supervisor)
+    supervisor.click("form[action$='/acknowledge/'] button")
+    supervisor.wait_for_load_state("networkidle")
+    shots(supervisor, "supervisor-acknowledges-conflict")
 
     pk = file_for_importer(broker_declarant, shots)
     declaration = Declaration.objects.get(pk=pk)
