@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import ensure_database, machine  # noqa: E402
+from benchmarks.common import backend_cpu, ensure_database, machine  # noqa: E402
 
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/ciq_bench_inspection"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
@@ -116,20 +116,6 @@ def generate_queue_tasks(sites, profiles) -> None:
             {"site": sites[0].pk, "users": users, "n_users": len(users), "start": existing + 1,
              "stop": QUEUE_TASKS, "first": first_decl, "decls": DECLARATIONS})
         cursor.execute("ANALYZE inspection_inspectiontask")
-
-
-def backend_cpu() -> float | None:
-    """CPU seconds used so far by this connection's PostgreSQL backend (local server only; None otherwise)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bench_dispatch(sites) -> tuple[float, int]:

@@ -48,3 +48,17 @@ def cpu_seconds_by_group() -> dict[str, float]:
         if group is not None:  # utime, stime of the process and of its waited-for children
             used[group] += sum(int(f) for f in fields[11:15]) / ticks
     return used
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (local server only; None otherwise)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

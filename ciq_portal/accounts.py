@@ -12,8 +12,9 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -25,8 +26,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .messaging import message_send
-from .models import MessageChannel, User
-from .roles import is_bureau_user
+from .models import MessageChannel, MessagePurpose, User
+from .roles import BUREAU_ROLES, Role, has_role, is_bureau_user
+from .services import user_create_invited
 
 
 def portal_site_url(request) -> str:
@@ -54,6 +56,40 @@ def set_password_mail_send(*, user: User, site_url: str, purpose: str, actor=Non
     return message_send(channel=MessageChannel.EMAIL, recipient=user.email, subject=subject.strip(),
                         body=body.strip() + "\n", purpose=purpose, reference=user.username, actor=actor,
                         enterprise_id=enterprise_id)
+
+
+# Bureau roles an administrator gives by invitation here; officers are created with their profile (staff number,
+# qualifications, sites) on the officers' page.
+INVITED_STAFF_ROLES = (Role.SUPERVISOR, Role.RISK_ANALYST, Role.ADMINISTRATOR)
+
+
+def staff_list(*, user):
+    """The bureau's accounts with their role groups, for its administrators (anyone else: 404)."""
+    if not has_role(user, Role.ADMINISTRATOR):
+        raise Http404
+    return (User.objects.filter(groups__name__in=BUREAU_ROLES).distinct()
+            .prefetch_related("groups").order_by("-is_active", "last_name", "first_name", "username"))
+
+
+@transaction.atomic
+def staff_invite(*, actor, email: str, full_name: str, role: str, site_url: str) -> User:
+    """A bureau administrator gives a colleague an account with ``role``; they set a password from the mailed link.
+    ValidationError on the field at fault."""
+    if not has_role(actor, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    errors = {}
+    if not (full_name or "").strip():
+        errors["full_name"] = [_("Name: this field is required.")]
+    if role not in INVITED_STAFF_ROLES:
+        errors["role"] = [_("Choose a supervisor, risk analyst or administrator role; officers are added on the "
+                            "officers' page.")]
+    if errors:
+        raise ValidationError(errors)
+    user = user_create_invited(email=email, role=role, full_name=full_name, actor=actor)
+    set_password_mail_send(user=user, site_url=site_url, purpose=MessagePurpose.INVITATION, actor=actor,
+                           template="portal/mail/staff_invitation.txt",
+                           context={"inviter": actor, "role": Role(role).label})
+    return user
 
 
 # --- two-factor (TOTP) ------------------------------------------------------------------------------------------

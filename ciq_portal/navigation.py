@@ -84,6 +84,8 @@ def _portal_items():
                 order=910),
         NavItem(label=_("Mail and SMS"), url_name="portal:message_deliveries",
                 roles=frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}), order=915),
+        NavItem(label=_("Bureau staff"), url_name="portal:staff", roles=frozenset({Role.ADMINISTRATOR}),
+                order=918),
         NavItem(label=_("Partner agencies"), url_name="portal:agencies", roles=frozenset({Role.ADMINISTRATOR}),
                 order=920),
         NavItem(label=_("Working calendar"), url_name="portal:calendar", roles=frozenset({Role.ADMINISTRATOR}),

@@ -152,15 +152,28 @@ def notification_in_app_bulk(*, items) -> int:
     """In-app notifications only (no webhook), many at once, e.g. one per task of a dispatch batch.
 
     ``items``: iterables of dicts with ``user_id``, ``event_type``, and optionally ``message``, ``reference``,
-    ``link``. One INSERT, in the caller's transaction.
+    ``link``. One INSERT (on PostgreSQL one COPY: a dispatch of 10,000 tasks spent seconds in bulk_create), in the
+    caller's transaction.
     """
     now = timezone.now()
-    rows = [Notification(user_id=item["user_id"], event_type=item["event_type"],
-                         message=str(item.get("message", ""))[:500], reference=str(item.get("reference", ""))[:64],
-                         link=str(item.get("link", ""))[:300], created_at=now)
+    rows = [{"user_id": item["user_id"], "event_type": item["event_type"],
+             "message": str(item.get("message", ""))[:500], "reference": str(item.get("reference", ""))[:64],
+             "link": str(item.get("link", ""))[:300], "created_at": now}
             for item in items if item.get("user_id") and item.get("event_type") in EventType.values]
-    Notification.objects.bulk_create(rows, batch_size=1000)
+    if connection.vendor == "postgresql":
+        _notifications_copy(rows)
+    else:
+        Notification.objects.bulk_create((Notification(**row) for row in rows), batch_size=1000)
     return len(rows)
+
+
+def _notifications_copy(rows: list[dict]) -> None:
+    columns = ("user_id", "event_type", "message", "reference", "link", "created_at")
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {Notification._meta.db_table} ({', '.join(columns)}, message_translations) "
+                                "FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*(row[column] for column in columns), "{}"))
 
 
 def webhooks_jsonable(data: dict) -> dict:

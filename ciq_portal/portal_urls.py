@@ -15,6 +15,7 @@ urlpatterns = [
     path("webhooks/<int:pk>/replay/", portal_views.delivery_replay, name="delivery_replay"),
     path("messages/", portal_views.message_deliveries, name="message_deliveries"),
     path("messages/<int:pk>/retry/", portal_views.message_delivery_send_again, name="message_delivery_retry"),
+    path("staff/", portal_views.staff, name="staff"),
     path("agencies/", portal_views.agencies, name="agencies"),
     path("calendar/", calendar_views.calendar_years, name="calendar"),
     path("calendar/<int:year>/", calendar_views.calendar_year_edit, name="calendar_year"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from .accounts import INVITED_STAFF_ROLES, portal_site_url, staff_invite, staff_list
 from .agencies import (
     agency_api_key_issue,
     agency_api_key_revoke,
@@ -254,6 +255,31 @@ class AgencyClientForm(forms.Form):
                                        widget=forms.CheckboxSelectMultiple)
     rate_limit = forms.CharField(label=gettext_lazy("Rate limit"), max_length=32, required=False,
                                  help_text=gettext_lazy("For example 120/min; empty for the default."))
+
+
+class StaffInvitationForm(forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254)
+    role = forms.ChoiceField(label=gettext_lazy("Role"),
+                             choices=[(role.value, role.label) for role in INVITED_STAFF_ROLES])
+
+
+@login_required
+def staff(request):
+    """Bureau administrators list the bureau's accounts and invite supervisors, risk analysts and administrators."""
+    listed = staff_list(user=request.user)
+    form = StaffInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = staff_invite(actor=request.user, site_url=portal_site_url(request), **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_forms(exc, form)
+        else:
+            messages.success(request, _("%(name)s was invited by mail.") % {"name": user.display_name})
+            return redirect("portal:staff")
+    roles = dict(Role.choices)
+    rows = [(person, [roles[g.name] for g in person.groups.all() if g.name in roles]) for person in listed]
+    return render(request, "portal/staff.html", {"form": form, "rows": rows}, status=400 if form.errors else 200)
 
 
 def _require_admin(user):

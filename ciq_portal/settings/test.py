@@ -41,6 +41,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache") and _xdist_worker.startsw
 CIQ = {**CIQ, "NOTIFY_DECLARANT_CACHE_SECONDS": 0, "SIGNING_KEY_AUTOGENERATE": True}  # noqa: F405
 
 # Mail and SMS stay in memory (django.core.mail.outbox, sms.outbox); tests of the delivery path point EMAIL_* at a
-# real SMTP server they start (tests/ciq_portal/test_messaging.py).
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# real SMTP server they start (tests/ciq_portal/test_messaging.py), and a worker they start at it by EMAIL_URL.
+if not (env.bool("CIQ_WORKER_UNDER_TEST", default=False) and "EMAIL_URL" in env):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "sms.backends.locmem.SmsBackend"

@@ -105,6 +105,7 @@ MATRIX: dict[str, object] = {
     "message-delivery-list": Bureau(reason="mail and SMS deliveries: supervisors and administrators"),
     "message-delivery-detail": Bureau(lambda w: {"pk": 1}, reason="mail and SMS: supervisors, administrators"),
     "message-delivery-retry": Bureau(lambda w: {"pk": 1}, reason="mail and SMS: supervisors, administrators"),
+    "portal:staff": Bureau(reason="bureau staff accounts: administrators"),
     "portal:agencies": Bureau(reason="agency administration: administrators"),
     "portal:agency_key_action": Bureau(lambda w: {"client_pk": 1}, reason="agency administration: administrators"),
     "agency-me": Bureau(reason="partner agencies' own client record"),

@@ -158,6 +158,12 @@ RAW_SQL_ALLOWED = {
     "inspection/services/dispatch.py::_draws_insert": "dispatch batches: COPY of the draw records (write_row binds "
                                                       "every value; table and column names from the model), "
                                                       "PostgreSQL only",
+    "inspection/services/dispatch.py::_assignments_write": "dispatch batches: one UPDATE ... FROM unnest() of the "
+                                                           "task and inspector ids (bound as parameters; table name "
+                                                           "from model meta), PostgreSQL only",
+    "ciq_portal/notifications.py::_notifications_copy": "in-app notifications of a dispatch batch: COPY (write_row "
+                                                        "binds every value; table name from model meta), PostgreSQL "
+                                                        "only",
     "credit/services/__init__.py::_bulk_set_grades": "nightly regrade of 50k enterprises: one UPDATE ... FROM "
                                                       "unnest() per 10k rows; values bound as parameters, table "
                                                       "name from model meta",
