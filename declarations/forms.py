@@ -159,6 +159,30 @@ class DocumentUploadForm(forms.Form):
                            widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
 
 
+DOCUMENT_PREFIX = "documents"
+MAX_DOCUMENTS_WITH_DRAFT = 20
+
+
+class BaseDocumentFormSet(forms.BaseFormSet):
+    def documents(self) -> tuple[list[dict], list[DocumentUploadForm]]:
+        """The rows with a file (what the service gets) and the form each came from (for errors)."""
+        used = [form for form in self.forms if form.is_valid() and form.cleaned_data.get("file")]
+        return [dict(form.cleaned_data) for form in used], used
+
+
+DocumentFormSet = forms.formset_factory(DocumentUploadForm, formset=BaseDocumentFormSet, extra=0,
+                                        max_num=MAX_DOCUMENTS_WITH_DRAFT, validate_max=True,
+                                        absolute_max=MAX_DOCUMENTS_WITH_DRAFT)
+
+
+def document_formset(data=None, files=None):
+    """The documents attached with a draft from its form: one empty row to start with, as many as the user adds;
+    a row without a file is skipped."""
+    if data is not None and f"{DOCUMENT_PREFIX}-TOTAL_FORMS" not in data:
+        data = {f"{DOCUMENT_PREFIX}-TOTAL_FORMS": "0", f"{DOCUMENT_PREFIX}-INITIAL_FORMS": "0"}  # none posted
+    return DocumentFormSet(data, files, initial=None if data is not None else [{}], prefix=DOCUMENT_PREFIX)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File"), widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}))
     skip_invalid = forms.BooleanField(label=_("Import the valid declarations and skip invalid rows"), required=False)

@@ -138,13 +138,14 @@ class GoodsLine(models.Model):
     hs_code = models.CharField(_("HS code"), max_length=10, db_index=True)
     description = models.CharField(_("description"), max_length=300)
     origin_country = models.CharField(_("country of origin"), max_length=2)
-    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3,
+    # Quantity and value may be missing from a draft's line; submission requires them.
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3, null=True, blank=True,
                                    validators=[MinValueValidator(0)])
     unit = models.CharField(_("unit"), max_length=16)
     net_weight_kg = models.DecimalField(_("net weight (kg)"), max_digits=16, decimal_places=3, null=True, blank=True)
     gross_weight_kg = models.DecimalField(_("gross weight (kg)"), max_digits=16, decimal_places=3, null=True,
                                           blank=True)
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     manufacturer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
                                      verbose_name=_("manufacturer"))

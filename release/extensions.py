@@ -97,6 +97,13 @@ def declaration_submit_action(request, declaration) -> dict | None:
     return {} if declaration_transitions.allowed("submit", declaration.status, user_roles(request.user)) else None
 
 
+def declaration_form_submit(request, declaration) -> dict | None:
+    """"Submit" beside "Save draft" on the declaration's form: file and submit from one page."""
+    if not has_role(request.user, Role.DECLARANT):
+        return None
+    return {} if declaration is None or declaration.status == DeclarationStatus.DRAFT else None
+
+
 def shown_as_the_page_allows(request, obj) -> dict:
     """A form the lower page shows where its own rules say (the task page: to whoever may record)."""
     return {}
@@ -138,6 +145,7 @@ SLOTS = [
     ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
     ("declaration.requested_report", "release/slots/declaration_report.html", declaration_requested_report),
     ("declaration.actions", "release/slots/declaration_submit.html", declaration_submit_action),
+    ("declaration.form_actions", "release/slots/declaration_form_submit.html", declaration_form_submit),
     ("inspection_task.sampling", "release/slots/task_sample.html", shown_as_the_page_allows),
     ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),
     ("declaration_list.actions", "release/slots/declaration_list_bulk_submit.html", bulk_submit_link),

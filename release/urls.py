@@ -50,6 +50,8 @@ urlpatterns = [
     path("release/direct/", desk.direct_release, name="direct_release"),
     # The pipeline's steps on the declaration's and the inspection task's pages (the paths are theirs)
     path("declarations/<int:pk>/submit/", pipeline.declaration_submit, name="declaration_submit"),
+    path("declarations/new/submit/", pipeline.declaration_file, name="declaration_file"),
+    path("declarations/<int:pk>/edit/submit/", pipeline.declaration_file, name="declaration_edit_submit"),
     path("declarations/submit-together/", bulk_submit.bulk_submit, name="bulk_submit"),
     path("declarations/submit-together/<int:pk>/", bulk_submit.bulk_submission, name="bulk_submission"),
     path("inspection/tasks/<int:pk>/samples/", pipeline.task_sample, name="task_sample"),

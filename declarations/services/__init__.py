@@ -12,7 +12,7 @@ import them from here (``from declarations.services import declaration_submit``)
 
 from ciq_portal.stored_files import MAGIC, sniff_content_type
 
-from .documents import DOCUMENT_RULES_KEY, document_upload, required_documents
+from .documents import DOCUMENT_RULES_KEY, document_upload, documents_errors, required_documents
 from .drafts import (
     declaration_create,
     declaration_delete,
@@ -99,6 +99,7 @@ __all__ = [
     "declaration_update",
     "declaration_withdraw",
     "document_upload",
+    "documents_errors",
     "goods_line_add",
     "goods_line_delete",
     "goods_line_update",

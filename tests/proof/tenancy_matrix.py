@@ -184,6 +184,8 @@ MATRIX: dict[str, object] = {
     "declarations:edit": Own(pk("draft")),
     "declarations:delete": Own(pk("draft"), get=False),
     "release:declaration_submit": Own(pk("draft"), get=False),
+    "release:declaration_file": Listing(),  # files a new declaration of B's own: no object of A in reach
+    "release:declaration_edit_submit": Own(pk("draft"), get=False),
     "release:bulk_submit": Listing(lambda w: [{}, {"job": w.need("import_job").pk}]),
     "release:bulk_submission": Own(pk("bulk_submission")),
     "declarations:withdraw": Own(pk("declaration"), get=False),
