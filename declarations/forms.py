@@ -5,10 +5,11 @@ validation.py / services.py. A service ValidationError is put back onto the form
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ciq_portal.forms import DatePicker
+from ciq_portal.forms import DatePicker, check_as_you_type
 
 from .choices import CommodityCategory, DangerousGoodsClass, DocumentKind, InspectionPlace, TransportMode
 from .models import Registration
@@ -16,6 +17,8 @@ from .models import Registration
 LINE_PREFIX = "lines"
 # The id of the page's list of countries (places.country_datalist): type a name, get its ISO code.
 COUNTRY_LIST = "iso-countries"
+# The id of the form's list of the enterprise's registered overseas manufacturers.
+MANUFACTURER_LIST = "registered-manufacturers"
 MAX_LINES = 200
 
 
@@ -95,6 +98,11 @@ class GoodsLineForm(forms.Form):
     un_number = _text(_("UN number (dangerous goods)"), max_length=8, placeholder="UN1203")
     dg_class = forms.ChoiceField(label=_("Dangerous-goods class"), required=False,
                                  choices=[("", "—")] + list(DangerousGoodsClass.choices))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_as_you_type(self.fields["manufacturer_name"], url=reverse("declarations:manufacturer_check"),
+                          choices_list=MANUFACTURER_LIST, include="closest fieldset")
 
     def is_blank(self) -> bool:
         """A row the user left empty (the currency default alone does not count)."""

@@ -355,6 +355,18 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.registration_number}"
 
+    def in_force(self, on) -> bool:
+        return self.status == "approved" and self.valid_from <= on <= self.valid_until
+
+    def covers(self, category: str) -> bool:
+        """Whether goods of ``category`` are in the scope (no categories: every kind of goods)."""
+        return not self.categories or category in self.categories
+
+    def names_manufacturer(self, name: str) -> bool:
+        """Whether this registers the manufacturer ``name`` as a goods line declares it (case aside)."""
+        return (self.kind == "manufacturer_registration" and bool((name or "").strip())
+                and self.manufacturer_name.casefold() == name.strip().casefold())
+
 
 class LogisticsEvent(models.Model):
     """One step of the logistics chain of a container, pushed by the port or an agency (single window, §6).

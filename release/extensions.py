@@ -11,6 +11,7 @@ from ciq_portal.scoping import user_enterprise_id
 from declarations import transitions as declaration_transitions
 from declarations.choices import DeclarationStatus
 from declarations.clearance_facts import ClearanceFactsReader
+from inspection.selectors import labs_relied_on
 
 from . import forms, matrix
 from .choices import NextStep, RecallStatus, ReleaseStatus
@@ -90,6 +91,7 @@ def declaration_requested_report(request, declaration) -> dict | None:
         return None
     return {"decision": decision, "reports": list(declaration.test_reports.order_by("-created_at")),
             "blank_report_form": forms.ReportForm(initial=report_form_initial(declaration)),
+            "lab_list": forms.LAB_LIST, "labs": labs_relied_on(user=request.user),
             "blank_results_formset": forms.report_results_formset()}
 
 

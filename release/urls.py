@@ -42,6 +42,7 @@ urlpatterns = [
     # The release desk (a declaration's decision and the officers' cross-app steps)
     path("release/declarations/<int:pk>/", desk.decision_detail, name="decision"),
     path("release/declarations/<int:pk>/report/", desk.report_supply, name="report_supply"),
+    path("release/labs/check/", desk.lab_check, name="lab_check"),
     path("release/declarations/<int:pk>/reports/<int:report_pk>/verify/", desk.report_verify, name="report_verify"),
     path("release/declarations/<int:pk>/sample-release/", desk.sample_release, name="sample_release"),
     path("release/declarations/<int:pk>/conclude/", desk.conclude, name="conclude"),

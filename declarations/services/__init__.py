@@ -61,6 +61,7 @@ from .registrations import (
     registration_decide,
     registration_document_upload,
     registration_errors,
+    regulated_goods_rules,
 )
 from .timeline import declaration_event_add
 
@@ -109,6 +110,7 @@ __all__ = [
     "registration_decide",
     "registration_document_upload",
     "registration_errors",
+    "regulated_goods_rules",
     "required_documents",
     "sniff_content_type",
 ]

@@ -20,6 +20,7 @@ from .. import selectors, services, transitions
 from ..choices import DeclarationStatus, DocumentKind
 from ..filtersets import DeclarationFilterSet
 from ..forms import (
+    MANUFACTURER_LIST,
     AnswerForm,
     DeclarationHeaderForm,
     DocumentUploadForm,
@@ -78,7 +79,9 @@ def _form_page(request, header_form, formset, *, declaration=None, documents=Non
                       or any(f.errors for f in documents.forms))
     return render(request, "declarations/form.html", {
         "form": header_form, "formset": formset, "line_forms": line_forms, "declaration": declaration,
-        "documents": documents, "creating": declaration is None, "has_errors": has_errors}, status=status)
+        "documents": documents, "creating": declaration is None, "has_errors": has_errors,
+        "manufacturers": selectors.manufacturer_choices(user=request.user), "manufacturer_list": MANUFACTURER_LIST},
+        status=status)
 
 
 def _header_form(request, declaration=None, **kwargs):
