@@ -20,6 +20,32 @@ class DatePicker(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class CheckedAsYouTypeBoundField(forms.BoundField):
+    """A field the server checks as the user types: its answer, under the field in ``<id>_check``, describes the
+    control as its help text and errors do (``partials/field.html`` renders the answer's place)."""
+
+    @property
+    def aria_describedby(self):
+        described = super().aria_describedby
+        if described is None or not self.auto_id:
+            return described
+        return " ".join(filter(None, [described, f"{self.auto_id}_check"]))
+
+
+def check_as_you_type(field, *, url: str, choices_list: str = "", include: str = ""):
+    """Have ``url`` (a GET answering an HTML fragment in the reader's language) check ``field`` with htmx as the
+    user types, pausing; ``choices_list``: the id of a ``<datalist>`` of the values to choose from; ``include``:
+    an htmx selector of other fields the check reads (the goods line's HS code)."""
+    field.bound_field_class = CheckedAsYouTypeBoundField
+    field.checked_as_you_type = True
+    field.widget.attrs.update({"hx-get": url, "hx-trigger": "input changed delay:400ms, change",
+                               "hx-target": "next .field-check", "hx-sync": "this:replace", "autocomplete": "off"})
+    if choices_list:
+        field.widget.attrs["list"] = choices_list
+    if include:
+        field.widget.attrs["hx-include"] = include
+
+
 class DateTimePicker(forms.DateTimeInput):
     """The browser's date-and-time picker, with the ISO 8601 value it reads whatever the page's language."""
 

@@ -5,10 +5,11 @@ validation.py / services.py. A service ValidationError is put back onto the form
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ciq_portal.forms import DatePicker
+from ciq_portal.forms import DatePicker, check_as_you_type
 
 from .choices import CommodityCategory, DangerousGoodsClass, DocumentKind, InspectionPlace, TransportMode
 from .models import Registration
@@ -18,6 +19,8 @@ LINE_PREFIX = "lines"
 COUNTRY_LIST = "iso-countries"
 # The id of the page's list of ports (ports.port_datalist): type 宁波 or Ningbo, get NGB.
 PORT_LIST = "ports"
+# The id of the form's list of the enterprise's registered overseas manufacturers.
+MANUFACTURER_LIST = "registered-manufacturers"
 MAX_LINES = 200
 
 
@@ -98,6 +101,11 @@ class GoodsLineForm(forms.Form):
     dg_class = forms.ChoiceField(label=_("Dangerous-goods class"), required=False,
                                  choices=[("", "—")] + list(DangerousGoodsClass.choices))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_as_you_type(self.fields["manufacturer_name"], url=reverse("declarations:manufacturer_check"),
+                          choices_list=MANUFACTURER_LIST, include="closest fieldset")
+
     def is_blank(self) -> bool:
         """A row the user left empty (the currency default alone does not count)."""
         data = getattr(self, "cleaned_data", None) or {}
@@ -159,6 +167,30 @@ class DocumentUploadForm(forms.Form):
                            widget=forms.Select(choices=DocumentKind.choices))
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), required=False,
                            widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+
+
+DOCUMENT_PREFIX = "documents"
+MAX_DOCUMENTS_WITH_DRAFT = 20
+
+
+class BaseDocumentFormSet(forms.BaseFormSet):
+    def documents(self) -> tuple[list[dict], list[DocumentUploadForm]]:
+        """The rows with a file (what the service gets) and the form each came from (for errors)."""
+        used = [form for form in self.forms if form.is_valid() and form.cleaned_data.get("file")]
+        return [dict(form.cleaned_data) for form in used], used
+
+
+DocumentFormSet = forms.formset_factory(DocumentUploadForm, formset=BaseDocumentFormSet, extra=0,
+                                        max_num=MAX_DOCUMENTS_WITH_DRAFT, validate_max=True,
+                                        absolute_max=MAX_DOCUMENTS_WITH_DRAFT)
+
+
+def document_formset(data=None, files=None):
+    """The documents attached with a draft from its form: one empty row to start with, as many as the user adds;
+    a row without a file is skipped."""
+    if data is not None and f"{DOCUMENT_PREFIX}-TOTAL_FORMS" not in data:
+        data = {f"{DOCUMENT_PREFIX}-TOTAL_FORMS": "0", f"{DOCUMENT_PREFIX}-INITIAL_FORMS": "0"}  # none posted
+    return DocumentFormSet(data, files, initial=None if data is not None else [{}], prefix=DOCUMENT_PREFIX)
 
 
 class ImportForm(forms.Form):

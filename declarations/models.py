@@ -139,13 +139,14 @@ class GoodsLine(models.Model):
     hs_code = models.CharField(_("HS code"), max_length=10, db_index=True)
     description = models.CharField(_("description"), max_length=300)
     origin_country = models.CharField(_("country of origin"), max_length=2)
-    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3,
+    # Quantity and value may be missing from a draft's line; submission requires them.
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3, null=True, blank=True,
                                    validators=[MinValueValidator(0)])
     unit = models.CharField(_("unit"), max_length=16)
     net_weight_kg = models.DecimalField(_("net weight (kg)"), max_digits=16, decimal_places=3, null=True, blank=True)
     gross_weight_kg = models.DecimalField(_("gross weight (kg)"), max_digits=16, decimal_places=3, null=True,
                                           blank=True)
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     manufacturer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
                                      verbose_name=_("manufacturer"))
@@ -358,6 +359,18 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.registration_number}"
+
+    def in_force(self, on) -> bool:
+        return self.status == "approved" and self.valid_from <= on <= self.valid_until
+
+    def covers(self, category: str) -> bool:
+        """Whether goods of ``category`` are in the scope (no categories: every kind of goods)."""
+        return not self.categories or category in self.categories
+
+    def names_manufacturer(self, name: str) -> bool:
+        """Whether this registers the manufacturer ``name`` as a goods line declares it (case aside)."""
+        return (self.kind == "manufacturer_registration" and bool((name or "").strip())
+                and self.manufacturer_name.casefold() == name.strip().casefold())
 
 
 class LogisticsEvent(models.Model):

@@ -1,6 +1,7 @@
 """Every read of declarations, scoped with ciq_portal.scoping (404 outside the user's scope)."""
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -9,6 +10,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,8 @@ from .models import (
     Port,
     Registration,
 )
+from .nomenclature import hs_category
+from .services.registrations import regulated_goods_rules
 
 LIST_FIELDS = ("id", "number", "status", "port_of_entry", "transport_mode", "bill_of_lading", "arrival_date",
                "departure_country", "release_mode", "created_at", "submitted_at", "released_at", "source",
@@ -364,3 +368,46 @@ def port_get(*, user, code) -> Port:
         return port_list(user=user).get(pk=code)
     except Port.DoesNotExist as exc:
         raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class ManufacturerCheck:
+    """What a goods line's manufacturer is to the declarant's enterprise (the as-you-type answer):
+    ``registered`` (in force, covering the line's goods), ``out_of_scope`` (in force, not for these goods),
+    ``not_in_force`` (pending, refused, suspended or out of its dates) or ``unknown``; ``needed``: the line's goods
+    may be submitted only with a registered manufacturer."""
+
+    state: str
+    registration: Registration | None
+    needed: bool
+
+
+def manufacturer_choices(*, user) -> list[Registration]:
+    """The overseas manufacturers registered for the user's own enterprise and in force today, by name."""
+    today = timezone.localdate()
+    return list(Registration.objects.filter(
+        enterprise_id=user_enterprise_id(user), kind="manufacturer_registration", status="approved",
+        valid_from__lte=today, valid_until__gte=today).order_by("manufacturer_name"))
+
+
+def manufacturer_check(*, user, name: str, hs_code: str = "") -> ManufacturerCheck | None:
+    """The answer for ``name`` typed on a goods line of HS code ``hs_code`` (None for nothing typed). Only the
+    user's own enterprise's registrations count: another enterprise's registration is ``unknown``."""
+    if not (name or "").strip():
+        return None
+    today = timezone.localdate()
+    code = (hs_code or "").strip().replace(".", "")
+    needed = any(rule.needs_manufacturer_registration for rule in regulated_goods_rules(code))
+    category = hs_category(code)
+    mine = [r for r in Registration.objects.filter(enterprise_id=user_enterprise_id(user),
+                                                   kind="manufacturer_registration").order_by("-valid_until")
+            if r.names_manufacturer(name)]
+    in_force = [r for r in mine if r.in_force(today)]
+    covering = [r for r in in_force if r.covers(category)]
+    if covering:
+        return ManufacturerCheck("registered", covering[0], needed)
+    if in_force:
+        return ManufacturerCheck("out_of_scope", in_force[0], needed)
+    if mine:
+        return ManufacturerCheck("not_in_force", mine[0], needed)
+    return ManufacturerCheck("unknown", None, needed)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/officer/<str:action>/", declarations.declaration_officer_action, name="officer_action"),
     path("<int:pk>/documents/", declarations.document_upload, name="document_upload"),
     path("<int:pk>/documents/<int:document_pk>/", declarations.document_download, name="document_download"),
+    path("manufacturers/check/", registrations.manufacturer_check, name="manufacturer_check"),
     path("registrations/", registrations.registration_list, name="registrations"),
     path("registrations/apply/", registrations.registration_apply, name="registration_apply"),
     path("registrations/<int:pk>/", registrations.registration_detail, name="registration_detail"),

@@ -39,8 +39,9 @@ def _date(value):
     return datetime.date.fromisoformat(str(value).strip())
 
 
-def clean_header(data: dict, errors: dict) -> dict:
-    """Normalise the header fields present in ``data``; add messages to ``errors`` (field -> [messages])."""
+def clean_header(data: dict, errors: dict, *, draft: bool = False) -> dict:
+    """Normalise the header fields present in ``data``; add messages to ``errors`` (field -> [messages]). A
+    ``draft`` may leave empty what only submission needs (the country of departure); what is given must be right."""
     out = {}
     for name in HEADER_FIELDS:
         if name in data:
@@ -55,7 +56,8 @@ def clean_header(data: dict, errors: dict) -> dict:
     if "port_of_entry" in out and not out["port_of_entry"]:
         errors.setdefault("port_of_entry", []).append(_("Port / office of entry: this field is required."))
     if "departure_country" in out and not out["departure_country"]:
-        errors.setdefault("departure_country", []).append(_("Country of departure: this field is required."))
+        if not draft:
+            errors.setdefault("departure_country", []).append(_("Country of departure: this field is required."))
     elif "departure_country" in out and out["departure_country"] not in COUNTRIES:
         errors.setdefault("departure_country", []).append(
             _("Country of departure: “%(value)s” is not an ISO 3166 country code.")
@@ -108,8 +110,9 @@ def _number_message(refusal: NumberError, label: int, name: str) -> str:
     return _("Line %(line)s, %(field)s: enter a number.") % {"line": label, "field": name}
 
 
-def clean_line(data: dict, index: int, errors: dict) -> dict:
-    """Normalise one goods line; errors are keyed ``lines.<index>.<field>`` and name the line number."""
+def clean_line(data: dict, index: int, errors: dict, *, draft: bool = False) -> dict:
+    """Normalise one goods line; errors are keyed ``lines.<index>.<field>`` and name the line number. A ``draft``'s
+    line may leave empty what only submission needs; what is given must be right."""
     out = {name: data[name] for name in LINE_FIELDS if name in data}
     label = index + 1
 
@@ -118,16 +121,16 @@ def clean_line(data: dict, index: int, errors: dict) -> dict:
 
     code = str(out.get("hs_code") or "").strip().replace(".", "")
     out["hs_code"] = code
-    if not code.isdigit() or not 6 <= len(code) <= 10:
+    if (code or not draft) and (not code.isdigit() or not 6 <= len(code) <= 10):
         err("hs_code", _("Line %(line)s, HS code: enter 6 to 10 digits.") % {"line": label})
-    elif not hs_code_known(code):
+    elif code and not hs_code_known(code):
         err("hs_code", _("Line %(line)s, HS code: %(code)s is not in the nomenclature.") % {"line": label,
                                                                                            "code": code})
     out["description"] = str(out.get("description") or "").strip()
-    if not out["description"]:
+    if not out["description"] and not draft:
         err("description", _("Line %(line)s, description: this field is required.") % {"line": label})
     out["origin_country"] = str(out.get("origin_country") or "").strip().upper()
-    if out["origin_country"] not in COUNTRIES:
+    if out["origin_country"] not in COUNTRIES and (out["origin_country"] or not draft):
         err("origin_country", _("Line %(line)s, country of origin: “%(value)s” is not an ISO 3166 country code.")
             % {"line": label, "value": out["origin_country"]})
     out["currency"] = str(out.get("currency") or "USD").strip().upper()
@@ -135,7 +138,7 @@ def clean_line(data: dict, index: int, errors: dict) -> dict:
         err("currency", _("Line %(line)s, currency: “%(value)s” is not an ISO 4217 currency code.")
             % {"line": label, "value": out["currency"]})
     out["unit"] = str(out.get("unit") or "").strip()
-    if not out["unit"]:
+    if not out["unit"] and not draft:
         err("unit", _("Line %(line)s, unit: this field is required.") % {"line": label})
     for field, name, required in (("quantity", _("quantity"), True), ("value", _("value"), True),
                                   ("net_weight_kg", _("net weight (kg)"), False),
@@ -148,7 +151,7 @@ def clean_line(data: dict, index: int, errors: dict) -> dict:
             err(field, _number_message(refusal, label, name))
             continue
         if number is None:
-            if required:
+            if required and not draft:
                 err(field, _("Line %(line)s, %(field)s: this field is required.") % {"line": label, "field": name})
             out[field] = None
             continue

@@ -21,7 +21,7 @@ from declarations.models import Declaration, HSCode
 from risk.selectors import bulletins_active
 
 from . import draws, duty, transitions
-from .choices import Conclusion, JointStatus, TaskReason, TaskStatus
+from .choices import Conclusion, JointStatus, LabStatus, TaskReason, TaskStatus
 from .filtersets import (
     ConflictFilterSet,
     DeclarantInspectionTaskFilterSet,
@@ -189,6 +189,18 @@ def lab_list(*, user, filters=None) -> QuerySet[Lab]:
     if not getattr(user, "is_authenticated", False):
         return Lab.objects.none()
     return LabFilterSet(filters or {}, queryset=Lab.objects.all()).qs
+
+
+def labs_relied_on(*, user, on: date | None = None) -> QuerySet[Lab]:
+    """The laboratories whose reports the bureau relies on today: active, with an accreditation in force."""
+    on = on or timezone.localdate()
+    return lab_list(user=user).filter(status=LabStatus.ACTIVE, valid_from__lte=on, valid_until__gte=on)
+
+
+def lab_by_accreditation(*, user, accreditation_no: str) -> Lab | None:
+    """The registered laboratory of ``accreditation_no`` (as the report checks it: surrounding spaces aside)."""
+    typed = (accreditation_no or "").strip()
+    return lab_list(user=user).filter(accreditation_no=typed).first() if typed else None
 
 
 def lab_get(*, user, pk) -> Lab:

@@ -11,6 +11,7 @@ from ciq_portal.scoping import user_enterprise_id
 from declarations import transitions as declaration_transitions
 from declarations.choices import DeclarationStatus
 from declarations.clearance_facts import ClearanceFactsReader
+from inspection.selectors import labs_relied_on
 
 from . import forms, matrix
 from .choices import NextStep, RecallStatus, ReleaseStatus
@@ -90,11 +91,19 @@ def declaration_requested_report(request, declaration) -> dict | None:
         return None
     return {"decision": decision, "reports": list(declaration.test_reports.order_by("-created_at")),
             "blank_report_form": forms.ReportForm(initial=report_form_initial(declaration)),
+            "lab_list": forms.LAB_LIST, "labs": labs_relied_on(user=request.user),
             "blank_results_formset": forms.report_results_formset()}
 
 
 def declaration_submit_action(request, declaration) -> dict | None:
     return {} if declaration_transitions.allowed("submit", declaration.status, user_roles(request.user)) else None
+
+
+def declaration_form_submit(request, declaration) -> dict | None:
+    """"Submit" beside "Save draft" on the declaration's form: file and submit from one page."""
+    if not has_role(request.user, Role.DECLARANT):
+        return None
+    return {} if declaration is None or declaration.status == DeclarationStatus.DRAFT else None
 
 
 def shown_as_the_page_allows(request, obj) -> dict:
@@ -138,6 +147,7 @@ SLOTS = [
     ("declaration.next_steps", "release/slots/declaration_next_steps.html", declaration_next_steps),
     ("declaration.requested_report", "release/slots/declaration_report.html", declaration_requested_report),
     ("declaration.actions", "release/slots/declaration_submit.html", declaration_submit_action),
+    ("declaration.form_actions", "release/slots/declaration_form_submit.html", declaration_form_submit),
     ("inspection_task.sampling", "release/slots/task_sample.html", shown_as_the_page_allows),
     ("inspection_task.conclusion", "release/slots/task_conclude.html", shown_as_the_page_allows),
     ("declaration_list.actions", "release/slots/declaration_list_bulk_submit.html", bulk_submit_link),

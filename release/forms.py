@@ -1,7 +1,8 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ciq_portal.forms import DatePicker
+from ciq_portal.forms import DatePicker, check_as_you_type
 from declarations.choices import ReleaseMode
 
 from . import matrix
@@ -51,6 +52,10 @@ class DistributionForm(forms.Form):
     distributed_on = forms.DateField(label=_("Date"), widget=DatePicker())
 
 
+# The id of the page's list of the laboratories the bureau relies on.
+LAB_LIST = "accredited-labs"
+
+
 class ReportForm(forms.Form):
     """A third-party test report supplied by the declarant for verify-release (its results: ReportResultFormSet)."""
 
@@ -60,6 +65,11 @@ class ReportForm(forms.Form):
     hs_codes = forms.CharField(label=_("HS codes of the goods tested"), max_length=200,
                                help_text=_("Separate several codes with commas."))
     lot_numbers = forms.CharField(label=_("Lot numbers"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_as_you_type(self.fields["lab_accreditation_no"], url=reverse("release:lab_check"),
+                          choices_list=LAB_LIST)
 
     def report_kwargs(self, results: list[dict]) -> dict:
         data = self.cleaned_data

@@ -42,6 +42,7 @@ urlpatterns = [
     # The release desk (a declaration's decision and the officers' cross-app steps)
     path("release/declarations/<int:pk>/", desk.decision_detail, name="decision"),
     path("release/declarations/<int:pk>/report/", desk.report_supply, name="report_supply"),
+    path("release/labs/check/", desk.lab_check, name="lab_check"),
     path("release/declarations/<int:pk>/reports/<int:report_pk>/verify/", desk.report_verify, name="report_verify"),
     path("release/declarations/<int:pk>/sample-release/", desk.sample_release, name="sample_release"),
     path("release/declarations/<int:pk>/conclude/", desk.conclude, name="conclude"),
@@ -50,6 +51,8 @@ urlpatterns = [
     path("release/direct/", desk.direct_release, name="direct_release"),
     # The pipeline's steps on the declaration's and the inspection task's pages (the paths are theirs)
     path("declarations/<int:pk>/submit/", pipeline.declaration_submit, name="declaration_submit"),
+    path("declarations/new/submit/", pipeline.declaration_file, name="declaration_file"),
+    path("declarations/<int:pk>/edit/submit/", pipeline.declaration_file, name="declaration_edit_submit"),
     path("declarations/submit-together/", bulk_submit.bulk_submit, name="bulk_submit"),
     path("declarations/submit-together/<int:pk>/", bulk_submit.bulk_submission, name="bulk_submission"),
     path("inspection/tasks/<int:pk>/samples/", pipeline.task_sample, name="task_sample"),

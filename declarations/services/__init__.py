@@ -13,7 +13,7 @@ import them from here (``from declarations.services import declaration_submit``)
 
 from ciq_portal.stored_files import MAGIC, sniff_content_type
 
-from .documents import DOCUMENT_RULES_KEY, document_upload, required_documents
+from .documents import DOCUMENT_RULES_KEY, document_upload, documents_errors, required_documents
 from .drafts import (
     declaration_create,
     declaration_delete,
@@ -64,6 +64,7 @@ from .registrations import (
     registration_decide,
     registration_document_upload,
     registration_errors,
+    regulated_goods_rules,
 )
 from .timeline import declaration_event_add
 
@@ -104,6 +105,7 @@ __all__ = [
     "declaration_update",
     "declaration_withdraw",
     "document_upload",
+    "documents_errors",
     "goods_line_add",
     "goods_line_delete",
     "goods_line_update",
@@ -113,6 +115,7 @@ __all__ = [
     "registration_decide",
     "registration_document_upload",
     "registration_errors",
+    "regulated_goods_rules",
     "required_documents",
     "sniff_content_type",
 ]

@@ -79,7 +79,7 @@ def _check_line_count(count: int, errors: dict) -> bool:
     return False
 
 
-def _clean_lines(lines, errors):
+def _clean_lines(lines, errors, *, draft: bool = False):
     if not _check_line_count(len(lines), errors):
         return []
-    return [clean_line(line, i, errors) for i, line in enumerate(lines)]
+    return [clean_line(line, i, errors, draft=draft) for i, line in enumerate(lines)]

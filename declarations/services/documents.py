@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_record
 from ciq_portal.reference import reference_cached
-from ciq_portal.stored_files import file_store
+from ciq_portal.stored_files import file_check, file_store
 
 from .. import transitions
 from ..choices import DocumentKind
@@ -41,6 +41,20 @@ def document_upload(*, declaration, kind, file, actor, goods_line=None) -> Docum
                         "declaration": declaration.number},
                  enterprise_id=declaration.enterprise_id)
     return document
+
+
+def documents_errors(documents) -> dict:
+    """What is wrong with documents to be attached (dicts of ``kind`` and ``file``), keyed
+    ``documents.<i>.<field>``, checked before anything is written."""
+    errors: dict = {}
+    for index, document in enumerate(documents):
+        if document.get("kind") not in DocumentKind.values:
+            errors[f"documents.{index}.kind"] = [_("Document type: choose a valid type.")]
+        try:
+            file_check(document.get("file"))
+        except ValidationError as exc:
+            errors[f"documents.{index}.file"] = exc.message_dict["file"]
+    return errors
 
 
 def required_documents(declaration) -> set[str]:

@@ -1,4 +1,6 @@
-"""Drafts: a declaration's header and goods lines, created and changed by the declarant until submission."""
+"""Drafts: a declaration's header, goods lines and documents, created and changed by the declarant until submission.
+A draft may be incomplete (what only submission needs may be missing: ``validation``'s ``draft`` mode); what it
+says must be right. Documents posted with the draft are written in its transaction or not at all."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from ..choices import DeclarationSource
 from ..models import Declaration, GoodsLine
 from ..validation import clean_header
 from ._shared import _check_delegation, _check_line_count, _check_owner, _clean_lines, _lock, _require_draft, _snapshot
+from .documents import document_upload, documents_errors
 from .numbering import declaration_number_next
 from .timeline import declaration_event_add
 
@@ -26,26 +29,41 @@ def _write_lines(declaration, cleaned) -> None:
                                    for i, data in enumerate(cleaned)])
 
 
-def declaration_draft_errors(*, header: dict, lines: list[dict]) -> dict:
+def declaration_draft_errors(*, header: dict, lines: list[dict], draft: bool = True) -> dict:
     """The draft's checks without saving anything: every message by field (``lines.<i>.<field>`` for a goods
-    line), as declaration_create would raise them."""
+    line), as declaration_create would raise them; with ``draft=False`` also what only submission needs."""
     errors: dict = {}
-    clean_header(dict(header), errors)
-    _clean_lines(list(lines), errors)
+    clean_header(dict(header), errors, draft=draft)
+    _clean_lines(list(lines), errors, draft=draft)
     return errors
 
 
+def _attach(declaration, actor, documents) -> None:
+    """Store the documents posted with a draft; if one fails, the files already stored go too (the rows go with
+    the transaction)."""
+    stored = []
+    try:
+        for document in documents:
+            stored.append(document_upload(declaration=declaration, actor=actor, **document))
+    except BaseException:
+        for document in stored:
+            document.file.delete(save=False)
+        raise
+
+
 @transaction.atomic
-def declaration_create(*, enterprise, actor, lines=(), source=DeclarationSource.PORTAL, declarant_ref="",
-                       **header) -> Declaration:
-    """Create a draft with its goods lines; raises ValidationError naming every bad field at once. A customs
-    broker's declarant files for an importer (``enterprise``) whose delegation in force covers the port and goods:
-    the declaration is the importer's, with the broker named."""
+def declaration_create(*, enterprise, actor, lines=(), documents=(), source=DeclarationSource.PORTAL,
+                       declarant_ref="", **header) -> Declaration:
+    """Create a draft with its goods lines and ``documents`` (dicts of ``kind`` and ``file``); raises
+    ValidationError naming every bad field at once (``documents.<i>.<field>`` for a document). A customs broker's
+    declarant files for an importer (``enterprise``) whose delegation in force covers the port and goods: the
+    declaration is the importer's, with the broker named."""
     errors: dict = {}
     header.setdefault("port_of_entry", settings.CIQ["OFFICE_CODE"])
     header.setdefault("departure_country", "")
-    cleaned_header = clean_header(header, errors)
-    cleaned_lines = _clean_lines(list(lines), errors)
+    cleaned_header = clean_header(header, errors, draft=True)
+    cleaned_lines = _clean_lines(list(lines), errors, draft=True)
+    errors.update(documents_errors(documents))
     if errors:
         raise ValidationError(errors)
     broker_id = _check_delegation(enterprise.pk, actor, port=cleaned_header.get("port_of_entry", ""),
@@ -58,19 +76,21 @@ def declaration_create(*, enterprise, actor, lines=(), source=DeclarationSource.
                           message=lambda: _("Draft created."))
     audit_record(actor=actor, action="declaration.create", obj=declaration, after=_snapshot(declaration),
                  enterprise_id=enterprise.pk)
+    _attach(declaration, actor, documents)
     return declaration
 
 
 @transaction.atomic
-def declaration_update(*, declaration, actor, lines=None, **header) -> Declaration:
-    """Change a draft's header; when ``lines`` is given it replaces the goods lines."""
+def declaration_update(*, declaration, actor, lines=None, documents=(), **header) -> Declaration:
+    """Change a draft's header; when ``lines`` is given it replaces the goods lines; ``documents`` are added."""
     declaration = _lock(declaration)
     _check_owner(declaration, actor)
     _require_draft(declaration)
     before = _snapshot(declaration)
     errors: dict = {}
-    cleaned_header = clean_header(header, errors)
-    cleaned_lines = _clean_lines(list(lines), errors) if lines is not None else None
+    cleaned_header = clean_header(header, errors, draft=True)
+    cleaned_lines = _clean_lines(list(lines), errors, draft=True) if lines is not None else None
+    errors.update(documents_errors(documents))
     if errors:
         raise ValidationError(errors)
     if declaration.customs_broker_id is not None:
@@ -86,6 +106,7 @@ def declaration_update(*, declaration, actor, lines=None, **header) -> Declarati
         _write_lines(declaration, cleaned_lines)
     audit_record(actor=actor, action="declaration.update", obj=declaration, before=before,
                  after=_snapshot(declaration), enterprise_id=declaration.enterprise_id)
+    _attach(declaration, actor, documents)
     return declaration
 
 
@@ -109,7 +130,7 @@ def goods_line_add(*, declaration, actor, **fields) -> GoodsLine:
     _check_owner(declaration, actor)
     _require_draft(declaration)
     errors: dict = {}
-    cleaned = _clean_lines([fields], errors)[0]
+    cleaned = _clean_lines([fields], errors, draft=True)[0]
     _check_line_count(declaration.lines.count() + 1, errors)
     if errors:
         raise ValidationError(errors)
@@ -135,7 +156,7 @@ def goods_line_update(*, line, actor, **fields) -> GoodsLine:
                                                        "dg_class")}
     current.update(fields)
     errors: dict = {}
-    cleaned = _clean_lines([current], errors)[0]
+    cleaned = _clean_lines([current], errors, draft=True)[0]
     if errors:
         raise ValidationError(errors)
     _check_delegation(declaration.enterprise_id, actor, port=declaration.port_of_entry,

@@ -89,8 +89,6 @@ def declaration_check_complete(declaration) -> dict:
         errors["bill_of_lading"] = [_("Bill of lading: required for sea and air transport.")]
     if not declaration.arrival_date:
         errors["arrival_date"] = [_("Date of arrival: required to submit.")]
-    if not declaration.departure_country:
-        errors["departure_country"] = [_("Country of departure: this field is required.")]
     header = {name: getattr(declaration, name) for name in ("port_of_entry", "departure_country", "transport_mode",
                                                             "containers", "arrival_date", "inspection_place",
                                                             "destination_office", "trade_terms")}

@@ -59,33 +59,34 @@ def registration_decide(*, registration, action, actor, note=""):
     return registration
 
 
+def regulated_goods_rules(hs_code: str) -> list[RegulatedGoods]:
+    """The bureau's rules on regulated goods that name ``hs_code``, by HS prefix or by its category."""
+    rules = reference_cached(REGULATED_GOODS_KEY, lambda: list(RegulatedGoods.objects.all()))
+    category = hs_category(hs_code)
+    return [r for r in rules if (r.hs_prefix and hs_code.startswith(r.hs_prefix)) or
+            (r.category and r.category == category)]
+
+
 def registration_errors(declaration) -> dict:
     """Goods lines of regulated goods without a valid filing/registration: {"lines.<i>.<field>": [message]}."""
-    rules = reference_cached(REGULATED_GOODS_KEY, lambda: list(RegulatedGoods.objects.all()))
-    if not rules:
+    if not reference_cached(REGULATED_GOODS_KEY, lambda: list(RegulatedGoods.objects.all())):
         return {}
     today = timezone.localdate()
     valid = list(Registration.objects.filter(enterprise_id=declaration.enterprise_id, status="approved",
                                              valid_from__lte=today, valid_until__gte=today))
     errors: dict = {}
     for index, line in enumerate(declaration.lines.all()):
-        category = hs_category(line.hs_code)
-        matched = [r for r in rules if (r.hs_prefix and line.hs_code.startswith(r.hs_prefix)) or
-                   (r.category and r.category == category)]
+        matched = regulated_goods_rules(line.hs_code)
         if not matched:
             continue
-
-        def covers(reg, category=category):
-            return not reg.categories or category in reg.categories
-
+        category = hs_category(line.hs_code)
         if any(r.needs_importer_filing for r in matched) and not any(
-                r.kind == "importer_filing" and covers(r) for r in valid):
+                r.kind == "importer_filing" and r.covers(category) for r in valid):
             errors.setdefault(f"lines.{index}.hs_code", []).append(
                 _("Line %(line)s: these goods may be declared only by a filed importer; your enterprise has no valid "
                   "filing for them.") % {"line": line.line_no})
         if any(r.needs_manufacturer_registration for r in matched) and not any(
-                r.kind == "manufacturer_registration" and covers(r) and line.manufacturer_name and
-                r.manufacturer_name.casefold() == line.manufacturer_name.strip().casefold() for r in valid):
+                r.covers(category) and r.names_manufacturer(line.manufacturer_name) for r in valid):
             errors.setdefault(f"lines.{index}.manufacturer_name", []).append(
                 _("Line %(line)s: the overseas manufacturer “%(name)s” has no valid registration for these goods.")
                 % {"line": line.line_no, "name": line.manufacturer_name or "—"})

@@ -20,11 +20,13 @@ from .. import selectors, services, transitions
 from ..choices import DeclarationStatus, DocumentKind
 from ..filtersets import DeclarationFilterSet
 from ..forms import (
+    MANUFACTURER_LIST,
     AnswerForm,
     DeclarationHeaderForm,
     DocumentUploadForm,
     MessageForm,
     RequestDocumentsForm,
+    document_formset,
     line_formset,
     line_initial,
 )
@@ -61,7 +63,7 @@ def declaration_list(request):
         "selected_statuses": [label for value, label in DeclarationStatus.choices if value in selected]})
 
 
-def _form_page(request, header_form, formset, *, declaration=None, status=200):
+def _form_page(request, header_form, formset, *, declaration=None, documents=None, status=200):
     line_forms = []
     for index, form in enumerate(formset.forms):
         form.index = index
@@ -70,10 +72,16 @@ def _form_page(request, header_form, formset, *, declaration=None, status=200):
             line_forms.append(form)
     if not line_forms and formset.forms:
         line_forms = formset.forms[:1]
-    has_errors = bool(header_form.errors or formset.non_form_errors() or any(f.errors for f in formset.forms))
+    documents = documents or document_formset()
+    for index, form in enumerate(documents.forms):
+        form.index = index
+    has_errors = bool(header_form.errors or formset.non_form_errors() or any(f.errors for f in formset.forms)
+                      or any(f.errors for f in documents.forms))
     return render(request, "declarations/form.html", {
         "form": header_form, "formset": formset, "line_forms": line_forms, "declaration": declaration,
-        "creating": declaration is None, "has_errors": has_errors}, status=status)
+        "documents": documents, "creating": declaration is None, "has_errors": has_errors,
+        "manufacturers": selectors.manufacturer_choices(user=request.user), "manufacturer_list": MANUFACTURER_LIST},
+        status=status)
 
 
 def _header_form(request, declaration=None, **kwargs):
@@ -82,26 +90,50 @@ def _header_form(request, declaration=None, **kwargs):
     return DeclarationHeaderForm(importers=importers, own_enterprise_id=user_enterprise_id(request.user), **kwargs)
 
 
-def _save_draft(request, declaration=None):
-    """Parse the header form and the goods-line formset, call the service, map its errors back onto the fields."""
+def draft_save(request, declaration=None, *, submitting=False):
+    """Parse the header form, the goods-line and document formsets, call the service, map its errors back onto the
+    fields. Returns the saved draft, or the form page with the errors (400). Release's "Submit" on the form calls
+    it ``submitting``: a refused form then also names what submission would need (one round of corrections)."""
     header_form, formset = _header_form(request, declaration, data=request.POST), line_formset(request.POST)
-    if not (header_form.is_valid() and formset.is_valid()):
-        _add_rule_errors(header_form, formset)
-        return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
+    documents = document_formset(request.POST, request.FILES)
+    if not (header_form.is_valid() and formset.is_valid() and documents.is_valid()):
+        return None, _refused_form_page(request, header_form, formset, documents, declaration, submitting)
     lines, used_forms = formset.lines()
+    attached, document_forms = documents.documents()
     try:
         if declaration is None:
             enterprise = selectors.filing_enterprise(user=request.user,
                                                      enterprise_id=header_form.cleaned_data.get("enterprise"))
             declaration = services.declaration_create(enterprise=enterprise, actor=request.user, lines=lines,
-                                                      **header_form.service_kwargs())
+                                                      documents=attached, **header_form.service_kwargs())
         else:
             services.declaration_update(declaration=declaration, actor=request.user, lines=lines,
-                                        **header_form.service_kwargs())
+                                        documents=attached, **header_form.service_kwargs())
     except ValidationError as exc:
-        errors_to_forms(exc, header_form, line_forms=used_forms)
-        return None, _form_page(request, header_form, formset, declaration=declaration, status=400)
+        others = {}
+        for key, messages_ in exc.message_dict.items():
+            if key.startswith("documents."):
+                _prefix, index, name = key.split(".", 2)
+                for message in messages_:
+                    document_forms[int(index)].add_error(name, message)
+            else:
+                others[key] = messages_
+        if others:
+            errors_to_forms(ValidationError(others), header_form, line_forms=used_forms)
+        return None, _refused_form_page(request, header_form, formset, documents, declaration, submitting)
     return declaration, None
+
+
+def _refused_form_page(request, header_form, formset, documents, declaration, submitting):
+    """The form again with every error at once. A browser cannot be given back the files it sent: each row that
+    had one says so, with the file's name, so that the user picks it again."""
+    _add_rule_errors(header_form, formset, draft=not submitting)
+    for form in documents.forms:
+        sent = form.files.get(form.add_prefix("file"))
+        if sent and not form.has_error("file"):
+            form.add_error("file", _("Choose “%(name)s” again: files are not kept when the form has errors.")
+                           % {"name": sent.name})
+    return _form_page(request, header_form, formset, declaration=declaration, documents=documents, status=400)
 
 
 def _parsed_or_typed(form) -> dict:
@@ -110,13 +142,13 @@ def _parsed_or_typed(form) -> dict:
             for name in form.fields}
 
 
-def _add_rule_errors(header_form, formset) -> None:
+def _add_rule_errors(header_form, formset, *, draft=True) -> None:
     """A value a form could not parse ("abc" as a quantity) must not hide the others' errors: the draft's checks
     run on the rest, and their messages join the forms' in the same answer (one round of corrections). A field
     the form already refused keeps its own message."""
     line_forms = [form for form in formset.forms if form.errors or not form.is_blank()]
     errors = services.declaration_draft_errors(header=_parsed_or_typed(header_form),
-                                               lines=[_parsed_or_typed(form) for form in line_forms])
+                                               lines=[_parsed_or_typed(form) for form in line_forms], draft=draft)
     fresh = {}
     for key, messages_ in errors.items():
         form, name = header_form, key
@@ -133,7 +165,7 @@ def _add_rule_errors(header_form, formset) -> None:
 def declaration_create(request):
     declarant_required(request)
     if request.method == "POST":
-        declaration, page = _save_draft(request)
+        declaration, page = draft_save(request)
         if page is not None:
             return page
         messages.success(request, _("Draft %(number)s saved.") % {"number": declaration.number})
@@ -150,7 +182,7 @@ def declaration_edit(request, pk):
         messages.error(request, _("Only a draft can be changed."))
         return redirect("declarations:detail", pk=pk)
     if request.method == "POST":
-        _saved, page = _save_draft(request, declaration)
+        _saved, page = draft_save(request, declaration)
         if page is not None:
             return page
         messages.success(request, _("Draft saved."))

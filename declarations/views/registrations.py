@@ -145,3 +145,21 @@ def registration_document_download(request, pk, document_pk):
     document = get_object_or_404(registration.documents, pk=document_pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
                         filename=download_name(document.original_name, document.content_type))
+
+
+def _typed(request, name: str) -> str:
+    """The value htmx sent for field ``name``, whatever the form's prefix (``lines-3-hs_code``)."""
+    for key, value in request.GET.items():
+        if key == name or key.endswith(f"-{name}"):
+            return value.strip()
+    return ""
+
+
+@login_required
+def manufacturer_check(request):
+    """A goods line's manufacturer checked as the declarant types it (htmx): is it registered for the enterprise,
+    and do the line's goods need it to be. The answer goes under the field."""
+    declarant_required(request)
+    answer = selectors.manufacturer_check(user=request.user, name=_typed(request, "manufacturer_name"),
+                                          hs_code=_typed(request, "hs_code"))
+    return render(request, "declarations/_manufacturer_check.html", {"answer": answer})

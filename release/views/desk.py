@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, is_bureau_user, require_role
 from declarations.views import declarations as declaration_views
+from inspection import selectors as inspection_selectors
 from inspection import transitions as inspection_transitions
 from inspection.forms import ConclusionForm
 
@@ -32,6 +33,7 @@ def _decision_context(request, decision, **forms_):
         "reports": reports, "can_desk": has_role(request.user, *BUREAU_DESK),
         "forced_by": decision.forced_by if bureau else [],
         "report_form": forms_.get("report_form") or forms.ReportForm(initial=report_form_initial(declaration)),
+        "lab_list": forms.LAB_LIST, "labs": inspection_selectors.labs_relied_on(user=request.user),
         "results_formset": forms_.get("results_formset") or forms.report_results_formset(),
         "verify_form": forms_.get("verify_form") or forms.VerifyForm(),
         "conclusion_form": forms_.get("conclusion_form") or ConclusionForm(),
@@ -79,6 +81,17 @@ def report_supply(request, pk):
                                               {"report_form": form, "results_formset": results})
     return render(request, "release/decision.html",
                   _decision_context(request, decision, report_form=form, results_formset=results), status=400)
+
+
+@login_required
+def lab_check(request):
+    """The report's laboratory checked as the declarant types its accreditation number (htmx): registered, and
+    relied on today? The answer goes under the field."""
+    require_role(request.user, Role.DECLARANT, *BUREAU_DESK)
+    typed = request.GET.get("lab_accreditation_no", "").strip()
+    lab = inspection_selectors.lab_by_accreditation(user=request.user, accreditation_no=typed)
+    relied_on = lab is not None and inspection_selectors.labs_relied_on(user=request.user).filter(pk=lab.pk).exists()
+    return render(request, "release/_lab_check.html", {"typed": typed, "lab": lab, "relied_on": relied_on})
 
 
 @login_required

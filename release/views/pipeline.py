@@ -32,6 +32,26 @@ def declaration_submit(request, pk):
 
 @login_required
 @require_POST
+def declaration_file(request, pk=None):
+    """"Submit" on the declaration's form (new or a draft's): the draft is saved as typed, with the documents
+    attached there, then submitted. A refused form keeps nothing; a draft that saved but cannot be submitted yet is
+    shown on its form with every reason marked."""
+    declaration_views.declarant_required(request)
+    declaration = declaration_selectors.declaration_get(user=request.user, pk=pk) if pk is not None else None
+    declaration, page = declaration_views.draft_save(request, declaration, submitting=True)
+    if page is not None:
+        return page
+    try:
+        services.clearance_submit(declaration=declaration, actor=request.user)
+    except ValidationError as exc:
+        messages.info(request, _("Draft %(number)s saved.") % {"number": declaration.number})
+        return declaration_views.submission_refused(request, declaration, exc)
+    messages.success(request, _("Declaration %(number)s submitted.") % {"number": declaration.number})
+    return redirect("declarations:detail", pk=declaration.pk)
+
+
+@login_required
+@require_POST
 def task_sample(request, pk):
     return inspection_task_views.task_form_post(
         request, pk, SampleForm, "sample_form",

@@ -21,13 +21,18 @@
       var index = parseInt(total.value, 10) || 0;
       var row = fresh(formset, index);
       rows.appendChild(row);
+      if (window.htmx) window.htmx.process(row);  // its fields checked as the user types
       total.value = String(index + 1);
       var first = row.querySelector("input, select, textarea");
       if (first) first.focus();
     } else if (event.target.closest("[data-formset-remove]")) {
       var removed = event.target.closest("[data-formset-row]");
       if (rows.querySelectorAll("[data-formset-row]").length > 1) removed.remove();
-      else removed.replaceWith(fresh(formset, removed.dataset.index));  // the last row is emptied, not removed
+      else {  // the last row is emptied, not removed
+        var emptied = fresh(formset, removed.dataset.index);
+        removed.replaceWith(emptied);
+        if (window.htmx) window.htmx.process(emptied);
+      }
       // The focus was on the removed button: a keyboard user goes on from "add" rather than from the page's top.
       formset.querySelector("[data-formset-add]").focus();
     }

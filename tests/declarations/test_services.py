@@ -79,12 +79,39 @@ def test_header_validation(make_draft, field, value):
     assert field in exc.value.message_dict
 
 
-def test_a_missing_country_of_departure_is_called_missing(make_draft):
+def test_a_missing_country_of_departure_is_called_missing_at_submission(make_draft, declarant_a, no_requirements):
     from django.utils import translation
 
+    draft = make_draft(departure_country="")
     with translation.override("en"), pytest.raises(ValidationError) as exc:
-        make_draft(departure_country="")
+        services.declaration_submit(declaration=draft, actor=declarant_a)
     assert exc.value.message_dict["departure_country"] == ["Country of departure: this field is required."]
+
+
+def test_a_draft_is_saved_incomplete_and_submission_names_every_gap(make_draft, declarant_a, no_requirements):
+    """A draft may lack what only submission needs; submission then names every gap in one answer."""
+    from django.utils import translation
+
+    draft = make_draft(departure_country="", arrival_date=None,
+                       lines=[{"description": "Frozen shrimps"}, {"hs_code": "0306170000", "quantity": "5"}])
+    first, second = draft.lines.order_by("line_no")
+    assert first.quantity is None and first.value is None and first.hs_code == "" and second.quantity == 5
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.declaration_submit(declaration=draft, actor=declarant_a)
+    errors = exc.value.message_dict
+    assert {"departure_country", "arrival_date", "lines.0.hs_code", "lines.0.quantity", "lines.0.value",
+            "lines.0.unit", "lines.0.origin_country", "lines.1.description", "lines.1.value"} <= set(errors), errors
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+
+
+def test_a_draft_still_refuses_what_is_wrong(make_draft):
+    """Incomplete is not wrong: a value given must still be right."""
+    with pytest.raises(ValidationError) as exc:
+        make_draft(departure_country="QQ", lines=[{"hs_code": "12", "origin_country": "XX", "quantity": "-1"}])
+    assert {"departure_country", "lines.0.hs_code", "lines.0.origin_country", "lines.0.quantity"} <= set(
+        exc.value.message_dict)
+    assert not Declaration.objects.exists()
 
 
 def test_translated_message(make_draft):

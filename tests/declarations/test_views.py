@@ -159,9 +159,10 @@ def test_import_without_file_error_on_field(client, declarant_a):
 
 
 def test_a_type_error_does_not_hide_the_other_errors(client, declarant_a):
-    """One round of corrections: "abc" as a quantity is shown beside every rule the rest of the form breaks."""
+    """One round of corrections: "abc" as a quantity is shown, on "Submit", beside every rule the rest of the form
+    breaks, what only submission needs included."""
     client.force_login(declarant_a)
-    response = client.post("/declarations/new/", form_data(**{
+    response = client.post("/declarations/new/submit/", form_data(**{
         "lines-0-quantity": "abc", "lines-0-description": "", "containers": "ABCU1234567", "departure_country": "",
         "arrival_date": "not a date", "lines-3-currency": "QQQ"}), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
@@ -173,4 +174,32 @@ def test_a_type_error_does_not_hide_the_other_errors(client, declarant_a):
     assert "ISO 6346" in _field_block(page, "containers")
     assert "this field is required" in _field_block(page, "departure_country")
     assert "ISO 4217" in _field_block(page, "lines-3-currency")
+    assert not Declaration.objects.exists()
+
+
+def test_a_draft_is_saved_incomplete_from_its_form(client, declarant_a):
+    """"Save draft" keeps what is typed so far; only what is wrong is refused."""
+    client.force_login(declarant_a)
+    response = client.post("/declarations/new/", {"port_of_entry": "NGB", "transport_mode": "sea",
+                                                   "inspection_place": "port", "lines-0-description": "Shrimps",
+                                                   "lines-0-currency": "USD"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft = Declaration.objects.get()
+    assert draft.status == "draft" and draft.departure_country == "" and draft.arrival_date is None
+    assert list(draft.lines.values_list("description", "hs_code", "quantity")) == [("Shrimps", "", None)]
+    page = client.get(f"/declarations/{draft.pk}/edit/").content.decode()
+    assert 'value="Shrimps"' in page
+
+
+def test_saving_a_draft_names_what_is_wrong_not_what_is_missing(client, declarant_a):
+    client.force_login(declarant_a)
+    response = client.post("/declarations/new/", form_data(**{
+        "lines-0-quantity": "abc", "lines-0-description": "", "departure_country": "", "lines-3-currency": "QQQ"}),
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "has-error" in _field_block(page, "lines-0-quantity")
+    assert "ISO 4217" in _field_block(page, "lines-3-currency")
+    assert "has-error" not in _field_block(page, "lines-0-description")
+    assert "has-error" not in _field_block(page, "departure_country")
     assert not Declaration.objects.exists()

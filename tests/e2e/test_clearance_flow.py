@@ -56,7 +56,7 @@ def file_declaration(page, shots):
                            ("lot_numbers", lots)):
             page.fill(f"input[name='lines-{index}-{name}']", text)
     shots(page, "declaration-form-filled")
-    page.click("form.form button[type=submit].primary")
+    page.click("#save-draft")
     page.wait_for_load_state("networkidle")
     match = re.search(r"/declarations/(\d+)/$", page.url)
     assert match, f"the draft was not saved: {page.url}: {page.locator('.error').all_inner_texts()}"

@@ -178,6 +178,9 @@ MATRIX: dict[str, object] = {
     "declarations:list": Listing(aimed_at_a),
     "declarations:all": Listing(aimed_at_a),  # bureau staff see all; a declarant sees their own
     "declarations:create": Listing(),
+    # the check of a typed manufacturer: A's registered name must read as unknown to B
+    "declarations:manufacturer_check": Listing(
+        lambda w: [{"manufacturer_name": w.need("registration").manufacturer_name, "hs_code": "847130"}]),
     "declarations:import": Listing(),
     "declarations:import_template": Public("the blank bulk-import template (CSV/XLSX), the same for everyone"),
     "declarations:import_job": Own(pk("import_job")),
@@ -185,6 +188,9 @@ MATRIX: dict[str, object] = {
     "declarations:edit": Own(pk("draft")),
     "declarations:delete": Own(pk("draft"), get=False),
     "release:declaration_submit": Own(pk("draft"), get=False),
+    "release:declaration_file": Listing(),  # files a new declaration of B's own: no object of A in reach
+    "release:lab_check": Public("the bureau's register of laboratories, the same for every user"),
+    "release:declaration_edit_submit": Own(pk("draft"), get=False),
     "release:bulk_submit": Listing(lambda w: [{}, {"job": w.need("import_job").pk}]),
     "release:bulk_submission": Own(pk("bulk_submission")),
     "declarations:withdraw": Own(pk("declaration"), get=False),
