@@ -280,19 +280,14 @@ def file_for_importer(page, shots):
                        ("currency", "USD"), ("manufacturer_name", "Camaronera del Pacífico S.A."),
                        ("lot_numbers", "LOT-19E-1")):
         page.fill(f"input[name='lines-{index}-{name}']", text)
+    page.select_option("select[name='documents-0-kind']", "invoice")
+    page.set_input_files("input[name='documents-0-file']",
+                         files=[{"name": "invoice-19e.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     shots(page, "broker-declaration-form")
-    page.click("form.form button[type=submit].primary")
+    page.click("#submit-declaration")
     page.wait_for_load_state("networkidle")
     match = re.search(r"/declarations/(\d+)/$", page.url)
-    assert match, f"the draft was not saved: {page.url}: {page.locator('.error').all_inner_texts()}"
-    upload = page.locator("form[action$='/documents/']")
-    upload.locator("select[name=kind]").select_option("invoice")
-    upload.locator("input[name=file]").set_input_files(
-        files=[{"name": "invoice-19e.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-    upload.locator("button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
-    page.click("form[action$='/submit/'] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    assert match, f"the declaration was not filed: {page.url}: {page.locator('.error').all_inner_texts()}"
     shots(page, "broker-submitted")
     return int(match.group(1))
 
