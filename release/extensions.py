@@ -124,22 +124,35 @@ def import_job_submit(request, job) -> dict | None:
 
 
 def rule_whatif_projection(request, whatif) -> dict | None:
-    """Beside a rule's what-if replay: the inspection rate and expected hits per grade today and with the rule."""
+    """Beside a rule's what-if replay: the inspection rate, expected hits and clearance time per grade today and
+    with the rule."""
     if not whatif:
         return None
-    return _in_percent(budget_projection(forced_ids=whatif.get("inspected_ids") or ()))
+    return projection_shown(budget_projection(forced_ids=whatif.get("inspected_ids") or ()))
 
 
 def policy_projection(request, proposed) -> dict | None:
-    """Beside a proposed inspection policy: the inspection rate and expected hits per grade today and with it."""
+    """Beside a proposed inspection policy: the same, today and with it."""
     if not proposed:
         return None
-    return _in_percent(budget_projection(budgets=proposed["budgets"], ratios=proposed["ratios"]))
+    return projection_shown(budget_projection(budgets=proposed["budgets"], ratios=proposed["ratios"]))
 
 
-def _in_percent(rows) -> dict:
+def model_projection(request, model) -> dict | None:
+    """Where a model is activated (or its activation approved): the same, today and with the model."""
+    if model.is_active:
+        return None
+    return projection_shown(budget_projection(model=model))
+
+
+def projection_shown(rows) -> dict:
+    """A projection as the page shows it: shares in per cent, clearance times in hours."""
     shares = ("budget", "budget_projected", "rate_today", "rate_projected", "forced_today", "forced_projected")
-    return {"projection": [{**row, **{key: round(100 * row[key], 2) for key in shares}} for row in rows]}
+    times = ("minutes_today", "minutes_projected")
+    return {"projection": [
+        {**row, **{key: round(100 * row[key], 2) for key in shares},
+         **{key.replace("minutes", "hours"): None if row[key] is None else round(row[key] / 60, 1) for key in times}}
+        for row in rows]}
 
 
 SLOTS = [
@@ -154,4 +167,5 @@ SLOTS = [
     ("import_job.actions", "release/slots/import_job_submit.html", import_job_submit),
     ("risk.rule_whatif", "release/slots/budget_projection.html", rule_whatif_projection),
     ("credit.policy_projection", "release/slots/budget_projection.html", policy_projection),
+    ("risk.model_projection", "release/slots/budget_projection.html", model_projection),
 ]

@@ -44,12 +44,15 @@ def expected_harm(*, probability: float, categories: Iterable[str] = (), value: 
 
 @dataclass(frozen=True)
 class PastDecision:
-    """What the cut-off needs of one recent decision: its harm, the probability it does not conform and whether
-    something other than the targeting inspected it anyway (negative list, forced mode, tightening, rule)."""
+    """What the cut-off needs of one recent decision: its harm, the probability it does not conform, whether
+    something other than the targeting inspected it anyway (negative list, forced mode, tightening, rule), and, for
+    the budget's books, whether it was decided under cut-offs and inspected."""
 
     harm: float
     probability: float
     forced: bool
+    under_cutoffs: bool = False
+    inspected: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,17 @@ class GradeCutoff:
     # Of the consignments whose harm is exactly the cut-off (e.g. no model and no rule: every harm 0), the share
     # targeted: a tie would otherwise take them all.
     tie_share: float
-    expected_rate: float  # forced + targeted + the random sample among the rest
+    expected_rate: float  # forced + targeted + the random sample among the rest (aiming at ``aim``)
     expected_hits: float  # expected non-conformities found per 100 decisions
     # Of the consignments above the cut-off, the share targeted: a new consignment lands above the m-th highest of
     # n past harms with probability m / (n + 1), so targeting k (fractional) of them takes each with k / m.
     above_share: float = 1.0
+    # The rate aimed at until the next recomputation: the budget, plus what the window's decisions made under
+    # cut-offs owe it (or minus what they spent beyond it), spread over the decisions expected until then.
+    aim: float | None = None
 
     def as_dict(self) -> dict:
-        return {"budget": self.budget, "random_ratio": self.random_ratio, "decisions": self.decisions,
+        return {"budget": self.budget, "aim": self.aim, "random_ratio": self.random_ratio, "decisions": self.decisions,
                 "forced_share": self.forced_share, "targeted_share": self.targeted_share, "cutoff": self.cutoff,
                 "tie_share": self.tie_share, "above_share": self.above_share,
                 "expected_rate": self.expected_rate, "expected_hits": self.expected_hits}
@@ -88,15 +94,29 @@ def targeted_share(*, budget: float, random_ratio: float, forced_share: float) -
     return max(0.0, min(1.0, (left - random_ratio) / (1.0 - random_ratio)))
 
 
-def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_ratio: float) -> GradeCutoff:
-    """The cut-off of one grade over its recent decisions."""
+def budget_aim(past: list[PastDecision], *, budget: float, ahead: float | None) -> float:
+    """The rate to aim at over the next ``ahead`` decisions so that the window's decisions made under cut-offs and
+    those meet the budget together: the draws and the tail above a cut-off are chances, and a grade of a few
+    inspections a month would otherwise stray from its budget by their luck (a Poisson count of 10 is ±30 %)."""
+    if not ahead:
+        return budget
+    counted = [p for p in past if p.under_cutoffs]
+    owed = budget * len(counted) - sum(p.inspected for p in counted)
+    return max(0.0, min(1.0, budget + owed / ahead))
+
+
+def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_ratio: float,
+                 ahead: float | None = None) -> GradeCutoff:
+    """The cut-off of one grade over its recent decisions; with ``ahead`` (the decisions expected until the next
+    recomputation), aiming at the budget the window still owes (:func:`budget_aim`), else at the budget itself."""
     n = len(past)
     if not n:
-        return GradeCutoff(grade, budget, random_ratio, 0, 0.0, 0.0, None, 1.0, 0.0, 0.0)
+        return GradeCutoff(grade, budget, random_ratio, 0, 0.0, 0.0, None, 1.0, 0.0, 0.0, aim=budget)
+    aim = budget_aim(past, budget=budget, ahead=ahead)
     forced = [p for p in past if p.forced]
     free = sorted((p for p in past if not p.forced), key=lambda p: p.harm, reverse=True)
     forced_share = len(forced) / n
-    share = targeted_share(budget=budget, random_ratio=random_ratio, forced_share=forced_share)
+    share = targeted_share(budget=aim, random_ratio=random_ratio, forced_share=forced_share)
     # The expected number to target, fractional: the consignments at the cut-off are targeted in the share that
     # makes it exact (a small window or a low budget would otherwise round it to none).
     k = share * len(free)
@@ -104,7 +124,7 @@ def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_
         return GradeCutoff(grade, budget, random_ratio, n, forced_share, share, None, 1.0,
                            (len(forced) + random_ratio * len(free)) / n,
                            100 * (sum(p.probability for p in forced)
-                                  + random_ratio * sum(p.probability for p in free)) / n)
+                                  + random_ratio * sum(p.probability for p in free)) / n, aim=aim)
     m = min(math.ceil(k - 1e-9), len(free))  # k = 12.000000000000002 is 12
     cutoff = free[m - 1].harm
     above = [p for p in free if p.harm > cutoff]
@@ -116,13 +136,17 @@ def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_
     hits = (sum(p.probability for p in forced) + sum(p.probability for p in above)
             + tie_share * sum(p.probability for p in tied) + random_ratio * rest_probability)
     return GradeCutoff(grade, budget, random_ratio, n, forced_share, share, cutoff, tie_share, expected_rate,
-                       100 * hits / n, above_share=min(1.0, k / m))
+                       100 * hits / n, above_share=min(1.0, k / m), aim=aim)
 
 
 def cutoffs_for(past_by_grade: Mapping[str, list[PastDecision]], *, budgets: Mapping[str, float],
-                ratios: Mapping[str, float]) -> dict[str, GradeCutoff]:
+                ratios: Mapping[str, float], days: int | None = None) -> dict[str, GradeCutoff]:
+    """Per grade; with ``days`` (the days the window's decisions span) each aims at what its budget is owed over
+    the next day's decisions (a day's share of its window)."""
     return {grade: grade_cutoff(grade, past_by_grade.get(grade, []), budget=budgets[grade],
-                                random_ratio=ratios[grade]) for grade in budgets}
+                                random_ratio=ratios[grade],
+                                ahead=len(past_by_grade.get(grade, [])) / days if days else None)
+            for grade in budgets}
 
 
 def is_targeted(harm: float | None, cutoff: float | None, *, tie_share: float = 1.0, tie_draw: float = 0.0,

@@ -16,6 +16,7 @@ from . import engine as risk_engine
 from .choices import BulletinStatus, RuleStatus, Tier
 from .context import declaration_contexts
 from .filtersets import RiskAssessmentFilterSet, RiskBulletinFilterSet, RiskRuleFilterSet
+from .ml.dataset import historical_extra, line_row
 from .models import RiskAssessment, RiskBulletin, RiskModel, RiskRule
 from .rules import matches, normalise
 
@@ -116,7 +117,43 @@ def model_list(*, user):
     return RiskModel.objects.defer("booster", "encoding").select_related("activated_by")
 
 
+def model_get(*, user, pk) -> RiskModel:
+    model = model_list(user=user).filter(pk=pk).first()
+    if model is None:
+        raise Http404
+    return model
+
+
 # -- what-if and performance -----------------------------------------------------------------------------------
+
+
+def model_whatif(*, model, declaration_ids) -> dict[int, tuple[float, str]]:
+    """{declaration id: (probability of non-conformity, risk tier)} had ``model`` assessed the declarations: the
+    model's highest line probability, and the tier of the score the latest assessment would have had with it in
+    place of its model's part (a tier a rule forced stays)."""
+    from .ml.model import TrainedModel  # LightGBM: loaded when a model is asked for
+
+    trained = TrainedModel.load(model.booster, model.encoding, model.params)
+    declarations = list(Declaration.objects.filter(pk__in=list(declaration_ids)).select_related("enterprise")
+                        .prefetch_related("lines").order_by("pk"))
+    rows = [[line_row(d, line, historical_extra(d)) for line in d.lines.all()] for d in declarations]
+    probabilities = trained.predict_rows([row for lines in rows for row in lines])
+    latest = {}
+    for assessment in RiskAssessment.objects.filter(declaration_id__in=[d.pk for d in declarations]) \
+            .order_by("declaration_id", "-id").only("declaration_id", "score", "tier", "model_score"):
+        latest.setdefault(assessment.declaration_id, assessment)
+    answer, position = {}, 0
+    for declaration, lines in zip(declarations, rows, strict=True):
+        probability = float(max(probabilities[position:position + len(lines)], default=0.0))
+        position += len(lines)
+        before = latest.get(declaration.pk)
+        if before is None:
+            answer[declaration.pk] = (probability, risk_engine.tier_for(100 * probability))
+            continue
+        score = max(0.0, min(100.0, before.score - 100 * (before.model_score or 0.0) + 100 * probability))
+        forced_tier = before.tier != risk_engine.tier_for(before.score)
+        answer[declaration.pk] = (probability, before.tier if forced_tier else risk_engine.tier_for(score))
+    return answer
 
 
 def _history(days, now=None):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("bulletins/<int:pk>/edit/", views.bulletin_form, name="bulletin_edit"),
     path("bulletins/<int:pk>/<str:verb>/", views.bulletin_move, name="bulletin_move"),
     path("models/", views.model_list, name="model_list"),
+    path("models/<int:pk>/", views.model_detail, name="model_detail"),
     path("models/<int:pk>/activate/", views.model_activate, name="model_activate"),
     path("declarations/<int:declaration_id>/", views.declaration_assessments, name="declaration_assessments"),
     path("public/bulletins/", views.public_bulletins, name="public_bulletins"),

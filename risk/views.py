@@ -189,22 +189,31 @@ def model_list(request):
 
 
 @login_required
+def model_detail(request, pk):
+    """Where a model is activated and its activation approved: its figures beside the projection of the
+    inspection budget with it (the release app's page slot)."""
+    require_role(request.user, *ANALYSTS)
+    model = selectors.model_get(user=request.user, pk=pk)
+    return render(request, "risk/model_detail.html", {
+        "model": model, "activation_pending": services.activation_pending(model=model)})
+
+
+@login_required
 @require_POST
 def model_activate(request, pk):
     require_role(request.user, *ANALYSTS)
-    model = selectors.model_list(user=request.user).filter(pk=pk).first()
-    if model is None:
-        raise Http404
+    model = selectors.model_get(user=request.user, pk=pk)
     try:
         model = services.model_activate(model=model, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("risk:model_list")
+        return redirect("risk:model_detail", pk=model.pk)
     if model.is_active:
         messages.success(request, _("Model %(v)s is now active.") % {"v": model.version})
     else:
-        messages.success(request, _("Activation requested: a second analyst or a supervisor approves it."))
-    return redirect("risk:model_list")
+        messages.success(request, _("Activation requested: a second analyst or a supervisor approves it after "
+                                    "seeing the projection."))
+    return redirect("risk:model_detail", pk=model.pk)
 
 
 @login_required

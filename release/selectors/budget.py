@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
 from credit.selectors import inspection_budget_for_grade, inspection_policy_current
 from inspection.models import InspectionSite
+from risk.selectors import model_whatif
 
-from .. import matrix, targeting
+from .. import deciding, matrix, targeting
 from ..choices import Selection
-from ..models import ReleaseDecision
+from ..models import Release, ReleaseDecision
 from .dashboard import Period, _ratio
-from .policy import selection_cutoffs_current
+from .policy import release_matrix_current, selection_cutoffs_current
 
 BUDGET_TOLERANCE = 0.20  # achieved within ±20 % of the budget
 TREND_DAYS = 7
@@ -116,34 +117,100 @@ def budget_by_site(period: Period) -> list[dict]:
     return rows
 
 
-def budget_projection(*, forced_ids=(), budgets=None, ratios=None, days: int = 28, today=None) -> list[dict]:
-    """Per grade, today's expected inspection rate and hits (the cut-offs over the last ``days`` days' decisions)
-    beside the projection where the declarations ``forced_ids`` are also inspected whatever the targeting (a rule
-    or bulletin replayed: what it adds is counted against the budget and the targeting gives way to it), or where
-    the policy's ``budgets`` and random ``ratios`` ({grade: fraction}) are the ones proposed."""
+CLEARANCE_DAYS = 90  # the releases each mode's clearance time is estimated from
+
+
+def clearance_minutes_by_mode(*, days: int = CLEARANCE_DAYS, today=None) -> dict[str, float]:
+    """{release mode: the average minutes from submission to release} over the last ``days`` days' releases."""
+    today = today or timezone.localdate()
+    return {row["mode"]: row["minutes"] for row in (
+        Release.objects.filter(released_on__gt=today - timedelta(days=days), released_on__lte=today,
+                               minutes_from_submission__isnull=False)
+        .values("mode").annotate(minutes=Avg("minutes_from_submission")).order_by())}
+
+
+def _replayed_mode(row, *, cells, tier: str, harm: float, cut: targeting.GradeCutoff | None,
+                   force_inspection: bool) -> str:
+    """The mode ``release.deciding`` gives a past decision with another matrix, tier, harm or cut-off: the
+    constraints it recorded (negative list, forced mode, tightening) and its random draw stay as they were."""
+    forced_by = row["forced_by"] or []
+    risk_modes = [c["mode"] for c in forced_by if c.get("code") in ("risk", "bulletin")]
+    tightening = next((c for c in forced_by if c.get("code") == "tightening"), None)
+    inputs = deciding.DecisionInputs(
+        tier=tier, grade=row["grade"], cells=cells,
+        negative_list=tuple(deciding.NegativeListMatch(entry=None, kind="", value="", reason="", min_mode=c["mode"])
+                            for c in forced_by if c.get("code") == "negative_list"),
+        risk_forced_mode=max(risk_modes, key=matrix.MODES.index, default=""),
+        risk_reason_codes=tuple(c["code"] for c in forced_by if c.get("code") == "bulletin"),
+        force_inspection=force_inspection,
+        tightening=deciding.Tightening(None, tightening["mode"], "") if tightening else None,
+        drawn=row["random_selected"], budget_targeting=bool(cut and cut.decisions), harm=harm,
+        harm_cutoff=cut.cutoff if cut else None, harm_tie_share=cut.tie_share if cut else 1.0,
+        harm_above_share=cut.above_share if cut else 1.0, harm_tie_draw=targeting.tie_draw(row["number"]))
+    return deciding.decide(inputs).mode
+
+
+def _average_minutes(modes: list[str], minutes: dict[str, float]) -> float | None:
+    """The modes' average estimated clearance time; None when a mode has no recent release to estimate it from."""
+    if not modes or any(mode not in minutes for mode in modes):
+        return None
+    return sum(minutes[mode] for mode in modes) / len(modes)
+
+
+def budget_projection(*, forced_ids=(), budgets=None, ratios=None, cells=None, model=None, days: int = 28,
+                      today=None) -> list[dict]:
+    """Per grade, today's expected inspection rate, hits and average clearance time (the cut-offs over the last
+    ``days`` days' decisions) beside the projection with a change: a rule or bulletin (``forced_ids``: the
+    declarations it inspects whatever the targeting, counted against the budget), an inspection policy (its
+    ``budgets`` and random ``ratios``, {grade: fraction}), a release-mode matrix (``cells``) or a risk ``model``
+    (its probability of non-conformity and the tier it gives, the harm keeping the decision's severity). Each past
+    decision is decided again (``release.deciding``) with today's inputs and with the change's, and its mode is
+    given the average time from submission to release of that mode's recent releases."""
     today = today or timezone.localdate()
     forced_ids = set(forced_ids)
     policy = inspection_policy_current()
     proposed = {"budgets": budgets or policy["budgets"], "ratios": ratios or policy["ratios"]}
+    cells_today = release_matrix_current()[1]
+    cells = cells or cells_today
+    rows = list(ReleaseDecision.objects.filter(decided_on__gt=today - timedelta(days=days), decided_on__lte=today,
+                                               harm__isnull=False, on_hold=False)
+                .values("declaration_id", "grade", "tier", "harm", "hit_probability", "selection", "forced_by",
+                        "random_selected", "inputs", number=F("declaration__number")).order_by("pk"))
+    risk = model_whatif(model=model, declaration_ids=[row["declaration_id"] for row in rows]) if model else {}
     now_past: dict[str, list] = {}
     then_past: dict[str, list] = {}
-    for declaration_id, grade, harm, probability, selection in (
-            ReleaseDecision.objects.filter(decided_on__gt=today - timedelta(days=days), decided_on__lte=today,
-                                           harm__isnull=False, on_hold=False)
-            .values_list("declaration_id", "grade", "harm", "hit_probability", "selection").order_by()
-            .iterator(chunk_size=5000)):
-        forced = selection == Selection.FORCED
-        now_past.setdefault(grade, []).append(targeting.PastDecision(harm, probability or 0.0, forced))
-        then_past.setdefault(grade, []).append(
-            targeting.PastDecision(harm, probability or 0.0, forced or declaration_id in forced_ids))
+    projected = []
+    for row in rows:
+        probability = row["hit_probability"] or 0.0
+        forced = row["selection"] == Selection.FORCED
+        then_probability, then_tier = risk.get(row["declaration_id"], (probability, row["tier"]))
+        # The harm is the probability times the consignment's severity: a new probability keeps the severity.
+        then_harm = row["harm"] * then_probability / probability if probability else row["harm"]
+        projected.append((then_harm, then_tier))
+        now_past.setdefault(row["grade"], []).append(targeting.PastDecision(row["harm"], probability, forced))
+        then_past.setdefault(row["grade"], []).append(targeting.PastDecision(
+            then_harm, then_probability, forced or row["declaration_id"] in forced_ids))
     now = targeting.cutoffs_for(now_past, budgets=policy["budgets"], ratios=policy["ratios"])
     then = targeting.cutoffs_for(then_past, budgets=proposed["budgets"], ratios=proposed["ratios"])
+    minutes = clearance_minutes_by_mode(today=today)
+    modes_now: dict[str, list[str]] = {}
+    modes_then: dict[str, list[str]] = {}
+    for row, (then_harm, then_tier) in zip(rows, projected, strict=True):
+        force_inspection = bool((row["inputs"] or {}).get("force_inspection"))
+        modes_now.setdefault(row["grade"], []).append(_replayed_mode(
+            row, cells=cells_today, tier=row["tier"], harm=row["harm"], cut=now.get(row["grade"]),
+            force_inspection=force_inspection))
+        modes_then.setdefault(row["grade"], []).append(_replayed_mode(
+            row, cells=cells, tier=then_tier, harm=then_harm, cut=then.get(row["grade"]),
+            force_inspection=force_inspection or row["declaration_id"] in forced_ids))
     return [{"grade": grade, "decisions": now[grade].decisions, "budget": now[grade].budget,
              "budget_projected": then[grade].budget,
              "rate_today": now[grade].expected_rate, "rate_projected": then[grade].expected_rate,
              "forced_today": now[grade].forced_share, "forced_projected": then[grade].forced_share,
-             "hits_today": now[grade].expected_hits, "hits_projected": then[grade].expected_hits}
-            for grade in matrix.GRADES if grade in now]
+             "hits_today": now[grade].expected_hits, "hits_projected": then[grade].expected_hits,
+             "minutes_today": _average_minutes(modes_now.get(grade, []), minutes),
+             "minutes_projected": _average_minutes(modes_then.get(grade, []), minutes)}
+            for grade in matrix.GRADES if now[grade].decisions]
 
 
 BUDGET_WINDOW_DAYS = 92  # the budget is watched over the last quarter of a longer period (counted live)

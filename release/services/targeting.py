@@ -32,11 +32,15 @@ def selection_cutoffs_compute(*, trigger: str = "periodic", actor=None, today=No
     past: dict[str, list[targeting.PastDecision]] = {}
     rows = (ReleaseDecision.objects.filter(decided_on__gte=first, decided_on__lte=today, harm__isnull=False,
                                            on_hold=False)
-            .values_list("grade", "harm", "hit_probability", "selection").order_by())
-    for grade, harm, probability, selection in rows.iterator(chunk_size=5000):
-        past.setdefault(grade, []).append(targeting.PastDecision(harm=harm, probability=probability or 0.0,
-                                                                 forced=selection == Selection.FORCED))
-    cutoffs = targeting.cutoffs_for(past, budgets=policy["budgets"], ratios=policy["ratios"])
+            .values_list("grade", "harm", "hit_probability", "selection", "cutoffs_version", "inspection_required",
+                         "decided_on").order_by())
+    days = set()
+    for grade, harm, probability, selection, cutoffs_version, inspected, decided_on in rows.iterator(chunk_size=5000):
+        days.add(decided_on)
+        past.setdefault(grade, []).append(targeting.PastDecision(
+            harm=harm, probability=probability or 0.0, forced=selection == Selection.FORCED,
+            under_cutoffs=cutoffs_version is not None, inspected=inspected))
+    cutoffs = targeting.cutoffs_for(past, budgets=policy["budgets"], ratios=policy["ratios"], days=len(days))
     last = SelectionCutoffs.objects.select_for_update().order_by("-version").first()
     row = SelectionCutoffs.objects.create(
         version=(last.version if last else 0) + 1, trigger=trigger[:32], window_first=first, window_last=today,

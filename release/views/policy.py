@@ -13,6 +13,7 @@ from ciq_portal.roles import Role, has_role, require_role
 
 from .. import forms, matrix, selectors, services
 from ..choices import RiskTier
+from ..extensions import projection_shown
 from ..models import NegativeListEntry
 from .access import BUREAU_DESK, SUPERVISORS
 
@@ -23,11 +24,13 @@ def matrix_edit(request):
     version, cells = selectors.release_matrix_current()
     can_edit = has_role(request.user, *SUPERVISORS)
     form = forms.MatrixForm(cells=cells)
-    status = 200
+    status, projection = 200, None
     if request.method == "POST":
         require_role(request.user, *SUPERVISORS)
         form = forms.MatrixForm(request.POST, cells=cells)
-        if form.is_valid():
+        if form.is_valid() and "project" in request.POST:
+            projection = _matrix_projection(form)
+        elif form.is_valid():
             try:
                 new = services.release_matrix_update(cells=form.cells(), note=form.cleaned_data["note"],
                                                      actor=request.user)
@@ -35,11 +38,20 @@ def matrix_edit(request):
                 return redirect("release:matrix")
             except ValidationError as exc:
                 errors_to_forms(exc, form)
-        status = 400
+        status = 200 if projection is not None else 400
     return render(request, "release/matrix.html", {
         "form": form, "version": version, "cells": cells, "can_edit": can_edit, "grades": matrix.GRADES,
-        "tiers": [(t, RiskTier(t).label) for t in matrix.TIERS],
+        "tiers": [(t, RiskTier(t).label) for t in matrix.TIERS], "projection": projection,
         "versions": selectors.release_matrix_versions()[:20]}, status=status)
+
+
+def _matrix_projection(form) -> list | None:
+    """The proposed matrix's projection (nothing is saved), or None with the matrix rules' errors on the form."""
+    errors = matrix.validate_cells(form.cells())
+    if errors:
+        errors_to_forms(ValidationError(errors), form)
+        return None
+    return projection_shown(selectors.budget_projection(cells=matrix.normalise_cells(form.cells())))["projection"]
 
 
 @login_required

@@ -237,6 +237,7 @@ MATRIX: dict[str, object] = {
     "risk:bulletin_edit": Bureau(lambda w: {"pk": 1}),
     "risk:bulletin_move": Bureau(lambda w: {"pk": 1, "verb": "withdraw"}),
     "risk:model_list": Bureau(),
+    "risk:model_detail": Bureau(lambda w: {"pk": 1}, reason="a model and its projection: risk analysts, supervisors"),
     "risk:model_activate": Bureau(lambda w: {"pk": 1}),
     "risk:declaration_assessments": Bureau(lambda w: {"declaration_id": w.need("declaration").pk},
                                            reason="risk reasons are never shown to declarants"),

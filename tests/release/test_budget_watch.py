@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from credit.services import inspection_policy_update
 from inspection.models import InspectionTask
-from release.models import ReleaseDecision
+from release.models import Release, ReleaseDecision
 from release.selectors import Period, budget_by_grade, budget_by_site
 from tests.factories import DeclarationFactory, GoodsLineFactory
 
@@ -188,3 +189,77 @@ def test_the_budget_is_watched_over_the_last_quarter_of_a_longer_period(history,
     body = api_as(supervisor).get("/api/v1/release-dashboard/", {"first": "2025-01-01"}).json()
     assert body["first"] == str(timezone.localdate() - timedelta(days=91))
     assert next(r for r in body["by_grade"] if r["grade"] == "B")["decided"] == 40
+
+
+# --- projections of a matrix and of a model ----------------------------------------------------------------------
+
+def released_long_ago(enterprise, *, mode, minutes):
+    """A release of 40 days ago (outside the projection's window): what the mode's clearance time is estimated from."""
+    day = timezone.localdate() - timedelta(days=40)
+    decision = decided(enterprise, day=day)
+    return Release.objects.create(
+        declaration=decision.declaration, enterprise=enterprise, decision=decision, mode=mode,
+        inspection_result="not_inspected", trace_code=f"T{decision.pk}-{mode}", released_at=timezone.now(),
+        released_on=day, port="NGB", grade="B", minutes_from_submission=minutes)
+
+
+@pytest.fixture
+def b_decisions(enterprise_a, supervisor):
+    """Twenty grade-B decisions of low risk (harm 0 to 0.95), verify-release, none drawn; a 10.9 % budget with 1 %
+    drawn at random (the two highest harms targeted: 2 + 1 % of 18 = 10.9 % of 20); releases that put
+    declare-release at 1 h, verify-release at 10 h and sample-release at 20 h."""
+    inspection_policy_update(ratios={"AA": "0.001", "A": "0.0025", "B": "0.01", "C": "0.05", "D": "0.1"},
+                             budgets={"AA": "0.004", "A": "0.01", "B": "0.109", "C": "0.2", "D": "0.9"},
+                             actor=supervisor)
+    for mode, minutes in (("declare", 60), ("verify", 600), ("sample", 1200)):
+        released_long_ago(enterprise_a, mode=mode, minutes=minutes)
+    decisions = []
+    for n in range(20):
+        decision = decided(enterprise_a)
+        decision.harm, decision.hit_probability = n / 20, n / 40
+        decision.save(update_fields=["harm", "hit_probability"])
+        decisions.append(decision)
+    return decisions
+
+
+def test_a_proposed_matrix_is_projected_with_its_clearance_time(b_decisions, client, supervisor):
+    from release.models import ReleaseMatrixVersion
+
+    client.force_login(supervisor)
+    form = client.get("/release/matrix/").context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if name != "note"}
+    data["low__B"] = "declare"  # low risk at grade B: declare-release instead of verify-release
+    page = client.post("/release/matrix/", {**data, "note": "pilot", "project": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and not ReleaseMatrixVersion.objects.exists()  # nothing saved
+    assert "Projected clearance time (h)" in page.content.decode()
+    [row] = [r for r in page.context["projection"] if r["grade"] == "B"]
+    # The inspection rate stays with the budget (the targeting decides it); the 2 targeted of 20 are sampled
+    # (20 h), the 18 others verify today (10 h) and declare with the matrix (1 h).
+    assert row["rate_today"] == row["rate_projected"] == pytest.approx(10.9)
+    assert row["hours_today"] == pytest.approx((2 * 20 + 18 * 10) / 20)
+    assert row["hours_projected"] == pytest.approx((2 * 20 + 18 * 1) / 20)
+    bad = client.post("/release/matrix/", {**data, "very_high__D": "declare", "project": "1"})
+    assert bad.context["projection"] is None and bad.context["form"].errors
+
+
+def test_a_model_is_projected_where_it_is_activated_and_approved(b_decisions, client, analyst, supervisor):
+    from risk.ml.dataset import read_kcs
+    from risk.selectors import model_whatif
+    from risk.services import model_register
+    from risk.training import train_and_measure
+
+    rows, labels = read_kcs(settings.KCS_DATA_DIR / "df_syn_train_eng.csv", with_labels=True)
+    model = model_register(result=train_and_measure(rows[:2000], labels[:2000]), source="kcs:test")
+    ids = [d.declaration_id for d in b_decisions]
+    scored = model_whatif(model=model, declaration_ids=ids)
+    assert set(scored) == set(ids) and all(0 <= p <= 1 for p, _tier in scored.values())
+    client.force_login(analyst)
+    assert client.post(f"/risk/models/{model.pk}/activate/").status_code == 302  # asked: waits for a second pair
+    client.force_login(supervisor)
+    page = client.get(f"/risk/models/{model.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and "Inspection budget: today and with this change" in page.content.decode()
+    assert "Approve and activate" in page.content.decode()
+    [row] = [r for r in page.context["projection"] if r["grade"] == "B"]
+    # The expected hits are the new model's probabilities over what it targets and the random draw.
+    assert row["hits_today"] != row["hits_projected"]
+    assert row["rate_projected"] == pytest.approx(10.9) and row["hours_projected"] is not None
