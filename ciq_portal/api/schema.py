@@ -90,3 +90,21 @@ def language_neutral_names(result, generator, request, public):
                 if isinstance(schema.get("items"), dict):
                     schema["items"].pop("title", None)
     return result
+
+
+def closed_audience_variants(result, generator, request, public):
+    """A postprocessing hook: the variants of an answer that depends on its reader (a ``oneOf`` of components, e.g.
+    ``LabResultForAudience``: bureau staff's result adds why the consignment was inspected) each have exactly their
+    fields, so each is closed (``additionalProperties: false``). Otherwise bureau staff's answer, a superset, is
+    valid under both variants, which ``oneOf`` forbids."""
+    components = result.get("components", {}).get("schemas", {})
+    prefix = "#/components/schemas/"
+    for schema in list(components.values()):
+        variants = schema.get("oneOf", [])
+        if not variants or not all(set(variant) == {"$ref"} for variant in variants):
+            continue
+        for variant in variants:
+            component = components.get(variant["$ref"].removeprefix(prefix), {})
+            if component.get("type") == "object" and "properties" in component:
+                component["additionalProperties"] = False
+    return result

@@ -339,6 +339,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ciq_portal.api.schema.language_neutral_names",
+        "ciq_portal.api.schema.closed_audience_variants",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyScopeEnum": "ciq_portal.models.AgencyScope",
