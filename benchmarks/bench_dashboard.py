@@ -17,7 +17,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +63,7 @@ def generate(declarations: int, enterprises: int) -> None:
 
     from credit.models import Enterprise
     from declarations.models import Declaration
-    from inspection.models import InspectionTask, LabOrder, Sample
+    from inspection.models import InspectionTask, Lab, LabOrder, Sample
     from release.models import Recall, Release, ReleaseDecision
 
     with connection.cursor() as cursor:
@@ -175,12 +175,9 @@ def generate(declarations: int, enterprises: int) -> None:
         cursor.execute("UPDATE declarations_declaration d SET status = 'rejected' FROM inspection_inspectiontask t "
                        "WHERE t.declaration_id = d.id AND t.conclusion = 'non_conform'")
         # Lab orders of the sample-release inspections (turnaround 1 to 5 days).
-        cursor.execute("INSERT INTO inspection_lab (name, name_en, kind, accreditation_no, scope_categories, "
-                       "scope_test_items, valid_from, valid_until, status) VALUES ('Bench lab', 'Bench lab', "
-                       "'bureau', 'BENCH-LAB', '[]', '[]', '2020-01-01', '2099-01-01', 'active') "
-                       "ON CONFLICT (accreditation_no) DO NOTHING")
-        cursor.execute("SELECT id FROM inspection_lab WHERE accreditation_no = 'BENCH-LAB'")
-        lab = cursor.fetchone()[0]
+        lab = Lab.objects.get_or_create(accreditation_no="BENCH-LAB", defaults={
+            "name": "Bench lab", "name_en": "Bench lab", "kind": "bureau", "valid_from": date(2020, 1, 1),
+            "valid_until": date(2099, 1, 1), "status": "active"})[0].pk
         insert_select(cursor, Sample, {
             "task_id": "t.id", "sample_no": "'BS' || t.id", "description": "'bench'", "quantity": "1",
             "unit": "'kg'", "seal_no": "'S' || t.id", "taken_by_id": str(officer), "taken_at": "t.created_at"},
