@@ -44,27 +44,11 @@ EXAMPLE = ["PO-2026-001", "NGB", "sea", "COSCO TAURUS 051E", "COSU6301234567", "
            "Frozen shrimps", "AU", "12000", "kg", "12000", "12600", "96000", "USD", "Sea Harvest Pty", "L2401", "", ""]
 
 
-def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    row = list(EXAMPLE)
-    row[6] = timezone.localdate().isoformat()
-    writer.writerow(row)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "declarations"
-    sheet.append(COLUMNS)
-    row = list(EXAMPLE)
-    row[6] = timezone.localdate().isoformat()
-    sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def template(fmt: str) -> HttpResponse:
+    """The declarations' import template, its example row arriving today."""
+    example = list(EXAMPLE)
+    example[6] = timezone.localdate().isoformat()
+    return template_response(fmt, name="declarations", columns=COLUMNS, example=example)
 
 
 class UnreadableFile(ValueError):
