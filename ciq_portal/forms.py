@@ -112,6 +112,30 @@ def errors_to_forms(exc: ValidationError, form, *, line_forms=(), line_field_pre
             target_form.add_error(name, message)
 
 
+def instance_form(form_class, request, instance, *, fixed=()):
+    """``form_class`` bound to the request's POST, showing ``instance``'s values when it edits one; the ``fixed``
+    fields (the key the page's address names) shown but not editable."""
+    initial = {name: getattr(instance, name) for name in form_class.base_fields} if instance else None
+    form = form_class(request.POST or None, initial=initial)
+    if instance:
+        for name in fixed:
+            form.fields[name].disabled = True
+    return form
+
+
+def form_save(request, form, save):
+    """``save(**form.cleaned_data)`` (a service; the fields shown disabled never reach it) on a POST whose form is
+    valid, and its answer; None on a GET, on an invalid form, or when the service refused (its errors then stand next
+    to the fields)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(**{name: value for name, value in form.cleaned_data.items() if not form.fields[name].disabled})
+    except ValidationError as exc:
+        errors_to_forms(exc, form)
+        return None
+
+
 WEEKDAYS = [(1, _("Monday")), (2, _("Tuesday")), (3, _("Wednesday")), (4, _("Thursday")), (5, _("Friday")),
             (6, _("Saturday")), (7, _("Sunday"))]
 

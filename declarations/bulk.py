@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -43,27 +44,11 @@ EXAMPLE = ["PO-2026-001", "NGB", "sea", "COSCO TAURUS 051E", "COSU6301234567", "
            "Frozen shrimps", "AU", "12000", "kg", "12000", "12600", "96000", "USD", "Sea Harvest Pty", "L2401", "", ""]
 
 
-def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    row = list(EXAMPLE)
-    row[6] = timezone.localdate().isoformat()
-    writer.writerow(row)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "declarations"
-    sheet.append(COLUMNS)
-    row = list(EXAMPLE)
-    row[6] = timezone.localdate().isoformat()
-    sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def template(fmt: str) -> HttpResponse:
+    """The declarations' import template, its example row arriving today."""
+    example = list(EXAMPLE)
+    example[6] = timezone.localdate().isoformat()
+    return template_response(fmt, name="declarations", columns=COLUMNS, example=example)
 
 
 class UnreadableFile(ValueError):
@@ -100,6 +85,39 @@ def read_rows(name: str, data: bytes) -> list[dict]:
                 for row in csv.DictReader(io.StringIO(text))]
     except (UnicodeDecodeError, csv.Error) as exc:
         raise UnreadableFile(str(exc)) from exc
+
+
+def template_response(fmt: str, *, name: str, columns: list[str], example: list[str],
+                      filename: str = "") -> HttpResponse:
+    """An import's blank template: the header and one example row, as CSV (with a BOM, for Excel) or XLSX (its sheet
+    named ``name``), downloaded as ``filename`` (``<name>-template``) with the format's extension."""
+    if fmt == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        sheet.title = name
+        sheet.append(columns)
+        sheet.append(example)
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(out.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerow(example)
+        response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        fmt = "csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename or f"{name}-template"}.{fmt}"'
+    return response
+
+
+def upload_rows(upload) -> list[dict]:
+    """An uploaded file's rows (:func:`read_rows`); ValidationError on ``file`` when it cannot be read."""
+    try:
+        return read_rows(upload.name, upload.read())
+    except UnreadableFile:
+        raise ValidationError({"file": [_("The file could not be read as CSV or XLSX.")]}) from None
 
 
 class BulkResult:

@@ -2,31 +2,30 @@
 tables of declarations. Bureau staff read them; administrators change them (each change audited, with its effective
 dates)."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ciq_portal.api.permissions import role_required
+from ciq_portal.api.viewsets import ReadWriteRolesMixin, ServiceCreateMixin, ServiceUpdateMixin
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import BUREAU_ROLES, Role
 
 from .. import selectors, services
-from ..bulk import UnreadableFile, read_rows
+from ..bulk import upload_rows
 from ..choices import CommodityCategory, DocumentKind
 from ..filtersets import DocumentRequirementFilterSet, HSCodeFilterSet, PortFilterSet
 from ..models import DocumentRequirement, HSCode, HSEdition, Port
 
-READERS = [IsAuthenticated, role_required(*BUREAU_ROLES)]
-WRITERS = [IsAuthenticated, role_required(Role.ADMINISTRATOR)]
+
+class _ReferenceViewSet(ReadWriteRolesMixin, viewsets.GenericViewSet):
+    read_roles = tuple(BUREAU_ROLES)
+    write_roles = (Role.ADMINISTRATOR,)
 
 
-class _ReferenceViewSet(viewsets.GenericViewSet):
-    def get_permissions(self):
-        writes = self.action in ("create", "update", "partial_update")
-        return [permission() for permission in (WRITERS if writes else READERS)]
+class _ReferenceTableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCreateMixin,
+                             ServiceUpdateMixin, _ReferenceViewSet):
+    """A table's rows, each created and changed through its services."""
 
 
 class DocumentRequirementSerializer(serializers.ModelSerializer):
@@ -42,8 +41,7 @@ class DocumentRequirementSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class DocumentRequirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                                 mixins.UpdateModelMixin, _ReferenceViewSet):
+class DocumentRequirementViewSet(_ReferenceTableViewSet):
     """The documents goods of an HS code prefix or a category need, each rule with its effective dates."""
 
     lookup_value_regex = r"[0-9]+"
@@ -54,19 +52,8 @@ class DocumentRequirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     def get_queryset(self):
         return selectors.document_requirement_list(user=self.request.user)
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        requirement = services.document_requirement_create(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(requirement).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        requirement = services.document_requirement_update(requirement=self.get_object(), actor=request.user,
-                                                           **serializer.validated_data)
-        return Response(self.get_serializer(requirement).data)
+    create_service = services.document_requirement_create
+    update_service, updated_as = services.document_requirement_update, "requirement"
 
 
 class HSCodeSerializer(serializers.ModelSerializer):
@@ -80,8 +67,7 @@ class HSCodeSerializer(serializers.ModelSerializer):
         fields = ["code", "name_zh", "name_en", "category", "valid_from", "valid_until"]
 
 
-class HSCodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, _ReferenceViewSet):
+class HSCodeViewSet(_ReferenceTableViewSet):
     """The HS nomenclature, each code with its effective dates (a new edition: /api/v1/hs-editions/)."""
 
     lookup_field = "code"
@@ -93,19 +79,8 @@ class HSCodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self):
         return selectors.hs_code_list(user=self.request.user)
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        hs_code = services.hs_code_create(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(hs_code).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = {name: value for name, value in serializer.validated_data.items() if name != "code"}
-        hs_code = services.hs_code_update(hs_code=self.get_object(), actor=request.user, **data)
-        return Response(self.get_serializer(hs_code).data)
+    create_service = services.hs_code_create
+    update_service, updated_as, fixed_fields = services.hs_code_update, "hs_code", ("code",)
 
 
 class PortSerializer(serializers.ModelSerializer):
@@ -116,8 +91,7 @@ class PortSerializer(serializers.ModelSerializer):
         fields = ["code", "locode", "name_zh", "name_en"]
 
 
-class PortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, _ReferenceViewSet):
+class PortViewSet(_ReferenceTableViewSet):
     """The ports and offices of entry, by the office code declarations give, with their UN/LOCODE and names."""
 
     lookup_field = "code"
@@ -129,19 +103,8 @@ class PortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def get_queryset(self):
         return selectors.port_list(user=self.request.user)
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        port = services.port_create(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(port).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = {name: value for name, value in serializer.validated_data.items() if name != "code"}
-        port = services.port_update(port=self.get_object(), actor=request.user, **data)
-        return Response(self.get_serializer(port).data)
+    create_service = services.port_create
+    update_service, updated_as, fixed_fields = services.port_update, "port", ("code",)
 
 
 class HSEditionSerializer(serializers.ModelSerializer):
@@ -176,11 +139,7 @@ class HSEditionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, _Referenc
         serializer = HSEditionImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        try:
-            rows = read_rows(upload.name, upload.read())
-        except UnreadableFile:
-            raise serializers.ValidationError({"file": [_("The file could not be read as CSV or XLSX.")]}) from None
         edition = services.hs_edition_import(actor=request.user, name=serializer.validated_data["name"],
-                                             effective_from=serializer.validated_data["effective_from"], rows=rows,
-                                             original_name=upload.name)
+                                             effective_from=serializer.validated_data["effective_from"],
+                                             rows=upload_rows(upload), original_name=upload.name)
         return Response(HSEditionSerializer(edition).data, status=status.HTTP_201_CREATED)

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
 from ciq_portal.forms import errors_to_forms
@@ -47,13 +47,6 @@ def import_job(request, pk):
 @login_required
 def import_template(request, fmt):
     declarant_required(request)
-    if fmt == "xlsx":
-        response = HttpResponse(bulk.template_xlsx(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = 'attachment; filename="declarations-template.xlsx"'
-        return response
-    if fmt != "csv":
+    if fmt not in ("csv", "xlsx"):
         raise Http404
-    response = HttpResponse(bulk.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="declarations-template.csv"'
-    return response
+    return bulk.template(fmt)

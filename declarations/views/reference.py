@@ -2,20 +2,21 @@
 with filters, forms, change log), and a new HS edition imported from a file. Bureau staff read; administrators
 change."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ciq_portal.audit import audit_trail
-from ciq_portal.forms import errors_to_forms
+from ciq_portal.forms import errors_to_forms, form_save, instance_form
 from ciq_portal.roles import Role, has_role, require_role
 
 from .. import selectors, services
-from ..bulk import UnreadableFile, read_rows
+from ..bulk import template_response, upload_rows
 from ..filtersets import DocumentRequirementFilterSet, HSCodeFilterSet, PortFilterSet
 from ..forms import DocumentRequirementForm, HSCodeForm, HSEditionForm, PortForm
 
@@ -38,21 +39,13 @@ def document_requirement_list(request):
 def document_requirement_form(request, pk=None):
     require_role(request.user, Role.ADMINISTRATOR)
     requirement = selectors.document_requirement_get(user=request.user, pk=pk) if pk else None
-    initial = {name: getattr(requirement, name) for name in DocumentRequirementForm.base_fields} if requirement \
-        else None
-    form = DocumentRequirementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if requirement:
-                services.document_requirement_update(requirement=requirement, actor=request.user,
-                                                     **form.cleaned_data)
-            else:
-                requirement = services.document_requirement_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, _("Document requirement saved."))
-            return redirect("declarations:document_requirement_edit", pk=requirement.pk)
+    form = instance_form(DocumentRequirementForm, request, requirement)
+    saved = form_save(request, form, partial(services.document_requirement_update, requirement=requirement,
+                                             actor=request.user) if requirement
+                      else partial(services.document_requirement_create, actor=request.user))
+    if saved:
+        messages.success(request, _("Document requirement saved."))
+        return redirect("declarations:document_requirement_edit", pk=saved.pk)
     return render(request, "declarations/reference/document_requirement_form.html", {
         "form": form, "requirement": requirement, "change_log": audit_trail(requirement) if requirement else ()})
 
@@ -70,22 +63,12 @@ def hs_code_list(request):
 def hs_code_form(request, code=None):
     require_role(request.user, Role.ADMINISTRATOR)
     hs_code = selectors.hs_code_get(user=request.user, code=code) if code else None
-    initial = {name: getattr(hs_code, name) for name in HSCodeForm.base_fields} if hs_code else None
-    form = HSCodeForm(request.POST or None, initial=initial)
-    if hs_code:
-        form.fields["code"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "code"}
-        try:
-            if hs_code:
-                services.hs_code_update(hs_code=hs_code, actor=request.user, **data)
-            else:
-                hs_code = services.hs_code_create(actor=request.user, code=form.cleaned_data["code"], **data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, _("HS code saved."))
-            return redirect("declarations:hs_code_edit", code=hs_code.code)
+    form = instance_form(HSCodeForm, request, hs_code, fixed=("code",))
+    saved = form_save(request, form, partial(services.hs_code_update, hs_code=hs_code, actor=request.user) if hs_code
+                      else partial(services.hs_code_create, actor=request.user))
+    if saved:
+        messages.success(request, _("HS code saved."))
+        return redirect("declarations:hs_code_edit", code=saved.code)
     return render(request, "declarations/reference/hs_code_form.html", {
         "form": form, "hs_code": hs_code, "change_log": audit_trail(hs_code) if hs_code else ()})
 
@@ -97,12 +80,9 @@ def hs_edition_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_rows(upload.name, upload.read())
             edition = services.hs_edition_import(actor=request.user, name=form.cleaned_data["name"],
-                                                 effective_from=form.cleaned_data["effective_from"], rows=rows,
-                                                 original_name=upload.name)
-        except UnreadableFile:
-            form.add_error("file", _("The file could not be read as CSV or XLSX."))
+                                                 effective_from=form.cleaned_data["effective_from"],
+                                                 rows=upload_rows(upload), original_name=upload.name)
         except ValidationError as exc:
             errors_to_forms(exc, form)
         else:
@@ -117,10 +97,8 @@ def hs_edition_import(request):
 @login_required
 def hs_edition_template(request):
     require_role(request.user, Role.ADMINISTRATOR)
-    body = ",".join(services.HS_EDITION_COLUMNS) + "\n0306,甲壳动物,Crustaceans,aquatic\n"
-    response = HttpResponse(("\ufeff" + body).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="hs-edition.csv"'
-    return response
+    return template_response("csv", name="hs-edition", filename="hs-edition", columns=services.HS_EDITION_COLUMNS,
+                             example=["0306", "甲壳动物", "Crustaceans", "aquatic"])
 
 
 @login_required
@@ -134,21 +112,11 @@ def port_list(request):
 def port_form(request, code=None):
     require_role(request.user, Role.ADMINISTRATOR)
     port = selectors.port_get(user=request.user, code=code) if code else None
-    initial = {name: getattr(port, name) for name in PortForm.base_fields} if port else None
-    form = PortForm(request.POST or None, initial=initial)
-    if port:
-        form.fields["code"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "code"}
-        try:
-            if port:
-                services.port_update(port=port, actor=request.user, **data)
-            else:
-                port = services.port_create(actor=request.user, code=form.cleaned_data["code"], **data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, _("Port saved."))
-            return redirect("declarations:port_edit", code=port.code)
+    form = instance_form(PortForm, request, port, fixed=("code",))
+    saved = form_save(request, form, partial(services.port_update, port=port, actor=request.user) if port
+                      else partial(services.port_create, actor=request.user))
+    if saved:
+        messages.success(request, _("Port saved."))
+        return redirect("declarations:port_edit", code=saved.code)
     return render(request, "declarations/reference/port_form.html", {
         "form": form, "port": port, "change_log": audit_trail(port) if port else ()})

@@ -1,31 +1,26 @@
 """/api/v1/test-items/ and /api/v1/test-limits/: the limits table. Bureau staff read; administrators register
 items, add limit versions and import a file of limits (whole or not at all)."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ciq_portal.api.permissions import role_required
-from ciq_portal.idempotency import idempotent
+from ciq_portal.api.viewsets import ReadWriteRolesMixin, ServiceCreateMixin, ServiceUpdateMixin
 from ciq_portal.roles import BUREAU_ROLES, Role
-from declarations.bulk import UnreadableFile, read_rows
+from declarations.bulk import upload_rows
 from declarations.choices import CommodityCategory
 
 from .. import selectors, services
 from ..filtersets import TestItemFilterSet, TestLimitFilterSet
 from ..models import TestItem, TestLimit
 
-WRITES = ("create", "update", "partial_update", "import_file")
 
-
-class _LimitsTableViewSet(viewsets.GenericViewSet):
-    def get_permissions(self):
-        roles = (Role.ADMINISTRATOR,) if self.action in WRITES else tuple(BUREAU_ROLES)
-        return [IsAuthenticated(), role_required(*roles)()]
+class _LimitsTableViewSet(ReadWriteRolesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCreateMixin,
+                          viewsets.GenericViewSet):
+    read_roles = tuple(BUREAU_ROLES)
+    write_roles = (Role.ADMINISTRATOR,)
 
 
 class TestItemSerializer(serializers.ModelSerializer):
@@ -37,8 +32,7 @@ class TestItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class TestItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.UpdateModelMixin, _LimitsTableViewSet):
+class TestItemViewSet(ServiceUpdateMixin, _LimitsTableViewSet):
     """Test items, each measured in one unit (its limits are given in that unit)."""
 
     lookup_value_regex = r"[0-9]+"
@@ -49,18 +43,8 @@ class TestItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def get_queryset(self):
         return selectors.test_item_list(user=self.request.user)
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        item = services.test_item_create(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        item = services.test_item_update(item=self.get_object(), actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(item).data)
+    create_service = services.test_item_create
+    update_service, updated_as = services.test_item_update, "item"
 
 
 class TestLimitSerializer(serializers.ModelSerializer):
@@ -82,8 +66,7 @@ class TestLimitImportSerializer(serializers.Serializer):
                                            "(every row's errors are listed on `file`).")
 
 
-class TestLimitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       _LimitsTableViewSet):
+class TestLimitViewSet(_LimitsTableViewSet):
     """Limits of test items per commodity category, in versions: creating one ends the version in force the day
     before it starts. A limit must be in its item's unit."""
 
@@ -95,12 +78,7 @@ class TestLimitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def get_queryset(self):
         return selectors.test_limit_list(user=self.request.user)
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        limit = services.test_limit_set(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(limit).data, status=status.HTTP_201_CREATED)
+    create_service = services.test_limit_set
 
     @extend_schema(request={"multipart/form-data": TestLimitImportSerializer},
                    responses={201: TestLimitSerializer(many=True)})
@@ -108,10 +86,5 @@ class TestLimitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def import_file(self, request):
         serializer = TestLimitImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        try:
-            rows = read_rows(upload.name, upload.read())
-        except UnreadableFile:
-            raise serializers.ValidationError({"file": [_("The file could not be read as CSV or XLSX.")]}) from None
-        limits = services.test_limits_import(actor=request.user, rows=rows)
+        limits = services.test_limits_import(actor=request.user, rows=upload_rows(serializer.validated_data["file"]))
         return Response(TestLimitSerializer(limits, many=True).data, status=status.HTTP_201_CREATED)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ciq_portal.api.permissions import role_required
+from ciq_portal.api.viewsets import ReadWriteRolesMixin, ServiceCreateMixin
 from ciq_portal.idempotency import idempotent
 from ciq_portal.roles import Role
 
@@ -48,8 +49,6 @@ from .staff_serializers import (
 
 BUREAU_STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 STAFF_VIEWERS = [role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)]
-MANAGERS = [role_required(*STAFF_MANAGERS)]
-KEEPERS = [role_required(*ROSTER_KEEPERS)]
 BUREAU = [role_required(*BUREAU_STAFF)]
 
 
@@ -73,6 +72,13 @@ class _Selected:
         return type(self).selector(user=self.request.user)
 
 
+def _own_profile(user):
+    profile = selectors.officer_own(user=user)
+    if profile is None:
+        raise DjangoValidationError({"officer": [_("This user has no officer profile.")]})
+    return profile
+
+
 def _import(service, request):
     serializer = UploadSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -80,7 +86,16 @@ def _import(service, request):
     return Response(ImportResultSerializer({"created": len(created)}).data, status=status.HTTP_201_CREATED)
 
 
-class OfficerViewSet(_Selected, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class _RosterViewSet(_Selected, ReadWriteRolesMixin, viewsets.ReadOnlyModelViewSet):
+    """Bureau staff read; supervisors and administrators change."""
+
+    lookup_value_regex = r"[0-9]+"
+    read_roles = BUREAU_STAFF
+    write_roles = tuple(ROSTER_KEEPERS)
+
+
+class OfficerViewSet(_Selected, ReadWriteRolesMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
     """The bureau's officers: supervisors and administrators read; administrators create, edit, deactivate and
     import them (the file all or nothing: a 400 lists every row's errors as ``row <n>.<column>``)."""
 
@@ -88,10 +103,8 @@ class OfficerViewSet(_Selected, mixins.CreateModelMixin, mixins.UpdateModelMixin
     serializer_class = OfficerSerializer
     filterset_class = OfficerFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_permissions(self):
-        return [permission() for permission in (STAFF_VIEWERS if self.action in ("list", "retrieve") else MANAGERS)]
-
+    read_roles = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+    write_roles = tuple(STAFF_MANAGERS)
     selector = selectors.officer_list
 
     @extend_schema(request=OfficerWriteSerializer, responses={201: OfficerSerializer})
@@ -148,26 +161,14 @@ class OfficerViewSet(_Selected, mixins.CreateModelMixin, mixins.UpdateModelMixin
         return _import(services.officers_import, request)
 
 
-class RosterPatternViewSet(_Selected, mixins.CreateModelMixin, mixins.DestroyModelMixin,
-                           viewsets.ReadOnlyModelViewSet):
+class RosterPatternViewSet(ServiceCreateMixin, mixins.DestroyModelMixin, _RosterViewSet):
     """Weekly duties (an end at or before the start ends the next day). Bureau staff read; supervisors and
     administrators add, remove, cancel a duty on a day, and upload a roster file (all or nothing)."""
 
-    lookup_value_regex = r"[0-9]+"
     serializer_class = RosterPatternSerializer
     filterset_class = RosterPatternFilterSet
-
-    def get_permissions(self):
-        return [permission() for permission in (BUREAU if self.action in ("list", "retrieve") else KEEPERS)]
-
     selector = selectors.roster_pattern_list
-
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        pattern = services.roster_pattern_add(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(pattern).data, status=status.HTTP_201_CREATED)
+    create_service = services.roster_pattern_add
 
     def perform_destroy(self, instance):
         services.roster_pattern_remove(actor=self.request.user, pattern=instance)
@@ -188,40 +189,23 @@ class RosterPatternViewSet(_Selected, mixins.CreateModelMixin, mixins.DestroyMod
         return _import(services.roster_import, request)
 
 
-class RosterCancellationViewSet(_Selected, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+class RosterCancellationViewSet(mixins.DestroyModelMixin, _RosterViewSet):
     """Weekly duties cancelled on a day; removing one restores the duty."""
 
-    lookup_value_regex = r"[0-9]+"
     serializer_class = RosterCancellationSerializer
-
-    def get_permissions(self):
-        return [permission() for permission in (BUREAU if self.action in ("list", "retrieve") else KEEPERS)]
-
     selector = selectors.roster_cancellation_list
 
     def perform_destroy(self, instance):
         services.roster_cancellation_remove(actor=self.request.user, cancellation=instance)
 
 
-class OfficerShiftViewSet(_Selected, mixins.CreateModelMixin, mixins.DestroyModelMixin,
-                          viewsets.ReadOnlyModelViewSet):
+class OfficerShiftViewSet(ServiceCreateMixin, mixins.DestroyModelMixin, _RosterViewSet):
     """Dated extra shifts beside the weekly roster."""
 
-    lookup_value_regex = r"[0-9]+"
     serializer_class = OfficerShiftSerializer
     filterset_class = OfficerShiftFilterSet
-
-    def get_permissions(self):
-        return [permission() for permission in (BUREAU if self.action in ("list", "retrieve") else KEEPERS)]
-
     selector = selectors.officer_shift_list
-
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        shift = services.officer_shift_add(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(shift).data, status=status.HTTP_201_CREATED)
+    create_service = services.officer_shift_add
 
     def perform_destroy(self, instance):
         services.officer_shift_remove(actor=self.request.user, shift=instance)
@@ -268,10 +252,8 @@ class LeaveViewSet(_Selected, mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = selectors.officer_own(user=request.user)
-        if profile is None:
-            raise DjangoValidationError({"officer": [_("This user has no officer profile.")]})
-        leave = services.officer_leave_request(actor=request.user, officer=profile, **serializer.validated_data)
+        leave = services.officer_leave_request(actor=request.user, officer=_own_profile(request.user),
+                                               **serializer.validated_data)
         return Response(self.get_serializer(leave).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=LeaveDecisionSerializer, responses=LeaveSerializer)
@@ -306,10 +288,8 @@ class ConflictViewSet(_Selected, mixins.CreateModelMixin, viewsets.ReadOnlyModel
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = selectors.officer_own(user=request.user)
-        if profile is None:
-            raise DjangoValidationError({"officer": [_("This user has no officer profile.")]})
-        conflict = services.conflict_declare(actor=request.user, officer=profile, **serializer.validated_data)
+        conflict = services.conflict_declare(actor=request.user, officer=_own_profile(request.user),
+                                             **serializer.validated_data)
         return Response(self.get_serializer(conflict).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ConflictSerializer)

@@ -1,6 +1,8 @@
 """Laboratories: the register (list with filters, form, change log), a laboratory's suspension and reinstatement,
 the officers' re-test comparisons and the bureau's re-test rule (supervisors)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciq_portal.audit import audit_trail
-from ciq_portal.forms import errors_to_forms
+from ciq_portal.forms import errors_to_forms, form_save, instance_form
 from ciq_portal.roles import Role, has_role, require_role
 
 from .. import selectors, services, transitions
@@ -59,19 +61,12 @@ def lab_detail(request, pk, retest_form=None):
 def lab_form(request, pk=None):
     require_role(request.user, Role.ADMINISTRATOR)
     lab = selectors.lab_get(user=request.user, pk=pk) if pk else None
-    initial = {name: getattr(lab, name) for name in LabForm.base_fields} if lab else None
-    form = LabForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if lab:
-                lab = services.lab_update(lab=lab, actor=request.user, **form.cleaned_data)
-            else:
-                lab = services.lab_register(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, _("Laboratory saved."))
-            return redirect("inspection:lab", pk=lab.pk)
+    form = instance_form(LabForm, request, lab)
+    saved = form_save(request, form, partial(services.lab_update, lab=lab, actor=request.user) if lab
+                      else partial(services.lab_register, actor=request.user))
+    if saved:
+        messages.success(request, _("Laboratory saved."))
+        return redirect("inspection:lab", pk=saved.pk)
     return render(request, "inspection/lab_form.html", {"form": form, "lab": lab})
 
 

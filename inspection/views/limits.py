@@ -1,19 +1,20 @@
 """The limits table: test items (with their unit) and each item's limits per commodity category in versions,
 a list with filters, forms, the change log and a CSV/XLSX import. Bureau staff read; administrators change."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciq_portal.audit import audit_trail
-from ciq_portal.forms import errors_to_forms
+from ciq_portal.forms import errors_to_forms, form_save, instance_form
 from ciq_portal.roles import Role, has_role, require_role
-from declarations.bulk import UnreadableFile, read_rows
+from declarations.bulk import template_response, upload_rows
 
 from .. import selectors, services
 from ..filtersets import TestItemFilterSet, TestLimitFilterSet
@@ -34,19 +35,12 @@ def test_item_list(request):
 def test_item_form(request, pk=None):
     require_role(request.user, Role.ADMINISTRATOR)
     item = selectors.test_item_get(user=request.user, pk=pk) if pk else None
-    initial = {name: getattr(item, name) for name in TestItemForm.base_fields} if item else None
-    form = TestItemForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if item:
-                item = services.test_item_update(item=item, actor=request.user, **form.cleaned_data)
-            else:
-                item = services.test_item_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, _("Test item saved."))
-            return redirect("inspection:test_item", pk=item.pk)
+    form = instance_form(TestItemForm, request, item)
+    saved = form_save(request, form, partial(services.test_item_update, item=item, actor=request.user) if item
+                      else partial(services.test_item_create, actor=request.user))
+    if saved:
+        messages.success(request, _("Test item saved."))
+        return redirect("inspection:test_item", pk=saved.pk)
     return render(request, "inspection/test_item_form.html", {"form": form, "item": item})
 
 
@@ -89,11 +83,8 @@ def test_limit_import(request):
     require_role(request.user, Role.ADMINISTRATOR)
     form = TestLimitImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            limits = services.test_limits_import(actor=request.user, rows=read_rows(upload.name, upload.read()))
-        except UnreadableFile:
-            form.add_error("file", _("The file could not be read as CSV or XLSX."))
+            limits = services.test_limits_import(actor=request.user, rows=upload_rows(form.cleaned_data["file"]))
         except ValidationError as exc:
             errors_to_forms(exc, form)
         else:
@@ -105,7 +96,5 @@ def test_limit_import(request):
 @login_required
 def test_limit_template(request):
     require_role(request.user, Role.ADMINISTRATOR)
-    body = ",".join(services.LIMIT_IMPORT_COLUMNS) + "\nlead,aquatic,,0.5,mg/kg,2027-01-01,GB 2762-2022\n"
-    response = HttpResponse(("\ufeff" + body).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="limits.csv"'
-    return response
+    return template_response("csv", name="limits", filename="limits", columns=services.LIMIT_IMPORT_COLUMNS,
+                             example=["lead", "aquatic", "", "0.5", "mg/kg", "2027-01-01", "GB 2762-2022"])

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import Role, has_role, require_role
+from declarations import bulk
 
 from .. import selectors, services, staff_files
 from ..filtersets import OfficerFilterSet
@@ -121,5 +122,5 @@ def import_errors(exc: ValidationError, form) -> list[dict]:
 @login_required
 def officer_import_template(request, fmt):
     require_role(request.user, *STAFF_MANAGERS)
-    return staff_files.template_response(fmt, name="officers", columns=services.OFFICER_COLUMNS,
-                                         example=OFFICER_EXAMPLE)
+    return bulk.template_response(fmt, name="officers", columns=services.OFFICER_COLUMNS,
+                                  example=OFFICER_EXAMPLE)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ciq_portal.forms import errors_to_forms
 from ciq_portal.roles import has_role, require_role
+from declarations import bulk
 
 from .. import selectors, services, staff_files
 from ..forms import DutyCancelForm, ExtraShiftForm, RosterPatternForm, UploadForm
@@ -156,5 +157,5 @@ def roster_import(request):
 @login_required
 def roster_import_template(request, fmt):
     require_role(request.user, *ROSTER_KEEPERS)
-    return staff_files.template_response(fmt, name="roster", columns=services.ROSTER_COLUMNS,
-                                         example=roster_example())
+    return bulk.template_response(fmt, name="roster", columns=services.ROSTER_COLUMNS,
+                                  example=roster_example())

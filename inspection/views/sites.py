@@ -1,6 +1,8 @@
 """Inspection sites: the list with filters, a site's form, its page (closures, change log) and its closure for a
 period, which re-routes its open tasks. Bureau staff read; administrators change; supervisors close too."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciq_portal.audit import audit_trail
-from ciq_portal.forms import errors_to_forms
+from ciq_portal.forms import errors_to_forms, form_save, instance_form
 from ciq_portal.roles import Role, has_role, require_role
 
 from .. import selectors, services
@@ -39,20 +41,16 @@ def site_detail(request, pk, close_form=None):
 def site_form(request, pk=None):
     require_role(request.user, Role.ADMINISTRATOR)
     site = selectors.site_get(user=request.user, pk=pk) if pk else None
-    initial = {name: getattr(site, name) for name in SiteForm.base_fields} if site else None
-    form = SiteForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if site:
-                site = services.site_update(site=site, actor=request.user, **form.cleaned_data)
-            else:
-                data = {k: v for k, v in form.cleaned_data.items() if k != "active"}
-                site = services.site_create(actor=request.user, **data)
-        except ValidationError as exc:
-            errors_to_forms(exc, form)
-        else:
-            messages.success(request, _("Site saved."))
-            return redirect("inspection:site", pk=site.pk)
+    form = instance_form(SiteForm, request, site)
+
+    def site_create(*, active, **data):  # a new site starts active; the box is for edits
+        return services.site_create(actor=request.user, **data)
+
+    saved = form_save(request, form, partial(services.site_update, site=site, actor=request.user) if site
+                      else site_create)
+    if saved:
+        messages.success(request, _("Site saved."))
+        return redirect("inspection:site", pk=saved.pk)
     return render(request, "inspection/site_form.html", {"form": form, "site": site})
 
 

@@ -15,8 +15,7 @@ from declarations.bulk import (
     import_kcs,
     import_rows,
     read_rows,
-    template_csv,
-    template_xlsx,
+    template,
 )
 from declarations.choices import DeclarationSource, InspectionOutcome
 from declarations.models import Declaration, GoodsLine, HistoricalAttributes, ImportJob
@@ -26,19 +25,19 @@ KCS = settings.KCS_DATA_DIR / "df_syn_train_eng.csv"
 
 
 def rows_csv(rows):
-    template = list(csv.DictReader(io.StringIO(template_csv().decode("utf-8-sig"))))[0]
+    example = list(csv.DictReader(io.StringIO(template("csv").content.decode("utf-8-sig"))))[0]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(template))
+    writer = csv.DictWriter(out, fieldnames=list(example))
     writer.writeheader()
     for overrides in rows:
-        writer.writerow({**template, **overrides})
+        writer.writerow({**example, **overrides})
     return out.getvalue().encode()
 
 
 def test_templates_parse_back():
-    rows = read_rows("t.csv", template_csv())
+    rows = read_rows("t.csv", template("csv").content)
     assert rows[0]["hs_code"] == "0306170000"
-    rows = read_rows("t.xlsx", template_xlsx())
+    rows = read_rows("t.xlsx", template("xlsx").content)
     assert rows[0]["departure_country"] == "AU"
 
 

@@ -96,7 +96,7 @@ def test_read_rows_says_what_it_cannot_read():
 
 
 def test_a_bug_while_reading_is_raised_not_reported_as_an_unreadable_file(enterprise_a, declarant_a, monkeypatch):
-    job = _job(enterprise_a, declarant_a, "f.csv", bulk.template_csv())
+    job = _job(enterprise_a, declarant_a, "f.csv", bulk.template("csv").content)
 
     def broken(name, data):
         raise TypeError("a bug")
