@@ -24,6 +24,7 @@ figures per grade.
 """
 
 import argparse
+import atexit
 import os
 import random
 import sys
@@ -178,9 +179,11 @@ def main():
     from release.services import STATS_PENDING_KEY, clearance_submit, selection_cutoffs_compute
     from risk.ml.dataset import read_kcs
 
-    # The follow-ups count as queued for a worker: claimed here, so the submitting process does not run them inline.
-    for key in (SEAL_PENDING_KEY, DISPATCH_PENDING_KEY, INSPECTOR_DISPATCH_PENDING_KEY, STATS_PENDING_KEY):
-        cache.set(key, 1, timeout=None)
+    # The follow-ups count as queued for a worker: claimed here, so the submitting process does not run them inline,
+    # and released when the run ends (a claim left behind would stop every later follow-up on this cache).
+    pending_keys = (SEAL_PENDING_KEY, DISPATCH_PENDING_KEY, INSPECTOR_DISPATCH_PENDING_KEY, STATS_PENDING_KEY)
+    cache.set_many(dict.fromkeys(pending_keys, 1), timeout=None)
+    atexit.register(cache.delete_many, pending_keys)
     rows, labels = read_kcs(settings.KCS_DATA_DIR / "df_syn_valid_eng.csv", with_labels=True)
     fraud = {}
     rng = random.Random(22)
