@@ -70,7 +70,7 @@ def generate(declarations: int, enterprises: int) -> None:
         cursor.execute("SELECT setseed(0.2026)")
         for table in ("release_recallnotice", "release_recall", "release_distributionrecord",
                       "release_postreleasecheck", "release_certificate", "release_enterprisetightening",
-                      "release_release", "release_releasedecision", "release_dailyreleasestat",
+                      "release_release", "release_releasedecision", "release_dailyreleasestat", "release_dailysitestat",
                       "release_clearancebucket", "release_stagebucket", "release_stagebucketmonth",
                       "release_statsrefresh", "inspection_labresult", "inspection_laborder",
                       "inspection_custodyentry", "inspection_sample", "declarations_logisticsevent_declarations",

@@ -403,6 +403,16 @@ class DailyReleaseStat(models.Model):
     nonconform_random = models.PositiveIntegerField(default=0)
     lab_resulted = models.PositiveIntegerField(default=0)
     lab_minutes = models.BigIntegerField(default=0)
+    # The inspection budget's counts (release.selectors.budget): the decisions not on hold, what they inspected,
+    # drew at random and moved by capacity, and what each selection inspected.
+    budget_decided = models.PositiveIntegerField(default=0)
+    budget_inspected = models.PositiveIntegerField(default=0)
+    budget_drawn = models.PositiveIntegerField(default=0)
+    budget_moved = models.PositiveIntegerField(default=0)
+    budget_forced = models.PositiveIntegerField(default=0)
+    budget_targeted = models.PositiveIntegerField(default=0)
+    budget_random = models.PositiveIntegerField(default=0)
+    budget_matrix = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "mode"], name="release_stat_key")]
@@ -410,6 +420,26 @@ class DailyReleaseStat(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.port} {self.grade} {self.mode}"
+
+
+class DailySiteStat(models.Model):
+    """The inspections each site was given per decision day, port and grade, and how the budget selected them."""
+
+    day = models.DateField()
+    port = models.CharField(max_length=16)
+    grade = models.CharField(max_length=2)
+    site = models.ForeignKey("inspection.InspectionSite", on_delete=models.CASCADE, related_name="+")
+    inspections = models.PositiveIntegerField(default=0)
+    forced = models.PositiveIntegerField(default=0)
+    targeted = models.PositiveIntegerField(default=0)
+    random = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "port", "grade", "site"], name="release_site_stat_key")]
+        indexes = [models.Index(fields=["day", "port", "grade"], name="release_site_stat_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.port} {self.grade} {self.site_id}"
 
 
 class ClearanceHistogram(models.Model):

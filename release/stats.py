@@ -1,4 +1,5 @@
-"""Rebuilding the materialised dashboard rows (DailyReleaseStat, ClearanceBucket) for a range of days.
+"""Rebuilding the materialised dashboard rows (DailyReleaseStat, DailySiteStat, ClearanceBucket...) for a range of
+days.
 
 A few grouped queries over the decisions, releases, concluded inspections and lab orders of those days, merged
 and bulk-inserted; called only through release.services.release_stats_refresh (inside its transaction).
@@ -17,11 +18,12 @@ from declarations.models import DeclarationEvent, LogisticsEvent
 from inspection.models import InspectionTask, LabOrder
 
 from . import clearance, stages
-from .choices import ClearanceBasis
+from .choices import ClearanceBasis, Selection
 from .models import (
     ClearanceBucket,
     ClearanceBucketMonth,
     DailyReleaseStat,
+    DailySiteStat,
     OfficerDailyStat,
     Release,
     ReleaseDecision,
@@ -48,12 +50,30 @@ def rebuild(first: date, last: date) -> int:
         for name, value in values.items():
             row[name] = row.get(name, 0) + (value or 0)
 
-    for r in (ReleaseDecision.objects.filter(decided_on__gte=first, decided_on__lte=last)
-              .values("decided_on", "port", "grade", "mode")
+    decisions = ReleaseDecision.objects.filter(decided_on__gte=first, decided_on__lte=last)
+    budgeted = Q(on_hold=False)  # the inspection budget leaves out the decisions on hold
+    inspects = budgeted & Q(inspection_required=True)
+    for r in (decisions.values("decided_on", "port", "grade", "mode")
               .annotate(n=Count("id"), inspected=Count("id", filter=Q(inspection_required=True)),
-                        random=Count("id", filter=Q(random_selected=True))).order_by()):
+                        random=Count("id", filter=Q(random_selected=True)),
+                        b_n=Count("id", filter=budgeted), b_inspected=Count("id", filter=inspects),
+                        b_drawn=Count("id", filter=budgeted & Q(random_selected=True)),
+                        b_moved=Count("id", filter=budgeted & ~Q(capacity_moved="")),
+                        **{f"b_{s}": Count("id", filter=inspects & Q(selection=s)) for s in Selection.values})
+              .order_by()):
         add((r["decided_on"], r["port"], r["grade"], r["mode"]), decided=r["n"], inspected=r["inspected"],
-            random_selected=r["random"])
+            random_selected=r["random"], budget_decided=r["b_n"], budget_inspected=r["b_inspected"],
+            budget_drawn=r["b_drawn"], budget_moved=r["b_moved"],
+            **{f"budget_{s}": r[f"b_{s}"] for s in Selection.values})
+
+    DailySiteStat.objects.filter(day__gte=first, day__lte=last).delete()
+    sites = [DailySiteStat(day=r["decided_on"], port=r["port"], grade=r["grade"], site_id=r["task__site_id"],
+                           inspections=r["n"], forced=r["forced"], targeted=r["targeted"], random=r["random"])
+             for r in (decisions.filter(task__site__isnull=False).values("decided_on", "port", "grade", "task__site_id")
+                       .annotate(n=Count("id"), forced=Count("id", filter=Q(selection=Selection.FORCED)),
+                                 targeted=Count("id", filter=Q(selection=Selection.TARGETED)),
+                                 random=Count("id", filter=Q(selection=Selection.RANDOM))).order_by())]
+    DailySiteStat.objects.bulk_create(sites, batch_size=BATCH)
 
     releases = Release.objects.filter(released_on__gte=first, released_on__lte=last)
     for r in (releases.values("released_on", "port", "grade", "mode")
@@ -121,7 +141,8 @@ def rebuild(first: date, last: date) -> int:
                           .annotate(day=TruncDate("concluded_at")).values("day", "assigned_to_id")
                           .annotate(n=Count("id")).order_by())]
     OfficerDailyStat.objects.bulk_create(officers, batch_size=BATCH)
-    return len(stats) + len(buckets) + len(months) + len(officers) + rebuild_stages(first, last)
+    return (len(stats) + len(sites) + len(buckets) + len(months) + len(officers)
+            + rebuild_stages(first, last))
 
 
 def _stage_days(first: date, last: date) -> set[date]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, F, Sum
 from django.utils import timezone
 
 from credit.selectors import inspection_budget_for_grade, inspection_policy_current
@@ -14,7 +14,7 @@ from risk.selectors import model_whatif
 
 from .. import deciding, matrix, targeting
 from ..choices import Selection
-from ..models import Release, ReleaseDecision
+from ..models import DailyReleaseStat, DailySiteStat, Release, ReleaseDecision
 from .dashboard import Period, _ratio
 from .policy import release_matrix_current, selection_cutoffs_current
 
@@ -28,9 +28,10 @@ def within_budget(achieved, budget) -> bool | None:
     return abs(achieved - budget) <= BUDGET_TOLERANCE * budget
 
 
-def _decisions_in(period: Period):
-    queryset = ReleaseDecision.objects.filter(decided_on__gte=period.first, decided_on__lte=period.last,
-                                              on_hold=False)
+def _summary_rows(model, period: Period):
+    """The summary rows (refreshed by release.services.release_stats_refresh) of the period's days, port and
+    grade."""
+    queryset = model.objects.filter(day__gte=period.first, day__lte=period.last)
     if period.port:
         queryset = queryset.filter(port=period.port)
     if period.grade:
@@ -41,28 +42,17 @@ def _decisions_in(period: Period):
 def budget_by_grade(period: Period) -> list[dict]:
     """Per grade: decided, inspected, achieved against the budget, the random share against its ratio, what each
     selection (forced, targeted, random, the matrix) inspected, the cut-off in force and a daily trend of the last
-    TREND_DAYS days of the period."""
-    counts: dict[str, dict] = {}
-    for row in (_decisions_in(period).values("grade", "selection")
-                .annotate(n=Count("id"), inspected=Count("id", filter=Q(inspection_required=True)),
-                          drawn=Count("id", filter=Q(random_selected=True)),
-                          moved=Count("id", filter=~Q(capacity_moved=""))).order_by()):
-        entry = counts.setdefault(row["grade"], {"decided": 0, "inspected": 0, "drawn": 0, "moved": 0})
-        entry["decided"] += row["n"]
-        entry["moved"] += row["moved"]
-        entry["inspected"] += row["inspected"]
-        entry["drawn"] += row["drawn"]
-        if row["selection"]:
-            entry[f"by_{row['selection']}"] = entry.get(f"by_{row['selection']}", 0) + row["inspected"]
+    TREND_DAYS days of the period; counted on the summary rows of the decisions not on hold."""
+    counts = {row["grade"]: row for row in _summary_rows(DailyReleaseStat, period).values("grade").annotate(
+        decided=Sum("budget_decided"), inspected=Sum("budget_inspected"), drawn=Sum("budget_drawn"),
+        moved=Sum("budget_moved"), **{f"by_{s}": Sum(f"budget_{s}") for s in Selection.values}).order_by()}
     # Counted from the period's first day when it is shorter (no date before year 1 is computed).
     trend_first = (period.first if (period.last - period.first).days < TREND_DAYS
                    else period.last - timedelta(days=TREND_DAYS - 1))
     days = [trend_first + timedelta(days=n) for n in range((period.last - trend_first).days + 1)]
-    daily: dict[tuple, tuple[int, int]] = {}
-    for row in (_decisions_in(Period(trend_first, period.last, port=period.port, grade=period.grade))
-                .values("decided_on", "grade")
-                .annotate(n=Count("id"), inspected=Count("id", filter=Q(inspection_required=True))).order_by()):
-        daily[(row["decided_on"], row["grade"])] = (row["n"], row["inspected"])
+    daily = {(row["day"], row["grade"]): (row["n"], row["inspected"]) for row in (
+        _summary_rows(DailyReleaseStat, replace(period, first=trend_first)).values("day", "grade")
+        .annotate(n=Sum("budget_decided"), inspected=Sum("budget_inspected")).order_by())}
     cutoffs = (selection_cutoffs_current() or {}).get("grades", {})
     rows = []
     for grade in matrix.GRADES:
@@ -91,19 +81,12 @@ def budget_by_grade(period: Period) -> list[dict]:
 
 def budget_by_site(period: Period) -> list[dict]:
     """Per inspection site: the inspections opened in the period against its capacity over the period's days, and
-    how the budget selected them."""
+    how the budget selected them; counted on the summary rows."""
     days = (period.last - period.first).days + 1
-    queryset = ReleaseDecision.objects.filter(decided_on__gte=period.first, decided_on__lte=period.last,
-                                              task__isnull=False)
-    if period.port:
-        queryset = queryset.filter(port=period.port)
-    if period.grade:
-        queryset = queryset.filter(grade=period.grade)
-    counts = {row["task__site_id"]: row for row in queryset.values("task__site_id").annotate(
-        inspections=Count("id"), forced=Count("id", filter=Q(selection=Selection.FORCED)),
-        targeted=Count("id", filter=Q(selection=Selection.TARGETED)),
-        random=Count("id", filter=Q(selection=Selection.RANDOM))).order_by()}
-    sites = InspectionSite.objects.filter(pk__in=[pk for pk in counts if pk is not None]).order_by("code")
+    counts = {row["site_id"]: row for row in _summary_rows(DailySiteStat, period).values("site_id").annotate(
+        n=Sum("inspections"), n_forced=Sum("forced"), n_targeted=Sum("targeted"), n_random=Sum("random"))
+        .order_by()}
+    sites = InspectionSite.objects.filter(pk__in=list(counts)).order_by("code")
     if period.port:
         sites = sites.filter(port=period.port)
     rows = []
@@ -111,9 +94,9 @@ def budget_by_site(period: Period) -> list[dict]:
         row = counts[site.pk]
         capacity = site.capacity_per_day * days
         rows.append({"site": site.code, "name": site.display_name,
-                     "inspections": row["inspections"], "capacity": capacity,
-                     "utilisation": _ratio(row["inspections"], capacity), "forced": row["forced"],
-                     "targeted": row["targeted"], "random": row["random"]})
+                     "inspections": row["n"], "capacity": capacity,
+                     "utilisation": _ratio(row["n"], capacity), "forced": row["n_forced"],
+                     "targeted": row["n_targeted"], "random": row["n_random"]})
     return rows
 
 
@@ -213,12 +196,12 @@ def budget_projection(*, forced_ids=(), budgets=None, ratios=None, cells=None, m
             for grade in matrix.GRADES if now[grade].decisions]
 
 
-BUDGET_WINDOW_DAYS = 92  # the budget is watched over the last quarter of a longer period (counted live)
+BUDGET_WINDOW_DAYS = 92  # the budget is watched over the last quarter of a longer period
 
 
 def budget_watch(period: Period) -> dict:
     """The budget's part of the dashboard (also GET /api/v1/release-dashboard/), over the period's last
-    BUDGET_WINDOW_DAYS days at most: its figures are counted on the decisions themselves."""
+    BUDGET_WINDOW_DAYS days at most: its figures are counted on the summary rows."""
     if (period.last - period.first).days >= BUDGET_WINDOW_DAYS:
         period = replace(period, first=period.last - timedelta(days=BUDGET_WINDOW_DAYS - 1))
     return {"period": period, "by_grade": budget_by_grade(period), "by_site": budget_by_site(period),

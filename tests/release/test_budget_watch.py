@@ -10,6 +10,7 @@ from credit.services import inspection_policy_update
 from inspection.models import InspectionTask
 from release.models import Release, ReleaseDecision
 from release.selectors import Period, budget_by_grade, budget_by_site
+from release.services import release_stats_refresh
 from tests.factories import DeclarationFactory, GoodsLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ def history(enterprise_a, site, supervisor):
         selection = ("forced", "targeted", "targeted", "random")[n] if n < 4 else ""
         decided(enterprise_a, selection=selection, drawn=selection == "random", site=site,
                 day=timezone.localdate() - timedelta(days=n % 3))
+    release_stats_refresh(first_day=timezone.localdate() - timedelta(days=2))  # the budget reads summary rows
 
 
 def test_per_grade_budget_achieved_random_share_selection_and_trend(history):
