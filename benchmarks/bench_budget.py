@@ -24,7 +24,6 @@ figures per grade.
 """
 
 import argparse
-import atexit
 import os
 import random
 import sys
@@ -168,22 +167,14 @@ def main():
     enterprises, declarants = setup(args.train_rows)
 
     from django.conf import settings
-    from django.core.cache import cache
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
-    from ciq_portal.audit import SEAL_PENDING_KEY
-    from ciq_portal.notifications import DISPATCH_PENDING_KEY
-    from inspection.services.dispatch import INSPECTOR_DISPATCH_PENDING_KEY
+    from release.demo import follow_ups_deferred
     from release.models import ReleaseDecision
-    from release.services import STATS_PENDING_KEY, clearance_submit, selection_cutoffs_compute
+    from release.services import clearance_submit, selection_cutoffs_compute
     from risk.ml.dataset import read_kcs
 
-    # The follow-ups count as queued for a worker: claimed here, so the submitting process does not run them inline,
-    # and released when the run ends (a claim left behind would stop every later follow-up on this cache).
-    pending_keys = (SEAL_PENDING_KEY, DISPATCH_PENDING_KEY, INSPECTOR_DISPATCH_PENDING_KEY, STATS_PENDING_KEY)
-    cache.set_many(dict.fromkeys(pending_keys, 1), timeout=None)
-    atexit.register(cache.delete_many, pending_keys)
     rows, labels = read_kcs(settings.KCS_DATA_DIR / "df_syn_valid_eng.csv", with_labels=True)
     fraud = {}
     rng = random.Random(22)
@@ -194,28 +185,31 @@ def main():
     first_day = today - timedelta(days=args.days - 1)
     refused, submit_seconds, submitted = 0, 0.0, 0
     warmup_numbers = set()
-    for d in range(args.days):
-        day = first_day + timedelta(days=d)
-        picks = [order[(d * per_day + i) % len(order)] for i in range(per_day)]
-        declarations = drafts_for_day(d, [rows[p] for p in picks], enterprises, rng, day)
-        for declaration, pick in zip(declarations, picks, strict=True):
-            fraud[declaration.number] = labels[pick]
-        started = time.perf_counter()
-        for declaration in declarations:
-            try:
-                clearance_submit(declaration=declaration, actor=declarants[declaration.enterprise_id])
-            except ValidationError as exc:
-                refused += 1
-                if refused <= 3:
-                    print(f"refused {declaration.number}: {exc.message_dict}", flush=True)
-        submit_seconds += time.perf_counter() - started
-        submitted += len(declarations)
-        # The decisions belong to their simulated day; the beat recomputes the cut-offs each night.
-        ReleaseDecision.objects.filter(declaration__number__startswith=f"BUD{d:02d}").update(decided_on=day)
-        if d == 0:
-            warmup_numbers = {n for n in fraud}
-        selection_cutoffs_compute(trigger="periodic", today=day)
-        print(f"day {d + 1}/{args.days}: {len(declarations)} submitted", flush=True)
+    # The follow-ups count as queued for a worker: claimed while the days run, so the submitting process does not run
+    # them inline, and released when they end.
+    with follow_ups_deferred():
+        for d in range(args.days):
+            day = first_day + timedelta(days=d)
+            picks = [order[(d * per_day + i) % len(order)] for i in range(per_day)]
+            declarations = drafts_for_day(d, [rows[p] for p in picks], enterprises, rng, day)
+            for declaration, pick in zip(declarations, picks, strict=True):
+                fraud[declaration.number] = labels[pick]
+            started = time.perf_counter()
+            for declaration in declarations:
+                try:
+                    clearance_submit(declaration=declaration, actor=declarants[declaration.enterprise_id])
+                except ValidationError as exc:
+                    refused += 1
+                    if refused <= 3:
+                        print(f"refused {declaration.number}: {exc.message_dict}", flush=True)
+            submit_seconds += time.perf_counter() - started
+            submitted += len(declarations)
+            # The decisions belong to their simulated day; the beat recomputes the cut-offs each night.
+            ReleaseDecision.objects.filter(declaration__number__startswith=f"BUD{d:02d}").update(decided_on=day)
+            if d == 0:
+                warmup_numbers = {n for n in fraud}
+            selection_cutoffs_compute(trigger="periodic", today=day)
+            print(f"day {d + 1}/{args.days}: {len(declarations)} submitted", flush=True)
 
     stats = defaultdict(lambda: defaultdict(int))
     for number, grade, inspected, drawn, selection in ReleaseDecision.objects.values_list(

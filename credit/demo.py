@@ -62,7 +62,10 @@ ENTERPRISES = {
                       name_en="Ningbo Yinzhou Dairy Import Co., Ltd.",
                       address="浙江省宁波市鄞州区钱湖北路 2 号", kind=EnterpriseKind.IMPORTER),
 }
-DECLARANTS = [("declarant_a", "A", "晓明", "周"), ("declarant_b", "B", "丽", "吴")]
+DECLARANTS = [("declarant_a", "A", "晓明", "周"), ("declarant_b", "B", "丽", "吴"),
+              # The history importers' declarants (release/demo.py files their months of consignments).
+              ("declarant_aa", "aa", "静", "陈"), ("declarant_a2", "a2", "伟", "郑"), ("declarant_c", "c", "军", "孙"),
+              ("declarant_d", "d", "强", "马"), ("declarant_r", "recovered", "敏", "许")]
 
 
 def _passes(every_days: int, since_days: int, until_days: int = 0):

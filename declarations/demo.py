@@ -121,8 +121,8 @@ def seed_logistics(*, stdout) -> None:
 REGULATED_GOODS = [("aquatic", True, True), ("meat", True, True), ("dairy", True, True), ("cosmetics", True, False)]
 
 APPROVE = ("approve", "资料齐全，准予备案/注册 Documents complete: approved")
-# Each enterprise's filings and registrations: the approved ones let A declare its seafood (the shipments above
-# and inspection/demo.py's shrimps from Viet Nam) and B its cosmetics; A has one application waiting for an
+# Each enterprise's filings and registrations: the approved ones let A declare its seafood (the shipments above)
+# and B its cosmetics; A has one application waiting for an
 # officer and a suspended registration, B a refused filing. ``since``: days between the application and today.
 REGISTRATIONS = {
     "A": [
@@ -148,6 +148,28 @@ REGISTRATIONS = {
         dict(kind="importer_filing", categories=["food", "dairy"], since=30,
              note="拟进口婴幼儿配方乳粉 To import infant formula",
              decisions=[("refuse", "经营范围不含食品经营 Food trading is not in the business scope")]),
+    ],
+    # The history importers' (release/demo.py): the cold-chain trader's seafood, the grade-D trader's shrimps from
+    # Viet Nam (the officers' queue), the dairy importer's milk powder.
+    "c": [
+        dict(kind="importer_filing", categories=["aquatic", "meat"], registration_number="3302C2022007701",
+             since=900, decisions=[APPROVE]),
+        dict(kind="manufacturer_registration", manufacturer_name="Camaronera del Pacífico S.A.",
+             categories=["aquatic"], registration_number="CECU03021755", since=880, decisions=[APPROVE]),
+        dict(kind="manufacturer_registration", manufacturer_name="Lerøy Seafood AS", categories=["aquatic"],
+             registration_number="CNOR04112301", since=870, decisions=[APPROVE]),
+    ],
+    "d": [
+        dict(kind="importer_filing", categories=["aquatic"], registration_number="3302D2023011901", since=700,
+             decisions=[APPROVE]),
+        dict(kind="manufacturer_registration", manufacturer_name="Mekong Delta Seafood JSC", categories=["aquatic"],
+             registration_number="CVNM02012305", since=690, decisions=[APPROVE]),
+    ],
+    "recovered": [
+        dict(kind="importer_filing", categories=["dairy"], registration_number="3302R2021004401", since=1100,
+             decisions=[APPROVE]),
+        dict(kind="manufacturer_registration", manufacturer_name="Waikato Dairy Co-operative",
+             categories=["dairy"], registration_number="CNZL01022004", since=1090, decisions=[APPROVE]),
     ],
 }
 

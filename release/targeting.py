@@ -27,6 +27,10 @@ CATEGORY_SEVERITY = {
 HAZARD_SEVERITY = {"animal_disease": 2.0, "plant_pest": 1.6, "nbc": 2.5, "food_safety": 1.8,
                    "product_quality": 1.3, "fraud": 1.5}
 CRITICAL_FRAUD_SEVERITY = 2.0
+# What the window owes its budget is made up over this many days. The cut-offs are recomputed each night: a grade of
+# a few decisions a day that made up a missing inspection in one day would draw two about as often as one (AA's
+# one in 200), and stray from its budget by the second.
+CATCH_UP_DAYS = 7
 # Above this declared value (CNY) the harm grows with the value's order of magnitude.
 VALUE_REFERENCE = 100_000.0
 
@@ -120,7 +124,7 @@ def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_
     # The expected number to target, fractional: the consignments at the cut-off are targeted in the share that
     # makes it exact (a small window or a low budget would otherwise round it to none).
     k = share * len(free)
-    if k <= 0:
+    if k <= 1e-9:  # nothing to target (a share of a billionth would leave no consignment at the cut-off)
         return GradeCutoff(grade, budget, random_ratio, n, forced_share, share, None, 1.0,
                            (len(forced) + random_ratio * len(free)) / n,
                            100 * (sum(p.probability for p in forced)
@@ -142,10 +146,10 @@ def grade_cutoff(grade: str, past: list[PastDecision], *, budget: float, random_
 def cutoffs_for(past_by_grade: Mapping[str, list[PastDecision]], *, budgets: Mapping[str, float],
                 ratios: Mapping[str, float], days: int | None = None) -> dict[str, GradeCutoff]:
     """Per grade; with ``days`` (the days the window's decisions span) each aims at what its budget is owed over
-    the next day's decisions (a day's share of its window)."""
+    the next CATCH_UP_DAYS days' decisions (their share of its window)."""
     return {grade: grade_cutoff(grade, past_by_grade.get(grade, []), budget=budgets[grade],
                                 random_ratio=ratios[grade],
-                                ahead=len(past_by_grade.get(grade, [])) / days if days else None)
+                                ahead=len(past_by_grade.get(grade, [])) * CATCH_UP_DAYS / days if days else None)
             for grade in budgets}
 
 

@@ -38,7 +38,9 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache") and _xdist_worker.startsw
 
 # Test transactions roll back and ids are reused: no process-level memory of an enterprise's declarants (the
 # reference tables' memory is forgotten at the start of each test, tests/conftest.py).
-CIQ = {**CIQ, "NOTIFY_DECLARANT_CACHE_SECONDS": 0, "SIGNING_KEY_AUTOGENERATE": True}  # noqa: F405
+# The tests that seed the demo need its shape, not its volume.
+CIQ = {**CIQ, "NOTIFY_DECLARANT_CACHE_SECONDS": 0, "SIGNING_KEY_AUTOGENERATE": True,  # noqa: F405
+       "DEMO_HISTORY_SCALE": env.float("CIQ_DEMO_HISTORY_SCALE", default=0.1)}  # noqa: F405
 
 # Mail and SMS stay in memory (django.core.mail.outbox, sms.outbox); tests of the delivery path point EMAIL_* at a
 # real SMTP server they start (tests/ciq_portal/test_messaging.py), and a worker they start at it by EMAIL_URL.
