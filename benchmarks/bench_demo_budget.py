@@ -77,8 +77,9 @@ def main():
         within = achieved is not None and abs(achieved - budget) <= TOLERANCE * budget
         verdict = ("met" if within else "NOT MET") if judged else f"fewer than {MIN_DECISIONS} decisions"
         shown = "—" if achieved is None else f"{100 * achieved:.2f} %"
+        drawn = "—" if row["random_ratio"] is None else f"{100 * row['random_ratio']:.2f} %"
         print(f"demo grade {row['grade']} inspected: {shown} ({row['inspected']} of {decided}) against budget "
-              f"{100 * budget:.2f} % | target within +-20 %: {verdict} | random {row['random_ratio']} | {context}")
+              f"{100 * budget:.2f} % | target within +-20 %: {verdict} | random share {drawn} | {context}")
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ HAZARD_SEVERITY = {"animal_disease": 2.0, "plant_pest": 1.6, "nbc": 2.5, "food_s
 CRITICAL_FRAUD_SEVERITY = 2.0
 # What the window owes its budget is made up over this many days. The cut-offs are recomputed each night: a grade of
 # a few decisions a day that made up a missing inspection in one day would draw two about as often as one (AA's
-# one in 200), and stray from its budget by the second.
-CATCH_UP_DAYS = 7
+# one in 200) and stray from its budget by the second; made up over a week, it drifts. Two days kept a simulated
+# month of 200 AA or 400 A decisions within ±20 % of its budget most often.
+CATCH_UP_DAYS = 2
 # Above this declared value (CNY) the harm grows with the value's order of magnitude.
 VALUE_REFERENCE = 100_000.0
 
