@@ -174,20 +174,27 @@ def _clock_at(moment):
         timezone.now = now
 
 
+FOLLOW_UP_KEYS = (SEAL_PENDING_KEY, DISPATCH_PENDING_KEY, INSPECTOR_DISPATCH_PENDING_KEY, services.STATS_PENDING_KEY)
+FOLLOW_UPS_DEFERRED_SECONDS = 3600
+
+
 @contextmanager
 def follow_ups_deferred():
     """The follow-ups of every commit (audit seal, outbox, inspector dispatch, summary rows) claimed as queued for
     the length of a simulated history, so that its thousands of submissions do not each queue them. The claims go
     once the transaction commits, after the hooks its submissions registered have found them taken; the beat's
     sweeps and the next commit's follow-ups then handle every row (the history's own inspections are concluded as
-    they ended, never dispatched)."""
-    keys = (SEAL_PENDING_KEY, DISPATCH_PENDING_KEY, INSPECTOR_DISPATCH_PENDING_KEY, services.STATS_PENDING_KEY)
-    cache.set_many(dict.fromkeys(keys, 1), timeout=None)
+    they ended, never dispatched). An error inside lets them go at once; a transaction rolled back later leaves them
+    to expire within the hour."""
+    cache.set_many(dict.fromkeys(FOLLOW_UP_KEYS, 1), timeout=FOLLOW_UPS_DEFERRED_SECONDS)
     try:
         yield
-    finally:
-        cache.set_many(dict.fromkeys(keys, 1), timeout=None)  # a refresh inside lets its claim go
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    except BaseException:
+        cache.delete_many(FOLLOW_UP_KEYS)  # the hooks go with the rolled-back transaction: nothing else would
+        raise
+    # A refresh inside lets its claim go.
+    cache.set_many(dict.fromkeys(FOLLOW_UP_KEYS, 1), timeout=FOLLOW_UPS_DEFERRED_SECONDS)
+    transaction.on_commit(lambda: cache.delete_many(FOLLOW_UP_KEYS))
 
 
 def _history_draft(number, shipper, goods, manufacturer, *, submitted_at, rng, document):

@@ -227,6 +227,18 @@ def _reference_tables_forgotten():
     reference_forget()
 
 
+@pytest.fixture
+def demo_follow_ups_released():
+    """For a test that seeds the demo: its history defers the follow-ups until the transaction commits, which a
+    test's never does; the claims are released when the test ends, or they would stop the next tests' follow-ups."""
+    from django.core.cache import cache
+
+    from release.demo import FOLLOW_UP_KEYS
+
+    yield
+    cache.delete_many(FOLLOW_UP_KEYS)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_present(request):
     """Any database test finds the seeded reference data, even in a database kept (--reuse-db) from a run whose

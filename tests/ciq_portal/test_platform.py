@@ -31,7 +31,7 @@ def test_swagger_ui_is_served_offline(client, officer):
     assert "swagger-ui" in page and "//cdn" not in page and "unpkg.com" not in page
 
 
-def test_seed_demo_twice_gives_the_same_data(settings):
+def test_seed_demo_twice_gives_the_same_data(settings, demo_follow_ups_released):
     settings.DEBUG = True
     call_command("seed_demo")
     first = (sorted(User.objects.values_list("username", flat=True)),

@@ -15,7 +15,7 @@ from inspection.models import Draw, DrawPeriod, ObjectDraw
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_draws_verify_with_the_published_verifier(settings, client, tmp_path):
+def test_the_demo_draws_verify_with_the_published_verifier(settings, client, tmp_path, demo_follow_ups_released):
     settings.DEBUG = True
     call_command("seed_demo")
     today = timezone.localdate()

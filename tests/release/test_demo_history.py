@@ -19,7 +19,7 @@ from release.selectors import Period, budget_by_grade
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_history_is_what_the_pipeline_decided(settings):
+def test_the_demo_history_is_what_the_pipeline_decided(settings, demo_follow_ups_released):
     settings.DEBUG = True
     call_command("seed_demo")
     today = timezone.localdate()
