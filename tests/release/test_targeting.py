@@ -99,6 +99,13 @@ def test_no_history_targets_nothing():
     assert not targeting.is_targeted(5.0, None)
 
 
+def test_a_share_to_target_of_a_billionth_targets_nothing():
+    # What forced and random inspections leave of the budget can be a rounding error above zero.
+    past = [PastDecision(harm=h / 10, probability=0.0, forced=False) for h in range(10)]
+    cut = targeting.grade_cutoff("AA", past, budget=1e-12, random_ratio=0.0)
+    assert cut.cutoff is None and cut.expected_rate == 0.0
+
+
 def test_harm_weighs_category_value_bulletin_and_critical_fraud():
     base = targeting.expected_harm(probability=0.1)
     assert base == pytest.approx(0.1)
