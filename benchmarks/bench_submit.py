@@ -196,16 +196,22 @@ def file_drafts(enterprises, count: int) -> list[int]:
     return ids
 
 
+def signing_key_given(env, directory: Path) -> None:
+    """The production profile signs each release's certificate with a key it is given, never one it makes up: unless
+    ``env`` names one, a key made for the run, in ``directory``."""
+    if env.get("CIQ_SIGNING_KEY_FILE") or env.get("CIQ_SIGNING_KEY"):
+        return
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ciq_portal.signing import write_private_key
+
+    write_private_key(directory / "signing-key.pem", Ed25519PrivateKey.generate())
+    env["CIQ_SIGNING_KEY_FILE"] = str(directory / "signing-key.pem")
+
+
 def start_processes(args, log_dir: Path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CONN_MAX_AGE": "600"}
-    if not env.get("CIQ_SIGNING_KEY_FILE") and not env.get("CIQ_SIGNING_KEY"):
-        # The production profile signs each release's certificate with a key it is given, never one it makes up.
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        from ciq_portal.signing import write_private_key
-
-        write_private_key(log_dir / "signing-key.pem", Ed25519PrivateKey.generate())
-        env["CIQ_SIGNING_KEY_FILE"] = str(log_dir / "signing-key.pem")
+    signing_key_given(env, log_dir)
     gunicorn = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "ciq_portal.wsgi", "-b", f"127.0.0.1:{args.port}",
          "-w", str(args.workers), "-k", args.worker_class, "--threads", str(args.threads),

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import ExitStack
@@ -42,6 +43,7 @@ def main():
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"])
+    bench_submit.signing_key_given(os.environ, Path(tempfile.mkdtemp(prefix="ciq-profile-submit-")))
     enterprises, tokens = bench_submit.setup(args.volume)
     from django.db import connection
     from django.test import Client
